@@ -1,0 +1,28 @@
+"""sasci-sim: an agent-based model of how innovations in English adult social care
+start, spread, scale or die (docs/ODD.md)."""
+
+from sasci_sim.agents import Funder, LocalAuthority, Provider
+from sasci_sim.errors import InputError
+from sasci_sim.loader import load_scenario
+from sasci_sim.model import SocialCareModel
+from sasci_sim.population import Payer, State
+from sasci_sim.runner import run_replications, run_scenario
+from sasci_sim.scenario import LEVERS, Scenario
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LEVERS",
+    "Funder",
+    "InputError",
+    "LocalAuthority",
+    "Payer",
+    "Provider",
+    "Scenario",
+    "SocialCareModel",
+    "State",
+    "__version__",
+    "load_scenario",
+    "run_replications",
+    "run_scenario",
+]

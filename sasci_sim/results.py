@@ -1,0 +1,28 @@
+"""A run's result folder: spread.csv, money.csv, runs.csv, summary.json, spread.png, manifest.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sasci_sim.outputs import manifest, safe_child, write_json, write_run
+from sasci_sim.plots import plot_spread
+from sasci_sim.runner import RunResult
+
+
+def write_results(result: RunResult, out: Path) -> Path:
+    """Write a run's folder ``out/<scenario name>/`` atomically; returns its path."""
+    target = safe_child(Path(out), result.scenario.name)
+    dump = result.scenario.model_dump(mode="json")
+    return write_run(
+        target,
+        {
+            "spread.csv": lambda p: result.spread.to_csv(p, index=False),
+            "money.csv": lambda p: result.money.to_csv(p, index=False),
+            "runs.csv": lambda p: result.runs.to_csv(p, index=False),
+            "summary.json": lambda p: write_json(
+                p, {"scenario": result.scenario.name, "replications": len(result.seeds), "figures": result.summary}
+            ),
+            "spread.png": lambda p: plot_spread(result.spread, p, result.scenario.name),
+            "manifest.json": lambda p: write_json(p, manifest(dump, result.seeds)),
+        },
+    )

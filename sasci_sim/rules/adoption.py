@@ -1,0 +1,87 @@
+"""The decision to pilot (ODD: Submodel 'adoption'; ODD+D decision making).
+
+Each month an aware provider i considers innovation j with chance
+
+    P[i, j] = decision_rate * A[i, j] * F[i, j] * R[i, j]
+
+A (appeal) = (1 - w) * benefit[j] + w * own_saving_ratio[j], with w the weight
+providers give to savings (small: "care providers were less driven to save
+money", seed 000). F (capability fit, NASSS) = 1 - complexity[j] * (1 - cap[i]).
+R (risk) = 1 - risk_aversion * (1 - appetite[i]) * U[i, j], where uncertainty
+U = (1 - e) * (1 - x[i, j]) + e * (1 - E[j]) falls as peers use it (practice
+knowledge) or as research evidence grows, weighted by the role of evidence e.
+
+A provider that wants to pilot needs its council signed up (systems
+innovations) and money: its own reserves (upfront cost plus
+``self_funding_months`` of net running cost) or, failing that, the council's
+local pilot fund, which ranks bids by the council's own valuation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.allocation import allocate, spent_by_group
+from sasci_sim.population import Payer, State
+from sasci_sim.rules.commissioning import council_value
+from sasci_sim.rules.transitions import start_pilots
+from sasci_sim.scenario import KINDS
+
+if TYPE_CHECKING:
+    from sasci_sim.model import SocialCareModel
+
+SYSTEMS = KINDS.index("systems")
+
+
+def appeal(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """A * F * R: how much provider i wants innovation j, 0..1."""
+    cfg, port, p = model.config, model.portfolio, model.providers
+    w = cfg.diffusion.provider_saving_weight
+    own_ratio = np.clip(port.provider_saving / np.maximum(port.running, 1e-9), 0.0, 1.0)
+    a = (1.0 - w) * port.benefit[cols] + w * own_ratio[cols]
+    fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
+    e = cfg.research.evidence_role
+    uncertainty = (1.0 - e) * (1.0 - model.exposure.share_at(rows, cols)) + e * (1.0 - model.evidence[cols])
+    risk = 1.0 - cfg.diffusion.risk_aversion * (1.0 - p.culture[rows]) * uncertainty
+    return np.clip(a * fit * risk, 0.0, 1.0)
+
+
+def eligible(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Systems innovations need the provider's council signed up."""
+    systems = model.portfolio.kind[cols] == SYSTEMS
+    return ~systems | model.councils.signed[model.providers.council[rows], cols]
+
+
+def decide_pilots(model: SocialCareModel) -> None:
+    """Aware providers decide whether to pilot, and find the money."""
+    p, cfg, port = model.providers, model.config, model.portfolio
+    cells = np.flatnonzero(p.state == State.AWARE)
+    if cells.size == 0:
+        return
+    rows, cols = np.divmod(cells, p.state.shape[1])
+    want = model.rng.random(cells.size) < cfg.diffusion.decision_rate_per_month * appeal(model, rows, cols)
+    want &= eligible(model, rows, cols)
+    rows, cols = rows[want], cols[want]
+    if rows.size == 0:
+        return
+    # one new pilot per provider per month: a provider's management attention is limited
+    _, first = np.unique(rows, return_index=True)
+    rows, cols = rows[first], cols[first]
+    need = port.upfront[cols] + cfg.diffusion.self_funding_months * np.maximum(port.net_provider_cost[cols], 0.0)
+    own = p.reserves[rows] >= need
+    start_pilots(model, rows[own], cols[own], Payer.OWN)
+    rows, cols = rows[~own], cols[~own]
+    if rows.size == 0:
+        return
+    la = p.council[rows]
+    value = council_value(model, la, cols)
+    keen = model.rng.random(rows.size) < value
+    cost = port.upfront[cols] + port.running[cols] * max(cfg.diffusion.trial_months, 1)
+    ok = np.zeros(rows.size, dtype=bool)
+    idx = np.flatnonzero(keen)
+    ok[idx] = allocate(la[idx], cost[idx], value[idx], model.councils.pilot_pot)
+    model.councils.pilot_pot -= spent_by_group(la[ok], cost[ok], model.councils.n)
+    np.maximum(model.councils.pilot_pot, 0.0, out=model.councils.pilot_pot)
+    start_pilots(model, rows[ok], cols[ok], Payer.PILOT_FUND)

@@ -1,0 +1,29 @@
+"""Evidence that accumulates (ODD: Submodel 'evidence').
+
+Each operating site-month of innovation j adds to its experience A[j]; a
+grant-funded (evaluated) site-month counts ``evaluation_weight`` times. Evidence
+rises from its starting value E0[j] towards 1:
+
+    E[j] = 1 - (1 - E0[j]) * exp(-A[j] / site_months_per_evidence)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.population import Payer
+
+if TYPE_CHECKING:
+    from sasci_sim.model import SocialCareModel
+
+
+def accumulate_evidence(model: SocialCareModel) -> None:
+    """Add this month's operating experience and update evidence."""
+    p, res = model.providers, model.config.research
+    operating = model.operating_mask()
+    weight = np.where(p.payer == Payer.GRANT, res.evaluation_weight, 1.0)
+    model.experience += (operating * weight).sum(axis=0)
+    model.evidence = 1.0 - (1.0 - model.initial_evidence) * np.exp(-model.experience / res.site_months_per_evidence)
+    p.months_operating += operating

@@ -1,0 +1,87 @@
+"""Funders' calls and grants (ODD: Submodel 'funding').
+
+Every ``call_interval_months`` each funder opens a call with its share of the
+call budget. Aware providers of an eligible kind bid with chance
+application_rate * capability (writing bids takes capacity); the panel ranks
+bids by capability plus the role of evidence times evidence, with noise, and
+funds down the list while money lasts. A grant pays the upfront cost, the
+running cost for the grant's length and, if the funder covers it, the double
+running at transition. A share of each call (``scale_share``) is kept for
+innovations whose evidence has passed the scaling threshold.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.allocation import allocate
+from sasci_sim.population import Payer, State
+from sasci_sim.rules.adoption import eligible
+from sasci_sim.rules.transitions import start_pilots
+from sasci_sim.scenario import KINDS, Funder
+
+if TYPE_CHECKING:
+    from sasci_sim.model import SocialCareModel
+
+
+def is_call_month(model: SocialCareModel) -> bool:
+    """Calls open in month 1 and then every call interval."""
+    return (model.t - 1) % model.config.funding.call_interval_months == 0
+
+
+def grant_cost(model: SocialCareModel, cols: np.ndarray, funder: Funder) -> np.ndarray:
+    """What one grant for innovation j costs this funder, k GBP."""
+    port = model.portfolio
+    months = grant_months(model, funder)
+    cost = port.upfront[cols] + port.running[cols] * months
+    if funder.covers_double_running:
+        cost = cost + port.double_running[cols] * port.transition[cols]
+    return cost
+
+
+def grant_months(model: SocialCareModel, funder: Funder) -> int:
+    return funder.grant_duration_months or model.config.funding.grant_duration_months
+
+
+def award_grants(model: SocialCareModel, funder: Funder) -> float:
+    """Run one funder's call; returns the money awarded, k GBP."""
+    cfg, p = model.config, model.providers
+    budget = cfg.funding.budget_per_call_k * funder.budget_share
+    if budget <= 0:
+        return 0.0
+    kinds = np.isin(model.portfolio.kind, [KINDS.index(k) for k in funder.kinds])
+    launched = model.portfolio.launch <= model.t
+    cells = np.flatnonzero((p.state == State.AWARE) & (kinds & launched))
+    if cells.size == 0:
+        return 0.0
+    rows, cols = np.divmod(cells, p.state.shape[1])
+    bid = model.rng.random(cells.size) < cfg.funding.application_rate * p.capability[rows]
+    bid &= eligible(model, rows, cols)
+    rows, cols = rows[bid], cols[bid]
+    if rows.size == 0:
+        return 0.0
+    _, first = np.unique(rows, return_index=True)  # one bid per provider per call
+    rows, cols = rows[first], cols[first]
+    e = cfg.research.evidence_role
+    score = p.capability[rows] + e * model.evidence[cols] + 0.5 * model.rng.random(rows.size)
+    cost = grant_cost(model, cols, funder)
+    proven = model.evidence[cols] >= cfg.research.scale_evidence_threshold
+    scale_budget = budget * cfg.funding.scale_share
+    won = np.zeros(rows.size, dtype=bool)
+    won[proven] = allocate(np.zeros(proven.sum(), np.int64), cost[proven], score[proven], np.array([scale_budget]))
+    left = budget - cost[won].sum()
+    rest = ~won
+    won[rest] = allocate(np.zeros(rest.sum(), np.int64), cost[rest], score[rest], np.array([left]))
+    months = grant_months(model, funder)
+    start_pilots(
+        model,
+        rows[won],
+        cols[won],
+        Payer.GRANT,
+        grant_end=model.t + months,
+        double_covered=funder.covers_double_running,
+    )
+    np.add.at(model.events["grants"], cols[won], 1)
+    return float(cost[won].sum())

@@ -1,0 +1,93 @@
+"""The funding cliff: sustain, cut down, or abandon (ODD: Submodel 'sustainment').
+
+A pilot reaches its decision when its grant ends (grant-funded) or when it has
+operated ``trial_months`` (otherwise). Going on means making the transition,
+which costs double running (double_running x transition months) unless the
+funder covered it, paid from the provider's reserves; then someone must pay
+the running cost, tried in this order:
+
+1. a council pilot already commissioned by the council stays commissioned;
+2. the council commissions it (see commissioning);
+3. it pays for itself: the provider's saving covers the running cost;
+4. the provider carries the net cost from its monthly surplus (at most half of
+   it), if it values the innovation (chance = appeal);
+5. a cut-down version (``partial_scale`` of cost) is kept the same way
+   (partial sustainment, Scheirer 2005);
+6. otherwise the pilot is abandoned: at a grant's end this is the funding
+   cliff (Shediac-Rizkallah and Bone 1998; Social Finance 2024).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.population import NO_MONTH, Payer, State
+from sasci_sim.rules.adoption import appeal
+from sasci_sim.rules.commissioning import commission
+from sasci_sim.rules.transitions import abandon, sustain
+
+if TYPE_CHECKING:
+    from sasci_sim.model import SocialCareModel
+
+#: Share of a provider's monthly surplus it will commit to one innovation.
+SURPLUS_SHARE = 0.5
+
+
+def decisions_due(model: SocialCareModel) -> np.ndarray:
+    """Flat indices of pilots whose grant has ended or whose trial is over."""
+    p = model.providers
+    piloting = p.state == State.PILOTING
+    grant = p.payer == Payer.GRANT
+    due = piloting & grant & (p.grant_end <= model.t)
+    due |= piloting & ~grant & p.approved & (p.months_operating >= model.config.diffusion.trial_months)
+    return np.flatnonzero(due)
+
+
+def funding_cliff(model: SocialCareModel) -> None:
+    """Decide every pilot that has reached its cliff this month."""
+    p, port, cfg = model.providers, model.portfolio, model.config
+    cells = decisions_due(model)
+    if cells.size == 0:
+        return
+    rows, cols = np.divmod(cells, p.state.shape[1])
+    was_grant = p.grant_end[rows, cols] != NO_MONTH
+    dr = np.where(p.double_covered[rows, cols], 0.0, port.double_running[cols] * port.transition[cols])
+    reserves = p.reserves[rows]
+    full_ok = reserves >= dr
+    part_ok = reserves >= cfg.diffusion.partial_scale * dr
+    payer = np.full(cells.size, Payer.NONE, dtype=np.int8)
+    partial = np.zeros(cells.size, dtype=bool)
+
+    already = (p.payer[rows, cols] == Payer.COUNCIL) & full_ok
+    payer[already] = Payer.COUNCIL
+    todo = np.flatnonzero(~already & full_ok)
+    taken = commission(model, rows[todo], cols[todo])
+    payer[todo[taken]] = Payer.COUNCIL
+
+    open_ = payer == Payer.NONE
+    pays_itself = open_ & full_ok & (port.provider_saving[cols] >= port.running[cols])
+    payer[pays_itself] = Payer.OWN
+
+    open_ = payer == Payer.NONE
+    wants = model.rng.random(cells.size) < appeal(model, rows, cols)
+    net = np.maximum(port.net_provider_cost[cols], 0.0)
+    room = SURPLUS_SHARE * p.surplus[rows]
+    carry = open_ & wants & full_ok & (net <= room)
+    payer[carry] = Payer.OWN
+    open_ = payer == Payer.NONE
+    cut = open_ & wants & part_ok & (cfg.diffusion.partial_scale * net <= room) & (cfg.diffusion.partial_scale > 0)
+    payer[cut] = Payer.OWN
+    partial[cut] = True
+
+    go = payer != Payer.NONE
+    paid_dr = np.where(partial, cfg.diffusion.partial_scale * dr, dr)
+    np.subtract.at(p.reserves, rows[go], paid_dr[go])
+    np.maximum(p.reserves, 0.0, out=p.reserves)
+    sustain(model, rows[go], cols[go], payer[go], partial[go])
+    stop = ~go
+    cliff = stop & (was_grant | (p.payer[rows, cols] == Payer.PILOT_FUND))
+    abandon(model, rows[cliff], cols[cliff], "cliff")
+    rest = stop & ~cliff
+    abandon(model, rows[rest], cols[rest], "money")
