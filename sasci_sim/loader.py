@@ -279,10 +279,17 @@ def load_scenario(path: str | Path | None = None, overrides: Iterable[str] = ())
     data = resolve_extends(path)
     if "name" not in data:
         data["name"] = path.stem
+    keys = []
     for text in overrides:
         key, value = parse_override(text)
         data = apply_override(data, key, value)
-    return validate(data, path)
+        keys.append(LEVERS.get(key, key))
+    try:
+        return validate(data, path)
+    except InputError as exc:
+        if any(exc.field == k or exc.field.startswith(k + ".") or k.startswith(exc.field + ".") for k in keys):
+            raise InputError("--set", exc.field, exc.problem, got=exc.got) from None
+        raise
 
 
 def baseline_path() -> Path:

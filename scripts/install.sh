@@ -38,3 +38,14 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" >&2 || true
 .venv/bin/python -m pip install --quiet -e ".${extras}" 2>&1 | grep -v "^WARNING: Location" >&2 || true
 .venv/bin/python -c "import sasci_sim" || { echo "error: installing sasci-sim failed" >&2; exit 1; }
+
+# Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+if [ -n "$extras" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's chromium for the browser tests" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "warning: could not install chromium; browser tests will be skipped" >&2
+  else
+    echo "note: /usr/bin/chromium is missing; browser tests will be skipped (apt-get install chromium)" >&2
+  fi
+fi
