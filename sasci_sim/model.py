@@ -31,7 +31,7 @@ from sasci_sim.rules.regulation import approve_pilots
 from sasci_sim.rules.scaling import council_rollout
 from sasci_sim.rules.sustainment import funding_cliff
 from sasci_sim.rules.transitions import CAUSES, abandon
-from sasci_sim.scenario import KINDS, LEVERS, Scenario
+from sasci_sim.scenario import KINDS, LEVERS, Scenario, joint_fund
 
 EVENT_NAMES = (
     "aware_new",
@@ -59,6 +59,12 @@ def with_levers(scenario: Scenario | str | Path | None, levers: Mapping[str, Any
         raise InputError("levers", unknown[0], f"unknown lever; allowed: {', '.join(sorted(LEVERS))}")
     data = base.model_dump()
     for key, value in levers.items():
+        if key == "joint_funding":
+            if not isinstance(value, bool):
+                raise InputError("levers", key, "must be true or false", got=value)
+            if value:
+                data = apply_override(data, LEVERS[key], [joint_fund().model_dump()])
+            continue
         data = apply_override(data, LEVERS[key], value)
     return validate(data, "levers")
 

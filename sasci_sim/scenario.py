@@ -731,6 +731,11 @@ class Scenario(Section):
         return self
 
 
+def joint_fund() -> Funder:
+    """Seed 004's long-term joint health and social care fund: all kinds, covers double running."""
+    return Funder(name="joint health and social care fund", budget_share=1.0, covers_double_running=True)
+
+
 #: Flat keyword names for the main levers (SocialCareModel, simulate, batch_run).
 LEVERS: dict[str, str] = {
     "grant_duration_months": "funding.grant_duration_months",
@@ -746,4 +751,5 @@ LEVERS: dict[str, str] = {
     "n_providers": "population.providers",
     "n_local_authorities": "population.local_authorities",
     "steps": "simulation.steps",
+    "joint_funding": "funding.funders",  # True: the whole call budget goes to joint_fund()
 }
