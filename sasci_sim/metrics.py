@@ -44,9 +44,10 @@ class Recorder:
         self.counts[t] = p.counts()
         self.ever_abandoned[t] = p.ever_abandoned.sum(axis=0)
         self.partial[t] = (p.partial & (p.state == State.SUSTAINED)).sum(axis=0)
-        operating = np.flatnonzero(model.operating_mask())
+        # a council is reached when at least one of its providers has sustained the innovation
+        sustained = np.flatnonzero(p.state == State.SUSTAINED)
         m = model.portfolio.size
-        pairs = np.unique(p.council[operating // m].astype(np.int64) * m + operating % m)
+        pairs = np.unique(p.council[sustained // m].astype(np.int64) * m + sustained % m)
         self.councils_reached[t] = np.bincount(pairs % m, minlength=m)
         self.evidence[t] = model.evidence
         for name, values in model.events.items():
