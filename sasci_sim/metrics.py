@@ -13,13 +13,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sasci_sim.population import State
+from sasci_sim.population import Payer, State
 from sasci_sim.scenario import KINDS, Scenario
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
 
 STATE_COLUMNS = ("unaware", "aware", "piloting", "sustained", "abandoned_now")
+#: Adopters (piloting or sustained) by who pays their running cost.
+PAYER_COLUMNS = {
+    "own_funded": Payer.OWN,
+    "grant_funded": Payer.GRANT,
+    "pilot_fund_funded": Payer.PILOT_FUND,
+    "commissioned": Payer.COUNCIL,
+}
 
 
 class Recorder:
@@ -34,6 +41,7 @@ class Recorder:
         self.partial = np.zeros(shape, dtype=np.int32)
         self.councils_reached = np.zeros(shape, dtype=np.int32)
         self.evidence = np.zeros(shape)
+        self.by_payer = np.zeros((steps + 1, len(PAYER_COLUMNS), m), dtype=np.int32)
         self.events = {name: np.zeros(shape, dtype=np.int32) for name in model.events}
         self.scalars = {name: np.zeros(steps + 1) for name in model.events_scalar}
 
@@ -50,6 +58,9 @@ class Recorder:
         pairs = np.unique(p.council[sustained // m].astype(np.int64) * m + sustained % m)
         self.councils_reached[t] = np.bincount(pairs % m, minlength=m)
         self.evidence[t] = model.evidence
+        active = np.flatnonzero((p.state == State.PILOTING) | (p.state == State.SUSTAINED))
+        by_payer = np.bincount(p.payer.ravel()[active].astype(np.int64) * m + active % m, minlength=len(Payer) * m)
+        self.by_payer[t] = by_payer.reshape(len(Payer), m)[[int(x) for x in PAYER_COLUMNS.values()]]
         for name, values in model.events.items():
             self.events[name][t] = values
         for name, value in model.events_scalar.items():
@@ -74,6 +85,8 @@ class Recorder:
         data["sustained_partial"] = self.partial[:steps].ravel()
         data["councils_reached"] = self.councils_reached[:steps].ravel()
         data["evidence"] = self.evidence[:steps].ravel().round(6)
+        for k, col in enumerate(PAYER_COLUMNS):
+            data[col] = self.by_payer[:steps, k].ravel()
         for name, values in self.events.items():
             data[name] = values[:steps].ravel()
         frame = pd.DataFrame(data)
