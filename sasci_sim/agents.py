@@ -125,5 +125,7 @@ class Funder(mesa.Agent):
     def step(self) -> None:
         if is_call_month(self.model):
             before = int(self.model.events["grants"].sum())
-            self.awarded_k += award_grants(self.model, self.spec)
+            awarded = award_grants(self.model, self.spec)
+            self.awarded_k += awarded
+            self.model.events_scalar["grants_awarded_k"] += awarded
             self.grants += int(self.model.events["grants"].sum()) - before
