@@ -263,8 +263,8 @@ def _reject_non_finite(source: Path | str, data: Any, path: str = "") -> None:
 
 def validate(data: Mapping[str, Any], source: Path | str) -> Scenario:
     """Validate a plain mapping as a Scenario, or raise a one-line InputError."""
-    _reject_non_finite(source, data)
     try:
+        _reject_non_finite(source, data)
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:
         field, problem, got = explain(Scenario, exc)
