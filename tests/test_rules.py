@@ -26,6 +26,9 @@ from sasci_sim.rules.funding import award_grants, grant_cost
 from sasci_sim.rules.regulation import approve_pilots, mean_delay_months
 from sasci_sim.rules.sustainment import funding_cliff
 
+#: Months operating that give full local proof whatever proof_months is (at most 240).
+FULL_PROOF = 240
+
 #: Identical providers (capability 0.5, reserves = median, surplus = median surplus).
 IDENTICAL = {"capability_sd": 0.0, "reserves_sigma": 0.0}
 
@@ -289,7 +292,7 @@ def cliff_model(n: int = 200, inn: dict[str, Any] | None = None, **sections: Any
         "population": {"local_authorities": 2, "providers": n, **IDENTICAL, "reserves_median_k": 100.0},
         "local_authorities": {**base_la, **sections.pop("local_authorities", {})},
         "research": {"evidence_role": 1.0},
-        "diffusion": {"provider_saving_weight": 0.0, "risk_aversion": 0.0, "partial_scale": 0.3, "proof_months": 12},
+        "diffusion": {"provider_saving_weight": 0.0, "risk_aversion": 0.0, "partial_scale": 0.3},
         "innovations": [
             innovation(
                 **{
@@ -309,8 +312,7 @@ def cliff_model(n: int = 200, inn: dict[str, Any] | None = None, **sections: Any
         data[key] = {**data.get(key, {}), **value}
     model = make_model(tiny_scenario(**data), seed=4)
     model.t = 24
-    # operating longer than proof_months: the pilot has shown all its results locally
-    place(model, np.arange(n), 0, State.PILOTING, Payer.GRANT, grant_end=24, months=24)
+    place(model, np.arange(n), 0, State.PILOTING, Payer.GRANT, grant_end=24, months=FULL_PROOF)
     return model
 
 
@@ -409,7 +411,7 @@ def test_double_running_bites_unless_the_funder_covers_it() -> None:
 
 def test_self_funded_trial_ending_without_money_is_abandoned_for_money() -> None:
     model = cliff_model(population={"surplus_k_per_month": 0.0})
-    place(model, np.arange(200), 0, State.PILOTING, Payer.OWN, months=12)  # trial_months default 12
+    place(model, np.arange(200), 0, State.PILOTING, Payer.OWN, months=FULL_PROOF)  # past its trial
     funding_cliff(model)
     assert (model.providers.state[:, 0] == State.ABANDONED).all()
     assert model.events["abandoned_money"][0] == 200
@@ -436,14 +438,13 @@ def commissioning_model(pressure: float, n: int = 3000) -> SocialCareModel:
             "commissioning_budget_k_per_provider_month": 100.0,
         },
         research={"evidence_role": 0.0},
-        diffusion={"proof_months": 12},
         innovations=[
             innovation("benefit-only", benefit=0.9, commissioner_saving_k_per_month=0.0, running_cost_k_per_month=1.0),
             innovation("saves-money", benefit=0.3, commissioner_saving_k_per_month=1.0, running_cost_k_per_month=1.0),
         ],
     )
     model = make_model(s, seed=8)
-    model.providers.months_operating[:] = 12  # proven locally: confidence 1
+    model.providers.months_operating[:] = FULL_PROOF  # confidence 1 with evidence_role 0
     return model
 
 
