@@ -1,0 +1,269 @@
+"""The command line end to end: run, check, params, bad input, and failed runs that lose nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from core_helpers import ROOT, SASCI_SIM, SCENARIOS
+
+import sasci_sim.results
+from sasci_sim.cli import main
+from sasci_sim.loader import load_scenario
+from sasci_sim.seeds import derive_seed
+
+SMALL = ["--set", "population.providers=300", "--steps", "12", "--replications", "3"]
+SPREAD_COLUMNS = {"replication", "step", "innovation", "kind", "aware", "piloting", "sustained", "abandoned"}
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_run_writes_spread_summary_plot_and_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["run", "--seed", "5", "--out", str(tmp_path), "--quiet", *SMALL], capsys)
+    assert code == 0, err
+    folder = tmp_path / "baseline"
+    assert str(folder / "spread.png") in out
+    assert {"spread.csv", "summary.json", "spread.png", "manifest.json", "money.csv", "runs.csv"} <= {
+        p.name for p in folder.iterdir()
+    }
+
+    spread = pd.read_csv(folder / "spread.csv")
+    assert set(spread.columns) >= SPREAD_COLUMNS
+    n_innovations = len(load_scenario(None).innovations)
+    assert len(spread) == 3 * 13 * n_innovations  # replications x (months 0..12) x innovations
+    assert sorted(spread["replication"].unique()) == [0, 1, 2]
+    assert sorted(spread["step"].unique()) == list(range(13))
+    assert set(spread["kind"]) == {"business_model", "systems", "social"}
+
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["replications"] == 3
+    figures = summary["figures"]
+    assert {"final_sustained_share", "peak_piloting_share", "pilots_abandoned_at_grant_end"} <= set(figures)
+    for name, stats in figures.items():
+        assert {"mean", "p5", "p95"} <= set(stats), name
+        if stats["mean"] is not None:
+            assert stats["p5"] - 1e-12 <= stats["mean"] <= stats["p95"] + 1e-12, name
+
+    png = (folder / "spread.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    resolved = load_scenario(None, ["population.providers=300", "simulation.steps=12", "simulation.replications=3"])
+    resolved = resolved.model_copy(update={"simulation": resolved.simulation.model_copy(update={"seed": 5})})
+    assert manifest["scenario"] == resolved.model_dump(mode="json")
+    assert manifest["seed"] == 5
+    assert manifest["replication_seeds"] == [derive_seed(5, r) for r in range(3)]
+    assert manifest["versions"]["mesa"] == "3.5.1"
+    assert manifest["versions"]["sasci-sim"] == sasci_sim.__version__
+    assert isinstance(manifest["command_line"], list) and manifest["command_line"]
+
+
+def test_real_subprocess_run_records_its_command_line(tmp_path: Path) -> None:
+    args = ["run", str(SCENARIOS / "long_term_funding.yaml"), "--out", str(tmp_path), "--quiet", "--seed", "3", *SMALL]
+    done = subprocess.run([str(SASCI_SIM), *args], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    manifest = json.loads((tmp_path / "long_term_funding" / "manifest.json").read_text())
+    assert manifest["command_line"][1:] == args
+    assert manifest["scenario"]["funding"]["grant_duration_months"] == 60
+    assert (tmp_path / "long_term_funding" / "spread.csv").stat().st_size > 0
+
+
+def test_check_reports_each_file(capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "england.yaml")]
+    code, out, err = run_cli(["check", *files], capsys)
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"ok: {files[0]}: baseline (")
+    assert "27000 providers, 153 councils" in lines[1]
+
+
+def test_params_prints_every_parameter_with_unit_and_range(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["params"], capsys)
+    assert code == 0
+    for key in ("regulation.flexibility", "funding.grant_duration_months", "diffusion.peer_influence"):
+        assert key in out
+    assert "probability/month" in out and "from 0 to 1" in out
+    code, md, _ = run_cli(["params", "--format", "markdown"], capsys)
+    assert code == 0 and md.lstrip().startswith("|") and "| regulation.flexibility |" in md
+
+
+# -- bad input: one line 'error: <file>: <field>: <problem> (got <value>)', status 2, no traceback ----
+
+
+def bad_case(tmp_path: Path, name: str) -> tuple[list[str], str]:
+    """Arguments for one kind of bad input, and a regex the whole stderr must match."""
+    s = tmp_path / "s.yaml"
+    q = re.escape(str(s))
+    if name == "missing file":
+        return ["run", str(tmp_path / "nope.yaml")], rf"error: {re.escape(str(tmp_path / 'nope.yaml'))}: no such file"
+    if name == "folder":
+        return ["check", str(tmp_path)], rf"error: {re.escape(str(tmp_path))}: is a folder, not a scenario file"
+    texts = {
+        "bad yaml": ("name: [unclosed\n", rf"error: {q}: invalid YAML: line \d+, column \d+: .+"),
+        "unknown key": (
+            "name: s\nfundng: {grant_duration_months: 60}\n",
+            rf"error: {q}: fundng: unknown key; did you mean 'funding'\? allowed keys: .*funding.*",
+        ),
+        "wrong type": (
+            "name: s\nregulation: {flexibility: high}\n",
+            rf"error: {q}: regulation\.flexibility: must be a number from 0 to 1 \(score 0\.\.1\) \(got 'high'\)",
+        ),
+        "out of range": (
+            "name: s\nsimulation: {steps: 0}\n",
+            rf"error: {q}: simulation\.steps: must be a whole number from 1 to 1200 \(months\) \(got 0\)",
+        ),
+        "bad innovation kind": (
+            "name: s\ninnovations: [{name: a, kind: magic}]\n",
+            rf"error: {q}: innovations\[0\]\.kind: .*'business_model', 'systems' or 'social' \(got 'magic'\)",
+        ),
+        "extends missing": (
+            "extends: gone.yaml\n",
+            rf"error: {q}: extends: no scenario file at .*gone\.yaml \(got 'gone\.yaml'\)",
+        ),
+        "extends circular": (
+            "extends: s.yaml\n",
+            rf"error: {q}: extends: circular extends \(s\.yaml -> s\.yaml\)",
+        ),
+        "duplicate key": (
+            "name: a\nregulation: {}\nname: b\n",
+            rf"error: {q}: invalid YAML: line 3, column 1: duplicate key 'name'",
+        ),
+        "empty file": ("", rf"error: {q}: is empty; a scenario is a YAML mapping with at least a name"),
+    }
+    if name in texts:
+        text, pattern = texts[name]
+        s.write_text(text, encoding="utf-8")
+        return ["run", str(s), "--out", str(tmp_path / "out")], pattern
+    sets = {
+        "set without =": (
+            ["--set", "regulation.flexibility"],
+            r"error: --set: expects key\.path=value.* \(got 'regulation\.flexibility'\)",
+        ),
+        "set out of range": (
+            ["--set", "regulation.flexibility=2"],
+            r"error: --set: regulation\.flexibility: must be a number from 0 to 1 \(score 0\.\.1\) \(got 2\)",
+        ),
+        "set unknown key": (
+            ["--set", "regulation.flexibilty=0.5"],
+            r"error: --set: regulation\.flexibilty: unknown key; did you mean 'flexibility'\?.*",
+        ),
+        "bad option": (
+            ["--replications", "0"],
+            r"error: command line: argument --replications: must be at least 1 \(got 0\)",
+        ),
+    }
+    extra, pattern = sets[name]
+    return ["run", "--out", str(tmp_path / "out"), *extra], pattern
+
+
+BAD_INPUTS = [
+    "missing file",
+    "folder",
+    "bad yaml",
+    "unknown key",
+    "wrong type",
+    "out of range",
+    "bad innovation kind",
+    "extends missing",
+    "extends circular",
+    "duplicate key",
+    "empty file",
+    "set without =",
+    "set out of range",
+    "set unknown key",
+    "bad option",
+]
+
+
+@pytest.mark.parametrize("name", BAD_INPUTS)
+def test_bad_input_is_one_line_with_status_2(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv, pattern = bad_case(tmp_path, name)
+    code, out, err = run_cli(argv, capsys)
+    assert code == 2
+    assert out == ""
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    assert re.fullmatch(pattern, err.rstrip("\n")), err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+@pytest.mark.parametrize("name", ["wrong type", "set out of range"])
+def test_bad_input_in_a_real_process_has_no_traceback(name: str, tmp_path: Path) -> None:
+    argv, pattern = bad_case(tmp_path, name)
+    done = subprocess.run([str(SASCI_SIM), *argv], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 2
+    assert re.fullmatch(pattern, done.stderr.rstrip("\n")) and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_unknown_command_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["fly"], capsys)
+    assert code == 2 and err.startswith("error: command line: argument command: invalid choice: 'fly'")
+    assert err.count("\n") == 1
+
+
+# -- failures lose nothing ------------------------------------------------------------------------
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name != "baseline")
+
+
+def test_failed_run_leaves_earlier_results_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "results"
+    assert run_cli(["run", "--out", str(out), "--quiet", "--seed", "1", *SMALL], capsys)[0] == 0
+    before = folder_bytes(out / "baseline")
+
+    def broken_plot(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("plot writer failed")
+
+    monkeypatch.setattr(sasci_sim.results, "plot_spread", broken_plot)
+    with pytest.raises(RuntimeError, match="plot writer failed"):
+        main(["run", "--out", str(out), "--quiet", "--seed", "2", *SMALL])
+    assert folder_bytes(out / "baseline") == before
+    assert leftovers(out) == []  # no temporary or half-written folders
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sasci_sim.results, "plot_spread", interrupted)
+    code, _, err = run_cli(["run", "--out", str(out), "--quiet", "--seed", "3", *SMALL], capsys)
+    assert code == 130 and err == "interrupted: earlier results are untouched\n"
+    assert folder_bytes(out / "baseline") == before
+    assert leftovers(out) == []
+
+
+def test_successful_rerun_replaces_the_folder_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "results"
+    assert run_cli(["run", "--out", str(out), "--quiet", "--seed", "1", *SMALL], capsys)[0] == 0
+    (out / "baseline" / "stale.txt").write_text("from an older run")
+    assert run_cli(["run", "--out", str(out), "--quiet", "--seed", "2", *SMALL], capsys)[0] == 0
+    assert not (out / "baseline" / "stale.txt").exists()
+    assert json.loads((out / "baseline" / "manifest.json").read_text())["seed"] == 2
+    assert leftovers(out) == []
+
+
+def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mine = tmp_path / "baseline"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("precious")
+    code, _, err = run_cli(["run", "--out", str(tmp_path), "--quiet", *SMALL], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"error: {mine}: exists and was not made by sasci-sim")
+    assert [p.name for p in tmp_path.iterdir()] == ["baseline"]
+    assert (mine / "notes.txt").read_text() == "precious"
