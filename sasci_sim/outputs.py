@@ -66,8 +66,13 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     target = Path(target)
     if target.exists() and not (target / MANIFEST).is_file():
         raise InputError(target, "", "exists and was not made by sasci-sim (no manifest.json); choose another --out")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    except OSError as exc:
+        raise InputError(
+            target.parent, "", f"cannot make an output folder here ({exc.strerror}); choose another --out"
+        ) from None
     try:
         yield tmp
         replace_folder(tmp, target)
