@@ -166,6 +166,25 @@ def bad_case(tmp_path: Path, name: str) -> tuple[list[str], str]:
             r"error: command line: argument --replications: must be at least 1 \(got 0\)",
         ),
     }
+    if name == "out is a file":
+        blocker = tmp_path / "afile"
+        blocker.write_text("not a folder")
+        argv = [
+            "run",
+            "--out",
+            str(blocker),
+            "--quiet",
+            "--steps",
+            "1",
+            "--replications",
+            "1",
+            "--set",
+            "population.providers=20",
+        ]
+        return (
+            argv,
+            rf"error: {re.escape(str(blocker))}: cannot make an output folder here \(.+\); choose another --out",
+        )
     extra, pattern = sets[name]
     return ["run", "--out", str(tmp_path / "out"), *extra], pattern
 
@@ -186,6 +205,7 @@ BAD_INPUTS = [
     "set out of range",
     "set unknown key",
     "bad option",
+    "out is a file",
 ]
 
 
