@@ -333,6 +333,15 @@ def test_council_commissions_first_even_when_the_pilot_pays_for_itself() -> None
     assert model.councils.committed.sum() == pytest.approx(200 * 1.0)
 
 
+def test_a_pilot_the_council_already_pays_for_stays_commissioned() -> None:
+    # no budget room for new contracts and no surplus: only the existing contract can keep it going
+    model = cliff_model(population={"surplus_k_per_month": 0.0})
+    place(model, np.arange(200), 0, State.PILOTING, Payer.COUNCIL, months=FULL_PROOF)
+    funding_cliff(model)
+    state, payer, partial = outcome(model)
+    assert (state == State.SUSTAINED).all() and (payer == Payer.COUNCIL).all() and not partial.any()
+
+
 def test_council_budget_limits_commissioning() -> None:
     model = cliff_model(local_authorities={"commissioning_budget_k_per_provider_month": 10.0})
     model.councils.budget[:] = 10.5  # room for ten sites of net cost 1 in each council
