@@ -8,6 +8,7 @@ from sasci_sim.model import SocialCareModel
 from sasci_sim.population import Payer, State
 from sasci_sim.runner import run_replications, run_scenario
 from sasci_sim.scenario import LEVERS, Scenario
+from sasci_sim.simulate import simulate
 
 __version__ = "0.1.0"
 
@@ -25,4 +26,5 @@ __all__ = [
     "load_scenario",
     "run_replications",
     "run_scenario",
+    "simulate",
 ]
