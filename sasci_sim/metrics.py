@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sasci_sim.population import Payer, State
+from sasci_sim.population import NO_MONTH, Payer, State, column_counts
 from sasci_sim.scenario import KINDS, Scenario
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ class Recorder:
         self.counts = np.zeros((steps + 1, 5, m), dtype=np.int32)
         self.ever_abandoned = np.zeros(shape, dtype=np.int32)
         self.partial = np.zeros(shape, dtype=np.int32)
+        self.sustained_after_grant = np.zeros(shape, dtype=np.int32)
         self.councils_reached = np.zeros(shape, dtype=np.int32)
         self.evidence = np.zeros(shape)
         self.by_payer = np.zeros((steps + 1, len(PAYER_COLUMNS), m), dtype=np.int32)
@@ -50,17 +51,21 @@ class Recorder:
         self.t = t
         p = model.providers
         self.counts[t] = p.counts()
-        self.ever_abandoned[t] = p.ever_abandoned.sum(axis=0)
-        self.partial[t] = (p.partial & (p.state == State.SUSTAINED)).sum(axis=0)
+        self.ever_abandoned[t] = column_counts(p.ever_abandoned)
+        sustained = p.state == State.SUSTAINED.value
+        self.partial[t] = column_counts(p.partial & sustained)
+        self.sustained_after_grant[t] = column_counts(sustained & (p.grant_end != NO_MONTH))
         # a council is reached when at least one of its providers has sustained the innovation
-        sustained = np.flatnonzero(p.state == State.SUSTAINED)
+        cells = np.flatnonzero(sustained)
         m = model.portfolio.size
-        pairs = np.unique(p.council[sustained // m].astype(np.int64) * m + sustained % m)
-        self.councils_reached[t] = np.bincount(pairs % m, minlength=m)
+        rows = cells // m
+        reached = np.zeros(model.councils.n * m, dtype=bool)
+        reached[p.council[rows].astype(np.int64) * m + (cells - rows * m)] = True
+        self.councils_reached[t] = column_counts(reached.reshape(model.councils.n, m))
         self.evidence[t] = model.evidence
-        active = np.flatnonzero((p.state == State.PILOTING) | (p.state == State.SUSTAINED))
-        by_payer = np.bincount(p.payer.ravel()[active].astype(np.int64) * m + active % m, minlength=len(Payer) * m)
-        self.by_payer[t] = by_payer.reshape(len(Payer), m)[[int(x) for x in PAYER_COLUMNS.values()]]
+        active = sustained | (p.state == State.PILOTING.value)
+        for k, payer in enumerate(PAYER_COLUMNS.values()):
+            self.by_payer[t, k] = column_counts(active & (p.payer == payer.value))
         for name, values in model.events.items():
             self.events[name][t] = values
         for name, value in model.events_scalar.items():
@@ -83,6 +88,7 @@ class Recorder:
             data[col] = self.counts[:steps, s].ravel()
         data["abandoned"] = self.ever_abandoned[:steps].ravel()
         data["sustained_partial"] = self.partial[:steps].ravel()
+        data["sustained_after_grant"] = self.sustained_after_grant[:steps].ravel()
         data["councils_reached"] = self.councils_reached[:steps].ravel()
         data["evidence"] = self.evidence[:steps].ravel().round(6)
         for k, col in enumerate(PAYER_COLUMNS):

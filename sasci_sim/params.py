@@ -34,6 +34,7 @@ SOURCES: dict[str, str] = {
     "arf2023": "DHSC Accelerating Reform Fund, GBP 42.6m over two years to 42 consortia",
     "ordinarylife": "SASCI witness seminar: the Ordinary Life initiative (1980-2001)",
     "sharedlives": "Shared Lives Plus: reached most councils, ~1% of clients in ~40 years",
+    "fixsen2005": "Fixsen et al. 2005, Implementation Research: full implementation takes two to four years",
     "design": "a modelling choice of sasci-sim (see docs/ODD.md)",
 }
 

@@ -132,7 +132,7 @@ class Population(Section):
         grade="weak",
     )
     reserves_median_k: float = param(
-        40.0,
+        5.0,
         ge=0,
         le=1e6,
         unit="k GBP",
@@ -150,7 +150,7 @@ class Population(Section):
         grade="assumption",
     )
     surplus_k_per_month: float = param(
-        1.5,
+        1.0,
         ge=0,
         le=1e4,
         unit="k GBP/month",
@@ -205,13 +205,19 @@ class Funding(Section):
         12, ge=1, le=120, unit="months", doc="Months between funding calls.", source="arf2023", grade="weak"
     )
     budget_per_call_k: float = param(
-        1200.0,
+        3000.0,
         ge=0,
         le=1e8,
         unit="k GBP",
         doc="Money awarded at each call, all funders together.",
         source="arf2023",
         grade="weak",
+    )
+    last_call_month: int | None = Field(
+        None,
+        ge=1,
+        le=1200,
+        description="Month of the programme's last call (None: calls continue to the end of the run).",
     )
     scale_share: float = param(
         0.2,
@@ -303,12 +309,21 @@ class LocalAuthorities(Section):
         grade="assumption",
     )
     commissioning_budget_k_per_provider_month: float = param(
-        0.05,
+        0.2,
         ge=0,
         le=1e3,
         unit="k GBP/provider/month",
         doc="Monthly money a council can commit to running innovations, per provider in its area.",
         source="design",
+        grade="assumption",
+    )
+    cashable_saving_share: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of an innovation's saving to the council that frees budget (the rest is avoided cost, not cash).",
+        source="seed000",
         grade="assumption",
     )
     commissioning_propensity: float = param(
@@ -330,10 +345,10 @@ class LocalAuthorities(Section):
         grade="assumption",
     )
     pilot_fund_k_per_year: float = param(
-        60.0, ge=0, le=1e7, unit="k GBP/year", doc="A council's local pilot fund.", source="seed000", grade="weak"
+        30.0, ge=0, le=1e7, unit="k GBP/year", doc="A council's local pilot fund.", source="seed000", grade="weak"
     )
     signup_rate_per_month: float = param(
-        0.02,
+        0.1,
         ge=0,
         le=1,
         unit="probability/month",
@@ -420,7 +435,7 @@ class Research(Section):
 
 class Diffusion(Section):
     external_influence: float = param(
-        0.002,
+        0.0008,
         ge=0,
         le=1,
         unit="probability/month",
@@ -429,7 +444,7 @@ class Diffusion(Section):
         grade="moderate",
     )
     peer_influence: float = param(
-        0.15,
+        0.6,
         ge=0,
         le=10,
         unit="per month",
@@ -438,7 +453,7 @@ class Diffusion(Section):
         grade="moderate",
     )
     decision_rate_per_month: float = param(
-        0.05,
+        0.01,
         ge=0,
         le=1,
         unit="probability/month",
@@ -465,7 +480,7 @@ class Diffusion(Section):
         grade="weak",
     )
     trial_months: int = param(
-        12,
+        24,
         ge=0,
         le=120,
         unit="months",
@@ -474,7 +489,7 @@ class Diffusion(Section):
         grade="assumption",
     )
     self_funding_months: int = param(
-        6,
+        12,
         ge=0,
         le=120,
         unit="months",
@@ -491,20 +506,55 @@ class Diffusion(Section):
         source="scheirer2005",
         grade="weak",
     )
+    surplus_share_per_innovation: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Most of its monthly surplus a provider will commit to carrying one innovation after its pilot.",
+        source="seed000",
+        grade="assumption",
+    )
+    max_concurrent_pilots: int = param(
+        2,
+        ge=1,
+        le=100,
+        unit="pilots",
+        doc="Most pilots a provider runs at once: its capacity to innovate (management time, staff).",
+        source="seed002+cpec_wp10",
+        grade="weak",
+    )
+    bedding_in_months: float = param(
+        12.0,
+        ge=0,
+        le=120,
+        unit="months",
+        doc="Operating months before a pilot shows any results (implementation bedding in).",
+        source="fixsen2005",
+        grade="weak",
+    )
     proof_months: float = param(
-        24.0,
+        36.0,
         gt=0,
         le=240,
         unit="months",
-        doc="Operating months a pilot needs to show its results locally.",
-        source="socialfinance2024",
-        grade="assumption",
+        doc="Operating months a pilot needs to show its full results locally.",
+        source="fixsen2005+socialfinance2024",
+        grade="weak",
     )
+
+    @model_validator(mode="after")
+    def _proof_after_bedding_in(self) -> Diffusion:
+        if self.proof_months <= self.bedding_in_months:
+            raise ValueError(
+                f"proof_months ({self.proof_months:g}) must be greater than bedding_in_months ({self.bedding_in_months:g})"
+            )
+        return self
 
 
 class Abandonment(Section):
     base_hazard_per_month: float = param(
-        0.004,
+        0.0025,
         ge=0,
         le=1,
         unit="probability/month",

@@ -16,6 +16,7 @@ import numpy as np
 
 from sasci_sim.population import Payer, State
 from sasci_sim.rules.transitions import abandon
+from sasci_sim.sampling import bernoulli_indices, thin
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
@@ -26,30 +27,34 @@ def background_abandonment(model: SocialCareModel) -> None:
     ab = model.config.abandonment
     if ab.base_hazard_per_month <= 0:
         return
-    cells = np.flatnonzero(model.operating_mask())
-    if cells.size == 0:
-        return
-    rows, cols = np.divmod(cells, model.providers.state.shape[1])
-    hazard = ab.base_hazard_per_month * (1.0 + ab.complexity_multiplier * model.portfolio.complexity[cols])
-    hit = model.rng.random(cells.size) < hazard
-    abandon(model, rows[hit], cols[hit], "background")
+    n, m = model.providers.state.shape
+    hazard = np.minimum(1.0, ab.base_hazard_per_month * (1.0 + ab.complexity_multiplier * model.portfolio.complexity))
+    bound = float(hazard.max())
+    # sparse draw at the largest hazard, thinned to each innovation's own
+    cells = bernoulli_indices(model.rng, n * m, bound)
+    cells = cells[model.operating_at(cells)]
+    cells = cells[thin(model.rng, hazard[cells % m], bound)]
+    rows = cells // m
+    abandon(model, rows, cells - rows * m, "background")
 
 
 def provider_finances(model: SocialCareModel) -> None:
     """Reserves pay for what providers fund themselves; empty reserves end it."""
     p, port, d = model.providers, model.portfolio, model.config.diffusion
-    own = (p.payer == Payer.OWN) & p.approved
-    scale = np.where(p.partial, d.partial_scale, 1.0)
-    cost = (own * scale) @ port.net_provider_cost
+    m = p.state.shape[1]
+    cells = np.flatnonzero((p.payer == Payer.OWN.value) & p.approved)  # own-funded and operating
+    rows = cells // m
+    cols = cells - rows * m
+    scale = np.where(p.partial.ravel()[cells], d.partial_scale, 1.0)
+    cost = np.bincount(rows, weights=scale * port.net_provider_cost[cols], minlength=p.n)
     model.events_scalar["provider_spend_k"] += float(np.maximum(cost, 0).sum())
     p.reserves += p.surplus - cost
-    broke = np.flatnonzero(p.reserves < 0)
+    broke = p.reserves < 0
     np.minimum(p.reserves, p.reserves_cap, out=p.reserves)
     np.maximum(p.reserves, 0.0, out=p.reserves)
-    if broke.size:
-        sub = own[broke] & (port.net_provider_cost > 0)[None, :]
-        r, j = np.nonzero(sub)
-        abandon(model, broke[r], j, "money")
+    drop = broke[rows] & (port.net_provider_cost[cols] > 0)
+    if drop.any():
+        abandon(model, rows[drop], cols[drop], "money")
 
 
 def readopt(model: SocialCareModel) -> None:
@@ -58,6 +63,6 @@ def readopt(model: SocialCareModel) -> None:
     if not ab.readoption:
         return
     p = model.providers
-    cells = np.flatnonzero(p.state == State.ABANDONED)
-    back = cells[model.rng.random(cells.size) < ab.readoption_hazard_per_month]
+    cells = bernoulli_indices(model.rng, p.state.size, ab.readoption_hazard_per_month)
+    back = cells[p.state.ravel()[cells] == State.ABANDONED.value]
     p.state.ravel()[back] = State.AWARE

@@ -11,7 +11,8 @@ R (risk) = 1 - risk_aversion * (1 - appetite[i]) * U[i, j], where uncertainty
 U = (1 - e) * (1 - x[i, j]) + e * (1 - E[j]) falls as peers use it (practice
 knowledge) or as research evidence grows, weighted by the role of evidence e.
 
-A provider that wants to pilot needs its council signed up (systems
+A provider that wants to pilot needs spare capacity (fewer than
+``max_concurrent_pilots`` pilots under way), its council signed up (systems
 innovations) and money: its own reserves (upfront cost plus
 ``self_funding_months`` of net running cost) or, failing that, the council's
 local pilot fund, which ranks bids by the council's own valuation.
@@ -27,6 +28,7 @@ from sasci_sim.allocation import allocate, spent_by_group
 from sasci_sim.population import Payer, State
 from sasci_sim.rules.commissioning import council_value
 from sasci_sim.rules.transitions import start_pilots
+from sasci_sim.sampling import bernoulli_indices, thin
 from sasci_sim.scenario import KINDS
 
 if TYPE_CHECKING:
@@ -51,24 +53,47 @@ def appeal(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.nda
 def eligible(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Systems innovations need the provider's council signed up."""
     systems = model.portfolio.kind[cols] == SYSTEMS
-    return ~systems | model.councils.signed[model.providers.council[rows], cols]
+    signed = model.councils.signed
+    return ~systems | signed.ravel()[model.providers.council[rows] * signed.shape[1] + cols]
+
+
+def has_capacity(model: SocialCareModel, rows: np.ndarray) -> np.ndarray:
+    """Providers running fewer than ``max_concurrent_pilots`` pilots (capacity to innovate)."""
+    running = np.count_nonzero(model.providers.state[rows] == State.PILOTING.value, axis=1)
+    return running < model.config.diffusion.max_concurrent_pilots
+
+
+def first_per_row(rows: np.ndarray) -> np.ndarray:
+    """Mask of the first of each run of equal rows (rows come sorted, as cells in row-major order)."""
+    first = np.ones(rows.size, dtype=bool)
+    first[1:] = rows[1:] != rows[:-1]
+    return first
 
 
 def decide_pilots(model: SocialCareModel) -> None:
     """Aware providers decide whether to pilot, and find the money."""
     p, cfg, port = model.providers, model.config, model.portfolio
-    cells = np.flatnonzero(p.state == State.AWARE)
+    # chance decision_rate * appeal per aware cell: draw cells sparsely at
+    # decision_rate, keep the aware ones, then keep each with chance appeal
+    rate = cfg.diffusion.decision_rate_per_month
+    cells = bernoulli_indices(model.rng, p.state.size, rate)
+    cells = cells[p.state.ravel()[cells] == State.AWARE.value]
     if cells.size == 0:
         return
-    rows, cols = np.divmod(cells, p.state.shape[1])
-    want = model.rng.random(cells.size) < cfg.diffusion.decision_rate_per_month * appeal(model, rows, cols)
-    want &= eligible(model, rows, cols)
+    m = p.state.shape[1]
+    rows = cells // m
+    cols = cells - rows * m
+    want = thin(model.rng, rate * appeal(model, rows, cols), rate)
     rows, cols = rows[want], cols[want]
+    ok = eligible(model, rows, cols)
+    rows, cols = rows[ok], cols[ok]
+    # one new pilot per provider per month: a provider's management attention is limited
+    first = first_per_row(rows)
+    rows, cols = rows[first], cols[first]
+    free = has_capacity(model, rows)  # a property of the provider, so it can follow first_per_row
+    rows, cols = rows[free], cols[free]
     if rows.size == 0:
         return
-    # one new pilot per provider per month: a provider's management attention is limited
-    _, first = np.unique(rows, return_index=True)
-    rows, cols = rows[first], cols[first]
     need = port.upfront[cols] + cfg.diffusion.self_funding_months * np.maximum(port.net_provider_cost[cols], 0.0)
     own = p.reserves[rows] >= need
     start_pilots(model, rows[own], cols[own], Payer.OWN)

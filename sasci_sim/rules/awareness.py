@@ -19,28 +19,78 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sasci_sim.population import State
+from sasci_sim.sampling import bernoulli_indices, thin
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
 
 
 def spread_awareness(model: SocialCareModel) -> None:
-    """Unaware providers become aware through the external and peer channels."""
+    """Unaware providers become aware through the external and peer channels.
+
+    One uniform U < h per cell is drawn as two independent steps, so that only
+    cells that can be hit cost work: first the external channel hits each
+    unaware cell with chance ext[j] = min(1, p + r * e * E[j]) (sparse
+    sampling); then a cell it missed is hit through peers with chance
+    min(1 - ext[j], peer[i, j]) / (1 - ext[j]), which is non-zero only where a
+    peer uses the innovation. Together: ext + min(1 - ext, peer) = h[i, j].
+    """
     p, cfg = model.providers, model.config
     model.exposure.update(model.active_mask())
     launched = model.portfolio.launch <= model.t
     if not launched.any():
         return
-    cells = np.flatnonzero((p.state == State.UNAWARE) & launched)
+    n, m = p.state.shape
+    external = np.minimum(
+        1.0,
+        cfg.diffusion.external_influence
+        + cfg.research.dissemination_per_month * cfg.research.evidence_role * model.evidence,
+    )
+    external = np.where(launched, external, 0.0)
+    bound = float(external.max())
+    cells = bernoulli_indices(model.rng, n * m, bound)
+    cells = cells[thin(model.rng, external[cells % m], bound)]
+    cells = cells[p.state.ravel()[cells] == State.UNAWARE.value]
+    _become_aware(model, cells)
+
+    cells, bound = _peer_candidates(model, external)
     if cells.size == 0:
         return
-    rows, cols = np.divmod(cells, p.state.shape[1])
-    external = (
-        cfg.diffusion.external_influence
-        + cfg.research.dissemination_per_month * cfg.research.evidence_role * model.evidence[cols]
-    )
+    rows = cells // m
+    cols = cells - rows * m
+    missed = 1.0 - external[cols]
     peer = cfg.diffusion.peer_influence * model.peer_learning[rows] * model.exposure.share_at(rows, cols)
-    hazard = np.minimum(1.0, external + peer)
-    hit = model.rng.random(cells.size) < hazard
-    p.state.ravel()[cells[hit]] = State.AWARE
-    np.add.at(model.events["aware_new"], cols[hit], 1)
+    chance = np.divide(np.minimum(missed, peer), missed, out=np.zeros(cells.size), where=missed > 0)
+    _become_aware(model, cells[thin(model.rng, chance, bound)])
+
+
+def _peer_candidates(model: SocialCareModel, external: np.ndarray) -> tuple[np.ndarray, float]:
+    """Unaware cells of launched innovations that peers may reach, and a bound on their chance.
+
+    On a network these are the cells with a peer using the innovation (bound 1).
+    On the complete graph every cell of an innovation in use is exposed, so they
+    are drawn sparsely at the largest chance any of them has.
+    """
+    p, cfg, ex = model.providers, model.config, model.exposure
+    n, m = p.state.shape
+    launched = model.portfolio.launch <= model.t
+    if ex.adjacency is None:
+        peer_max = cfg.diffusion.peer_influence * float(model.peer_learning.max(initial=0.0)) * ex.count / ex.n
+        missed = 1.0 - external
+        ratio = np.divide(np.minimum(missed, peer_max), missed, out=np.zeros(m), where=missed > 0)
+        bound = float(np.where(launched, ratio, 0.0).max())
+        cells = bernoulli_indices(model.rng, n * m, bound)
+        keep = p.state.ravel()[cells] == State.UNAWARE.value
+        keep &= launched[cells % m]
+        return cells[keep], bound
+    mask = ex.exposed_mask() & (p.state == State.UNAWARE.value)
+    if not launched.all():
+        mask &= launched
+    return np.flatnonzero(mask), 1.0
+
+
+def _become_aware(model: SocialCareModel, cells: np.ndarray) -> None:
+    if cells.size:
+        m = model.providers.state.shape[1]
+        model.providers.state.ravel()[cells] = State.AWARE
+        model.events["aware_new"] += np.bincount(cells % m, minlength=m)

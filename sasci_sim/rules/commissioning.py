@@ -9,11 +9,18 @@ innovation as a tool to save money", seed 000):
 and trusts a pilot's results through local proof and research evidence,
 weighted by the role of evidence e:
 
-    C[i, j] = (1 - e) * min(1, months_operating[i, j] / proof_months) + e * E[j]
+    C[i, j] = (1 - e) * L[i, j] + e * E[j]
+
+L is local proof, the share of its results a pilot has had time to show: none
+while it beds in, then rising to all of them at ``proof_months`` (full
+implementation takes two to four years, Fixsen et al. 2005):
+
+    L[i, j] = clip((months_operating[i, j] - bedding_in) / (proof_months - bedding_in), 0, 1)
 
 At a pilot's funding cliff the council commissions it with chance
-propensity * V * C if its innovation budget can carry the net monthly cost
-(running cost less the council's own saving); bids are ranked by V * C.
+propensity * V * C if its innovation budget can carry the net monthly cost:
+running cost less the cashable part of the saving the pilot has shown,
+running - cashable * saving * L; bids are ranked by V * C.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ import numpy as np
 
 from sasci_sim.allocation import allocate, spent_by_group
 from sasci_sim.population import Payer, State
+from sasci_sim.rules.regulation import mean_delay_months
 from sasci_sim.rules.transitions import abandon
+from sasci_sim.sampling import bernoulli_indices, thin
 from sasci_sim.scenario import KINDS
 
 if TYPE_CHECKING:
@@ -38,25 +47,39 @@ def council_value(model: SocialCareModel, councils: np.ndarray, cols: np.ndarray
     return (1.0 - pi) * port.benefit[cols] + pi * port.saving_ratio[cols]
 
 
+def local_proof(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """L[i, j]: how much of its results a pilot has had time to show, 0..1."""
+    d = model.config.diffusion
+    months = model.providers.months_operating[rows, cols]
+    return np.clip((months - d.bedding_in_months) / (d.proof_months - d.bedding_in_months), 0.0, 1.0)
+
+
 def confidence(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """C[i, j]: how far the council trusts that the pilot works."""
-    cfg = model.config
-    e = cfg.research.evidence_role
-    proof = np.minimum(1.0, model.providers.months_operating[rows, cols] / cfg.diffusion.proof_months)
-    return (1.0 - e) * proof + e * model.evidence[cols]
+    e = model.config.research.evidence_role
+    return (1.0 - e) * local_proof(model, rows, cols) + e * model.evidence[cols]
 
 
-def council_net_cost(model: SocialCareModel, cols: np.ndarray) -> np.ndarray:
-    """Monthly cost to a council of commissioning one site: running less its saving."""
+def council_net_cost(model: SocialCareModel, cols: np.ndarray, seen: np.ndarray | float = 1.0) -> np.ndarray:
+    """Monthly budget a council commits per commissioned site: running cost less the cashable saving.
+
+    Only ``cashable_saving_share`` of a saving frees money in the budget; the rest is
+    avoided future cost that does not pay this year's bills. When deciding on a pilot
+    the council counts only the savings the pilot has shown (``seen`` = local proof L);
+    a contract in place realises its full saving.
+    """
     port = model.portfolio
-    return np.maximum(port.running[cols] - port.council_saving[cols], 0.0)
+    cashable = model.config.local_authorities.cashable_saving_share
+    return np.maximum(port.running[cols] - cashable * port.council_saving[cols] * seen, 0.0)
 
 
 def refresh_commitments(model: SocialCareModel) -> None:
     """Recompute what each council has committed to running innovations per month."""
     p = model.providers
-    cells = np.flatnonzero(p.payer == Payer.COUNCIL)
-    rows, cols = np.divmod(cells, p.state.shape[1])
+    m = p.state.shape[1]
+    cells = np.flatnonzero(p.payer == Payer.COUNCIL.value)
+    rows = cells // m
+    cols = cells - rows * m
     model.councils.committed = spent_by_group(p.council[rows], council_net_cost(model, cols), model.councils.n)
 
 
@@ -65,13 +88,14 @@ def commission(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np
     if len(rows) == 0:
         return np.zeros(0, dtype=bool)
     la = model.providers.council[rows]
+    seen = local_proof(model, rows, cols)
     score = council_value(model, la, cols) * confidence(model, rows, cols)
     willing = model.rng.random(len(rows)) < model.config.local_authorities.commissioning_propensity * score
     accepted = np.zeros(len(rows), dtype=bool)
     idx = np.flatnonzero(willing)
     if idx.size:
         room = np.maximum(model.councils.budget - model.councils.committed, 0.0)
-        cost = council_net_cost(model, cols[idx])
+        cost = council_net_cost(model, cols[idx], seen[idx])
         ok = allocate(la[idx], cost, score[idx], room)
         accepted[idx[ok]] = True
         model.councils.committed += spent_by_group(la[idx[ok]], cost[ok], model.councils.n)
@@ -84,21 +108,35 @@ def review_contracts(model: SocialCareModel) -> np.ndarray:
     Returns the flat indices of dropped cells (the caller decides their fate).
     """
     p = model.providers
-    cells = np.flatnonzero(p.payer == Payer.COUNCIL)
-    if cells.size == 0:
-        return cells
-    rows, cols = np.divmod(cells, p.state.shape[1])
+    m = p.state.shape[1]
+    bound = min(1.0, model.config.local_authorities.review_hazard_per_month)
+    # the hazard never exceeds the review rate (pressure and 1 - V are at most 1):
+    # draw cells sparsely at that rate, keep the contracts, thin to their hazard
+    cells = bernoulli_indices(model.rng, p.state.size, bound)
+    cells = cells[p.payer.ravel()[cells] == Payer.COUNCIL.value]
+    rows = cells // m
+    cols = cells - rows * m
     la = p.council[rows]
     hazard = (
         model.config.local_authorities.review_hazard_per_month
         * model.councils.pressure[la]
         * (1.0 - council_value(model, la, cols))
     )
-    return cells[model.rng.random(cells.size) < hazard]
+    return cells[thin(model.rng, hazard, bound)]
 
 
 def sign_up_systems(model: SocialCareModel) -> None:
-    """Councils sign up to systems innovations as evidence and peer councils accumulate."""
+    """Councils sign up to systems innovations as evidence and peer councils accumulate.
+
+    Monthly chance for council l and systems innovation j:
+
+        signup_rate * ((1 - e) * S[j] + e * E[j]) * V[l, j] / (1 + D[j])
+
+    S[j] is the share of councils already signed up, E[j] the evidence, V the
+    council's valuation, and 1 / (1 + D[j]) the monthly chance that the rules it
+    needs changed are approved (D: the regulatory delay of ODD 'regulation'), so
+    rigid regulation holds systems innovations back at the council's door too.
+    """
     port, c = model.portfolio, model.councils
     systems = np.flatnonzero((port.kind == KINDS.index("systems")) & (port.launch <= model.t))
     if systems.size == 0:
@@ -109,7 +147,8 @@ def sign_up_systems(model: SocialCareModel) -> None:
     value = council_value(model, np.repeat(np.arange(c.n), systems.size), np.tile(systems, c.n)).reshape(
         c.n, systems.size
     )
-    hazard = model.config.local_authorities.signup_rate_per_month * pull[None, :] * value
+    rules_changed = 1.0 / (1.0 + mean_delay_months(model)[systems])
+    hazard = model.config.local_authorities.signup_rate_per_month * (pull * rules_changed)[None, :] * value
     draws = model.rng.random((c.n, systems.size)) < hazard
     c.signed[:, systems] |= draws
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sasci_sim.population import Payer
+from sasci_sim.population import Payer, column_counts
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
@@ -23,7 +23,9 @@ def accumulate_evidence(model: SocialCareModel) -> None:
     """Add this month's operating experience and update evidence."""
     p, res = model.providers, model.config.research
     operating = model.operating_mask()
-    weight = np.where(p.payer == Payer.GRANT, res.evaluation_weight, 1.0)
-    model.experience += (operating * weight).sum(axis=0)
+    # site-months weigh 1, evaluated (grant-funded) ones evaluation_weight
+    sites = column_counts(operating)
+    evaluated = column_counts(operating & (p.payer == Payer.GRANT.value))
+    model.experience += sites + (res.evaluation_weight - 1.0) * evaluated
     model.evidence = 1.0 - (1.0 - model.initial_evidence) * np.exp(-model.experience / res.site_months_per_evidence)
-    p.months_operating += operating
+    np.add(p.months_operating, operating, out=p.months_operating, casting="unsafe")

@@ -18,7 +18,7 @@ import numpy as np
 
 from sasci_sim.allocation import allocate
 from sasci_sim.population import Payer, State
-from sasci_sim.rules.adoption import eligible
+from sasci_sim.rules.adoption import eligible, first_per_row, has_capacity
 from sasci_sim.rules.transitions import start_pilots
 from sasci_sim.scenario import KINDS, Funder
 
@@ -27,8 +27,11 @@ if TYPE_CHECKING:
 
 
 def is_call_month(model: SocialCareModel) -> bool:
-    """Calls open in month 1 and then every call interval."""
-    return (model.t - 1) % model.config.funding.call_interval_months == 0
+    """Calls open in month 1 and then every call interval, until the programme's last call."""
+    f = model.config.funding
+    if f.last_call_month is not None and model.t > f.last_call_month:
+        return False
+    return (model.t - 1) % f.call_interval_months == 0
 
 
 def grant_cost(model: SocialCareModel, cols: np.ndarray, funder: Funder) -> np.ndarray:
@@ -53,17 +56,22 @@ def award_grants(model: SocialCareModel, funder: Funder) -> float:
         return 0.0
     kinds = np.isin(model.portfolio.kind, [KINDS.index(k) for k in funder.kinds])
     launched = model.portfolio.launch <= model.t
-    cells = np.flatnonzero((p.state == State.AWARE) & (kinds & launched))
+    cells = np.flatnonzero((p.state == State.AWARE.value) & (kinds & launched))
     if cells.size == 0:
         return 0.0
-    rows, cols = np.divmod(cells, p.state.shape[1])
+    m = p.state.shape[1]
+    rows = cells // m
+    cols = cells - rows * m
     bid = model.rng.random(cells.size) < cfg.funding.application_rate * p.capability[rows]
-    bid &= eligible(model, rows, cols)
     rows, cols = rows[bid], cols[bid]
+    ok = eligible(model, rows, cols)
+    rows, cols = rows[ok], cols[ok]
+    first = first_per_row(rows)  # one bid per provider per call
+    rows, cols = rows[first], cols[first]
+    free = has_capacity(model, rows)  # a property of the provider, so it can follow first_per_row
+    rows, cols = rows[free], cols[free]
     if rows.size == 0:
         return 0.0
-    _, first = np.unique(rows, return_index=True)  # one bid per provider per call
-    rows, cols = rows[first], cols[first]
     e = cfg.research.evidence_role
     score = p.capability[rows] + e * model.evidence[cols] + 0.5 * model.rng.random(rows.size)
     cost = grant_cost(model, cols, funder)

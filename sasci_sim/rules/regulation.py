@@ -34,10 +34,12 @@ def mean_delay_months(model: SocialCareModel) -> np.ndarray:
 def approve_pilots(model: SocialCareModel) -> None:
     """Waiting pilots are approved, or give up under rigid rules."""
     p, reg = model.providers, model.config.regulation
-    cells = np.flatnonzero((p.state == State.PILOTING) & ~p.approved)
+    cells = np.flatnonzero((p.state == State.PILOTING.value) & ~p.approved)
     if cells.size == 0:
         return
-    rows, cols = np.divmod(cells, p.state.shape[1])
+    m = p.state.shape[1]
+    rows = cells // m
+    cols = cells - rows * m
     port = model.portfolio
     exposure = np.maximum(port.complexity, (port.kind == SYSTEMS).astype(float))
     give_up = reg.rigidity_hazard_per_month * (1.0 - reg.flexibility) * exposure[cols]

@@ -16,9 +16,10 @@ import numpy as np
 
 from sasci_sim.allocation import allocate, spent_by_group
 from sasci_sim.population import Payer, State
-from sasci_sim.rules.adoption import eligible
+from sasci_sim.rules.adoption import eligible, has_capacity
 from sasci_sim.rules.commissioning import council_net_cost, council_value
 from sasci_sim.rules.transitions import start_pilots
+from sasci_sim.sampling import bernoulli_indices, thin
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
@@ -27,22 +28,28 @@ if TYPE_CHECKING:
 def council_rollout(model: SocialCareModel) -> None:
     """Councils that commission an innovation offer it to more of their providers."""
     p, port, c = model.providers, model.portfolio, model.councils
-    contracts = p.payer == Payer.COUNCIL
-    if not contracts.any():
+    contracts = np.flatnonzero(p.payer == Payer.COUNCIL.value)
+    if contracts.size == 0:
         return
     m = p.state.shape[1]
-    pairs = np.flatnonzero(contracts.ravel())
-    has = np.zeros((c.n, m), dtype=bool)
-    has[p.council[pairs // m], pairs % m] = True
-    cells = np.flatnonzero((p.state == State.AWARE) & has[p.council])
+    has = np.zeros(c.n * m, dtype=bool)  # council l commissions innovation j somewhere
+    has[p.council[contracts // m] * m + contracts % m] = True
+    # chance decision_rate * V * F per aware cell in such an area: draw cells
+    # sparsely at decision_rate, keep those, thin to V * F
+    rate = model.config.diffusion.decision_rate_per_month
+    cells = bernoulli_indices(model.rng, p.state.size, rate)
+    rows = cells // m
+    cols = cells - rows * m
+    keep = (p.state.ravel()[cells] == State.AWARE.value) & has[p.council[rows] * m + cols]
+    cells, rows, cols = cells[keep], rows[keep], cols[keep]
     if cells.size == 0:
         return
-    rows, cols = np.divmod(cells, m)
     la = p.council[rows]
     value = council_value(model, la, cols)
     fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
-    offer = model.rng.random(cells.size) < model.config.diffusion.decision_rate_per_month * value * fit
+    offer = thin(model.rng, rate * value * fit, rate)
     offer &= eligible(model, rows, cols)
+    offer &= has_capacity(model, rows)
     idx = np.flatnonzero(offer)
     if idx.size == 0:
         return

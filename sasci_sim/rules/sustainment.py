@@ -8,9 +8,13 @@ the running cost, tried in this order:
 
 1. a council pilot already commissioned by the council stays commissioned;
 2. the council commissions it (see commissioning);
-3. it pays for itself: the provider's saving covers the running cost;
-4. the provider carries the net cost from its monthly surplus (at most half of
-   it), if it values the innovation (chance = appeal);
+3. it pays for itself: the saving the provider has seen so far covers the
+   running cost (savings show as the pilot proves itself: realised saving =
+   saving x L, with L the local proof of commissioning);
+4. the provider carries the net cost (running less realised saving) from its
+   monthly surplus (at most ``surplus_share_per_innovation`` of it), if it wants to go on: chance
+   appeal x L, since a pilot cut short has not shown its worth or become
+   routine;
 5. a cut-down version (``partial_scale`` of cost) is kept the same way
    (partial sustainment, Scheirer 2005);
 6. otherwise the pilot is abandoned: at a grant's end this is the funding
@@ -25,24 +29,23 @@ import numpy as np
 
 from sasci_sim.population import NO_MONTH, Payer, State
 from sasci_sim.rules.adoption import appeal
-from sasci_sim.rules.commissioning import commission
+from sasci_sim.rules.commissioning import commission, local_proof
 from sasci_sim.rules.transitions import abandon, sustain
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
 
-#: Share of a provider's monthly surplus it will commit to one innovation.
-SURPLUS_SHARE = 0.5
 
 
 def decisions_due(model: SocialCareModel) -> np.ndarray:
     """Flat indices of pilots whose grant has ended or whose trial is over."""
     p = model.providers
-    piloting = p.state == State.PILOTING
-    grant = p.payer == Payer.GRANT
-    due = piloting & grant & (p.grant_end <= model.t)
-    due |= piloting & ~grant & p.approved & (p.months_operating >= model.config.diffusion.trial_months)
-    return np.flatnonzero(due)
+    cells = np.flatnonzero(p.state == State.PILOTING.value)
+    grant = p.payer.ravel()[cells] == Payer.GRANT.value
+    due = grant & (p.grant_end.ravel()[cells] <= model.t)
+    trial_over = p.months_operating.ravel()[cells] >= model.config.diffusion.trial_months
+    due |= ~grant & p.approved.ravel()[cells] & trial_over
+    return cells[due]
 
 
 def funding_cliff(model: SocialCareModel) -> None:
@@ -66,14 +69,16 @@ def funding_cliff(model: SocialCareModel) -> None:
     taken = commission(model, rows[todo], cols[todo])
     payer[todo[taken]] = Payer.COUNCIL
 
+    proof = local_proof(model, rows, cols)
+    realised = port.provider_saving[cols] * proof
     open_ = payer == Payer.NONE
-    pays_itself = open_ & full_ok & (port.provider_saving[cols] >= port.running[cols])
+    pays_itself = open_ & full_ok & (realised >= port.running[cols])
     payer[pays_itself] = Payer.OWN
 
     open_ = payer == Payer.NONE
-    wants = model.rng.random(cells.size) < appeal(model, rows, cols)
-    net = np.maximum(port.net_provider_cost[cols], 0.0)
-    room = SURPLUS_SHARE * p.surplus[rows]
+    wants = model.rng.random(cells.size) < appeal(model, rows, cols) * proof
+    net = np.maximum(port.running[cols] - realised, 0.0)
+    room = cfg.diffusion.surplus_share_per_innovation * p.surplus[rows]
     carry = open_ & wants & full_ok & (net <= room)
     payer[carry] = Payer.OWN
     open_ = payer == Payer.NONE
