@@ -1,0 +1,136 @@
+"""The page's live panels, each a Solara component that SolaraViz hands the current model.
+
+They redraw when Mesa's ``update_counter`` changes (after Step, Play or Reset) or when the
+innovation shown changes. ``shown_innovation`` is per browser session (Solara scopes
+module-level reactives to the session's kernel).
+"""
+
+from __future__ import annotations
+
+import solara
+from mesa.visualization import make_plot_component
+from mesa.visualization.utils import update_counter
+
+from sasci_sim import reporters
+from sasci_sim.dashboard.council_map import STATE_COLOURS, MapFigure, MapLayout
+from sasci_sim.dashboard.curves import CurvesFigure
+from sasci_sim.dashboard.model import LessonModel, is_joint_fund_only
+from sasci_sim.population import State
+from sasci_sim.scenario import KINDS
+
+#: The innovation the map, curves and counts show; "" means the lesson's own.
+shown_innovation = solara.reactive("")
+
+
+def shown_index(model: LessonModel, name: str) -> int:
+    """Column of the innovation to show: the chosen one if this model has it, else the lesson's."""
+    names = model.portfolio.names
+    for candidate in (name, model.lesson.innovation):
+        if candidate in names:
+            return names.index(candidate)
+    return 0
+
+
+def describe(model: LessonModel, j: int) -> str:
+    kind = KINDS[int(model.portfolio.kind[j])].replace("_", " ")
+    return f"{model.portfolio.names[j]} ({kind} innovation)"
+
+
+@solara.component
+def CouncilMap(model: LessonModel) -> None:
+    """Each provider a cell in its council's block, coloured by its state for the shown innovation."""
+    update_counter.get()
+    j = shown_index(model, shown_innovation.value)
+    figure = solara.use_memo(lambda: MapFigure(MapLayout.build(model.providers.council, model.councils.n)), [model])
+    fig = figure.update(model.providers.state[:, j], f"Council areas, month {model.steps}: {describe(model, j)}")
+    with solara.Div(classes=["sasci-map"]):
+        solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, j])
+
+
+@solara.component
+def SpreadCurves(model: LessonModel) -> None:
+    """Providers sustaining, piloting and abandoning the shown innovation, month by month."""
+    update_counter.get()
+    j = shown_index(model, shown_innovation.value)
+    figure = solara.use_memo(lambda: CurvesFigure(model.config.simulation.steps), [model])
+    fig = figure.update(model, j, f"Spread of {describe(model, j)}")
+    with solara.Div(classes=["sasci-curves"]):
+        solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, j])
+
+
+def _count(label: str, value: int, colour: str, css: str) -> None:
+    with solara.Div(classes=["sasci-count", css], style={"margin-right": "18px", "display": "inline-block"}):
+        solara.Text(f"{value:,}", style={"font-size": "1.6em", "font-weight": "bold", "color": colour})
+        solara.Text(f" {label}", style={"color": "#444"})
+
+
+@solara.component
+def Tally(model: LessonModel) -> None:
+    """Month, seed, the funding-cliff counter and the shown innovation's counts."""
+    update_counter.get()
+    j = shown_index(model, shown_innovation.value)
+    p = model.providers
+    n = p.n
+    with solara.Column(style={"padding": "8px"}):
+        solara.Text(
+            f"Month {model.steps} of {model.config.simulation.steps} · seed {model.seed} · "
+            f"{n:,} providers in {model.councils.n} council areas",
+            style={"font-size": "1.1em"},
+            classes=["sasci-month"],
+        )
+        with solara.Div(classes=["sasci-cliff"], style={"margin": "4px 0"}):
+            solara.Text(
+                f"{reporters.pilots_lost_at_cliff(model):,}",
+                classes=["sasci-cliff-count"],
+                style={"font-size": "2.6em", "font-weight": "bold", "color": STATE_COLOURS[State.ABANDONED]},
+            )
+            solara.Text(" pilots lost at the funding cliff (all innovations)", style={"font-size": "1.2em"})
+        solara.Text(describe(model, j), style={"font-weight": "bold"})
+        with solara.Div():
+            column = p.state[:, j]
+            _count(
+                "sustained", int((column == State.SUSTAINED).sum()), STATE_COLOURS[State.SUSTAINED], "sasci-sustained"
+            )
+            _count("piloting", int((column == State.PILOTING).sum()), STATE_COLOURS[State.PILOTING], "sasci-piloting")
+            _count(
+                "ever abandoned", int(p.ever_abandoned[:, j].sum()), STATE_COLOURS[State.ABANDONED], "sasci-abandoned"
+            )
+        reached = int(model.recorder.councils_reached[model.recorder.t, j])
+        lost_here = int(model.recorder.events["abandoned_cliff"][: model.recorder.t + 1, j].sum())
+        solara.Text(
+            f"Sustained in {reached} of {model.councils.n} council areas; {lost_here} of its pilots lost at the cliff.",
+            style={"color": "#444"},
+        )
+        solara.Text(f"This run: {levers_line(model)}.", classes=["sasci-levers"], style={"color": "#444"})
+
+
+def levers_line(model: LessonModel) -> str:
+    """The running model's lever values (the sliders show theirs only while dragged)."""
+    c = model.config
+    return (
+        f"grants {c.funding.grant_duration_months} months, joint fund {'on' if is_joint_fund_only(c) else 'off'}, "
+        f"regulatory flexibility {c.regulation.flexibility:.2f}, cost-saving pressure "
+        f"{c.local_authorities.cost_saving_pressure:.2f}, role of evidence {c.research.evidence_role:.2f}, "
+        f"peer influence {c.diffusion.peer_influence:.2f}"
+    )
+
+
+def _label_all(ax) -> None:
+    ax.set_title("All innovations: share of provider-innovation pairs", fontsize=10, loc="left")
+    ax.set_ylabel("share")
+    ax.set_xlabel("month")
+    ax.grid(alpha=0.3)
+
+
+#: Mesa's own plot component over the model-level reporters (sasci_sim.reporters).
+AllInnovationsPlot, _ = make_plot_component(
+    {
+        "sustained": STATE_COLOURS[State.SUSTAINED],
+        "piloting": STATE_COLOURS[State.PILOTING],
+        "ever_abandoned": STATE_COLOURS[State.ABANDONED],
+    },
+    post_process=_label_all,
+)
+
+#: The panels in the order SolaraViz lays them out (two per row).
+PANELS = [CouncilMap, SpreadCurves, Tally, AllInnovationsPlot]
