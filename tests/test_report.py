@@ -1,0 +1,145 @@
+"""report.html: self-contained, built from the results, escaped, and written by every run and compare."""
+
+from __future__ import annotations
+
+import base64
+import html
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from report_helpers import long_funding, small
+
+from sasci_sim.compare import gather, write_comparison
+from sasci_sim.findings import run_findings
+from sasci_sim.loader import load_scenario
+from sasci_sim.results import write_results
+from sasci_sim.runner import run_replications
+from sasci_sim.wording import figure, scenario_title
+
+VOID = {"meta", "link", "img", "br", "hr", "input", "source", "col", "area", "base", "embed", "track", "wbr"}
+
+
+class Page(HTMLParser):
+    """Tags, attributes and text of a page, and whether its elements nest properly."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self.stack[-1] if self.stack else 'nothing'}")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags if t == tag]
+
+    @property
+    def plain(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def assert_self_contained(text: str) -> Page:
+    page = Page(text)
+    assert page.problems == [] and page.stack == []
+    assert page.all("script") == [] and page.all("iframe") == [] and page.all("object") == []
+    assert "@import" not in text and "url(" not in text
+    for attrs in page.all("link"):
+        assert attrs.get("href", "").startswith("data:"), attrs
+    for attrs in page.all("img"):
+        assert attrs["src"].startswith("data:image/png;base64,"), attrs["src"][:40]
+        assert attrs.get("alt")
+    for tag, attrs in page.tags:
+        for name in ("src", "href", "action", "srcset", "poster"):
+            value = attrs.get(name)
+            assert value is None or value.startswith(("data:", "#")), (tag, name, value[:60])
+    return page
+
+
+def embedded(page: Page) -> list[bytes]:
+    return [base64.b64decode(a["src"].split(",", 1)[1]) for a in page.all("img")]
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    scenario = small("regional", description="Flexible <b>regulators</b> & a region", regulation={"flexibility": 0.9})
+    return write_results(run_replications(scenario), tmp_path_factory.mktemp("run"))
+
+
+@pytest.fixture(scope="module")
+def compare_folder(tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("compare")
+    comparison = gather([small("short"), long_funding()], out)
+    return comparison, write_comparison(comparison, out, ["scenarios/short.yaml", "scenarios/long.yaml"])
+
+
+def test_every_run_writes_a_self_contained_report_with_its_figure(run_folder: Path) -> None:
+    text = (run_folder / "report.html").read_text(encoding="utf-8")
+    page = assert_self_contained(text)
+    assert embedded(page) == [(run_folder / "spread.png").read_bytes()]
+
+
+def test_the_run_report_holds_description_findings_levers_and_every_summary_figure(run_folder: Path) -> None:
+    text = (run_folder / "report.html").read_text(encoding="utf-8")
+    page = Page(text)
+    assert "Flexible <b>regulators</b> & a region" in page.plain  # shown as text, not markup
+    assert "<b>regulators</b>" not in text
+    result = run_replications(small("regional", regulation={"flexibility": 0.9}))
+    for finding in run_findings(result, load_scenario(None)):
+        assert finding.text in page.plain
+    assert "regulation.flexibility" in page.plain
+    for key in result.summary:
+        assert figure(key).label in page.plain, key
+    assert "sasci-sim run '<the file of scenario regional>' --replications 3 --seed 11 --steps 36" in page.plain
+
+
+def test_the_run_report_does_not_depend_on_when_it_was_made(tmp_path: Path) -> None:
+    scenario = small("again")
+    first = write_results(run_replications(scenario), tmp_path / "one")
+    second = write_results(run_replications(scenario), tmp_path / "two")
+    assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()
+
+
+def test_the_compare_report_holds_findings_levers_figures_table_and_method(compare_folder) -> None:
+    comparison, folder = compare_folder
+    text = (folder / "report.html").read_text(encoding="utf-8")
+    page = assert_self_contained(text)
+    assert embedded(page) == [(folder / name).read_bytes() for name in ("spread.png", "differences.png")]
+    plain = page.plain
+    assert comparison.findings
+    for finding in comparison.findings:
+        assert html.unescape(finding.text) in plain
+        assert f"Evidence: {finding.grade}" in plain
+    for res in comparison.results:
+        assert res.scenario.description in plain
+        assert scenario_title(res.scenario.name) in plain
+    for lever in comparison.levers:
+        assert lever.key in plain
+    for key in set(comparison.figures["figure"]):
+        assert figure(key).label in plain, key
+    assert "Student t" in plain and "Fieller" in plain and "common random numbers" in plain.lower()
+    assert "sasci-sim compare scenarios/short.yaml scenarios/long.yaml --replications 3 --seed 11 --steps 36" in plain
+
+
+def test_the_compare_table_marks_only_clear_differences(compare_folder) -> None:
+    comparison, folder = compare_folder
+    text = (folder / "report.html").read_text(encoding="utf-8")
+    rows = comparison.figures.dropna(subset=["difference_low"])
+    clear = ((rows["difference_low"] > 0) | (rows["difference_high"] < 0)).sum()
+    assert text.count('class="diff clear"') == clear
+    assert text.count('class="diff"') == len(comparison.figures.dropna(subset=["difference"])) - clear

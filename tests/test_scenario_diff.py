@@ -1,0 +1,90 @@
+"""Lever differences between resolved scenarios: dotted keys, grades from the schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from core_helpers import SCENARIOS
+from report_helpers import small, small_data
+
+from sasci_sim.loader import load_scenario, validate
+from sasci_sim.paramtable import rows
+from sasci_sim.scenario_diff import ABSENT, describe, flatten, group, lever_differences, schema_key, weakest
+
+GRADES = {r["key"]: r["grade"] for r in rows()}
+
+
+def test_flatten_walks_mappings_and_lists_of_mappings_but_keeps_plain_lists_whole() -> None:
+    data = {"a": {"b": 1, "c": [{"d": 2}, {"d": 3, "e": ["x", "y"]}]}, "f": [], "g": {}}
+    assert flatten(data) == {"a.b": 1, "a.c.0.d": 2, "a.c.1.d": 3, "a.c.1.e": ["x", "y"], "f": [], "g": {}}
+
+
+def test_schema_key_and_group_strip_list_positions() -> None:
+    assert schema_key("funding.funders.2.budget_share") == "funding.funders[].budget_share"
+    assert schema_key("innovations.10.benefit") == "innovations[].benefit"
+    assert group("funding.funders.2.budget_share") == "funding.funders"
+    assert group("regulation.flexibility") == "regulation.flexibility"
+
+
+def test_short_and_long_funding_differ_in_grant_length_only() -> None:
+    short = load_scenario(SCENARIOS / "short_term_funding.yaml")
+    long = load_scenario(SCENARIOS / "long_term_funding.yaml")
+    diffs = lever_differences([short, long])
+    assert [d.key for d in diffs] == ["funding.grant_duration_months"]
+    d = diffs[0]
+    assert d.values == (short.funding.grant_duration_months, long.funding.grant_duration_months)
+    assert d.grade == GRADES["funding.grant_duration_months"]
+    assert d.meaning and d.source
+
+
+def test_differing_keys_are_ones_set_accepts(tmp_path: Path) -> None:
+    """Applying the second scenario's values with --set to the first leaves no difference."""
+    data = small_data("b", regulation={"flexibility": 0.8}, local_authorities={"cost_saving_pressure": 0.9})
+    data["innovations"][1]["benefit"] = 0.95
+    a, b = small("b"), validate(data, "test")
+    diffs = lever_differences([a, b])
+    assert {d.key for d in diffs} == {
+        "regulation.flexibility",
+        "local_authorities.cost_saving_pressure",
+        "innovations.1.benefit",
+    }
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(small_data("b")), encoding="utf-8")
+    moved = load_scenario(path, [f"{d.key}={json.dumps(d.values[1])}" for d in diffs])
+    assert lever_differences([moved, b]) == []
+
+
+def test_joint_fund_differs_in_its_funders_with_ungraded_switches_described() -> None:
+    short = load_scenario(SCENARIOS / "short_term_funding.yaml")
+    joint = load_scenario(SCENARIOS / "joint_health_social_care_fund.yaml")
+    diffs = {d.key: d for d in lever_differences([short, joint])}
+    switch = diffs["funding.funders.0.covers_double_running"]
+    assert switch.values == (False, True)
+    assert switch.grade == "ungraded" and "side by side" in switch.meaning
+    share = diffs["funding.funders.0.budget_share"]
+    assert share.grade == GRADES["funding.funders[].budget_share"]
+    if len(short.funding.funders) > len(joint.funding.funders):
+        last = len(short.funding.funders) - 1
+        assert diffs[f"funding.funders.{last}.name"].values[1] == ABSENT
+
+
+def test_names_descriptions_seeds_and_replications_are_not_levers() -> None:
+    a = small("a", simulation={"seed": 1, "replications": 2})
+    b = small("b", description="other", simulation={"seed": 2, "replications": 5})
+    assert lever_differences([a, b]) == []
+    steps = lever_differences([a, small("c", simulation={"steps": 48})])
+    assert [d.key for d in steps] == ["simulation.steps"]
+
+
+def test_every_graded_parameter_is_described_with_its_grade() -> None:
+    for key, grade in GRADES.items():
+        dotted = key.replace("[]", ".0")
+        assert describe(dotted)[1] == grade
+
+
+def test_weakest_grade_ignores_ungraded_settings() -> None:
+    assert weakest(["strong", "weak", "moderate"]) == "weak"
+    assert weakest(["ungraded", "moderate"]) == "moderate"
+    assert weakest(["ungraded"]) is None
