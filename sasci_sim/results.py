@@ -1,4 +1,4 @@
-"""A run's result folder: spread.csv, money.csv, runs.csv, summary.json, spread.png, manifest.json."""
+"""A run's result folder: spread.csv, money.csv, runs.csv, summary.json, spread.png, report.html, manifest.json."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sasci_sim.outputs import manifest, safe_child, write_json, write_run
 from sasci_sim.plots import plot_spread
+from sasci_sim.report import write_run_report
 from sasci_sim.runner import RunResult
 
 
@@ -23,6 +24,7 @@ def write_results(result: RunResult, out: Path) -> Path:
                 p, {"scenario": result.scenario.name, "replications": len(result.seeds), "figures": result.summary}
             ),
             "spread.png": lambda p: plot_spread(result.spread, p, result.scenario.name),
+            "report.html": lambda p: write_run_report(result, p, p.with_name("spread.png")),
             "manifest.json": lambda p: write_json(p, manifest(dump, result.seeds)),
         },
     )
