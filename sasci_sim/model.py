@@ -15,7 +15,7 @@ from sasci_sim.errors import InputError
 from sasci_sim.loader import apply_override, load_scenario, validate
 from sasci_sim.metrics import Recorder
 from sasci_sim.network import PeerExposure, build_network
-from sasci_sim.population import Payer, Portfolio, State, build_councils, build_providers
+from sasci_sim.population import Payer, Portfolio, State, build_councils, build_providers, column_counts
 from sasci_sim.rules.abandonment import background_abandonment, provider_finances, readopt
 from sasci_sim.rules.adoption import decide_pilots
 from sasci_sim.rules.awareness import spread_awareness
@@ -67,6 +67,11 @@ def with_levers(scenario: Scenario | str | Path | None, levers: Mapping[str, Any
             continue
         data = apply_override(data, LEVERS[key], value)
     return validate(data, "levers")
+
+
+def _piloting_or_sustained(state: np.ndarray) -> np.ndarray:
+    """state in (PILOTING, SUSTAINED), as one unsigned comparison (they are consecutive)."""
+    return (state.view(np.uint8) - np.uint8(State.PILOTING)) <= State.SUSTAINED - State.PILOTING
 
 
 class SocialCareModel(mesa.Model):
@@ -124,8 +129,12 @@ class SocialCareModel(mesa.Model):
     # -- views used by several rules ------------------------------------------------
     def operating_mask(self) -> np.ndarray:
         """Cells where the innovation is in use: approved pilots and sustained."""
-        s = self.providers.state
-        return self.providers.approved & ((s == State.PILOTING) | (s == State.SUSTAINED))
+        return self.providers.approved & _piloting_or_sustained(self.providers.state)
+
+    def operating_at(self, cells: np.ndarray) -> np.ndarray:
+        """``operating_mask()`` at the given flat cell indices only."""
+        p = self.providers
+        return p.approved.ravel()[cells] & _piloting_or_sustained(p.state.ravel()[cells])
 
     def active_mask(self) -> np.ndarray:
         """Cells visible to peers as users of the innovation (operating)."""
@@ -187,8 +196,8 @@ class SocialCareModel(mesa.Model):
         update_funds(self)
         refresh_commitments(self)
         self.events_scalar["council_spend_k"] += float(self.councils.committed.sum())
-        operating = self.operating_mask()
-        self.events_scalar["council_savings_k"] += float(operating.sum(axis=0) @ self.portfolio.council_saving)
+        sites = column_counts(self.operating_mask())
+        self.events_scalar["council_savings_k"] += float(sites @ self.portfolio.council_saving)
         dropped = review_contracts(self)
         rows, cols = np.divmod(dropped, self.portfolio.size)
         abandon(self, rows, cols, "review")

@@ -65,16 +65,21 @@ class PeerExposure:
             self.count = np.zeros(m, dtype=np.int64)
             self.degree = np.full(n, float(n))
         else:
-            self.count = np.zeros((n, m), dtype=np.int32)
-            self.degree = np.asarray(adjacency.sum(axis=1)).ravel().astype(np.float64)
+            self.degree = np.diff(adjacency.indptr).astype(np.float64)
+            self.inv_degree = np.divide(1.0, self.degree, out=np.zeros(n), where=self.degree > 0)
+            # a count never exceeds a degree: the narrowest type keeps the N x M scans short
+            widest = int(self.degree.max(initial=0))
+            dtype = np.int8 if widest <= 127 else np.int16 if widest <= 32767 else np.int32
+            self.count = np.zeros((n, m), dtype=dtype)
 
     def update(self, active_now: np.ndarray) -> None:
         """Fold in the cells whose active status changed since the last update."""
         changed = np.flatnonzero(active_now.ravel() != self.active.ravel())
         if changed.size == 0:
             return
-        sign = np.where(active_now.ravel()[changed], 1, -1)
-        rows, cols = np.divmod(changed, self.m)
+        sign = np.where(active_now.ravel()[changed], 1, -1).astype(self.count.dtype)
+        rows = changed // self.m
+        cols = changed - rows * self.m
         if self.adjacency is None:
             self.count += np.bincount(cols, weights=sign, minlength=self.m).astype(np.int64)
         else:
@@ -85,13 +90,15 @@ class PeerExposure:
                 offsets = np.repeat(indptr[rows] - np.cumsum(lengths) + lengths, lengths)
                 neighbours = indices[offsets + np.arange(total)]
                 flat = neighbours.astype(np.int64) * self.m + np.repeat(cols, lengths)
-                delta = np.bincount(flat, weights=np.repeat(sign, lengths), minlength=self.n * self.m)
-                self.count += delta.reshape(self.n, self.m).astype(np.int32)
+                np.add.at(self.count.ravel(), flat, np.repeat(sign, lengths))
         self.active = active_now.copy()
+
+    def exposed_mask(self) -> np.ndarray:
+        """N x M mask of cells with at least one peer using the innovation (network topologies)."""
+        return self.count > 0
 
     def share_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Peer share using the innovation for the given cells."""
         if self.adjacency is None:
             return self.count[cols] / self.n
-        deg = self.degree[rows]
-        return np.divide(self.count[rows, cols], deg, out=np.zeros(len(rows)), where=deg > 0)
+        return self.count.ravel()[rows * self.m + cols] * self.inv_degree[rows]

@@ -15,7 +15,11 @@ from sasci_sim.scenario import KINDS, PROVIDER_KINDS, Scenario
 
 
 class State(IntEnum):
-    """A provider's state for one innovation (ODD: state variables)."""
+    """A provider's state for one innovation (ODD: state variables).
+
+    Compare arrays with ``State.X.value`` (a plain int), not ``State.X``: numpy
+    widens the whole int8 array to int64 for an IntEnum member (over 10 times slower).
+    """
 
     UNAWARE = 0
     AWARE = 1
@@ -25,7 +29,7 @@ class State(IntEnum):
 
 
 class Payer(IntEnum):
-    """Who pays an adopter's running cost."""
+    """Who pays an adopter's running cost (compare arrays with ``Payer.X.value``, see State)."""
 
     NONE = 0
     OWN = 1  # the provider, from reserves or the innovation's own savings
@@ -127,9 +131,34 @@ class Providers:
 
     def counts(self) -> np.ndarray:
         """Providers in each State for each innovation: array (5, M)."""
-        m = self.state.shape[1]
-        flat = self.state.astype(np.int64) * m + np.arange(m)
-        return np.bincount(flat.ravel(), minlength=5 * m).reshape(5, m)
+        out = np.empty((len(State), self.state.shape[1]), dtype=np.int64)
+        for s in State:
+            if s != State.UNAWARE:
+                out[s] = column_counts(self.state == s.value)
+        out[State.UNAWARE] = self.n - out[1:].sum(axis=0)
+        return out
+
+
+def column_counts(mask: np.ndarray) -> np.ndarray:
+    """True cells per column of an N x M boolean array (int64, length M).
+
+    Summing down a tall, narrow array runs one short vector add per row; folding
+    blocks of rows into wide rows lets numpy add long contiguous runs of bytes,
+    with small integer accumulators that cannot overflow (at most 2**15 rows each).
+    """
+    n, m = mask.shape
+    block = max(1, 4096 // max(m, 1))
+    folded_rows = n // block
+    if folded_rows > 2**15:
+        block = -(-n // 2**15)
+        folded_rows = n // block
+    head = folded_rows * block
+    u = mask.view(np.uint8)
+    out = u[head:].sum(axis=0, dtype=np.int64)
+    if folded_rows:
+        wide = u[:head].reshape(folded_rows, block * m).sum(axis=0, dtype=np.uint16)
+        out += wide.reshape(block, m).sum(axis=0, dtype=np.int64)
+    return out
 
 
 #: Weights of SASCI's capability clusters in the composite score; collaboration
@@ -234,4 +263,5 @@ __all__ = [
     "State",
     "build_councils",
     "build_providers",
+    "column_counts",
 ]

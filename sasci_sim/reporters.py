@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 
 def _share(model: SocialCareModel, state: State) -> float:
-    return float(np.mean(model.providers.state == state))
+    cells = model.providers.state
+    return np.count_nonzero(cells == state.value) / cells.size
 
 
 def aware_share(model: SocialCareModel) -> float:
@@ -33,7 +34,8 @@ def sustained_share(model: SocialCareModel) -> float:
 
 
 def ever_abandoned_share(model: SocialCareModel) -> float:
-    return float(np.mean(model.providers.ever_abandoned))
+    cells = model.providers.ever_abandoned
+    return np.count_nonzero(cells) / cells.size
 
 
 def pilots_lost_at_cliff(model: SocialCareModel) -> int:
