@@ -237,7 +237,10 @@ def explain(model: type[BaseModel], exc: ValidationError) -> tuple[str, str, Any
         field = owner.model_fields[name]
         unit = (field.json_schema_extra or {}).get("unit") if isinstance(field.json_schema_extra, dict) else None
         rng = allowed_range(owner, name)
-        if rng or kind in {"float_parsing", "int_parsing", "float_type", "int_type", "int_from_float", "finite_number"}:
+        if kind in {"literal_error", "bool_parsing", "bool_type"} and rng:
+            return path, f"must be {rng}", got
+        numeric = {"float_parsing", "int_parsing", "float_type", "int_type", "int_from_float", "finite_number"}
+        if kind in numeric or (rng and kind.startswith(("greater_than", "less_than"))):
             expected = "a whole number" if field.annotation is int else "a number"
             if kind == "finite_number":
                 expected = "a finite number"

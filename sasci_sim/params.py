@@ -7,7 +7,7 @@ the parameter table (``sasci-sim params``) cannot drift from the code.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, Field
 
@@ -76,7 +76,21 @@ def allowed_range(model: type[BaseModel], name: str) -> str:
         return f"{'above' if low_open else 'at least'} {low}"
     if high is not None:
         return f"at most {high}"
-    return ""
+    choices = _choices(field.annotation)
+    return f"one of {', '.join(choices)}" if choices else ""
+
+
+def _choices(annotation: Any) -> list[str]:
+    """Allowed values of a Literal, bool or list-of-Literal annotation."""
+    if annotation is bool:
+        return ["true", "false"]
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return [str(a) for a in get_args(annotation)]
+    out: list[str] = []
+    for arg in get_args(annotation):
+        out += _choices(arg)
+    return out
 
 
 def parameter_rows(model: type[BaseModel], prefix: str = "") -> list[dict[str, str]]:
@@ -91,13 +105,13 @@ def parameter_rows(model: type[BaseModel], prefix: str = "") -> list[dict[str, s
         extra = field.json_schema_extra
         if not isinstance(extra, dict):
             continue
-        default = field.get_default(call_default_factory=True)
+        default = "required" if field.is_required() else field.get_default(call_default_factory=True)
         rows.append(
             {
                 "key": key,
                 "meaning": field.description or "",
                 "unit": str(extra["unit"]),
-                "default": repr(default) if isinstance(default, str) else str(default),
+                "default": repr(default) if isinstance(default, str) and not field.is_required() else str(default),
                 "range": allowed_range(model, name),
                 "source": str(extra["source"]),
                 "grade": str(extra["grade"]),

@@ -172,14 +172,22 @@ class Funder(Section):
         grade="assumption",
     )
     kinds: list[Kind] = Field(
-        default_factory=lambda: list(KINDS), min_length=1, description="Innovation kinds the funder's calls accept."
+        default_factory=lambda: list(KINDS),
+        min_length=1,
+        description="Innovation kinds the funder's calls accept.",
+        json_schema_extra={"unit": "kinds", "source": "seed000", "grade": "moderate"},
     )
     covers_double_running: bool = Field(
         False,
         description="Grants also pay the cost of running old and new services side by side during transition (seed004).",
+        json_schema_extra={"unit": "yes/no", "source": "seed004", "grade": "moderate"},
     )
     grant_duration_months: int | None = Field(
-        None, ge=1, le=240, description="Grant length for this funder, months; default funding.grant_duration_months."
+        None,
+        ge=1,
+        le=240,
+        description="Grant length for this funder; default funding.grant_duration_months.",
+        json_schema_extra={"unit": "months", "source": "arf2023", "grade": "moderate"},
     )
 
 
@@ -218,6 +226,7 @@ class Funding(Section):
         ge=1,
         le=1200,
         description="Month of the programme's last call (None: calls continue to the end of the run).",
+        json_schema_extra={"unit": "month", "source": "design", "grade": "assumption"},
     )
     scale_share: float = param(
         0.2,
@@ -572,7 +581,9 @@ class Abandonment(Section):
         grade="weak",
     )
     readoption: bool = Field(
-        False, description="Whether a provider that abandoned an innovation may become aware of it and adopt it again."
+        False,
+        description="Whether a provider that abandoned an innovation may become aware of it and adopt it again.",
+        json_schema_extra={"unit": "yes/no", "source": "design", "grade": "assumption"},
     )
     readoption_hazard_per_month: float = param(
         0.01,
@@ -589,6 +600,7 @@ class Network(Section):
     topology: Literal["council_and_sector", "complete"] = Field(
         "council_and_sector",
         description="Peer network: ties within council areas and within provider kinds, or everyone connected (Bass limit).",
+        json_schema_extra={"unit": "topology", "source": "boaz2023", "grade": "assumption"},
     )
     local_ties: float = param(
         4.0,
@@ -635,7 +647,10 @@ class Innovation(Section):
     name: str = Field(
         min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\-]+$", description="Short name (letters, digits, _ and -)."
     )
-    kind: Kind = Field(description="SASCI innovation journey.")
+    kind: Kind = Field(
+        description="SASCI innovation journey.",
+        json_schema_extra={"unit": "kind", "source": "seed000", "grade": "strong"},
+    )
     benefit: float = param(
         0.6,
         ge=0,

@@ -91,7 +91,7 @@ def test_complexity_accepts_nasss_words() -> None:
         (
             "innovations: [{name: a, kind: magic}]\n",
             "innovations[0].kind",
-            "'business_model', 'systems' or 'social'",
+            "must be one of business_model, systems, social",
             "magic",
         ),
         ("regulation: {flexibility: .nan}\n", "regulation.flexibility", "must be a finite number", float("nan")),

@@ -15,5 +15,5 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    print(render(args.format))
+    print(render(args.format), end="" if args.format == "markdown" else "\n")
     return 0
