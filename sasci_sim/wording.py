@@ -131,7 +131,7 @@ def _percent(p: float) -> str:
     """One decimal, or two significant digits below 1 (0.21, 0.043) so small shares still differ."""
     if p == 0 or abs(p) >= 0.995:
         return f"{p:.1f}"
-    return f"{p:.2g}" if abs(p) >= 1e-4 else f"{p:.1e}"
+    return f"{p:#.2g}" if abs(p) >= 1e-4 else f"{p:.1e}"
 
 
 def period(steps: int) -> str:

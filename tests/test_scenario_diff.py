@@ -56,13 +56,14 @@ def test_differing_keys_are_ones_set_accepts(tmp_path: Path) -> None:
     assert lever_differences([moved, b]) == []
 
 
-def test_joint_fund_differs_in_its_funders_with_ungraded_switches_described() -> None:
+def test_joint_fund_differs_in_its_funders_with_switches_described() -> None:
     short = load_scenario(SCENARIOS / "short_term_funding.yaml")
     joint = load_scenario(SCENARIOS / "joint_health_social_care_fund.yaml")
     diffs = {d.key: d for d in lever_differences([short, joint])}
     switch = diffs["funding.funders.0.covers_double_running"]
     assert switch.values == (False, True)
-    assert switch.grade == "ungraded" and "side by side" in switch.meaning
+    assert switch.grade == GRADES.get("funding.funders[].covers_double_running", "ungraded")
+    assert "side by side" in switch.meaning
     share = diffs["funding.funders.0.budget_share"]
     assert share.grade == GRADES["funding.funders[].budget_share"]
     if len(short.funding.funders) > len(joint.funding.funders):
@@ -82,6 +83,11 @@ def test_every_graded_parameter_is_described_with_its_grade() -> None:
     for key, grade in GRADES.items():
         dotted = key.replace("[]", ".0")
         assert describe(dotted)[1] == grade
+
+
+def test_a_setting_the_parameter_table_lacks_is_ungraded() -> None:
+    assert describe("funding.funders.0.no_such_field") == ("", "ungraded", "")
+    assert schema_key("funding.funders.0.no_such_field") not in GRADES
 
 
 def test_weakest_grade_ignores_ungraded_settings() -> None:
