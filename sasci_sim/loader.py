@@ -240,7 +240,8 @@ def explain(model: type[BaseModel], exc: ValidationError) -> tuple[str, str, Any
         if kind in {"literal_error", "bool_parsing", "bool_type"} and rng:
             return path, f"must be {rng}", got
         numeric = {"float_parsing", "int_parsing", "float_type", "int_type", "int_from_float", "finite_number"}
-        if kind in numeric or (rng and kind.startswith(("greater_than", "less_than"))):
+        not_a_number = kind == "value_error" and err["msg"].startswith("Value error, must be a")
+        if kind in numeric or not_a_number or (rng and kind.startswith(("greater_than", "less_than"))):
             expected = "a whole number" if field.annotation is int else "a number"
             if kind == "finite_number":
                 expected = "a finite number"

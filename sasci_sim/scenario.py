@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from sasci_sim.params import param
 
@@ -21,9 +21,30 @@ COMPLEXITY_WORDS = {"simple": 0.0, "complicated": 0.5, "complex": 1.0}
 
 
 class Section(BaseModel):
-    """A scenario section: unknown keys are errors, values are checked on assignment."""
+    """A scenario section: unknown keys are errors, values are checked on assignment, and a
+    number must be written as a number ("12" and true are not numbers; 12.0 is 12)."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: object, info: ValidationInfo) -> object:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None or field.annotation not in (int, float, int | None, float | None):
+            return value
+        if isinstance(value, str) and info.field_name == "complexity" and value in COMPLEXITY_WORDS:
+            return value  # Innovation turns the words into numbers
+        if isinstance(value, bool | str):
+            kind = "a whole number" if field.annotation in (int, int | None) else "a number"
+            raise ValueError(f"must be {kind}, not {type(value).__name__} {value!r}")
+        return value
+
+
+def _check_unique(names: list[str], what: str) -> None:
+    """Names identify innovations and funders in outputs: they must be unique."""
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ValueError(f"{what} names must be unique ({', '.join(dup)} repeated)")
 
 
 class Simulation(Section):
@@ -253,10 +274,13 @@ class Funding(Section):
         total = sum(f.budget_share for f in self.funders)
         if total > 1.0 + 1e-6:
             raise ValueError(f"funders' budget_share values add up to {total:.4g}; they must add up to at most 1")
-        names = [f.name for f in self.funders]
-        if len(set(names)) != len(names):
-            raise ValueError("funder names must be unique")
         return self
+
+    @field_validator("funders")
+    @classmethod
+    def _unique_funders(cls, funders: list[Funder]) -> list[Funder]:
+        _check_unique([f.name for f in funders], "funder")
+        return funders
 
 
 class Regulation(Section):
@@ -787,13 +811,11 @@ class Scenario(Section):
     scale: Scale = Field(default_factory=Scale)
     innovations: list[Innovation] = Field(default_factory=_default_innovations, min_length=1, max_length=500)
 
-    @model_validator(mode="after")
-    def _unique_innovations(self) -> Scenario:
-        names = [i.name for i in self.innovations]
-        if len(set(names)) != len(names):
-            dup = sorted({n for n in names if names.count(n) > 1})
-            raise ValueError(f"innovation names must be unique ({', '.join(dup)} repeated)")
-        return self
+    @field_validator("innovations")
+    @classmethod
+    def _unique_innovations(cls, innovations: list[Innovation]) -> list[Innovation]:
+        _check_unique([i.name for i in innovations], "innovation")
+        return innovations
 
 
 def joint_fund() -> Funder:
