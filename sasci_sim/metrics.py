@@ -45,9 +45,28 @@ class Recorder:
         self.by_payer = np.zeros((steps + 1, len(PAYER_COLUMNS), m), dtype=np.int32)
         self.events = {name: np.zeros(shape, dtype=np.int32) for name in model.events}
         self.scalars = {name: np.zeros(steps + 1) for name in model.events_scalar}
+        council = model.providers.council
+        if np.any(council[1:] < council[:-1]):
+            raise ValueError("providers must come sorted by council (as build_providers draws them)")
+        #: first row of each council's block of providers
+        self.council_starts = np.flatnonzero(np.diff(council, prepend=-1))
+
+    def _grow(self) -> None:
+        """Double the month capacity (a page or script stepping past the scenario's end)."""
+
+        def bigger(a: np.ndarray) -> np.ndarray:
+            return np.concatenate([a, np.zeros_like(a)])
+
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray):
+                setattr(self, name, bigger(value))
+            elif isinstance(value, dict):
+                setattr(self, name, {k: bigger(v) for k, v in value.items()})
 
     def record(self, model: SocialCareModel) -> None:
         t = model.steps
+        while t >= len(self.counts):
+            self._grow()
         self.t = t
         p = model.providers
         self.counts[t] = p.counts()
@@ -56,12 +75,8 @@ class Recorder:
         self.partial[t] = column_counts(p.partial & sustained)
         self.sustained_after_grant[t] = column_counts(sustained & (p.grant_end != NO_MONTH))
         # a council is reached when at least one of its providers has sustained the innovation
-        cells = np.flatnonzero(sustained)
-        m = model.portfolio.size
-        rows = cells // m
-        reached = np.zeros(model.councils.n * m, dtype=bool)
-        reached[p.council[rows].astype(np.int64) * m + (cells - rows * m)] = True
-        self.councils_reached[t] = column_counts(reached.reshape(model.councils.n, m))
+        reached = np.logical_or.reduceat(sustained, self.council_starts, axis=0)  # council x innovation
+        self.councils_reached[t] = column_counts(reached)
         self.evidence[t] = model.evidence
         active = sustained | (p.state == State.PILOTING.value)
         for k, payer in enumerate(PAYER_COLUMNS.values()):

@@ -60,19 +60,29 @@ def safe_child(root: Path, name: str) -> Path:
     return root / name
 
 
-@contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success it replaces ``target`` in one move."""
-    target = Path(target)
+def _temporary_beside(target: Path) -> Path:
+    """A new empty folder beside ``target`` (same file system, so the final move is atomic)."""
     if target.exists() and not (target / MANIFEST).is_file():
         raise InputError(target, "", "exists and was not made by sasci-sim (no manifest.json); choose another --out")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     except OSError as exc:
         raise InputError(
             target.parent, "", f"cannot make an output folder here ({exc.strerror}); choose another --out"
         ) from None
+
+
+def check_target(target: Path) -> None:
+    """Refuse an output folder we could not write, before any work is done."""
+    shutil.rmtree(_temporary_beside(Path(target)), ignore_errors=True)
+
+
+@contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """Yield a temporary folder; on success it replaces ``target`` in one move."""
+    target = Path(target)
+    tmp = _temporary_beside(target)
     try:
         yield tmp
         replace_folder(tmp, target)

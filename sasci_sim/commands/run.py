@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from sasci_sim.commands.args import positive_int, seed
 from sasci_sim.loader import load_scenario
+from sasci_sim.outputs import check_target, safe_child
 
 NAME = "run"
 HELP = "run a scenario's replications and write spread curves"
@@ -37,6 +38,7 @@ def execute(args: argparse.Namespace) -> int:
     from sasci_sim.runner import run_replications
 
     scenario = load_scenario(args.scenario, args.overrides)
+    check_target(safe_child(args.out, scenario.name))
     reps = args.replications or scenario.simulation.replications
     with tqdm(total=reps, desc=scenario.name, unit="rep", disable=args.quiet, file=sys.stderr) as bar:
         result = run_replications(

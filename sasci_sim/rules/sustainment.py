@@ -17,7 +17,8 @@ the running cost, tried in this order:
    routine;
 5. a cut-down version (``partial_scale`` of cost) is kept the same way
    (partial sustainment, Scheirer 2005);
-6. otherwise the pilot is abandoned: at a grant's end this is the funding
+6. otherwise, or if the pilot was never approved before its grant ended (it
+   never got going), the pilot is abandoned: at a grant's end this is the funding
    cliff (Shediac-Rizkallah and Bone 1998; Social Finance 2024).
 """
 
@@ -58,8 +59,10 @@ def funding_cliff(model: SocialCareModel) -> None:
     was_grant = p.grant_end[rows, cols] != NO_MONTH
     dr = np.where(p.double_covered[rows, cols], 0.0, port.double_running[cols] * port.transition[cols])
     reserves = p.reserves[rows]
-    full_ok = reserves >= dr
-    part_ok = reserves >= cfg.diffusion.partial_scale * dr
+    # a pilot whose grant ended before it was approved never got going: it cannot go on
+    started = p.approved[rows, cols]
+    full_ok = started & (reserves >= dr)
+    part_ok = started & (reserves >= cfg.diffusion.partial_scale * dr)
     payer = np.full(cells.size, Payer.NONE, dtype=np.int8)
     partial = np.zeros(cells.size, dtype=bool)
 
