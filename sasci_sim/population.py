@@ -6,6 +6,7 @@ One row per provider, one column per innovation. The rules in
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -147,7 +148,7 @@ def column_counts(mask: np.ndarray) -> np.ndarray:
     with small integer accumulators that cannot overflow (at most 2**15 rows each).
     """
     n, m = mask.shape
-    block = max(1, 4096 // max(m, 1))
+    block = max(1, min(4096 // max(m, 1), math.isqrt(n)))  # balances the two folds on small arrays
     folded_rows = n // block
     if folded_rows > 2**15:
         block = -(-n // 2**15)

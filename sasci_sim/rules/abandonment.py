@@ -16,7 +16,7 @@ import numpy as np
 
 from sasci_sim.population import Payer, State
 from sasci_sim.rules.transitions import abandon
-from sasci_sim.sampling import bernoulli_indices, thin
+from sasci_sim.sampling import bernoulli_indices, cells_with_chance, thin
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
@@ -41,20 +41,26 @@ def background_abandonment(model: SocialCareModel) -> None:
 def provider_finances(model: SocialCareModel) -> None:
     """Reserves pay for what providers fund themselves; empty reserves end it."""
     p, port, d = model.providers, model.portfolio, model.config.diffusion
-    m = p.state.shape[1]
-    cells = np.flatnonzero((p.payer == Payer.OWN.value) & p.approved)  # own-funded and operating
-    rows = cells // m
-    cols = cells - rows * m
-    scale = np.where(p.partial.ravel()[cells], d.partial_scale, 1.0)
-    cost = np.bincount(rows, weights=scale * port.net_provider_cost[cols], minlength=p.n)
+    net = port.net_provider_cost
+    own = (p.payer == Payer.OWN.value) & p.approved  # own-funded and operating
+    if not net.all():  # innovations that cost nothing net change nothing
+        own &= net != 0
+    if np.count_nonzero(own) * 8 < own.size:  # few payers: work on their cells only
+        m = p.state.shape[1]
+        cells = np.flatnonzero(own)
+        rows = cells // m
+        scale = np.where(p.partial.ravel()[cells], d.partial_scale, 1.0)
+        cost = np.bincount(rows, weights=scale * net[cells - rows * m], minlength=p.n)
+    else:
+        cost = (own * np.where(p.partial, d.partial_scale, 1.0)) @ net
     model.events_scalar["provider_spend_k"] += float(np.maximum(cost, 0).sum())
     p.reserves += p.surplus - cost
-    broke = p.reserves < 0
+    broke = np.flatnonzero(p.reserves < 0)
     np.minimum(p.reserves, p.reserves_cap, out=p.reserves)
     np.maximum(p.reserves, 0.0, out=p.reserves)
-    drop = broke[rows] & (port.net_provider_cost[cols] > 0)
-    if drop.any():
-        abandon(model, rows[drop], cols[drop], "money")
+    if broke.size:
+        r, j = np.nonzero(own[broke] & (net > 0)[None, :])
+        abandon(model, broke[r], j, "money")
 
 
 def readopt(model: SocialCareModel) -> None:
@@ -63,6 +69,5 @@ def readopt(model: SocialCareModel) -> None:
     if not ab.readoption:
         return
     p = model.providers
-    cells = bernoulli_indices(model.rng, p.state.size, ab.readoption_hazard_per_month)
-    back = cells[p.state.ravel()[cells] == State.ABANDONED.value]
+    back = cells_with_chance(model.rng, p.state, State.ABANDONED.value, ab.readoption_hazard_per_month)
     p.state.ravel()[back] = State.AWARE

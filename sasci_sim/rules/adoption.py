@@ -28,7 +28,7 @@ from sasci_sim.allocation import allocate, spent_by_group
 from sasci_sim.population import Payer, State
 from sasci_sim.rules.commissioning import council_value
 from sasci_sim.rules.transitions import start_pilots
-from sasci_sim.sampling import bernoulli_indices, thin
+from sasci_sim.sampling import cells_with_chance, thin
 from sasci_sim.scenario import KINDS
 
 if TYPE_CHECKING:
@@ -76,8 +76,7 @@ def decide_pilots(model: SocialCareModel) -> None:
     # chance decision_rate * appeal per aware cell: draw cells sparsely at
     # decision_rate, keep the aware ones, then keep each with chance appeal
     rate = cfg.diffusion.decision_rate_per_month
-    cells = bernoulli_indices(model.rng, p.state.size, rate)
-    cells = cells[p.state.ravel()[cells] == State.AWARE.value]
+    cells = cells_with_chance(model.rng, p.state, State.AWARE.value, rate)
     if cells.size == 0:
         return
     m = p.state.shape[1]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sasci_sim.population import State
-from sasci_sim.sampling import bernoulli_indices, thin
+from sasci_sim.sampling import cells_with_chance, thin
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
@@ -40,7 +40,7 @@ def spread_awareness(model: SocialCareModel) -> None:
     launched = model.portfolio.launch <= model.t
     if not launched.any():
         return
-    n, m = p.state.shape
+    m = p.state.shape[1]
     external = np.minimum(
         1.0,
         cfg.diffusion.external_influence
@@ -48,9 +48,8 @@ def spread_awareness(model: SocialCareModel) -> None:
     )
     external = np.where(launched, external, 0.0)
     bound = float(external.max())
-    cells = bernoulli_indices(model.rng, n * m, bound)
+    cells = cells_with_chance(model.rng, p.state, State.UNAWARE.value, bound)
     cells = cells[thin(model.rng, external[cells % m], bound)]
-    cells = cells[p.state.ravel()[cells] == State.UNAWARE.value]
     _become_aware(model, cells)
 
     cells, bound = _peer_candidates(model, external)
@@ -72,20 +71,17 @@ def _peer_candidates(model: SocialCareModel, external: np.ndarray) -> tuple[np.n
     are drawn sparsely at the largest chance any of them has.
     """
     p, cfg, ex = model.providers, model.config, model.exposure
-    n, m = p.state.shape
+    m = p.state.shape[1]
     launched = model.portfolio.launch <= model.t
     if ex.adjacency is None:
         peer_max = cfg.diffusion.peer_influence * float(model.peer_learning.max(initial=0.0)) * ex.count / ex.n
         missed = 1.0 - external
         ratio = np.divide(np.minimum(missed, peer_max), missed, out=np.zeros(m), where=missed > 0)
         bound = float(np.where(launched, ratio, 0.0).max())
-        cells = bernoulli_indices(model.rng, n * m, bound)
-        keep = p.state.ravel()[cells] == State.UNAWARE.value
-        keep &= launched[cells % m]
-        return cells[keep], bound
+        cells = cells_with_chance(model.rng, p.state, State.UNAWARE.value, bound)
+        return cells[launched[cells % m]], bound
     mask = ex.exposed_mask() & (p.state == State.UNAWARE.value)
-    if not launched.all():
-        mask &= launched
+    mask[:, ~launched] = False
     return np.flatnonzero(mask), 1.0
 
 

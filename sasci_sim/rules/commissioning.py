@@ -33,7 +33,7 @@ from sasci_sim.allocation import allocate, spent_by_group
 from sasci_sim.population import Payer, State
 from sasci_sim.rules.regulation import mean_delay_months
 from sasci_sim.rules.transitions import abandon
-from sasci_sim.sampling import bernoulli_indices, thin
+from sasci_sim.sampling import cells_with_chance, thin
 from sasci_sim.scenario import KINDS
 
 if TYPE_CHECKING:
@@ -112,8 +112,7 @@ def review_contracts(model: SocialCareModel) -> np.ndarray:
     bound = min(1.0, model.config.local_authorities.review_hazard_per_month)
     # the hazard never exceeds the review rate (pressure and 1 - V are at most 1):
     # draw cells sparsely at that rate, keep the contracts, thin to their hazard
-    cells = bernoulli_indices(model.rng, p.state.size, bound)
-    cells = cells[p.payer.ravel()[cells] == Payer.COUNCIL.value]
+    cells = cells_with_chance(model.rng, p.payer, Payer.COUNCIL.value, bound)
     rows = cells // m
     cols = cells - rows * m
     la = p.council[rows]
@@ -164,12 +163,13 @@ def reorganise(model: SocialCareModel) -> None:
     c.pilot_pot[hit] = 0.0
     withdraw = model.rng.random((hit.size, c.signed.shape[1])) < la_cfg.reorganisation_withdrawal
     c.signed[hit] &= ~withdraw
-    in_hit = np.isin(p.council, hit)
-    rows = np.flatnonzero(in_hit)
+    in_hit = np.zeros(c.n, dtype=bool)
+    in_hit[hit] = True
+    rows = np.flatnonzero(in_hit[p.council])
     sub_state, sub_payer = p.state[rows], p.payer[rows]
-    active = (sub_state == State.PILOTING) | (sub_state == State.SUSTAINED)
+    active = (sub_state == State.PILOTING.value) | (sub_state == State.SUSTAINED.value)
     draw = model.rng.random(active.shape)
-    dropped = active & (sub_payer == Payer.COUNCIL) & (draw < la_cfg.reorganisation_withdrawal)
+    dropped = active & (sub_payer == Payer.COUNCIL.value) & (draw < la_cfg.reorganisation_withdrawal)
     disrupted = active & ~dropped & (draw > 1.0 - la_cfg.reorganisation_disruption)
     r, j = np.nonzero(dropped | disrupted)
     abandon(model, rows[r], j, "reorganisation")

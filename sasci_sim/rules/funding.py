@@ -56,7 +56,9 @@ def award_grants(model: SocialCareModel, funder: Funder) -> float:
         return 0.0
     kinds = np.isin(model.portfolio.kind, [KINDS.index(k) for k in funder.kinds])
     launched = model.portfolio.launch <= model.t
-    cells = np.flatnonzero((p.state == State.AWARE.value) & (kinds & launched))
+    aware = p.state == State.AWARE.value
+    aware[:, ~(kinds & launched)] = False  # cheaper than broadcasting a row mask over every row
+    cells = np.flatnonzero(aware)
     if cells.size == 0:
         return 0.0
     m = p.state.shape[1]

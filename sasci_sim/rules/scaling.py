@@ -19,7 +19,7 @@ from sasci_sim.population import Payer, State
 from sasci_sim.rules.adoption import eligible, has_capacity
 from sasci_sim.rules.commissioning import council_net_cost, council_value
 from sasci_sim.rules.transitions import start_pilots
-from sasci_sim.sampling import bernoulli_indices, thin
+from sasci_sim.sampling import cells_with_chance, thin
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
@@ -37,10 +37,10 @@ def council_rollout(model: SocialCareModel) -> None:
     # chance decision_rate * V * F per aware cell in such an area: draw cells
     # sparsely at decision_rate, keep those, thin to V * F
     rate = model.config.diffusion.decision_rate_per_month
-    cells = bernoulli_indices(model.rng, p.state.size, rate)
+    cells = cells_with_chance(model.rng, p.state, State.AWARE.value, rate)
     rows = cells // m
     cols = cells - rows * m
-    keep = (p.state.ravel()[cells] == State.AWARE.value) & has[p.council[rows] * m + cols]
+    keep = has[p.council[rows] * m + cols]
     cells, rows, cols = cells[keep], rows[keep], cols[keep]
     if cells.size == 0:
         return
