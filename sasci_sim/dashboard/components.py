@@ -7,13 +7,13 @@ module-level reactives to the session's kernel).
 
 from __future__ import annotations
 
+import numpy as np
 import solara
-from mesa.visualization import make_plot_component
 from mesa.visualization.utils import update_counter
 
 from sasci_sim import reporters
-from sasci_sim.dashboard.council_map import STATE_COLOURS, MapFigure, MapLayout
-from sasci_sim.dashboard.curves import CurvesFigure
+from sasci_sim.dashboard.council_map import STATE_COLOURS, MapLayout
+from sasci_sim.dashboard.curves import CLIFF, COLOURS, LineChart, all_innovations_series, innovation_series
 from sasci_sim.dashboard.model import LessonModel, is_joint_fund_only
 from sasci_sim.population import State
 from sasci_sim.scenario import KINDS
@@ -41,10 +41,27 @@ def CouncilMap(model: LessonModel) -> None:
     """Each provider a cell in its council's block, coloured by its state for the shown innovation."""
     update_counter.get()
     j = shown_index(model, shown_innovation.value)
-    figure = solara.use_memo(lambda: MapFigure(MapLayout.build(model.providers.council, model.councils.n)), [model])
-    fig = figure.update(model.providers.state[:, j], f"Council areas, month {model.steps}: {describe(model, j)}")
-    with solara.Div(classes=["sasci-map"]):
-        solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, j])
+    layout = solara.use_memo(lambda: MapLayout.build(model.providers.council, model.councils.n), [model])
+    states = model.providers.state[:, j]
+    png = solara.use_memo(lambda: layout.png(states), [model, model.steps, j])
+    counts = np.bincount(states.astype(np.int64), minlength=len(State))
+    with solara.Column(classes=["sasci-map"], style={"padding": "8px", "gap": "4px"}):
+        solara.Text(f"Council areas, month {model.steps}: {describe(model, j)}", style={"font-weight": "bold"})
+        solara.Text("Each block is one council area; each square one provider.", style={"color": "#666"})
+        _legend({s.name: (colour, f"{s.name.lower()} {counts[s]:,}") for s, colour in STATE_COLOURS.items()})
+        with solara.Div(classes=["sasci-map-image"]):
+            solara.Image(png, width="100%")
+
+
+def _legend(items: dict[str, tuple[str, str]]) -> None:
+    """Coloured marks with labels: name -> (colour, text); the cliff ticks get a bar, the rest a square."""
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
+        for name, (colour, text) in items.items():
+            with solara.Div(classes=["sasci-legend"]):
+                solara.Text(
+                    "|" if name == CLIFF else "■", style={"color": colour, "font-size": "1.3em", "font-weight": "bold"}
+                )
+                solara.Text(f" {text}")
 
 
 @solara.component
@@ -52,10 +69,31 @@ def SpreadCurves(model: LessonModel) -> None:
     """Providers sustaining, piloting and abandoning the shown innovation, month by month."""
     update_counter.get()
     j = shown_index(model, shown_innovation.value)
-    figure = solara.use_memo(lambda: CurvesFigure(model.config.simulation.steps), [model])
-    fig = figure.update(model, j, f"Spread of {describe(model, j)}")
-    with solara.Div(classes=["sasci-curves"]):
-        solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.steps, j])
+    chart = solara.use_memo(lambda: LineChart(model.config.simulation.steps, "providers"), [model])
+    png = solara.use_memo(lambda: chart.png(innovation_series(model, j)), [model, model.steps, j])
+    with solara.Column(classes=["sasci-curves"], style={"padding": "8px", "gap": "4px"}):
+        solara.Text(f"Spread of {describe(model, j)}", style={"font-weight": "bold"})
+        with solara.Div(classes=["sasci-curves-image"]):
+            solara.Image(png, width="100%")
+        _legend(
+            {n: (c, n) for n, c in COLOURS.items()}
+            | {CLIFF: (STATE_COLOURS[State.ABANDONED], "pilots lost at the cliff")}
+        )
+
+
+@solara.component
+def AllInnovationsCurves(model: LessonModel) -> None:
+    """The same curves averaged over every innovation, from the DataCollector's model-level reporters."""
+    update_counter.get()
+    chart = solara.use_memo(lambda: LineChart(model.config.simulation.steps, "providers per innovation"), [model])
+    png = solara.use_memo(lambda: chart.png(all_innovations_series(model)), [model, model.steps])
+    with solara.Column(classes=["sasci-all-curves"], style={"padding": "8px", "gap": "4px"}):
+        solara.Text(
+            f"All {model.portfolio.size} innovations: mean providers per innovation", style={"font-weight": "bold"}
+        )
+        with solara.Div(classes=["sasci-all-curves-image"]):
+            solara.Image(png, width="100%")
+        _legend({n: (c, n) for n, c in COLOURS.items()})
 
 
 def _count(label: str, value: int, colour: str, css: str) -> None:
@@ -85,7 +123,7 @@ def Tally(model: LessonModel) -> None:
                 style={"font-size": "2.6em", "font-weight": "bold", "color": STATE_COLOURS[State.ABANDONED]},
             )
             solara.Text(" pilots lost at the funding cliff (all innovations)", style={"font-size": "1.2em"})
-        solara.Text(describe(model, j), style={"font-weight": "bold"})
+        solara.Text(describe(model, j), classes=["sasci-shown"], style={"font-weight": "bold"})
         with solara.Div():
             column = p.state[:, j]
             _count(
@@ -115,22 +153,5 @@ def levers_line(model: LessonModel) -> str:
     )
 
 
-def _label_all(ax) -> None:
-    ax.set_title("All innovations: share of provider-innovation pairs", fontsize=10, loc="left")
-    ax.set_ylabel("share")
-    ax.set_xlabel("month")
-    ax.grid(alpha=0.3)
-
-
-#: Mesa's own plot component over the model-level reporters (sasci_sim.reporters).
-AllInnovationsPlot, _ = make_plot_component(
-    {
-        "sustained": STATE_COLOURS[State.SUSTAINED],
-        "piloting": STATE_COLOURS[State.PILOTING],
-        "ever_abandoned": STATE_COLOURS[State.ABANDONED],
-    },
-    post_process=_label_all,
-)
-
 #: The panels in the order SolaraViz lays them out (two per row).
-PANELS = [CouncilMap, SpreadCurves, Tally, AllInnovationsPlot]
+PANELS = [CouncilMap, SpreadCurves, Tally, AllInnovationsCurves]

@@ -1,62 +1,80 @@
-"""Live spread curves of one innovation: providers sustaining, piloting and (ever) abandoned it.
+"""Live spread curves: providers sustaining, piloting and (ever) abandoned, month by month.
 
-Read from the model's Recorder (preallocated per-step arrays), so drawing costs no pandas.
-Red ticks along the bottom mark months in which pilots were lost at the funding cliff.
+Two views: one innovation (from the model's Recorder) and all innovations (the mean over
+innovations, from the DataCollector's model-level reporters). Each chart keeps one figure per
+model and only moves its lines each step; titles and legends are HTML on the page, so a
+redraw paints little text and stays fast.
 """
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from sasci_sim.dashboard.council_map import STATE_COLOURS
 from sasci_sim.model import SocialCareModel
 from sasci_sim.population import State
 
-LINES = {"sustained": State.SUSTAINED, "piloting": State.PILOTING, "abandoned": State.ABANDONED}
+#: The curves, their colours, and (for the chosen innovation) the cliff-loss ticks.
+COLOURS = {
+    "sustained": STATE_COLOURS[State.SUSTAINED],
+    "piloting": STATE_COLOURS[State.PILOTING],
+    "ever abandoned": STATE_COLOURS[State.ABANDONED],
+}
+CLIFF = "lost at the cliff"
 
 
-def spread_series(model: SocialCareModel, j: int) -> dict[str, np.ndarray]:
-    """Months 0..now of sustained, piloting, ever-abandoned providers and cliff losses for innovation j."""
+def innovation_series(model: SocialCareModel, j: int) -> dict[str, np.ndarray]:
+    """Months 0..now for innovation j: providers sustaining, piloting, ever abandoned; pilots lost at the cliff."""
     rec = model.recorder
     now = rec.t + 1
     return {
         "sustained": rec.counts[:now, State.SUSTAINED, j],
         "piloting": rec.counts[:now, State.PILOTING, j],
-        "abandoned": rec.ever_abandoned[:now, j],
-        "lost at the cliff": rec.events["abandoned_cliff"][:now, j],
+        "ever abandoned": rec.ever_abandoned[:now, j],
+        CLIFF: rec.events["abandoned_cliff"][:now, j],
     }
 
 
-class CurvesFigure:
-    """One figure per model, redrawn in place each step; the x axis spans the scenario's months."""
+def all_innovations_series(model: SocialCareModel) -> dict[str, np.ndarray]:
+    """Months 0..now, mean providers per innovation, from the DataCollector's shares (sasci_sim.reporters)."""
+    shares = model.datacollector.model_vars
+    n = model.providers.n
+    return {
+        "sustained": np.asarray(shares["sustained"]) * n,
+        "piloting": np.asarray(shares["piloting"]) * n,
+        "ever abandoned": np.asarray(shares["ever_abandoned"]) * n,
+    }
 
-    def __init__(self, months: int) -> None:
-        self.figure = Figure(figsize=(5.6, 4.3), dpi=80, layout="constrained")
+
+class LineChart:
+    """One figure per model, redrawn in place: the x axis spans the scenario's months so runs compare."""
+
+    def __init__(self, months: int, ylabel: str) -> None:
+        self.figure = Figure(figsize=(5.6, 3.4), dpi=80)
+        self.figure.subplots_adjust(left=0.12, right=0.95, top=0.96, bottom=0.13)
         ax = self.ax = self.figure.add_subplot()
-        self.lines = {name: ax.plot([], [], color=STATE_COLOURS[s], lw=2, label=name)[0] for name, s in LINES.items()}
+        self.lines = {name: ax.plot([], [], color=colour, lw=2)[0] for name, colour in COLOURS.items()}
         colour = STATE_COLOURS[State.ABANDONED]
-        self.cliff = ax.plot([], [], "|", color=colour, ms=12, mew=2, label="pilots lost at the cliff", clip_on=False)[
-            0
-        ]
+        self.cliff = ax.plot([], [], "|", color=colour, ms=12, mew=2, clip_on=False)[0]
         ax.set_xlim(0, max(months, 1))
-        ax.set_ylim(0, 10)
         ax.set_xlabel("month")
-        ax.set_ylabel("providers")
+        ax.set_ylabel(ylabel)
+        ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(5))
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", fontsize=8, frameon=False)
-        self.title = ax.set_title(" ", fontsize=10, loc="left")
-        self.figure.draw_without_rendering()  # settle the constrained layout once...
-        self.figure.set_layout_engine("none")  # ...then keep it: redraws only repaint
 
-    def update(self, model: SocialCareModel, j: int, title: str) -> Figure:
-        series = spread_series(model, j)
+    def png(self, series: dict[str, np.ndarray]) -> bytes:
         months = np.arange(len(series["sustained"]))
         for name, line in self.lines.items():
             line.set_data(months, series[name])
-        lost = np.flatnonzero(series["lost at the cliff"])
+        lost = np.flatnonzero(series.get(CLIFF, ()))
         self.cliff.set_data(months[lost], np.zeros(lost.size))
-        top = max(int(max(s.max(initial=0) for s in series.values())), 5)
+        top = max(float(max(series[name].max(initial=0) for name in COLOURS)), 5.0)
         self.ax.set_ylim(0, top * 1.1)
-        self.title.set_text(title)
-        return self.figure
+        out = io.BytesIO()
+        self.figure.savefig(out, format="png", pil_kwargs={"compress_level": 1})
+        return out.getvalue()
