@@ -3,9 +3,9 @@
 For each box PRIM peels, the box reported is, on its peeling trajectory, the
 densest one that still covers at least ``min_coverage`` of the runs of interest
 (Bryant and Lempert 2010 trade coverage against density; this picks one point of
-that trade-off reproducibly). Restrictions that are not significant (quasi-p
-above 0.05, a one-sided binomial test) are then dropped one at a time, least
-significant first, so every condition in a rule carries weight, and a box whose
+that trade-off reproducibly). Limits that are not significant (quasi-p above
+0.05, a one-sided binomial test, per side of a range) are then given back one at
+a time, least significant first, so every condition in a rule carries weight, and a box whose
 density is not significantly above the base rate (binomial test) is not
 reported. Each box becomes
 a plain-language rule such as "innovations reach scale in 80% of runs when
@@ -109,14 +109,17 @@ def discover(x: pd.DataFrame, y: np.ndarray, spec: Discovery, int_columns: set[s
             x[col] = x[col].astype(float)
         else:
             x[col] = x[col].astype(object)
-    finder = prim.Prim(x, np.asarray(y, dtype=bool))
+    with warnings.catch_warnings():
+        # EMA Workbench 3.0 uses pandas' deprecated inplace=; not ours to fix
+        warnings.simplefilter("ignore", getattr(pd.errors, "Pandas4Warning", FutureWarning))
+        finder = prim.Prim(x, np.asarray(y, dtype=bool))
     rules = []
     for _ in range(spec.boxes):
         box = finder.find_box()
         if box is None:
             break
         remaining = np.asarray(y, dtype=bool)[finder.yi_remaining]
-        rule = _chosen(box, finder.box_init, spec, int_columns, float(remaining.mean()))
+        rule = _chosen(box, finder, finder.box_init, spec, int_columns, float(remaining.mean()))
         if rule is None or not rule.conditions:
             break
         rules.append(rule)
@@ -127,7 +130,9 @@ def _restricted(lim: pd.DataFrame, init: pd.DataFrame) -> list[str]:
     return [c for c in init.columns if lim[c].iloc[0] != init[c].iloc[0] or lim[c].iloc[1] != init[c].iloc[1]]
 
 
-def _chosen(box: Any, init: pd.DataFrame, spec: Discovery, int_columns: set[str], base_rate: float) -> Rule | None:
+def _chosen(
+    box: Any, finder: Any, init: pd.DataFrame, spec: Discovery, int_columns: set[str], base_rate: float
+) -> Rule | None:
     """The reported box of one PRIM search, or None if no box beats the base rate significantly."""
     traj = box.peeling_trajectory
     candidates = traj[traj["coverage"] >= spec.min_coverage]
@@ -135,23 +140,57 @@ def _chosen(box: Any, init: pd.DataFrame, spec: Discovery, int_columns: set[str]
         return None
     best = candidates.sort_values(["density", "res_dim"], ascending=[False, True], kind="stable").index[0]
     box.select(int(best))
-    while True:  # drop restrictions that are not significant, least significant first
-        i = box._cur_box
-        dims = _restricted(box.box_lims[i], init)
-        qp = {d: max(v for v in box.p_values[i].get(d, [-1]) if v is not None) for d in dims}
-        weak = [d for d in dims if qp[d] > SIGNIFICANCE]
-        if not weak or len(dims) == 1:
-            break
-        box.drop_restriction(max(weak, key=lambda d: qp[d]))
+    qp = _relax_weak_limits(box, finder, init)
     i = box._cur_box
     row = box.peeling_trajectory.iloc[i]
     if binomtest(int(row["k"]), int(row["n"]), base_rate, alternative="greater").pvalue > SIGNIFICANCE:
         return None
     lim = box.box_lims[i]
-    conditions = tuple(_condition(d, lim, init, qp.get(d, math.nan), d in int_columns) for d in _restricted(lim, init))
+    conditions = tuple(_condition(d, lim, init, qp[d], d in int_columns) for d in _restricted(lim, init))
     return Rule(
         spec.describe, conditions, float(row["coverage"]), float(row["density"]), float(row["mass"]), int(row["n"])
     )
+
+
+def _relax_weak_limits(box: Any, finder: Any, init: pd.DataFrame) -> dict[str, float]:
+    """Give back limits that are not significant, least significant first; return each restriction's quasi-p.
+
+    A limit is one side of a range (or a category set); EMA Workbench's quasi-p values
+    are per side, so a strong lower limit is kept when its upper limit is noise.
+    """
+    while True:
+        i = box._cur_box
+        lim = box.box_lims[i]
+        sides = []  # (quasi-p, dimension, side: 0 lower, 1 upper, None for a category set)
+        for d in _restricted(lim, init):
+            qps = [q if q is not None else -1.0 for q in box.p_values[i].get(d, [-1.0, -1.0])]
+            if isinstance(lim[d].iloc[0], set):
+                sides.append((max(qps), d, None))
+                continue
+            sides += [(qps[s], d, s) for s in (0, 1) if lim[d].iloc[s] != init[d].iloc[s]]
+        weak = [side for side in sides if side[0] > SIGNIFICANCE]
+        if not weak or len(sides) == 1:
+            return {d: max(q for q, dim, _ in sides if dim == d) for _, d, _ in sides}
+        _, d, side = max(weak, key=lambda item: item[0])
+        relaxed = lim.copy()
+        if side is None:
+            relaxed[d] = init[d].to_numpy()
+        else:
+            relaxed.loc[relaxed.index[side], d] = init[d].iloc[side]
+        remaining = finder.yi_remaining
+        box.update(relaxed, remaining[_inside(finder.x.loc[remaining], relaxed)])
+
+
+def _inside(x: pd.DataFrame, lim: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``x`` lie in the box ``lim`` (row 0 lower limits, row 1 upper; sets for categories)."""
+    mask = np.ones(len(x), dtype=bool)
+    for col in lim.columns:
+        low, high = lim[col].iloc[0], lim[col].iloc[1]
+        if isinstance(low, set):
+            mask &= x[col].isin(low).to_numpy()
+        else:
+            mask &= ((x[col] >= low) & (x[col] <= high)).to_numpy()
+    return mask
 
 
 def _condition(col: str, lim: pd.DataFrame, init: pd.DataFrame, qp: float, whole: bool) -> Condition:

@@ -27,7 +27,7 @@ class InlineExecutor(Executor):
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
+        except Exception as exc:  # Ctrl-C and exits are not a run's result: they stop the sweep
             future.set_exception(exc)
         return future
 

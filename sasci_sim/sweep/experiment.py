@@ -217,7 +217,7 @@ def _check_design(spec: ExperimentSpec, parameters: dict[str, ParameterSpec], so
             raise InputError(source, "samples", "applies to lhs, sobol and morris designs; a grid uses every value")
         for key, p in parameters.items():
             if p.values is None and p.levels is None:
-                raise InputError(source, f"parameters.{key}", "a grid needs values: [...], or levels: with min and max")
+                raise InputError(source, f"parameters.{key}", "a grid needs values: [...], or levels: with a range")
     else:
         for key, p in parameters.items():
             if p.levels is not None:

@@ -58,8 +58,14 @@ def _value_kind(annotation: Any) -> ValueKind:
     return "other"
 
 
-def _has(constraint: Any, *names: str) -> bool:
-    return any(getattr(constraint, n, None) is not None for n in names)
+def _bound(metadata: list[Any], *names: str) -> float | None:
+    """A field's bound from its annotated-types constraints (``Ge``, ``Gt``, ``Le``, ``Lt``)."""
+    for constraint in metadata:
+        for name in names:
+            value = getattr(constraint, name, None)
+            if value is not None:
+                return float(value)
+    return None
 
 
 def value_at(data: Any, path: str) -> Any:
@@ -110,8 +116,8 @@ def resolve_key(key: str, base: dict[str, Any], source: str, label: str) -> Scen
         if inner is None:
             if idx != len(parts) - 1:
                 raise InputError(source, label, f"'{'.'.join(parts[: idx + 1])}' is a value, not a section")
-            lowest = next((c.ge if c.ge is not None else c.gt for c in field.metadata if _has(c, "ge", "gt")), None)
-            highest = next((c.le for c in field.metadata if _has(c, "le")), None)
+            lowest = _bound(field.metadata, "ge", "gt")
+            highest = _bound(field.metadata, "le", "lt")
             return ScenarioKey(key, path, _value_kind(field.annotation), lowest, highest)
         if typing.get_origin(field.annotation) is list:
             idx += 1

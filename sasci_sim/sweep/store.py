@@ -100,13 +100,17 @@ class SweepStore:
         store = cls(root, experiment)
         if root.exists():
             store.lock()
-            if restart:
-                store.unlock()
-                _remove(root)
-            else:
-                store._check_same(experiment)
-                store._update_meta(experiment)
+            if not restart:
+                try:
+                    store._check_same(experiment)
+                    store._update_meta(experiment)
+                    store._clear_unfinished_writes()
+                except BaseException:
+                    store.unlock()
+                    raise
                 return store
+            store.unlock()
+            _remove(root)
         store._create(experiment, design)
         store.lock()
         return store
@@ -175,6 +179,11 @@ class SweepStore:
         write_json(Path(tmp), meta)
         os.chmod(tmp, 0o644)
         os.replace(tmp, self.root / META)
+
+    def _clear_unfinished_writes(self) -> None:
+        """Remove temporary part files a killed sweep left behind (only called while holding the lock)."""
+        for tmp in self.runs.glob(".part-*.tmp"):
+            tmp.unlink(missing_ok=True)
 
     # -- the lock ------------------------------------------------------------------------
     def lock(self) -> None:

@@ -1,0 +1,154 @@
+"""Running sweeps: same results on any executor, seeds by key, resume, refusal, failures recorded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sweep_helpers import tiny_grid, write_experiment
+
+from sasci_sim.cli import main
+from sasci_sim.errors import InputError
+from sasci_sim.seeds import derive_seed
+from sasci_sim.sweep.designs import build_design
+from sasci_sim.sweep.executors import open_workers
+from sasci_sim.sweep.experiment import load_experiment
+from sasci_sim.sweep.runner import run_sweep
+from sasci_sim.sweep.store import SweepStore
+
+
+def sweep(path, out, workers=1, **kwargs):
+    experiment = load_experiment(path)
+    with open_workers(workers, dask_local=kwargs.pop("dask_local", None)) as pool:
+        report = run_sweep(experiment, out, pool, progress=False, **kwargs)
+    return report, SweepStore.existing(report.root).read()
+
+
+def comparable(table: pd.DataFrame) -> pd.DataFrame:
+    """A run table without wall-clock times (the only column allowed to differ between executors)."""
+    return table.drop(columns=["seconds"])
+
+
+@pytest.mark.slow
+def test_same_table_on_one_worker_two_processes_and_a_dask_local_cluster(tmp_path):
+    path = tiny_grid(tmp_path)
+    _, inline = sweep(path, tmp_path / "one")
+    _, pool = sweep(path, tmp_path / "two", workers=2)
+    _, dask = sweep(path, tmp_path / "dask", dask_local=2)
+    assert len(inline) == 8 and (inline["status"] == "ok").all()
+    assert inline["final_adopting_share"].nunique() > 1  # the runs differ, so equality below means something
+    pd.testing.assert_frame_equal(comparable(inline), comparable(pool))
+    pd.testing.assert_frame_equal(comparable(inline), comparable(dask))
+
+
+def test_each_run_is_seeded_by_its_point_and_replicate(tmp_path):
+    path = write_experiment(
+        tmp_path,
+        model="sweep_standins:noisy",
+        design="grid",
+        replications=3,
+        seed=99,
+        parameters={"x": {"values": [0.0, 10.0]}},
+        outcomes=["y"],
+    )
+    _, runs = sweep(path, tmp_path / "out")
+    for row in runs.itertuples():
+        assert row.seed == derive_seed(99, row.point, row.replicate)
+        noise = np.random.default_rng(row.seed).normal()
+        assert row.y == pytest.approx(row.x + noise, abs=1e-12)
+
+
+def test_the_real_model_run_matches_simulate_with_its_seed(tmp_path):
+    """A sweep run is exactly sasci_sim.simulate of its scenario with its derived seed."""
+    from sasci_sim.loader import validate
+    from sasci_sim.simulate import run_outcomes
+    from sasci_sim.sweep.experiment import apply_values
+
+    path = tiny_grid(tmp_path)
+    _, runs = sweep(path, tmp_path / "out")
+    experiment = load_experiment(path)
+    row = runs.iloc[5]
+    values = {experiment.keys[k]: row[k].item() for k in experiment.keys}
+    scenario = validate(apply_values(experiment.base.model_dump(), values), "test")
+    expected = run_outcomes(scenario, int(row["seed"]), int(row["replicate"]))
+    assert row["final_adopting_share"] == expected["final_adopting_share"]
+    assert list(row["adopting_curve"]) == list(expected["adopting_curve"])
+    assert row["adopting_at_month_6"] == expected["adopting_curve"][6]
+
+
+def test_a_rerun_resumes_and_skips_finished_runs(tmp_path):
+    path = tiny_grid(tmp_path)
+    _, full = sweep(path, tmp_path / "full")
+    experiment = load_experiment(path)
+    store = SweepStore.for_experiment(experiment, build_design(experiment), tmp_path / "part")
+    store.append(full.iloc[[0, 3, 4]].to_dict("records"))  # three runs an interrupted sweep had finished
+    store.unlock()
+    report, resumed = sweep(path, tmp_path / "part")
+    assert (report.already_done, report.ran, report.total) == (3, 5, 8)
+    pd.testing.assert_frame_equal(comparable(resumed), comparable(full))
+    again, _ = sweep(path, tmp_path / "part")
+    assert (again.already_done, again.ran) == (8, 0)
+
+
+def test_a_changed_experiment_is_refused_unless_restart(tmp_path):
+    path = tiny_grid(tmp_path)
+    sweep(path, tmp_path / "out")
+    tiny_grid(tmp_path, replications=3)  # same file, edited
+    with pytest.raises(InputError) as err:
+        sweep(path, tmp_path / "out")
+    assert "changed since the results" in err.value.message and "replications" in err.value.message
+    assert "--restart" in err.value.message
+    report, runs = sweep(path, tmp_path / "out", restart=True)
+    assert report.already_done == 0 and len(runs) == 12
+
+
+def test_editing_only_the_description_or_discovery_still_resumes(tmp_path):
+    path = tiny_grid(tmp_path)
+    sweep(path, tmp_path / "out")
+    tiny_grid(tmp_path, description="now with a note")
+    report, _ = sweep(path, tmp_path / "out")
+    assert (report.already_done, report.ran) == (8, 0)
+    assert SweepStore.existing(report.root).meta()["experiment"]["description"] == "now with a note"
+
+
+def test_a_folder_not_made_by_sweep_is_refused(tmp_path):
+    path = tiny_grid(tmp_path)
+    (tmp_path / "out" / "tiny-grid").mkdir(parents=True)
+    (tmp_path / "out" / "tiny-grid" / "mine.txt").write_text("precious", encoding="utf-8")
+    with pytest.raises(InputError, match="not made by sasci-sim sweep"):
+        sweep(path, tmp_path / "out", restart=True)
+    assert (tmp_path / "out" / "tiny-grid" / "mine.txt").read_text(encoding="utf-8") == "precious"
+
+
+def test_two_sweeps_cannot_write_one_folder(tmp_path):
+    path = tiny_grid(tmp_path)
+    experiment = load_experiment(path)
+    holder = SweepStore.for_experiment(experiment, build_design(experiment), tmp_path / "out")
+    try:
+        with pytest.raises(InputError, match="another sweep is writing"):
+            sweep(path, tmp_path / "out")
+    finally:
+        holder.unlock()
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_finishes(tmp_path, capsys):
+    path = write_experiment(
+        tmp_path,
+        model="sweep_standins:fragile",
+        design="grid",
+        replications=2,
+        parameters={"x": {"values": [0.1, 0.5, 0.8, 0.9]}},
+        outcomes=["y"],
+    )
+    assert main(["sweep", str(path), "--workers", "2", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "8 runs in" in out and "4 failed" in out
+    assert "failed: point 2 replicate 0: ValueError: x=0.8 is out of this model's depth" in out
+    runs = SweepStore.existing(tmp_path / "out" / "exp").read()
+    failed = runs[runs["status"] == "failed"]
+    assert sorted(failed["x"]) == [0.8, 0.8, 0.9, 0.9]
+    assert failed["y"].isna().all() and failed["error"].str.startswith("ValueError: x=0.").all()
+    ok = runs[runs["status"] == "ok"]
+    assert ok["y"].tolist() == pytest.approx([0.01, 0.01, 0.25, 0.25]) and ok["error"].isna().all()
+    summary = (tmp_path / "out" / "exp" / "analysis" / "runs.csv").read_text(encoding="utf-8")
+    assert summary.count("failed") == 4
