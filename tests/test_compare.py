@@ -250,3 +250,18 @@ def test_cli_compare_bad_input_is_one_line_with_status_2(
     _, err = capsys.readouterr()
     assert err.startswith("error: ") and message in err and err.count("\n") == 1 and "Traceback" not in err
     assert not (tmp_path / "out").exists() or not os.listdir(tmp_path / "out")
+
+
+def test_cli_compare_refuses_an_unusable_output_folder_before_running(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = write_yaml(tmp_path / "a.yaml", small_data("short"))
+    b = write_yaml(tmp_path / "b.yaml", small_data("long", funding={"grant_duration_months": 60}))
+    out = tmp_path / "out"
+    (out / "compare-short-vs-long").mkdir(parents=True)
+    (out / "compare-short-vs-long" / "notes.txt").write_text("mine", encoding="utf-8")
+    monkeypatch.setattr("sasci_sim.runner.run_replications", refuse)
+    assert main(["compare", str(a), str(b), "--out", str(out), "--quiet"]) == 2
+    _, err = capsys.readouterr()
+    assert "not made by sasci-sim" in err and err.count("\n") == 1
+    assert sorted(p.name for p in out.rglob("*")) == ["compare-short-vs-long", "notes.txt"]

@@ -11,6 +11,7 @@ from tqdm import tqdm
 from sasci_sim.commands.args import positive_int, seed
 from sasci_sim.errors import InputError
 from sasci_sim.loader import load_scenario
+from sasci_sim.outputs import check_target, safe_child
 
 NAME = "compare"
 HELP = "compare scenarios (same seeds for all) and write a report with figures, table and findings"
@@ -33,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from sasci_sim.compare import gather, write_comparison
+    from sasci_sim.compare import folder_name, gather, write_comparison
     from sasci_sim.runner import RunResult, run_replications
     from sasci_sim.scenario import Scenario
 
@@ -42,6 +43,7 @@ def execute(args: argparse.Namespace) -> int:
             "command line", "scenarios", "compare needs at least two scenario files", got=len(args.scenarios)
         )
     scenarios = [load_scenario(path) for path in args.scenarios]
+    check_target(safe_child(args.out, folder_name([s.name for s in scenarios])))
 
     def run(scenario: Scenario) -> RunResult:
         reps = scenario.simulation.replications
