@@ -61,9 +61,10 @@ def run_variants(
     return out
 
 
-def judge(results: dict[str, RunResult]) -> list[Verdict]:
+def judge(results: dict[str, RunResult], facts: tuple[FactCheck, ...] = FACTS) -> list[Verdict]:
+    """Apply each check's statistical test to its metric over replications."""
     verdicts = []
-    for check in FACTS:
+    for check in facts:
         values = np.asarray(check.measure(results), dtype=float)
         estimate = Estimate.of(values)
         verdicts.append(Verdict(check, values, estimate, check.check.passes(estimate)))

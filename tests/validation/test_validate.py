@@ -1,0 +1,89 @@
+"""`sasci-sim validate` at reduced size: every stylised fact and the Bass limit must hold.
+
+Ten replications per variant (the default is twenty): each check's statistical test
+(95% interval inside a band, or a paired mean beyond 3 standard errors) is sized so
+that at ten replications a real effect passes and a reversed one fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sasci_sim.cli import main
+from sasci_sim.validation.bass import closed_form, recursion
+from sasci_sim.validation.checks import judge, run_variants
+from sasci_sim.validation.facts import FACTS
+from sasci_sim.validation.stats import AtLeast, Band, Estimate
+
+REDUCED_REPLICATIONS = 10
+
+
+@pytest.fixture(scope="module")
+def validation(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path, str]:
+    out = tmp_path_factory.mktemp("validate")
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = main(["validate", "--replications", str(REDUCED_REPLICATIONS), "--out", str(out), "--quiet"])
+    return code, out / "validation", buffer.getvalue()
+
+
+@pytest.mark.slow
+def test_every_fact_and_the_bass_limit_pass(validation: tuple[int, Path, str]) -> None:
+    code, folder, table = validation
+    print(table)
+    report = json.loads((folder / "validation.json").read_text())
+    failed = [c["fact"] for c in report["checks"] if not c["passed"]] + [
+        f"bass {b['p']},{b['q']}" for b in report["bass"] if not b["passed"]
+    ]
+    assert code == 0 and not failed, f"failed: {failed}\n{table}"
+    assert {c["fact"].rstrip("ab") for c in report["checks"]} == {str(n) for n in range(1, 12)}
+
+
+@pytest.mark.slow
+def test_one_figure_per_check_and_the_bass_figure(validation: tuple[int, Path, str]) -> None:
+    _, folder, table = validation
+    for check in FACTS:
+        assert (folder / f"fact_{check.label}.png").stat().st_size > 5000
+    assert (folder / "bass_limit.png").stat().st_size > 5000
+    assert "fact" in table and "verdict" in table and "PASS" in table
+
+
+@pytest.mark.slow
+def test_checks_fail_when_the_effect_is_reversed() -> None:
+    """Swap the variants of the comparative facts: their checks must then fail."""
+    names = {"short_programme", "long_programme", "low_capability", "high_capability"}
+    results = run_variants(names, replications=REDUCED_REPLICATIONS)
+    swapped = dict(results)
+    swapped["short_programme"], swapped["long_programme"] = results["long_programme"], results["short_programme"]
+    swapped["low_capability"], swapped["high_capability"] = results["high_capability"], results["low_capability"]
+    by_label = {v.check.label: v for v in judge_subset(swapped, {"4", "10"})}
+    assert not by_label["4"].passed and not by_label["10"].passed
+    assert all(v.passed for v in judge_subset(results, {"4", "10"}))
+
+
+def judge_subset(results: dict, labels: set[str]) -> list:
+    """Judge only the named checks."""
+    return judge(results, tuple(f for f in FACTS if f.label in labels))
+
+
+def test_estimate_and_tests() -> None:
+    e = Estimate.of(np.array([1.0, 2.0, 3.0, 4.0]))
+    assert e.mean == 2.5 and e.n == 4
+    assert e.se == pytest.approx(np.std([1, 2, 3, 4], ddof=1) / 2)
+    assert e.low < 2.5 < e.high
+    assert Band(0.0, 10.0).passes(e) and not Band(2.0, 10.0).passes(e)
+    assert AtLeast(0.0).passes(e) and not AtLeast(1.0).passes(e)
+    assert not AtLeast(0.0).passes(Estimate.of(np.array([1.0])))  # one replication proves nothing
+
+
+def test_discrete_bass_tracks_the_closed_form_for_small_p_and_q() -> None:
+    p, q, steps = 0.002, 0.05, 300
+    t = np.arange(steps + 1)
+    assert np.max(np.abs(recursion(p, q, steps) - closed_form(p, q, t))) < 0.02
+    assert recursion(p, q, steps)[-1] > 0.9 and recursion(p, q, steps)[0] == 0.0
