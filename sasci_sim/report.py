@@ -27,12 +27,15 @@ from sasci_sim.outputs import package_versions
 from sasci_sim.params import SOURCES
 from sasci_sim.plots import OKABE_ITO
 from sasci_sim.runner import RunResult
-from sasci_sim.scenario_diff import ABSENT, LeverDiff, lever_differences
+from sasci_sim.scenario import Scenario
+from sasci_sim.scenario_diff import ABSENT, LeverDiff, group, lever_differences, weakest
 from sasci_sim.wording import change, figure, ordered, period, scenario_title, value
 
 if TYPE_CHECKING:
     from sasci_sim.compare import Comparison
 
+#: A list lever (innovations, funders) with more differing settings than this is shown as one row.
+MAX_ROWS_PER_LEVER = 40
 GRADES_NOTE = (
     "Evidence grades come from the parameter table (sasci-sim params): strong and moderate values rest on "
     "published data or consistent findings, weak ones on limited evidence, and 'assumption' marks a modelling "
@@ -88,17 +91,49 @@ def show(v: Any) -> str:
     return str(v)
 
 
-def lever_rows(diffs: Sequence[LeverDiff]) -> list[dict[str, Any]]:
-    return [
-        {
-            "key": d.key,
-            "settings": [show(v) for v in d.values],
-            "meaning": d.meaning,
-            "grade": d.grade,
-            "source": "; ".join(SOURCES.get(k, k) for k in d.source.split("+")) if d.source else "",
-        }
-        for d in diffs
-    ]
+def _sources(source: str) -> str:
+    return "; ".join(SOURCES.get(k, k) for k in source.split("+")) if source else ""
+
+
+def _entries(scenario: Scenario, path: str) -> str:
+    """How many entries a list setting has in a scenario (for a collapsed lever row)."""
+    node: Any = scenario.model_dump(mode="json")
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    if not isinstance(node, list):
+        return "—"
+    return f"{len(node)} {'entry' if len(node) == 1 else 'entries'}"
+
+
+def lever_rows(diffs: Sequence[LeverDiff], scenarios: Sequence[Scenario]) -> list[dict[str, Any]]:
+    """One row per differing setting; a list lever with many differing settings is one summary row."""
+    groups: dict[str, list[LeverDiff]] = {}
+    for d in diffs:
+        groups.setdefault(group(d.key), []).append(d)
+    rows = []
+    for name, members in groups.items():
+        if len(members) > MAX_ROWS_PER_LEVER:
+            rows.append(
+                {
+                    "key": name,
+                    "settings": [_entries(s, name) for s in scenarios],
+                    "meaning": f"{len(members)} settings differ; the full scenarios are in manifest.json.",
+                    "grade": weakest([d.grade for d in members]) or "ungraded",
+                    "source": _sources("+".join(dict.fromkeys(k for d in members for k in d.source.split("+") if k))),
+                }
+            )
+            continue
+        rows += [
+            {
+                "key": d.key,
+                "settings": [show(v) for v in d.values],
+                "meaning": d.meaning,
+                "grade": d.grade,
+                "source": _sources(d.source),
+            }
+            for d in members
+        ]
+    return rows
 
 
 def finding_rows(findings: Sequence[Finding]) -> list[dict[str, Any]]:
@@ -222,7 +257,7 @@ def write_compare_report(
             "note": "Settings of the fully resolved scenarios that differ, as dotted keys (the form --set accepts; "
             "list entries are numbered from 0; a dash means the scenario has no such entry). " + GRADES_NOTE,
             "columns": titles,
-            "rows": lever_rows(comparison.levers),
+            "rows": lever_rows(comparison.levers, [r.scenario for r in results]),
         },
         figures=figures,
         table=compare_table(comparison),
@@ -296,7 +331,7 @@ def write_run_report(result: RunResult, path: Path, spread_png: Path) -> None:
             "note": "Settings of this fully resolved scenario that differ from the built-in baseline scenario, as "
             "dotted keys (the form --set accepts). " + GRADES_NOTE,
             "columns": ["Built-in baseline", title],
-            "rows": lever_rows(diffs),
+            "rows": lever_rows(diffs, [baseline, s]),
         },
         figures=[
             png_figure(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -106,6 +107,17 @@ def test_the_run_report_holds_description_findings_levers_and_every_summary_figu
     for key in result.summary:
         assert figure(key).label in page.plain, key
     assert "sasci-sim run '<the file of scenario regional>' --replications 3 --seed 11 --steps 36" in page.plain
+
+
+def test_a_whole_different_portfolio_is_one_row_of_the_lever_table(run_folder: Path) -> None:
+    """The small scenario's 3 innovations against the baseline's many: one summary row, not hundreds."""
+    page = Page((run_folder / "report.html").read_text(encoding="utf-8"))
+    rows = page.plain.split("What differs from the built-in baseline")[1].split("Figures")[0]
+    baseline = len(load_scenario(None).innovations)
+    assert re.search(
+        rf"innovations \d+ settings differ; the full scenarios are in manifest.json. {baseline} entries 3 entries", rows
+    )
+    assert "innovations.0." not in rows
 
 
 def test_the_run_report_does_not_depend_on_when_it_was_made(tmp_path: Path) -> None:
