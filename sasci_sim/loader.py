@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -50,10 +51,19 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
     """Read a YAML mapping from ``path`` safely, or raise a one-line InputError."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(path, "", f"file is too large for a {what} ({size} bytes; at most {MAX_FILE_BYTES})")
-        raw = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero would fill memory, a FIFO would block forever
+            raise InputError(path, "", f"is not a regular file (a device, pipe or socket); a {what} file is expected")
+        if info.st_size > MAX_FILE_BYTES:
+            raise InputError(
+                path, "", f"file is too large for a {what} ({info.st_size} bytes; at most {MAX_FILE_BYTES})"
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # bounded, even if the file grows after stat
+        if len(raw) > MAX_FILE_BYTES:
+            raise InputError(path, "", f"file is too large for a {what} (more than {MAX_FILE_BYTES} bytes)")
     except InputError:
         raise
     except FileNotFoundError:
