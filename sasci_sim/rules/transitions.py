@@ -1,7 +1,7 @@
 """State changes shared by several rules: starting a pilot, sustaining, abandoning.
 
 Keeping every write of a cell's state here keeps the bookkeeping (who pays,
-grant dates, event counters) in one place. ODD: Process overview.
+grant dates, event counters) in one place (ODD: Submodel 'transitions').
 """
 
 from __future__ import annotations
