@@ -63,12 +63,15 @@ def analyse(root: Path) -> AnalysisReport:
         _write_runs(runs, meta, tmp)
         if spec.design in ("sobol", "morris"):
             _indices(spec, meta, design, runs, tmp, report)
-        if spec.design == "grid" and len(meta["parameters"]) == 2 and len(ok):
-            _grid(meta, ok, tmp, report)
-        if meta["curves"] and len(ok):
-            _envelopes(meta, ok, tmp, report)
-        if spec.discovery is not None:
-            _discovery(spec, meta, ok, tmp, report)
+        if len(ok) == 0:
+            report.lines.append("no successful runs yet: no heat maps, envelopes or discovery")
+        else:
+            if spec.design == "grid" and len(meta["parameters"]) == 2:
+                _grid(meta, ok, tmp, report)
+            if meta["curves"]:
+                _envelopes(meta, ok, tmp, report)
+            if spec.discovery is not None:
+                _discovery(spec, meta, ok, tmp, report)
         (tmp / "summary.txt").write_text(report.text(), encoding="utf-8")
         tmp.chmod(0o755)
         replace_folder(tmp, report.folder)
@@ -169,7 +172,7 @@ def _discovery(
     assert d is not None
     keys = [p["key"] for p in meta["parameters"]]
     whole = {p["key"] for p in meta["parameters"] if p["kind"] == "int"}
-    y = of_interest(ok[d.outcome], d) if len(ok) else np.zeros(0, dtype=bool)
+    y = of_interest(ok[d.outcome], d)
     threshold = f">= {d.at_least}" if d.at_least is not None else f"<= {d.at_most}"
     result = discover(ok[keys], y, d, whole)
     lines = [

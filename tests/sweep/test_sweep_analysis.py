@@ -129,6 +129,7 @@ def test_sobol_waits_for_every_run_and_skips_outcomes_without_values(tmp_path):
     store.unlock()
     partial = analyse(store.root)
     assert "Sobol indices: wait for every run (0 of 32 so far)" in partial.text()
+    assert "no successful runs yet" in partial.text()
     _, complete = sweep_and_analyse(path, tmp_path / "out")
     assert "Sobol indices for y: skipped" in complete.text() and "design points have no value" in complete.text()
     assert not (complete.folder / "sobol_y.csv").exists()

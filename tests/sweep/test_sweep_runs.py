@@ -41,6 +41,28 @@ def test_same_table_on_one_worker_two_processes_and_a_dask_local_cluster(tmp_pat
     pd.testing.assert_frame_equal(comparable(inline), comparable(dask))
 
 
+@pytest.mark.slow
+def test_scheduler_option_runs_on_a_running_dask_cluster(tmp_path, capsys):
+    import logging
+
+    from distributed import LocalCluster
+
+    path = tiny_grid(tmp_path)
+    _, inline = sweep(path, tmp_path / "one")
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+        silence_logs=logging.ERROR,
+    ) as cluster:
+        code = main(["sweep", str(path), "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "d")])
+    assert code == 0
+    assert f"running on Dask scheduler {cluster.scheduler_address} (2 threads)" in capsys.readouterr().err
+    remote = SweepStore.existing(tmp_path / "d" / "tiny-grid").read()
+    pd.testing.assert_frame_equal(comparable(inline), comparable(remote))
+
+
 def test_each_run_is_seeded_by_its_point_and_replicate(tmp_path):
     path = write_experiment(
         tmp_path,
