@@ -22,7 +22,7 @@ from sasci_sim.scenario import LEVERS, Scenario
 ValueKind = Literal["int", "float", "bool", "other"]
 
 #: Flat levers that are not a plain scenario value (handled by ``sasci_sim.model.with_levers``).
-SPECIAL_LEVERS = {"joint_funding": "bool"}
+SPECIAL_LEVERS: dict[str, ValueKind] = {"joint_funding": "bool"}
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def _unknown(source: str, label: str, key: str) -> InputError:
 def resolve_key(key: str, base: dict[str, Any], source: str, label: str) -> ScenarioKey:
     """Check ``key`` against the schema (and list lengths in ``base``); ``label`` names it in errors."""
     if key in SPECIAL_LEVERS:
-        return ScenarioKey(key, LEVERS[key], "bool")
+        return ScenarioKey(key, LEVERS[key], SPECIAL_LEVERS[key])
     path = LEVERS.get(key, key)
     model: type[BaseModel] | None = Scenario
     data: Any = base
