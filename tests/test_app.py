@@ -63,6 +63,10 @@ def test_page_opens_on_the_first_lesson_with_its_narrative(page) -> None:
     assert "seed 20240920" in text(page, "sasci-month")
     assert text(page, "sasci-cliff-count") == "0"
     assert "grants 24 months" in text(page, "sasci-levers")
+    assert text(page, "sasci-why") == (
+        "Sustained in 0 of 10 council areas. Given up: 0 at the funding cliff, 0 while waiting for approval, "
+        "0 for other reasons."
+    )
     for css in ("sasci-map-image", "sasci-curves-image", "sasci-all-curves-image"):
         assert image(page, css).startswith(b"\x89PNG")
 
@@ -93,6 +97,22 @@ def test_levers_apply_on_reset(page) -> None:
     assert "grants 60 months" in levers and "joint fund on" in levers
 
 
+def test_a_seed_that_is_not_a_number_is_reported_on_the_page(page) -> None:
+    seed = page.find(v.TextField, label="Seed (empty: the scenario's own)").widget
+    seed.v_model = "abc"
+    seed.fire_event("focusout", None)
+    click(page, "Reset")
+    assert text(page, "sasci-seed-problem") == (
+        "The seed box must be a whole number from 0 to 2**63-1 (got 'abc'): this run uses the scenario's seed."
+    )
+    assert "seed 20240920" in text(page, "sasci-month")
+    seed.v_model = "5"
+    seed.fire_event("focusout", None)
+    click(page, "Reset")
+    assert "seed 5 " in text(page, "sasci-month")
+    assert not page.find(v.Html, class_="sasci-seed-problem").widgets
+
+
 def test_picking_an_innovation_and_a_lesson(page) -> None:
     page.find(v.Select, label="Innovation shown").widget.v_model = "falls-sensors"
     assert "falls-sensors" in text(page, "sasci-shown")
@@ -101,8 +121,8 @@ def test_picking_an_innovation_and_a_lesson(page) -> None:
     page.find(v.Select, label="Lesson or scenario").widget.v_model = "Lesson: Red tape and systems innovations"
     assert month(page) == 0, "a new lesson starts a new run"
     assert "regulatory flexibility 0.10" in text(page, "sasci-levers")
-    assert page.find(v.Select, label="Innovation shown").widget.v_model == "shared-care-records"
-    assert "shared-care-records" in text(page, "sasci-shown")
+    assert page.find(v.Select, label="Innovation shown").widget.v_model == "delegated-health-tasks"
+    assert "delegated-health-tasks" in text(page, "sasci-shown")
     narrative = " ".join(w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets)
     assert "Regulatory flexibility" in narrative
 

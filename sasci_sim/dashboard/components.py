@@ -16,6 +16,7 @@ from sasci_sim.dashboard.council_map import STATE_COLOURS, MapLayout
 from sasci_sim.dashboard.curves import CLIFF, COLOURS, LineChart, all_innovations_series, innovation_series
 from sasci_sim.dashboard.model import LessonModel, is_joint_fund_only
 from sasci_sim.population import State
+from sasci_sim.rules.transitions import CAUSES
 from sasci_sim.scenario import KINDS
 
 #: The innovation the map, curves and counts show; "" means the lesson's own.
@@ -116,6 +117,8 @@ def Tally(model: LessonModel) -> None:
             style={"font-size": "1.1em"},
             classes=["sasci-month"],
         )
+        if model.seed_problem:
+            solara.Text(model.seed_problem, classes=["sasci-seed-problem"], style={"color": "#b00020"})
         with solara.Div(classes=["sasci-cliff"], style={"margin": "4px 0"}):
             solara.Text(
                 f"{reporters.pilots_lost_at_cliff(model):,}",
@@ -133,10 +136,14 @@ def Tally(model: LessonModel) -> None:
             _count(
                 "ever abandoned", int(p.ever_abandoned[:, j].sum()), STATE_COLOURS[State.ABANDONED], "sasci-abandoned"
             )
-        reached = int(model.recorder.councils_reached[model.recorder.t, j])
-        lost_here = int(model.recorder.events["abandoned_cliff"][: model.recorder.t + 1, j].sum())
+        rec = model.recorder
+        reached = int(rec.councils_reached[rec.t, j])
+        why = {cause: int(rec.events[f"abandoned_{cause}"][: rec.t + 1, j].sum()) for cause in CAUSES}
+        waiting, cliff = why.pop("rigidity"), why.pop("cliff")
         solara.Text(
-            f"Sustained in {reached} of {model.councils.n} council areas; {lost_here} of its pilots lost at the cliff.",
+            f"Sustained in {reached} of {model.councils.n} council areas. Given up: {cliff} at the funding cliff, "
+            f"{waiting} while waiting for approval, {sum(why.values())} for other reasons.",
+            classes=["sasci-why"],
             style={"color": "#444"},
         )
         solara.Text(f"This run: {levers_line(model)}.", classes=["sasci-levers"], style={"color": "#444"})

@@ -3,7 +3,8 @@
 SolaraViz's Reset rebuilds a model as ``type(model)(**params)``; because every Mesa model
 carries a ``mesa.experimental`` Scenario, it also passes ``scenario=`` an empty one of those.
 Our scenario comes from the picker entry instead, so that empty one is dropped (one carrying
-parameters is refused). The seed box's text becomes a whole-number seed, shown on the page.
+parameters is refused). The seed box's text becomes a whole-number seed, shown on the page;
+text that is not one runs the scenario's seed and says so on the page (Reset cannot raise).
 """
 
 from __future__ import annotations
@@ -68,5 +69,12 @@ class LessonModel(SocialCareModel):
         if joint_funding is False:
             config = without_joint_fund(config)
         self.lesson = lesson
-        self.seed = parse_seed(rng, config.simulation.seed)
+        self.seed_problem = ""  # shown on the page: Mesa's Reset has no way to report an error
+        try:
+            self.seed = parse_seed(rng, config.simulation.seed)
+        except InputError as exc:
+            if not isinstance(rng, str):
+                raise
+            self.seed = config.simulation.seed
+            self.seed_problem = f"The seed box {exc.problem} (got {rng.strip()!r}): this run uses the scenario's seed."
         super().__init__(config, rng=self.seed, joint_funding=bool(joint_funding), **levers)

@@ -184,8 +184,8 @@ def test_teaching_page_in_chromium(
     page.locator(".sasci-lesson-picker").click()
     page.get_by_role("option", name="Lesson: Red tape and systems innovations").click()
     page.wait_for_function(f"() => {text_js('.sasci-levers')}.includes('regulatory flexibility 0.10')")
-    assert "shared-care-records" in page.locator(".sasci-innovation-picker").inner_text()
-    assert "shared-care-records" in " ".join(page.locator(".sasci-narrative").all_inner_texts())
+    assert "delegated-health-tasks" in page.locator(".sasci-innovation-picker").inner_text()
+    assert "delegated-health-tasks" in " ".join(page.locator(".sasci-narrative").all_inner_texts())
     assert month_of(page) == 0
     assert "800 providers" in page.locator(".sasci-month").inner_text()
     page.get_by_role("button", name="Step").click()

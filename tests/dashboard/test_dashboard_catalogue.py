@@ -85,7 +85,7 @@ def test_catalogue_errors_name_file_and_field(tmp_path: Path) -> None:
     assert [e.key for e in read_lessons(catalogue)] == [e.key for e in LESSONS]
     text = catalogue.read_text()
 
-    catalogue.write_text(text.replace("innovation: reablement-at-home", "innovation: teleportation", 1))
+    catalogue.write_text(text.replace("innovation: digital-care-records", "innovation: teleportation", 1))
     with pytest.raises(InputError) as err:
         read_lessons(catalogue)
     assert err.value.message == (

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,46 @@ def fails(argv: list[str], capsys: pytest.CaptureFixture) -> str:
     assert len(lines) == 1 and lines[0].startswith("error: "), captured.err
     assert "Traceback" not in captured.err and captured.out == ""
     return lines[0]
+
+
+def test_the_command_hands_solara_the_app_offline_on_loopback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """What would start the server: Solara's own ``run`` command, checked without starting it."""
+    import solara.__main__
+
+    seen = {}
+
+    def fake_run(args: list[str], **kwargs) -> None:
+        seen["args"] = args
+        seen["env"] = {k: os.environ.get(k) for k in ("SASCI_DASHBOARD_LESSON", "SASCI_DASHBOARD_SCENARIOS")}
+        seen["telemetry"] = os.environ.get("SOLARA_TELEMETRY_MIXPANEL_ENABLE")
+
+    for name in ("SASCI_DASHBOARD_LESSON", "SASCI_DASHBOARD_SCENARIOS", "SOLARA_TELEMETRY_MIXPANEL_ENABLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(solara.__main__.run, "main", fake_run)
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("name: mine\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert main(["dashboard", str(mine), "--lesson", "red_tape", "--port", str(port)]) == 0
+    assert capsys.readouterr().out == f"teaching page: http://127.0.0.1:{port}/ (Ctrl+C stops it)\n"
+    args = seen["args"]
+    assert args[0] == "sasci_sim.app"
+    assert args[args.index("--host") + 1] == "127.0.0.1" and args[args.index("--port") + 1] == str(port)
+    assert {"--production", "--no-open", "--no-check-version"} <= set(args)
+    assert seen["env"] == {"SASCI_DASHBOARD_LESSON": "red_tape", "SASCI_DASHBOARD_SCENARIOS": str(mine.resolve())}
+    assert seen["telemetry"] == "false"
+
+
+def test_the_page_opens_on_the_lesson_and_lists_the_scenarios_it_is_given(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("name: mine\n")
+    env = {**os.environ, "SASCI_DASHBOARD_LESSON": "scenario:mine", "SASCI_DASHBOARD_SCENARIOS": str(mine)}
+    code = "import sasci_sim.app as a; print(a.FIRST.key, [e.key for e in a.ENTRIES][-2:])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "scenario:mine ['scenario:baseline', 'scenario:mine']"
 
 
 def test_unknown_lesson_lists_the_choices(capsys: pytest.CaptureFixture) -> None:

@@ -71,6 +71,10 @@ def test_the_seed_box() -> None:
             parse_seed(bad, 5)
         assert err.value.message.startswith("error: seed box: seed: must be a whole number from 0 to 2**63-1")
     entry = LESSONS["red_tape"]
+    typed_badly = LessonModel(entry, rng="abc", **SMALL)  # the page's box: run, and say so on the page
+    assert typed_badly.seed == entry.scenario.simulation.seed and "got 'abc'" in typed_badly.seed_problem
+    with pytest.raises(InputError):
+        LessonModel(entry, rng=-1, **SMALL)
     typed, numeric = LessonModel(entry, rng=" 7", **SMALL), LessonModel(entry, rng=7, **SMALL)
     assert typed.seed == numeric.seed == 7
     assert np.array_equal(run(typed), run(numeric))
