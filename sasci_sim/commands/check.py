@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sasci_sim.limits import check_fits
 from sasci_sim.loader import load_scenario
 
 NAME = "check"
@@ -18,6 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def execute(args: argparse.Namespace) -> int:
     for path in args.scenarios:
         s = load_scenario(path)
+        check_fits(s, path)
         print(
             f"ok: {path}: {s.name} ({len(s.innovations)} innovations, {s.population.providers} providers, {s.population.local_authorities} councils)"
         )

@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from sasci_sim.commands.args import positive_int, seed
 from sasci_sim.errors import InputError
+from sasci_sim.limits import check_fits
 from sasci_sim.loader import load_scenario
 from sasci_sim.outputs import check_target, safe_child
 
@@ -43,6 +44,8 @@ def execute(args: argparse.Namespace) -> int:
             "command line", "scenarios", "compare needs at least two scenario files", got=len(args.scenarios)
         )
     scenarios = [load_scenario(path) for path in args.scenarios]
+    reps = args.replications or scenarios[0].simulation.replications
+    check_fits(scenarios, "command line", replications=reps, steps=args.steps)
     check_target(safe_child(args.out, folder_name([s.name for s in scenarios])))
 
     def run(scenario: Scenario) -> RunResult:

@@ -9,6 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from sasci_sim.commands.args import positive_int, seed
+from sasci_sim.limits import check_fits
 from sasci_sim.loader import load_scenario
 from sasci_sim.outputs import check_target, safe_child
 
@@ -38,6 +39,7 @@ def execute(args: argparse.Namespace) -> int:
     from sasci_sim.runner import run_replications
 
     scenario = load_scenario(args.scenario, args.overrides)
+    check_fits(scenario, args.scenario or "baseline", replications=args.replications, steps=args.steps)
     check_target(safe_child(args.out, scenario.name))
     reps = args.replications or scenario.simulation.replications
     with tqdm(total=reps, desc=scenario.name, unit="rep", disable=args.quiet, file=sys.stderr) as bar:

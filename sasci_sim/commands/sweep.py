@@ -38,6 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    from sasci_sim.limits import check_fits, largest_run
     from sasci_sim.sweep.analysis import analyse
     from sasci_sim.sweep.executors import default_workers, open_workers
     from sasci_sim.sweep.experiment import load_experiment
@@ -51,6 +52,9 @@ def execute(args: argparse.Namespace) -> int:
         overrides=args.overrides,
     )
     workers = args.workers or default_workers()
+    largest = largest_run(experiment)
+    if largest is not None and args.scheduler is None:  # a cluster's memory is on other machines
+        check_fits(largest, args.experiment, replications=1, runs_at_once=args.dask_local or workers)
     try:
         with open_workers(workers, args.scheduler, args.dask_local) as pool:
             print(f"{experiment.name}: running on {pool.description}", file=sys.stderr)
