@@ -60,7 +60,7 @@ def test_page_opens_on_the_first_lesson_with_its_narrative(page) -> None:
     for heading in ("What to try", "What to look for", "What the evidence says"):
         assert f"<h4>{heading}</h4>" in joined
     assert month(page) == 0
-    assert "seed 20240920" in text(page, "sasci-month")
+    assert f"seed {app.FIRST.scenario.simulation.seed} " in text(page, "sasci-month")
     assert text(page, "sasci-cliff-count") == "0"
     assert "grants 24 months" in text(page, "sasci-levers")
     assert text(page, "sasci-why") == (
@@ -105,7 +105,7 @@ def test_a_seed_that_is_not_a_number_is_reported_on_the_page(page) -> None:
     assert text(page, "sasci-seed-problem") == (
         "The seed box must be a whole number from 0 to 2**63-1 (got 'abc'): this run uses the scenario's seed."
     )
-    assert "seed 20240920" in text(page, "sasci-month")
+    assert f"seed {app.FIRST.scenario.simulation.seed} " in text(page, "sasci-month")
     seed.v_model = "5"
     seed.fire_event("focusout", None)
     click(page, "Reset")

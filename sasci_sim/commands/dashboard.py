@@ -8,11 +8,13 @@ its asset route serves the page's scripts and styles from the local solara-asset
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import ipaddress
 import os
 import socket
 import sys
+import warnings
 from pathlib import Path
 
 from sasci_sim.errors import InputError
@@ -87,21 +89,18 @@ def execute(args: argparse.Namespace) -> int:
         print(f"warning: serving on {args.host}: anyone who can reach it can use the page", file=sys.stderr)
     print(f"teaching page: http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
 
+    # Solara warns on every page load served as http://127.0.0.1 that its session cookie falls back
+    # to SameSite=Lax; that is right for a page that is not embedded in another site's frame.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
+    from click.exceptions import Abort
     from solara.__main__ import run as solara_run
 
-    solara_run.main(
-        args=[
-            "sasci_sim.app",
-            "--host",
-            args.host,
-            "--port",
-            str(args.port),
-            "--production",
-            "--no-open",
-            "--no-check-version",
-            "--no-access-log",
-        ],
-        prog_name="sasci-sim dashboard",
-        standalone_mode=False,
-    )
+    solara_args = ["sasci_sim.app", "--host", args.host, "--port", str(args.port)]
+    with contextlib.suppress(Abort, KeyboardInterrupt):  # Ctrl+C is how a teacher stops the page
+        solara_run.main(
+            args=[*solara_args, "--production", "--no-open", "--no-check-version", "--no-access-log"],
+            prog_name="sasci-sim dashboard",
+            standalone_mode=False,
+        )
+    print("teaching page stopped", flush=True)
     return 0

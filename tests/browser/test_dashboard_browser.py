@@ -69,6 +69,9 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 proc.kill()
                 proc.wait(timeout=10)
                 pytest.fail(f"sasci-sim dashboard did not stop on Ctrl+C:\n{log.read_text()}")
+            output = log.read_text()
+            assert proc.returncode == 0 and "teaching page stopped" in output, output
+            assert "Traceback" not in output, output
 
 
 def text_js(selector: str) -> str:

@@ -45,7 +45,9 @@ def test_the_command_hands_solara_the_app_offline_on_loopback(
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     assert main(["dashboard", str(mine), "--lesson", "red_tape", "--port", str(port)]) == 0
-    assert capsys.readouterr().out == f"teaching page: http://127.0.0.1:{port}/ (Ctrl+C stops it)\n"
+    assert (
+        capsys.readouterr().out == f"teaching page: http://127.0.0.1:{port}/ (Ctrl+C stops it)\nteaching page stopped\n"
+    )
     args = seen["args"]
     assert args[0] == "sasci_sim.app"
     assert args[args.index("--host") + 1] == "127.0.0.1" and args[args.index("--port") + 1] == str(port)
