@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sasci_sim.population import NO_MONTH, Payer, State, column_counts
+from sasci_sim.population import Payer
 from sasci_sim.scenario import KINDS, Scenario
+from sasci_sim.tally import CellTally
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
@@ -45,11 +46,7 @@ class Recorder:
         self.by_payer = np.zeros((steps + 1, len(PAYER_COLUMNS), m), dtype=np.int32)
         self.events = {name: np.zeros(shape, dtype=np.int32) for name in model.events}
         self.scalars = {name: np.zeros(steps + 1) for name in model.events_scalar}
-        council = model.providers.council
-        if np.any(council[1:] < council[:-1]):
-            raise ValueError("providers must come sorted by council (as build_providers draws them)")
-        #: first row of each council's block of providers
-        self.council_starts = np.flatnonzero(np.diff(council, prepend=-1))
+        self.tally = CellTally(model.providers, model.councils.n)
 
     def _grow(self) -> None:
         """Double the month capacity (a page or script stepping past the scenario's end)."""
@@ -68,19 +65,16 @@ class Recorder:
         while t >= len(self.counts):
             self._grow()
         self.t = t
-        p = model.providers
-        self.counts[t] = p.counts()
-        self.ever_abandoned[t] = column_counts(p.ever_abandoned)
-        sustained = p.state == State.SUSTAINED.value
-        self.partial[t] = column_counts(p.partial & sustained)
-        self.sustained_after_grant[t] = column_counts(sustained & (p.grant_end != NO_MONTH))
+        tally = self.tally
+        tally.update(model.providers)  # from the cells that changed since last month
+        self.counts[t] = tally.states
+        self.ever_abandoned[t] = tally.ever_abandoned
+        self.partial[t] = tally.partial
+        self.sustained_after_grant[t] = tally.after_grant
         # a council is reached when at least one of its providers has sustained the innovation
-        reached = np.logical_or.reduceat(sustained, self.council_starts, axis=0)  # council x innovation
-        self.councils_reached[t] = column_counts(reached)
+        self.councils_reached[t] = tally.councils_reached()
         self.evidence[t] = model.evidence
-        active = sustained | (p.state == State.PILOTING.value)
-        for k, payer in enumerate(PAYER_COLUMNS.values()):
-            self.by_payer[t, k] = column_counts(active & (p.payer == payer.value))
+        self.by_payer[t] = tally.payers[[int(payer) for payer in PAYER_COLUMNS.values()]]
         for name, values in model.events.items():
             self.events[name][t] = values
         for name, value in model.events_scalar.items():

@@ -202,8 +202,10 @@ class SocialCareModel(mesa.Model):
         rows, cols = np.divmod(dropped, self.portfolio.size)
         abandon(self, rows, cols, "review")
         sign_up_systems(self)
-        reorganise(self)
-        refresh_commitments(self)
+        restructures = self.events_scalar["reorganisations"]
+        reorganise(self)  # recomputes the commitments itself when a council restructures
+        if dropped.size and self.events_scalar["reorganisations"] == restructures:
+            refresh_commitments(self)  # otherwise they are as computed above, less what review dropped
 
     def run(self) -> Recorder:
         """Step to the end of the scenario and return the recorded spread."""

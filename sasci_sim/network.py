@@ -77,7 +77,9 @@ class PeerExposure:
         changed = np.flatnonzero(active_now.ravel() != self.active.ravel())
         if changed.size == 0:
             return
-        sign = np.where(active_now.ravel()[changed], 1, -1).astype(self.count.dtype)
+        now = active_now.ravel()[changed]
+        self.active.ravel()[changed] = now
+        sign = np.where(now, 1, -1).astype(self.count.dtype)
         rows = changed // self.m
         cols = changed - rows * self.m
         if self.adjacency is None:
@@ -91,7 +93,6 @@ class PeerExposure:
                 neighbours = indices[offsets + np.arange(total)]
                 flat = neighbours.astype(np.int64) * self.m + np.repeat(cols, lengths)
                 np.add.at(self.count.ravel(), flat, np.repeat(sign, lengths))
-        self.active = active_now.copy()
 
     def exposed_mask(self) -> np.ndarray:
         """N x M mask of cells with at least one peer using the innovation (network topologies)."""

@@ -1,6 +1,8 @@
 """Model-level reporters for Mesa's DataCollector, shared by the model, page and tests.
 
-Each reads the population arrays once; there are no per-agent reporters.
+There are no per-agent reporters. The DataCollector runs right after the
+Recorder, so a reporter reads the Recorder's counts for the month when it has
+them and scans the population arrays only otherwise.
 """
 
 from __future__ import annotations
@@ -15,8 +17,17 @@ if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
 
 
+def _recorded(model: SocialCareModel) -> int | None:
+    """This month's row of the Recorder, if it has recorded this month."""
+    recorder = getattr(model, "recorder", None)
+    return recorder.t if recorder is not None and recorder.t == model.steps else None
+
+
 def _share(model: SocialCareModel, state: State) -> float:
     cells = model.providers.state
+    t = _recorded(model)
+    if t is not None:
+        return int(model.recorder.counts[t, state].sum()) / cells.size
     return np.count_nonzero(cells == state.value) / cells.size
 
 
@@ -35,6 +46,9 @@ def sustained_share(model: SocialCareModel) -> float:
 
 def ever_abandoned_share(model: SocialCareModel) -> float:
     cells = model.providers.ever_abandoned
+    t = _recorded(model)
+    if t is not None:
+        return int(model.recorder.ever_abandoned[t].sum()) / cells.size
     return np.count_nonzero(cells) / cells.size
 
 

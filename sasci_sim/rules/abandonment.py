@@ -43,8 +43,7 @@ def provider_finances(model: SocialCareModel) -> None:
     p, port, d = model.providers, model.portfolio, model.config.diffusion
     net = port.net_provider_cost
     own = (p.payer == Payer.OWN.value) & p.approved  # own-funded and operating
-    if not net.all():  # innovations that cost nothing net change nothing
-        own &= net != 0
+    own[:, net == 0] = False  # innovations that cost nothing net change nothing
     if np.count_nonzero(own) * 8 < own.size:  # few payers: work on their cells only
         m = p.state.shape[1]
         cells = np.flatnonzero(own)

@@ -34,7 +34,7 @@ def mean_delay_months(model: SocialCareModel) -> np.ndarray:
 def approve_pilots(model: SocialCareModel) -> None:
     """Waiting pilots are approved, or give up under rigid rules."""
     p, reg = model.providers, model.config.regulation
-    cells = np.flatnonzero((p.state == State.PILOTING.value) & ~p.approved)
+    cells = np.flatnonzero(np.greater(p.state == State.PILOTING.value, p.approved))  # piloting, not yet approved
     if cells.size == 0:
         return
     m = p.state.shape[1]

@@ -1,0 +1,77 @@
+"""Sparse Bernoulli sampling gives every cell exactly its own independent chance (sasci_sim/sampling.py).
+
+The rules draw which cells an event hits by geometric skipping and thinning
+instead of a uniform per cell. These tests check the distribution, not the
+random stream: hit frequencies per index against the chance with binomial
+tolerances of four standard errors (about one false alarm in 16,000 checks),
+over enough draws that a chance wrong by a tenth of itself is many errors out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from core_helpers import binomial_ok
+
+from sasci_sim.sampling import DENSE_ABOVE, bernoulli_indices, cells_with_chance, thin
+
+
+@pytest.mark.parametrize("p", [0.002, 0.05, 0.19, DENSE_ABOVE + 0.05, 0.7])
+def test_each_index_is_hit_with_its_chance_independently_of_the_others(p: float) -> None:
+    rng = np.random.default_rng(1)
+    size, draws = 600, 4000
+    hits = np.zeros(size, dtype=np.int64)
+    together = 0  # index 0 and index 1 hit in the same draw: p * p if independent
+    for _ in range(draws):
+        idx = bernoulli_indices(rng, size, p)
+        assert np.all(np.diff(idx) > 0) and (idx.size == 0 or (idx[0] >= 0 and idx[-1] < size))
+        hits[idx] += 1
+        together += idx.size >= 2 and idx[0] == 0 and idx[1] == 1
+    assert binomial_ok(int(hits.sum()), size * draws, p)
+    # the first, a middle and the last index: geometric skipping must not favour either end
+    for i in (0, size // 2, size - 1):
+        assert binomial_ok(int(hits[i]), draws, p)
+    assert binomial_ok(together, draws, p * p)
+
+
+def test_counts_over_a_large_array_follow_the_binomial() -> None:
+    rng = np.random.default_rng(2)
+    size, p = 540_000, 0.004  # England's cells at a typical monthly hazard
+    counts = np.array([bernoulli_indices(rng, size, p).size for _ in range(400)])
+    assert binomial_ok(int(counts.sum()), size * 400, p)
+    # the spread of the count per draw is binomial too: variance n p (1 - p)
+    assert counts.var(ddof=1) == pytest.approx(size * p * (1 - p), rel=0.25)
+
+
+def test_certain_and_impossible_chances() -> None:
+    rng = np.random.default_rng(3)
+    assert bernoulli_indices(rng, 5, 1.0).tolist() == [0, 1, 2, 3, 4]
+    assert bernoulli_indices(rng, 5, 0.0).size == 0
+    assert bernoulli_indices(rng, 0, 0.5).size == 0
+    assert thin(rng, np.array([0.3, 0.0]), 0.0).tolist() == [False, False]
+
+
+def test_thinning_keeps_each_candidate_with_chance_over_bound() -> None:
+    rng = np.random.default_rng(4)
+    bound, draws = 0.05, 200_000
+    chance = np.array([0.0, 0.01, 0.025, 0.05])
+    kept = np.zeros(len(chance), dtype=np.int64)
+    for _ in range(draws // 1000):
+        kept += thin(rng, np.repeat(chance[None, :], 1000, axis=0).ravel(), bound).reshape(1000, -1).sum(axis=0)
+    for k, c in zip(kept, chance, strict=True):
+        assert binomial_ok(int(k), draws, c / bound)
+
+
+@pytest.mark.parametrize("p", [0.03, 0.5, 1.0])
+def test_cells_with_chance_draws_only_cells_of_the_value(p: float) -> None:
+    rng = np.random.default_rng(5)
+    values = np.zeros((50, 4), dtype=np.int8)
+    values[::3, 1] = 2  # 17 cells of value 2
+    draws = 3000
+    hits = np.zeros(values.size, dtype=np.int64)
+    for _ in range(draws):
+        cells = cells_with_chance(rng, values, 2, p)
+        assert np.all(values.ravel()[cells] == 2) and np.all(np.diff(cells) > 0)
+        hits[cells] += 1
+    target = np.flatnonzero(values.ravel() == 2)
+    assert binomial_ok(int(hits[target].sum()), target.size * draws, p)
