@@ -135,7 +135,10 @@ def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a scenario and the files it extends, parents first, into one mapping."""
     path = Path(path)
-    real = path.resolve()
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13)
+        raise InputError(path, "", "cannot read file (a symbolic link that loops)") from None
     if real in chain:
         cycle = " -> ".join(p.name for p in (*chain, real))
         raise InputError(path, "extends", f"circular extends ({cycle})")
