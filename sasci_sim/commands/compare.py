@@ -45,7 +45,9 @@ def execute(args: argparse.Namespace) -> int:
         )
     scenarios = [load_scenario(path) for path in args.scenarios]
     reps = args.replications or scenarios[0].simulation.replications
-    check_fits(scenarios, "command line", replications=reps, steps=args.steps)
+    for path, scenario in zip(args.scenarios, scenarios, strict=True):  # one too big: name its file
+        check_fits(scenario, path, replications=reps, steps=args.steps)
+    check_fits(scenarios, "command line", replications=reps, steps=args.steps)  # their tables together
     check_target(safe_child(args.out, folder_name([s.name for s in scenarios])))
 
     def run(scenario: Scenario) -> RunResult:
