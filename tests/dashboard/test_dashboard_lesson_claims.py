@@ -22,7 +22,7 @@ from sasci_sim.scenario import KINDS
 pytestmark = pytest.mark.slow
 
 LESSONS = {e.key: e for e in read_lessons()}
-SEEDS = tuple(range(11, 19))
+SEEDS = tuple(range(11, 21))
 
 
 def paired_gain(key: str, change: dict, measure: Callable[[LessonModel, Recorder], float]) -> np.ndarray:
@@ -55,15 +55,13 @@ def test_joint_funding_switched_off_with_short_grants_brings_the_cliff_back() ->
     assert_clearly_positive(paired_gain("joint_funding", change, cliff_losses))
 
 
-def test_savings_only_less_pressure_means_councils_pay_for_more_of_what_mostly_benefits() -> None:
+def test_savings_only_less_pressure_means_councils_keep_paying_for_more_pilots() -> None:
     commissioned = list(PAYER_COLUMNS).index("commissioned")
 
-    def council_paid_site_months_of_poor_savers(model: LessonModel, rec: Recorder) -> float:
-        poor_savers = model.portfolio.saving_ratio < 0.5  # save the council less than half their running cost
-        return float(rec.by_payer[:, commissioned][:, poor_savers].sum())
+    def council_paid_site_months(model: LessonModel, rec: Recorder) -> float:
+        return float(rec.by_payer[:, commissioned].sum())
 
-    change = {"cost_saving_pressure": 0.1}
-    assert_clearly_positive(paired_gain("savings_only", change, council_paid_site_months_of_poor_savers))
+    assert_clearly_positive(paired_gain("savings_only", {"cost_saving_pressure": 0.1}, council_paid_site_months))
 
 
 def test_red_tape_flexibility_means_fewer_pilots_given_up_while_waiting_for_approval() -> None:
