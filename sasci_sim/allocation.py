@@ -20,6 +20,11 @@ def allocate(group: np.ndarray, cost: np.ndarray, priority: np.ndarray, budget: 
     accepted = np.zeros(n, dtype=bool)
     if n == 0:
         return accepted
+    if len(budget) == 1 and n > 1024:
+        head = _ranked_head(cost, priority, float(budget[0]))
+        if head is not None:
+            accepted[head] = True
+            return accepted
     order = np.lexsort((-priority, group))
     g = group[order]
     c = np.maximum(cost[order], 0.0)
@@ -34,6 +39,27 @@ def allocate(group: np.ndarray, cost: np.ndarray, priority: np.ndarray, budget: 
     refused_before = np.where(first > 0, refused_so_far[first - 1], 0)
     accepted[order] = (refused_so_far - refused_before) == 0
     return accepted
+
+
+def _ranked_head(cost: np.ndarray, priority: np.ndarray, budget: float) -> np.ndarray | None:
+    """One budget: the accepted bids, ranking only the best few (None if the budget outlasts them).
+
+    A call funds a few hundred bids out of thousands: every bid ranked at or above
+    the k-th best priority (ties included, so the order matches a full stable
+    sort) is ranked, and if the money runs out among them the rest cannot win.
+    """
+    c = np.maximum(cost, 0.0)
+    n = len(c)
+    k = int(2 * budget / max(float(c.mean()), 1e-12)) + 64  # about twice the bids the budget can pay for
+    while 4 * k < n:
+        threshold = np.partition(priority, n - k)[n - k]
+        top = np.flatnonzero(priority >= threshold)
+        order = top[np.argsort(-priority[top], kind="stable")]
+        refused = np.cumsum(c[order]) > budget + 1e-9
+        if refused.any():
+            return order[: int(np.argmax(refused))]
+        k *= 4
+    return None
 
 
 def spent_by_group(group: np.ndarray, cost: np.ndarray, n_groups: int) -> np.ndarray:

@@ -57,9 +57,9 @@ def spread_awareness(model: SocialCareModel) -> None:
         return
     rows = cells // m
     cols = cells - rows * m
-    missed = 1.0 - external[cols]
     peer = cfg.diffusion.peer_influence * model.peer_learning[rows] * model.exposure.share_at(rows, cols)
-    chance = np.divide(np.minimum(missed, peer), missed, out=np.zeros(cells.size), where=missed > 0)
+    # min(1 - ext, peer) / (1 - ext) = min(1, peer / (1 - ext)); a missed share of 0 leaves no unaware cell
+    chance = np.minimum(peer / np.maximum(1.0 - external, 1e-300)[cols], 1.0)
     _become_aware(model, cells[thin(model.rng, chance, bound)])
 
 

@@ -50,7 +50,8 @@ def council_value(model: SocialCareModel, councils: np.ndarray, cols: np.ndarray
 def local_proof(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """L[i, j]: how much of its results a pilot has had time to show, 0..1."""
     d = model.config.diffusion
-    months = model.providers.months_operating[rows, cols]
+    months_operating = model.providers.months_operating
+    months = months_operating.ravel()[rows * months_operating.shape[1] + cols]
     return np.clip((months - d.bedding_in_months) / (d.proof_months - d.bedding_in_months), 0.0, 1.0)
 
 
