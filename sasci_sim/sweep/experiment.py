@@ -162,7 +162,8 @@ class Experiment:
     def results_identity(self) -> dict[str, Any]:
         """Everything that shapes the results table (not its name, notes or analysis settings)."""
         spec = {k: v for k, v in self.spec.model_dump(mode="json").items() if k not in ANALYSIS_ONLY}
-        spec["base"] = self.base.model_dump(mode="json") if self.base is not None else None
+        del spec["base"]  # the file's path does not matter, its contents do:
+        spec["base scenario"] = self.base.model_dump(mode="json") if self.base is not None else None
         return spec
 
     def fingerprint(self) -> str:

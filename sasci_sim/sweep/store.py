@@ -165,7 +165,7 @@ class SweepStore:
         raise InputError(
             experiment.source,
             "",
-            f"changed since the results in {self.root} were written ({', '.join(changed)} differ); "
+            f"changed since the results in {self.root} were written ({', '.join(changed)} changed); "
             "rerun with --restart to discard them, or choose another --out",
         )
 
