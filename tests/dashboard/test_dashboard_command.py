@@ -37,7 +37,8 @@ def test_the_command_hands_solara_the_app_offline_on_loopback(
         seen["telemetry"] = os.environ.get("SOLARA_TELEMETRY_MIXPANEL_ENABLE")
 
     for name in ("SASCI_DASHBOARD_LESSON", "SASCI_DASHBOARD_SCENARIOS", "SOLARA_TELEMETRY_MIXPANEL_ENABLE"):
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")  # so that monkeypatch restores what was there before execute() sets it
+        monkeypatch.delenv(name)
     monkeypatch.setattr(solara.__main__.run, "main", fake_run)
     mine = tmp_path / "mine.yaml"
     mine.write_text("name: mine\n")
