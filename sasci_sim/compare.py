@@ -5,7 +5,7 @@ replications, so replication r of each uses the same seed: differences are then
 due to the levers, not to luck, and figures can be paired by replication.
 
 A scenario is not rerun when a run folder already in the output folder holds it:
-its manifest must match exactly (resolved scenario, replication seeds and
+its manifest must match exactly (resolved scenario, replication seeds, code fingerprint and
 sasci-sim version). Candidates are ``OUT/<name>/`` (what ``sasci-sim run --out
 OUT`` writes) and the ``runs/<name>/`` folders of earlier comparisons in OUT.
 """
@@ -100,7 +100,7 @@ def load_run(folder: Path, scenario: Scenario) -> RunResult | None:
         meta.get("scenario") == scenario.model_dump(mode="json")
         and meta.get("replication_seeds") == seeds
         and isinstance(meta.get("versions"), dict)
-        and meta["versions"].get("sasci-sim") == package_versions()["sasci-sim"]
+        and all(meta["versions"].get(k) == package_versions()[k] for k in ("sasci-sim", "sasci-sim-code"))
     )
     if not same:
         return None

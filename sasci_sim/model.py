@@ -39,6 +39,7 @@ EVENT_NAMES = (
     "grants",
     "sustained_new",
     "abandoned_post_grant",
+    "grant_pilots_lost",
     *(f"abandoned_{c}" for c in CAUSES),
 )
 SCALAR_NAMES = ("grants_awarded_k", "council_spend_k", "provider_spend_k", "council_savings_k", "reorganisations")

@@ -7,6 +7,7 @@ made by sasci-sim (it has a manifest.json); anything else is refused.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -16,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -25,9 +27,21 @@ from sasci_sim.errors import InputError
 MANIFEST = "manifest.json"
 
 
+@cache
+def code_fingerprint() -> str:
+    """A hash of the package's own files: results from other code are never reused as ours."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".yaml", ".j2", ".css", ".md"} and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def package_versions() -> dict[str, str]:
-    """Versions of the packages that shape results."""
-    out = {"python": platform.python_version()}
+    """Versions of the packages that shape results, and the fingerprint of this package's code."""
+    out = {"python": platform.python_version(), "sasci-sim-code": code_fingerprint()}
     for name in ("sasci-sim", "mesa", "numpy", "scipy", "pandas", "pydantic"):
         try:
             out[name] = metadata.version(name)
@@ -60,13 +74,55 @@ def safe_child(root: Path, name: str) -> Path:
     return root / name
 
 
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _writer_pid(path: Path, kind: str) -> int | None:
+    """The process id in a ``.<name>.<kind>-<pid>...`` leftover's name, if it has one."""
+    digits = path.name.rpartition(f".{kind}-")[2].split("-")[0]
+    return int(digits) if digits.isdigit() else None
+
+
+def clear_leftovers(target: Path) -> None:
+    """Tidy what a killed sasci-sim left beside ``target`` (only of processes that are gone).
+
+    A half-written ``.<name>.tmp-<pid>-*`` folder is removed. An earlier result moved aside as
+    ``.<name>.old-<pid>`` is moved back if its replacement never arrived, else removed.
+    """
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    for kind in ("old", "tmp"):
+        for path in sorted(parent.glob(f".{target.name}.{kind}-*")):
+            pid = _writer_pid(path, kind)
+            if pid is None or _alive(pid) or not path.is_dir():
+                continue
+            try:
+                if kind == "old" and not target.exists():
+                    os.replace(path, target)
+                else:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:  # best effort: a leftover we cannot move is left for the user
+                continue
+
+
 def _temporary_beside(target: Path) -> Path:
     """A new empty folder beside ``target`` (same file system, so the final move is atomic)."""
+    clear_leftovers(target)
     if target.exists() and not (target / MANIFEST).is_file():
         raise InputError(target, "", "exists and was not made by sasci-sim (no manifest.json); choose another --out")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
     except OSError as exc:
         raise InputError(
             target.parent, "", f"cannot make an output folder here ({exc.strerror}); choose another --out"
@@ -86,6 +142,10 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     try:
         yield tmp
         replace_folder(tmp, target)
+    except OSError as exc:  # e.g. a full disk: one line, and nothing changed
+        shutil.rmtree(tmp, ignore_errors=True)
+        problem = f"could not be written ({exc.strerror or exc}); earlier results are untouched"
+        raise InputError(target, "", problem) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -97,7 +157,15 @@ def replace_folder(new: Path, target: Path) -> None:
     if target.exists():
         old = target.parent / f".{target.name}.old-{os.getpid()}"
         os.replace(target, old)
-    os.replace(new, target)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(new, 0o777 & ~umask)  # mkdtemp made it private; results are for everyone the umask allows
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old, target)  # the earlier result goes back
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 

@@ -112,6 +112,7 @@ class Providers:
     reserves: np.ndarray  # k GBP, never negative
     reserves_cap: np.ndarray
     surplus: np.ndarray  # k GBP / month
+    pilots_lost: np.ndarray  # int16: pilots this provider lost at a funding cliff ("pilot fatigue")
     # cell state, N x M
     state: np.ndarray  # int8 State
     payer: np.ndarray  # int8 Payer
@@ -204,6 +205,7 @@ def build_providers(scenario: Scenario, portfolio: Portfolio, rng: np.random.Gen
         reserves=reserves,
         reserves_cap=2.0 * reserves,
         surplus=pop.surplus_k_per_month * scale,
+        pilots_lost=np.zeros(n, dtype=np.int16),
         state=np.zeros(shape, dtype=np.int8),
         payer=np.zeros(shape, dtype=np.int8),
         approved=np.zeros(shape, dtype=bool),

@@ -548,6 +548,15 @@ class Diffusion(Section):
         source="seed000",
         grade="assumption",
     )
+    pilot_fatigue: float = param(
+        0.5,
+        ge=0,
+        le=10,
+        unit="per lost pilot",
+        doc="Pilot fatigue: each pilot a provider lost at a funding cliff multiplies its readiness to pilot or bid again by exp(-fatigue).",
+        source="socialfinance2024",
+        grade="weak",
+    )
     max_concurrent_pilots: int = param(
         2,
         ge=1,

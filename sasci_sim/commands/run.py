@@ -49,4 +49,5 @@ def execute(args: argparse.Namespace) -> int:
     folder = write_results(result, args.out)
     print(f"spread curves: {folder / 'spread.png'}")
     print(f"tables: {folder / 'spread.csv'}, {folder / 'summary.json'}")
+    print(f"report: {folder / 'report.html'}")
     return 0

@@ -4,7 +4,8 @@ Operating adopters stop with monthly hazard base * (1 + m * complexity[j])
 (NASSS: complexity stalls adoption and raises abandonment). Providers pay the
 net running cost of what they fund themselves out of reserves, refilled by
 their monthly surplus up to a cap; a provider whose reserves run out drops
-everything it pays for itself. Abandoners may, if the scenario allows
+everything it pays for itself that costs it money (what saves it money stays).
+Abandoners may, if the scenario allows
 re-adoption, become open to the innovation again (back to aware).
 """
 

@@ -2,20 +2,23 @@
 
 Each month an aware provider i considers innovation j with chance
 
-    P[i, j] = decision_rate * A[i, j] * F[i, j] * R[i, j]
+    P[i, j] = decision_rate * A[i, j] * F[i, j] * R[i, j] * exp(-fatigue * lost[i])
 
-A (appeal) = (1 - w) * benefit[j] + w * own_saving_ratio[j], with w the weight
+lost[i] counts the pilots i has lost at a funding cliff ("pilotitis" leaves
+providers wary of the next pilot, Social Finance 2024). A (appeal) = (1 - w) * benefit[j] + w * own_saving_ratio[j], with w the weight
 providers give to savings (small: "care providers were less driven to save
 money", seed 000). F (capability fit, NASSS) = 1 - complexity[j] * (1 - cap[i]).
 R (risk) = 1 - risk_aversion * (1 - appetite[i]) * U[i, j], where uncertainty
 U = (1 - e) * (1 - x[i, j]) + e * (1 - E[j]) falls as peers use it (practice
 knowledge) or as research evidence grows, weighted by the role of evidence e.
 
-A provider that wants to pilot needs spare capacity (fewer than
+A provider starts at most one pilot a month (one of the innovations it wants,
+chosen at random). It needs spare capacity (fewer than
 ``max_concurrent_pilots`` pilots under way), its council signed up (systems
 innovations) and money: its own reserves (upfront cost plus
 ``self_funding_months`` of net running cost) or, failing that, the council's
-local pilot fund, which ranks bids by the council's own valuation.
+local pilot fund: the council is keen with chance V[l, j] (its valuation, see
+commissioning) and its fund pays for keen bids ranked by V while it lasts.
 """
 
 from __future__ import annotations
@@ -57,17 +60,26 @@ def eligible(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.n
     return ~systems | signed.ravel()[model.providers.council[rows] * signed.shape[1] + cols]
 
 
+def readiness(model: SocialCareModel, rows: np.ndarray) -> np.ndarray:
+    """Pilot fatigue: exp(-fatigue * pilots lost at a funding cliff), 1 for a fresh provider."""
+    return np.exp(-model.config.diffusion.pilot_fatigue * model.providers.pilots_lost[rows])
+
+
 def has_capacity(model: SocialCareModel, rows: np.ndarray) -> np.ndarray:
     """Providers running fewer than ``max_concurrent_pilots`` pilots (capacity to innovate)."""
     running = np.count_nonzero(model.providers.state[rows] == State.PILOTING.value, axis=1)
     return running < model.config.diffusion.max_concurrent_pilots
 
 
-def first_per_row(rows: np.ndarray) -> np.ndarray:
-    """Mask of the first of each run of equal rows (rows come sorted, as cells in row-major order)."""
+def one_per_row(rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
+    """Mask keeping one entry per provider, chosen at random (not by portfolio order)."""
+    order = np.lexsort((rng.random(rows.size), rows))
+    sorted_rows = rows[order]
     first = np.ones(rows.size, dtype=bool)
-    first[1:] = rows[1:] != rows[:-1]
-    return first
+    first[1:] = sorted_rows[1:] != sorted_rows[:-1]
+    keep = np.zeros(rows.size, dtype=bool)
+    keep[order[first]] = True
+    return keep
 
 
 def decide_pilots(model: SocialCareModel) -> None:
@@ -82,14 +94,14 @@ def decide_pilots(model: SocialCareModel) -> None:
     m = p.state.shape[1]
     rows = cells // m
     cols = cells - rows * m
-    want = thin(model.rng, rate * appeal(model, rows, cols), rate)
+    want = thin(model.rng, rate * appeal(model, rows, cols) * readiness(model, rows), rate)
     rows, cols = rows[want], cols[want]
     ok = eligible(model, rows, cols)
     rows, cols = rows[ok], cols[ok]
     # one new pilot per provider per month: a provider's management attention is limited
-    first = first_per_row(rows)
+    first = one_per_row(model.rng, rows)
     rows, cols = rows[first], cols[first]
-    free = has_capacity(model, rows)  # a property of the provider, so it can follow first_per_row
+    free = has_capacity(model, rows)  # a property of the provider, so it can follow one_per_row
     rows, cols = rows[free], cols[free]
     if rows.size == 0:
         return

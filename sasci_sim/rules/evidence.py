@@ -1,8 +1,10 @@
 """Evidence that accumulates (ODD: Submodel 'evidence').
 
-Each operating site-month of innovation j adds to its experience A[j]; a
-grant-funded (evaluated) site-month counts ``evaluation_weight`` times. Evidence
-rises from its starting value E0[j] towards 1:
+Each operating site-month of innovation j adds to its experience A[j] the share
+of its results the site has had time to show, its local proof L (0 while it
+beds in; see commissioning), so a pilot cut short adds little; a grant-funded
+(evaluated) site-month counts ``evaluation_weight`` times. Evidence rises from
+its starting value E0[j] towards 1:
 
     E[j] = 1 - (1 - E0[j]) * exp(-A[j] / site_months_per_evidence)
 """
@@ -13,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sasci_sim.population import Payer, column_counts
+from sasci_sim.population import Payer
+from sasci_sim.rules.commissioning import local_proof
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
@@ -23,9 +26,13 @@ def accumulate_evidence(model: SocialCareModel) -> None:
     """Add this month's operating experience and update evidence."""
     p, res = model.providers, model.config.research
     operating = model.operating_mask()
-    # site-months weigh 1, evaluated (grant-funded) ones evaluation_weight
-    sites = column_counts(operating)
-    evaluated = column_counts(operating & (p.payer == Payer.GRANT.value))
-    model.experience += sites + (res.evaluation_weight - 1.0) * evaluated
+    cells = np.flatnonzero(operating)
+    m = p.state.shape[1]
+    rows = cells // m
+    cols = cells - rows * m
+    # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more
+    weight = local_proof(model, rows, cols)
+    weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
+    model.experience += np.bincount(cols, weights=weight, minlength=m)
     model.evidence = 1.0 - (1.0 - model.initial_evidence) * np.exp(-model.experience / res.site_months_per_evidence)
     np.add(p.months_operating, operating, out=p.months_operating, casting="unsafe")

@@ -2,12 +2,16 @@
 
 Every ``call_interval_months`` each funder opens a call with its share of the
 call budget. Aware providers of an eligible kind bid with chance
-application_rate * capability (writing bids takes capacity); the panel ranks
+application_rate * capability * exp(-fatigue * lost) (writing bids takes
+capacity, and providers that lost pilots at a funding cliff are wary); the panel ranks
 bids by capability plus the role of evidence times evidence, with noise, and
 funds down the list while money lasts. A grant pays the upfront cost, the
 running cost for the grant's length and, if the funder covers it, the double
-running at transition. A share of each call (``scale_share``) is kept for
-innovations whose evidence has passed the scaling threshold.
+running at transition. Bids for innovations whose evidence has passed the
+scaling threshold have first call on a share of each call (``scale_share``);
+what they leave unspent, and the rest of the call, goes down the ranked list of
+all remaining bids. A provider makes at most one bid per call (for one of the
+innovations it could bid for, chosen at random).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import numpy as np
 
 from sasci_sim.allocation import allocate
 from sasci_sim.population import Payer, State
-from sasci_sim.rules.adoption import eligible, first_per_row, has_capacity
+from sasci_sim.rules.adoption import eligible, has_capacity, one_per_row, readiness
 from sasci_sim.rules.transitions import start_pilots
 from sasci_sim.scenario import KINDS, Funder
 
@@ -64,13 +68,13 @@ def award_grants(model: SocialCareModel, funder: Funder) -> float:
     m = p.state.shape[1]
     rows = cells // m
     cols = cells - rows * m
-    bid = model.rng.random(cells.size) < cfg.funding.application_rate * p.capability[rows]
+    bid = model.rng.random(cells.size) < cfg.funding.application_rate * p.capability[rows] * readiness(model, rows)
     rows, cols = rows[bid], cols[bid]
     ok = eligible(model, rows, cols)
     rows, cols = rows[ok], cols[ok]
-    first = first_per_row(rows)  # one bid per provider per call
+    first = one_per_row(model.rng, rows)  # one bid per provider per call
     rows, cols = rows[first], cols[first]
-    free = has_capacity(model, rows)  # a property of the provider, so it can follow first_per_row
+    free = has_capacity(model, rows)  # a property of the provider, so it can follow one_per_row
     rows, cols = rows[free], cols[free]
     if rows.size == 0:
         return 0.0

@@ -4,7 +4,10 @@ Once a council commissions an innovation from one provider in its area, it can
 roll it out: other aware providers in that area are offered a commissioned
 contract, with monthly chance decision_rate * V[l, j] * F[i, j] (the council's
 valuation times the provider's capability fit), while the council's innovation
-budget lasts. This is how business-model innovations spread "through markets
+budget lasts. Like any pilot, the offer needs the council signed up (systems
+innovations) and the provider's capacity (fewer than ``max_concurrent_pilots``
+pilots under way); a provider takes at most one new contract a month, chosen at
+random among its offers. This is how business-model innovations spread "through markets
 and commissioning" (seed 000). Funders' scaling grants are in funding.
 """
 
@@ -16,7 +19,7 @@ import numpy as np
 
 from sasci_sim.allocation import allocate, spent_by_group
 from sasci_sim.population import Payer, State
-from sasci_sim.rules.adoption import eligible, has_capacity
+from sasci_sim.rules.adoption import eligible, has_capacity, one_per_row
 from sasci_sim.rules.commissioning import council_net_cost, council_value
 from sasci_sim.rules.transitions import start_pilots
 from sasci_sim.sampling import cells_with_chance, thin
@@ -49,8 +52,9 @@ def council_rollout(model: SocialCareModel) -> None:
     fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
     offer = thin(model.rng, rate * value * fit, rate)
     offer &= eligible(model, rows, cols)
-    offer &= has_capacity(model, rows)
     idx = np.flatnonzero(offer)
+    idx = idx[one_per_row(model.rng, rows[idx])]  # one new contract per provider per month
+    idx = idx[has_capacity(model, rows[idx])]
     if idx.size == 0:
         return
     rows, cols, la = rows[idx], cols[idx], la[idx]

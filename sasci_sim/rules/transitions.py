@@ -64,6 +64,9 @@ def abandon(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray, cause: s
     p.partial[rows, cols] = False
     p.ever_abandoned[rows, cols] = True
     np.add.at(model.events[f"abandoned_{cause}"], cols, 1)
+    if cause == "cliff":
+        np.add.at(p.pilots_lost, rows, 1)
+        np.add.at(model.events["grant_pilots_lost"], cols[was_grant], 1)
     # abandonment within six months after a grant ended (stylised fact 2)
     since = model.t - p.grant_end[rows, cols]
     post = was_grant & (since >= 0) & (since < 6)
