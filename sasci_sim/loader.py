@@ -26,8 +26,22 @@ MAX_FILE_BYTES = 2_000_000
 MAX_EXTENDS_DEPTH = 20
 
 
+#: What PyYAML's constructors raise for a value they cannot build (2001-13-45, !!int abc, 0x_, !!bool maybe).
+_BAD_VALUE = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (a silent override is a lost edit)."""
+    """SafeLoader that refuses duplicate keys (a silent override is a lost edit) and reports
+    values it cannot build as YAML errors at their line, not as Python exceptions."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except _BAD_VALUE as exc:
+            what = f"the value {node.value!r}" if isinstance(node, yaml.ScalarNode) else f"this {node.id}"
+            why = f" ({exc})" if isinstance(exc, ValueError) else ""
+            problem = f"cannot read {what} as {node.tag.rsplit(':', 1)[-1]}{why}"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -102,6 +116,8 @@ def _load_bounded(text: str) -> Any:
         if node is not None and _expanded_size(node, {}) > 1_000_000:
             raise yaml.YAMLError("too many aliased nodes (an alias bomb?)")
         return loader.construct_document(node) if node is not None else None
+    except _BAD_VALUE as exc:  # raised after construct_object returned (PyYAML's deferred constructors)
+        raise yaml.YAMLError(f"cannot read a value ({exc})") from None
     finally:
         loader.dispose()
 
