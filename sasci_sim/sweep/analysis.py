@@ -58,6 +58,11 @@ def analyse(root: Path) -> AnalysisReport:
         f"{spec.name}: {spec.design} design, {meta['points']} points x {spec.replications} replicates; "
         f"{len(runs)} of {meta['runs']} runs finished ({failed} failed)"
     )
+    codes = sorted(set(ok["code"].dropna())) if "code" in ok else []
+    if len(codes) > 1:
+        report.lines.append(
+            f"warning: the runs come from {len(codes)} versions of the sasci-sim code ({', '.join(codes)})"
+        )
     tmp = Path(tempfile.mkdtemp(prefix=f".{ANALYSIS}.tmp-", dir=store.root))
     try:
         _write_runs(runs, meta, tmp)

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sasci_sim.errors import InputError
 from sasci_sim.loader import apply_override, explain, load_scenario, parse_override, read_yaml, validate
 from sasci_sim.model import with_levers
+from sasci_sim.outputs import code_fingerprint
 from sasci_sim.scenario import LEVERS, Scenario
 from sasci_sim.simulate import CURVES
 from sasci_sim.sweep.keys import SPECIAL_LEVERS, ScenarioKey, ValueKind, resolve_key, value_at
@@ -37,7 +38,7 @@ SIMULATOR = "sasci-sim"
 Design = Literal["grid", "lhs", "sobol", "morris"]
 SAMPLED: tuple[str, ...] = ("lhs", "sobol", "morris")
 #: Columns every run record has; parameter and outcome names must differ from them.
-RESERVED = ("point", "replicate", "seed", "status", "error", "seconds")
+RESERVED = ("point", "replicate", "seed", "status", "error", "seconds", "code")
 #: Spec keys that do not change results: editing them does not block resuming a sweep.
 ANALYSIS_ONLY = ("name", "description", "discovery")
 
@@ -160,10 +161,11 @@ class Experiment:
         return tuple(CURVES) if self.simulator else ()
 
     def results_identity(self) -> dict[str, Any]:
-        """Everything that shapes the results table (not its name, notes or analysis settings)."""
+        """Everything that shapes the results table (not its name, notes or analysis settings), code included."""
         spec = {k: v for k, v in self.spec.model_dump(mode="json").items() if k not in ANALYSIS_ONLY}
         del spec["base"]  # the file's path does not matter, its contents do:
         spec["base scenario"] = self.base.model_dump(mode="json") if self.base is not None else None
+        spec["sasci-sim code"] = code_fingerprint()
         return spec
 
     def fingerprint(self) -> str:

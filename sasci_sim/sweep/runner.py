@@ -172,6 +172,7 @@ def _lost(task: RunTask, exc: BaseException, context: RunContext) -> dict[str, A
         "status": "failed",
         "error": f"{type(exc).__name__}: {exc}",
         "seconds": float("nan"),
+        "code": None,
     }
 
 

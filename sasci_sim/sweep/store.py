@@ -4,7 +4,8 @@ Layout of ``OUT/<experiment name>/``::
 
     sweep.json       what produced it: the experiment, its fingerprint, the base scenario, versions
     design.parquet   one row per design point (values and SALib's raw sample)
-    runs/part-*.parquet   finished runs (one row per design point x replicate), written as they finish
+    runs/part-*.parquet   finished runs (one row per design point x replicate, with the fingerprint
+                          of the code that ran it), written as they finish
     analysis/        tables and charts written by ``sasci-sim analyse``
 
 Each part is written to a hidden temporary file and renamed into place, so a
@@ -52,6 +53,7 @@ def run_schema(experiment: Experiment) -> pa.Schema:
         pa.field("status", pa.string()),
         pa.field("error", pa.string()),
         pa.field("seconds", pa.float64()),
+        pa.field("code", pa.string()),
         *(pa.field(name, pa.float64()) for name in experiment.outcomes),
         *(pa.field(name, pa.list_(pa.float64())) for name in experiment.curves),
     ]

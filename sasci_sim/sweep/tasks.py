@@ -18,6 +18,7 @@ from typing import Any
 
 from sasci_sim.errors import InputError
 from sasci_sim.loader import validate
+from sasci_sim.outputs import code_fingerprint
 from sasci_sim.simulate import run_outcomes
 from sasci_sim.sweep.experiment import SIMULATOR, Experiment, apply_values, resolve_model
 from sasci_sim.sweep.keys import ScenarioKey
@@ -75,6 +76,7 @@ def run_task(context: RunContext, task: RunTask) -> dict[str, Any]:
         )
         record.update(status="failed", error=text)
     record["seconds"] = time.perf_counter() - start
+    record["code"] = code_fingerprint()  # a cluster worker with other code shows up here
     return record
 
 

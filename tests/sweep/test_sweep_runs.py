@@ -124,6 +124,23 @@ def test_a_changed_experiment_is_refused_unless_restart(tmp_path):
     assert report.already_done == 0 and len(runs) == 12
 
 
+def test_results_of_other_code_are_not_resumed_and_mixed_code_is_flagged(tmp_path, monkeypatch):
+    from sasci_sim.outputs import code_fingerprint
+    from sasci_sim.sweep.analysis import analyse
+
+    path = write_experiment(
+        tmp_path, model="sweep_standins:noisy", design="grid", parameters={"x": {"values": [1.0, 2.0]}}, outcomes=["y"]
+    )
+    report, runs = sweep(path, tmp_path / "out")
+    assert (runs["code"] == code_fingerprint()).all()
+    monkeypatch.setattr("sasci_sim.sweep.experiment.code_fingerprint", lambda: "edited-code")
+    with pytest.raises(InputError, match="sasci-sim code changed"):
+        sweep(path, tmp_path / "out")
+    store = SweepStore(report.root, load_experiment(path))  # as if a worker with other code had sent a run
+    store.append([{**runs.iloc[0].to_dict(), "replicate": 1, "code": "a-cluster-worker"}])
+    assert "runs come from 2 versions of the sasci-sim code" in analyse(report.root).text()
+
+
 def test_editing_only_the_description_or_discovery_still_resumes(tmp_path):
     path = tiny_grid(tmp_path)
     sweep(path, tmp_path / "out")
