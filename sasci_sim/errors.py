@@ -19,6 +19,11 @@ def show_value(value: Any) -> str:
     return text if len(text) <= _MAX_GOT else text[: _MAX_GOT - 3] + "..."
 
 
+def one_line(text: str) -> str:
+    """``text`` with control characters escaped (a carriage return in a key, a newline in a file name)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class InputError(Exception):
     """Bad input: names the file, the field and what is allowed."""
 
@@ -45,7 +50,7 @@ class InputError(Exception):
         text = ": ".join(parts)
         if self.got is not ...:
             text += f" (got {show_value(self.got)})"
-        return text
+        return one_line(text)
 
     def __str__(self) -> str:
         return self.message
