@@ -56,7 +56,7 @@ def CouncilMap(model: LessonModel) -> None:
 
 def _legend(items: dict[str, tuple[str, str]]) -> None:
     """Coloured marks with labels: name -> (colour, text); the cliff ticks get a bar, the rest a square."""
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
+    with solara.Row(style={"flex-wrap": "wrap", "column-gap": "10px", "row-gap": "0px", "font-size": "0.9em"}):
         for name, (colour, text) in items.items():
             with solara.Div(classes=["sasci-legend"]):
                 solara.Text(

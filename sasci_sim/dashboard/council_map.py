@@ -48,7 +48,7 @@ class MapLayout:
     def build(cls, council: np.ndarray, n_councils: int) -> MapLayout:
         sizes = np.bincount(council, minlength=n_councils)
         block = max(1, math.ceil(math.sqrt(int(sizes.max(initial=1)))))
-        across = max(1, math.ceil(math.sqrt(n_councils * 1.4)))  # a little wider than tall
+        across = max(1, math.ceil(math.sqrt(n_councils * 2.5)))  # wider than tall, to fit its panel
         down = math.ceil(n_councils / across)
         pitch = block + 1  # one empty cell between blocks
         corners = np.array([((c // across) * pitch, (c % across) * pitch) for c in range(n_councils)], dtype=np.int64)
