@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from core_helpers import binomial_ok
 
+from sasci_sim.rules.adoption import one_per_row
 from sasci_sim.sampling import DENSE_ABOVE, bernoulli_indices, cells_with_chance, thin
 
 
@@ -75,3 +76,17 @@ def test_cells_with_chance_draws_only_cells_of_the_value(p: float) -> None:
         hits[cells] += 1
     target = np.flatnonzero(values.ravel() == 2)
     assert binomial_ok(int(hits[target].sum()), target.size * draws, p)
+
+
+@pytest.mark.parametrize("rows", [[0, 0, 0, 1, 2, 2, 5], [2, 0, 5, 0, 2, 1, 0]])
+def test_one_per_row_keeps_one_entry_per_provider_uniformly(rows: list[int]) -> None:
+    rng = np.random.default_rng(6)
+    rows_arr = np.array(rows, dtype=np.int64)
+    draws = 6000
+    kept = np.zeros(len(rows), dtype=np.int64)
+    for _ in range(draws):
+        keep = one_per_row(rng, rows_arr)
+        assert sorted(rows_arr[keep].tolist()) == sorted(set(rows))  # exactly one entry per provider
+        kept += keep
+    for i, row in enumerate(rows):
+        assert binomial_ok(int(kept[i]), draws, 1 / rows.count(row))

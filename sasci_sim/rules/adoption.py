@@ -73,12 +73,15 @@ def has_capacity(model: SocialCareModel, rows: np.ndarray) -> np.ndarray:
 
 def one_per_row(rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
     """Mask keeping one entry per provider, chosen at random (not by portfolio order)."""
-    order = np.lexsort((rng.random(rows.size), rows))
+    order = np.argsort(rows, kind="stable")  # linear when rows come sorted, as cells in row-major order do
     sorted_rows = rows[order]
     first = np.ones(rows.size, dtype=bool)
     first[1:] = sorted_rows[1:] != sorted_rows[:-1]
+    starts = np.flatnonzero(first)
+    lengths = np.diff(starts, append=rows.size)
+    pick = starts + (rng.random(starts.size) * lengths).astype(np.int64)  # uniform within each provider's run
     keep = np.zeros(rows.size, dtype=bool)
-    keep[order[first]] = True
+    keep[order[pick]] = True
     return keep
 
 

@@ -11,11 +11,12 @@ its starting value E0[j] towards 1:
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sasci_sim.population import Payer
+from sasci_sim.population import Payer, column_counts
 from sasci_sim.rules.commissioning import local_proof
 
 if TYPE_CHECKING:
@@ -26,8 +27,14 @@ def accumulate_evidence(model: SocialCareModel) -> None:
     """Add this month's operating experience and update evidence."""
     p, res = model.providers, model.config.research
     operating = model.operating_mask()
-    cells = np.flatnonzero(operating)
     m = p.state.shape[1]
+    if np.count_nonzero(operating) * 8 < operating.size:  # few sites: weigh each
+        cells = np.flatnonzero(operating)
+    else:  # most cells operate: those past proof_months weigh 1 and are counted, the rest weighed one by one
+        proven = operating & (p.months_operating >= math.ceil(model.config.diffusion.proof_months))
+        evaluated = proven & (p.payer == Payer.GRANT.value)
+        model.experience += column_counts(proven) + (res.evaluation_weight - 1.0) * column_counts(evaluated)
+        cells = np.flatnonzero(operating & ~proven)
     rows = cells // m
     cols = cells - rows * m
     # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more
