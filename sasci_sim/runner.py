@@ -6,6 +6,7 @@ so any replication can be rerun alone and results do not depend on order.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,12 @@ from sasci_sim.metrics import summarise, summarise_run
 from sasci_sim.model import SocialCareModel, with_levers
 from sasci_sim.scenario import Scenario
 from sasci_sim.seeds import derive_seed
+
+#: A model holds reference cycles (Mesa agents and events point back to it), so Python frees it only
+#: at a later full collection: several finished models' arrays would stay in memory at once. One this
+#: big (provider x innovation cells, about 16 MB of arrays) is collected at once; smaller ones are not worth the
+#: collection's tenth of a second.
+FREE_AT_ONCE_CELLS = 250_000
 
 
 @dataclass
@@ -38,6 +45,9 @@ def run_one(scenario: Scenario, replication: int, seed: int) -> tuple[pd.DataFra
     spread = model.recorder.tidy(model, replication)
     money = model.recorder.money(replication)
     figures = summarise_run(spread, money, scenario)
+    if model.providers.state.size >= FREE_AT_ONCE_CELLS:
+        del model
+        gc.collect()
     return spread, money, {"replication": replication, **figures}
 
 
