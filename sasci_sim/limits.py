@@ -7,8 +7,11 @@ operating system would then kill the run part-way, or the machine would grind to
 
 The estimate is the model's arrays (providers x innovations cells, the peer network, the
 monthly recorder) plus the tables of every replication held until they are written. The
-bytes per unit were measured on sasci-sim runs (peak resident memory over several sizes)
-and rounded up: about 55 bytes per cell, 41 per network tie and 800 per spread.csv row.
+bytes per unit come from peak resident memory of runs at eight sizes (20,000 to 200,000
+providers, 5 to 60 innovations, 6 to 100 ties each), fitted by least squares (about 41 bytes
+per cell, 81 per tie, 151 per provider and 12 MB besides) and rounded up, so that the
+measured peaks are 45-85% of the estimate; a spread.csv row held in memory, written and
+plotted took about 800 bytes.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ if TYPE_CHECKING:
     from sasci_sim.sweep.experiment import Experiment
 
 CELL_BYTES = 64  # provider x innovation: state arrays, peer counts, the rules' temporaries
-TIE_BYTES = 48  # one peer tie while the network is built (COO triplets, then CSR)
+TIE_BYTES = 96  # one peer tie while the network is built (COO triplets, then CSR)
+PROVIDER_BYTES = 256  # a provider's own attributes (council, capabilities, reserves, degree)
+BASE_BYTES = 32 * 1024**2  # working memory of any run
 MONTH_BYTES = 256  # month x innovation in the recorder (counts, events, payers)
 ROW_BYTES = 1024  # replication x month x innovation: the tidy tables, their CSV and plot
 
@@ -60,7 +65,7 @@ def estimate(
     m = len(scenario.innovations)
     months = (steps if steps is not None else scenario.simulation.steps) + 1
     ties = 0 if scenario.network.topology == "complete" else scenario.network.local_ties + scenario.network.sector_ties
-    model = n * m * CELL_BYTES + int(n * ties * TIE_BYTES) + months * m * MONTH_BYTES
+    model = BASE_BYTES + n * (m * CELL_BYTES + PROVIDER_BYTES) + int(n * ties * TIE_BYTES) + months * m * MONTH_BYTES
     reps = replications if replications is not None else scenario.simulation.replications
     return Estimate(model=model * runs_at_once, tables=reps * months * m * ROW_BYTES)
 
