@@ -71,7 +71,7 @@ def allowed_range(model: type[BaseModel], name: str) -> str:
         if getattr(c, "le", None) is not None:
             high = c.le
     if low is not None and high is not None:
-        return f"from {low} to {high}"
+        return f"above {low}, up to {high}" if low_open else f"from {low} to {high}"
     if low is not None:
         return f"{'above' if low_open else 'at least'} {low}"
     if high is not None:
