@@ -116,7 +116,7 @@ def _address_space_room() -> int | None:
 
 
 def gigabytes(value: int) -> str:
-    return f"{value / _GB:.1f} GB" if value >= _GB / 10 else f"{value / 1024**2:.0f} MB"
+    return f"{value / _GB:.1f} GB" if value >= _GB else f"{value / 1024**2:.0f} MB"
 
 
 def check_fits(
