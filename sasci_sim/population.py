@@ -148,18 +148,27 @@ def column_counts(mask: np.ndarray) -> np.ndarray:
     blocks of rows into wide rows lets numpy add long contiguous runs of bytes,
     with small integer accumulators that cannot overflow (at most 2**15 rows each).
     """
-    n, m = mask.shape
+    return _fold_sum(mask.view(np.uint8), np.uint16, np.int64)
+
+
+def column_sums(values: np.ndarray) -> np.ndarray:
+    """Sum per column of an N x M numeric array (float64, length M), folded as ``column_counts``."""
+    return _fold_sum(values, np.float64, np.float64)
+
+
+def _fold_sum(values: np.ndarray, wide_dtype: type, dtype: type) -> np.ndarray:
+    """Column sums of an N x M array: blocks of rows folded into wide rows, then the blocks added."""
+    n, m = values.shape
     block = max(1, min(4096 // max(m, 1), math.isqrt(n)))  # balances the two folds on small arrays
     folded_rows = n // block
     if folded_rows > 2**15:
         block = -(-n // 2**15)
         folded_rows = n // block
     head = folded_rows * block
-    u = mask.view(np.uint8)
-    out = u[head:].sum(axis=0, dtype=np.int64)
+    out = values[head:].sum(axis=0, dtype=dtype)
     if folded_rows:
-        wide = u[:head].reshape(folded_rows, block * m).sum(axis=0, dtype=np.uint16)
-        out += wide.reshape(block, m).sum(axis=0, dtype=np.int64)
+        wide = values[:head].reshape(folded_rows, block * m).sum(axis=0, dtype=wide_dtype)
+        out += wide.reshape(block, m).sum(axis=0, dtype=dtype)
     return out
 
 
@@ -267,4 +276,5 @@ __all__ = [
     "build_councils",
     "build_providers",
     "column_counts",
+    "column_sums",
 ]

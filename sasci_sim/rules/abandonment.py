@@ -43,8 +43,11 @@ def provider_finances(model: SocialCareModel) -> None:
     """Reserves pay for what providers fund themselves; empty reserves end it."""
     p, port, d = model.providers, model.portfolio, model.config.diffusion
     net = port.net_provider_cost
-    own = (p.payer == Payer.OWN.value) & p.approved  # own-funded and operating
-    own[:, net == 0] = False  # innovations that cost nothing net change nothing
+    if net.any():
+        own = (p.payer == Payer.OWN.value) & p.approved  # own-funded and operating
+        own[:, net == 0] = False  # innovations that cost nothing net change nothing
+    else:  # nothing costs or saves anyone anything (as in the Bass limit)
+        own = np.zeros(p.state.shape, dtype=bool)
     if np.count_nonzero(own) * 8 < own.size:  # few payers: work on their cells only
         m = p.state.shape[1]
         cells = np.flatnonzero(own)

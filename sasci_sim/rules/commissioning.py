@@ -34,7 +34,7 @@ from sasci_sim.population import Payer, State
 from sasci_sim.rules.regulation import mean_delay_months
 from sasci_sim.rules.transitions import abandon
 from sasci_sim.sampling import cells_with_chance, thin
-from sasci_sim.scenario import KINDS
+from sasci_sim.scenario import KINDS, Diffusion
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
@@ -49,9 +49,12 @@ def council_value(model: SocialCareModel, councils: np.ndarray, cols: np.ndarray
 
 def local_proof(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """L[i, j]: how much of its results a pilot has had time to show, 0..1."""
-    d = model.config.diffusion
     months_operating = model.providers.months_operating
-    months = months_operating.ravel()[rows * months_operating.shape[1] + cols]
+    return proof_after(months_operating.ravel()[rows * months_operating.shape[1] + cols], model.config.diffusion)
+
+
+def proof_after(months: np.ndarray, d: Diffusion) -> np.ndarray:
+    """L for sites that have operated ``months`` months (in the type of ``months``)."""
     return np.clip((months - d.bedding_in_months) / (d.proof_months - d.bedding_in_months), 0.0, 1.0)
 
 

@@ -11,35 +11,40 @@ its starting value E0[j] towards 1:
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sasci_sim.population import Payer, column_counts
-from sasci_sim.rules.commissioning import local_proof
+from sasci_sim.population import Payer, column_sums
+from sasci_sim.rules.commissioning import local_proof, proof_after
 
 if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
+
+
+def _dense_weight(model: SocialCareModel, operating: np.ndarray) -> np.ndarray:
+    """Each cell's weight (local proof, times evaluation_weight if grant-funded; 0 if not operating)."""
+    p = model.providers
+    weight = proof_after(p.months_operating.astype(np.float32), model.config.diffusion)
+    weight *= operating
+    np.multiply(weight, model.config.research.evaluation_weight, out=weight, where=p.payer == Payer.GRANT.value)
+    return weight
 
 
 def accumulate_evidence(model: SocialCareModel) -> None:
     """Add this month's operating experience and update evidence."""
     p, res = model.providers, model.config.research
     operating = model.operating_mask()
-    m = p.state.shape[1]
-    if np.count_nonzero(operating) * 8 < operating.size:  # few sites: weigh each
-        cells = np.flatnonzero(operating)
-    else:  # most cells operate: those past proof_months weigh 1 and are counted, the rest weighed one by one
-        proven = operating & (p.months_operating >= math.ceil(model.config.diffusion.proof_months))
-        evaluated = proven & (p.payer == Payer.GRANT.value)
-        model.experience += column_counts(proven) + (res.evaluation_weight - 1.0) * column_counts(evaluated)
-        cells = np.flatnonzero(operating & ~proven)
-    rows = cells // m
-    cols = cells - rows * m
     # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more
-    weight = local_proof(model, rows, cols)
-    weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
-    model.experience += np.bincount(cols, weights=weight, minlength=m)
+    if np.count_nonzero(operating) * 8 < operating.size:  # few sites: weigh each
+        m = p.state.shape[1]
+        cells = np.flatnonzero(operating)
+        rows = cells // m
+        cols = cells - rows * m
+        weight = local_proof(model, rows, cols)
+        weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
+        model.experience += np.bincount(cols, weights=weight, minlength=m)
+    else:  # most cells operate: weigh them all at once, in float32 (plenty for a weight of 0..1)
+        model.experience += column_sums(_dense_weight(model, operating))
     model.evidence = 1.0 - (1.0 - model.initial_evidence) * np.exp(-model.experience / res.site_months_per_evidence)
     np.add(p.months_operating, operating, out=p.months_operating, casting="unsafe")
