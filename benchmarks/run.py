@@ -93,6 +93,7 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
             "steps": steps,
             "repeats": repeats,
             "seconds": total,
+            "cpu_seconds": median([r["cpu_s"] for r in runs]),
             "run_s": median([r["run_s"] for r in runs]),
             "build_s": median([r["build_s"] for r in runs]),
             "build_with_agents_s": median([r["build_with_agents_s"] for r in runs]),
@@ -197,7 +198,8 @@ def table(result: dict[str, Any]) -> str:
     )
     lines.append("")
     head = (
-        f"{'providers':>9} {'median s':>9} {'build s':>8} {'+agents s':>9} {'maxrss MB':>9} {'traced MB':>9} "
+        f"{'providers':>9} {'median s':>9} {'cpu s':>6} {'build s':>8} {'+agents s':>9} {'maxrss MB':>9} "
+        f"{'traced MB':>9} "
         f"{'ns/cell-step':>12} {'kernel s':>9} {'x kernel':>8} {'x faster than Mesa':>18}"
     )
     lines.append(head)
@@ -207,15 +209,16 @@ def table(result: dict[str, Any]) -> str:
     for r in result["sizes"]:
         vs_mesa = f"{mesa_ns / r['ns_per_cell_step']:18.0f}" if mesa_ns else f"{'-':>18}"
         lines.append(
-            f"{r['providers']:>9} {r['seconds']:>9.3f} {r['build_s']:>8.3f} "
+            f"{r['providers']:>9} {r['seconds']:>9.3f} {r['cpu_seconds']:>6.3f} {r['build_s']:>8.3f} "
             f"{r['build_with_agents_s'] - r['build_s']:>9.3f} {r['maxrss_mb']:>9.0f} {r['tracemalloc_peak_mb']:>9.1f} "
             f"{r['ns_per_cell_step']:>12.1f} {r['kernel_seconds']:>9.3f} {r['vs_kernel']:>8.2f} {vs_mesa}"
         )
     lines.append("")
     lines.append(
-        "median s: one replication (build + 120 months, no Mesa Provider agents, as the runner does); "
-        "+agents s: extra to build with Provider agents;"
+        f"median s: one replication (build + {steps} months, no Mesa Provider agents, as the runner does), "
+        "wall clock; cpu s: its processor time;"
     )
+    lines.append("+agents s: extra to build with Mesa Provider agents;")
     lines.append(
         "maxrss: peak resident memory of the measuring process (interpreter and imports included); "
         "traced: tracemalloc peak of one replication."
