@@ -23,3 +23,10 @@ def seed(text: str) -> int:
     if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError(f"must be from 0 to 2**63-1 (got {value})")
     return value
+
+
+def add_overrides(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """The repeatable ``--set KEY.PATH=VALUE`` option (scenario overrides)."""
+    parser.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE", help=help_text
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from sasci_sim.commands.args import positive_int, seed
+from sasci_sim.commands.args import add_overrides, positive_int, seed
 from sasci_sim.limits import check_fits
 from sasci_sim.loader import load_scenario
 from sasci_sim.outputs import check_target, safe_child
@@ -23,14 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=seed)
     parser.add_argument("--steps", type=positive_int)
     parser.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: results)")
-    parser.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY.PATH=VALUE",
-        help="override a scenario value (repeatable)",
-    )
+    add_overrides(parser, "override a scenario value (repeatable)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

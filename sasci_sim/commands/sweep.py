@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sasci_sim.commands.args import positive_int, seed
+from sasci_sim.commands.args import add_overrides, positive_int, seed
 
 NAME = "sweep"
 HELP = "run a parameter sweep (grid, LHS, Sobol, Morris) from an experiment file, then analyse it"
@@ -26,14 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--samples", type=positive_int, help="override the experiment's samples")
     parser.add_argument("--replications", type=positive_int, help="override the experiment's replications")
     parser.add_argument("--seed", type=seed, help="override the experiment's seed")
-    parser.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY.PATH=VALUE",
-        help="fix a scenario value for every run (adds to the experiment's set:; repeatable)",
-    )
+    add_overrides(parser, "fix a scenario value for every run (adds to the experiment's set:; repeatable)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

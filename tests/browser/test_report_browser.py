@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
+from report_helpers import small
 
 from sasci_sim.compare import gather, write_comparison
-from sasci_sim.loader import merge, validate
 from sasci_sim.results import write_results
 from sasci_sim.runner import run_replications
-from sasci_sim.scenario import Scenario
-
-
-def small(name: str, **sections: Any) -> Scenario:
-    """A small scenario with one innovation of each kind (quick to run, every panel filled)."""
-    data = {
-        "name": name,
-        "description": f"Test scenario {name}.",
-        "simulation": {"steps": 36, "replications": 3, "seed": 11},
-        "population": {"local_authorities": 3, "providers": 300},
-        "funding": {"grant_duration_months": 12, "call_interval_months": 6, "budget_per_call_k": 200},
-        "innovations": [
-            {"name": "records", "kind": "business_model", "initial_pilots": 5},
-            {"name": "certificate", "kind": "systems", "initial_pilots": 5},
-            {"name": "shared-lives", "kind": "social", "initial_pilots": 5},
-        ],
-    }
-    return validate(merge(data, sections), "test")
 
 
 @pytest.fixture(scope="module")
