@@ -55,6 +55,10 @@ def execute(args: argparse.Namespace) -> int:
     except SweepAborted as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # e.g. a full disk: the parts already written stay whole
+        problem = f"the sweep stopped ({exc.strerror or exc}); the runs finished before are saved: rerun to resume"
+        print(f"error: {args.out}: {problem}", file=sys.stderr)
+        return 1
     rate = f"{report.runs_per_second:.2f} runs/s" if report.ran else "nothing left to run"
     print(
         f"{report.total} runs in {report.root}: {report.already_done} done before, {report.ran} run now "
@@ -66,7 +70,12 @@ def execute(args: argparse.Namespace) -> int:
         print(
             f"  ... and {len(report.failed) - MAX_FAILURES_SHOWN} more (status and error columns of analysis/runs.csv)"
         )
-    result = analyse(report.root)
+    try:
+        result = analyse(report.root)
+    except OSError as exc:
+        problem = f"the analysis could not be written ({exc.strerror or exc}); every run is saved"
+        print(f"error: {report.root}: {problem}: rerun `sasci-sim analyse {report.root}`", file=sys.stderr)
+        return 1
     print(result.text(), end="")
     print(f"analysis: {result.folder}")
     return 0
