@@ -53,9 +53,11 @@ def local_proof(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> n
     return proof_after(months_operating.ravel()[rows * months_operating.shape[1] + cols], model.config.diffusion)
 
 
-def proof_after(months: np.ndarray, d: Diffusion) -> np.ndarray:
-    """L for sites that have operated ``months`` months (in the type of ``months``)."""
-    return np.clip((months - d.bedding_in_months) / (d.proof_months - d.bedding_in_months), 0.0, 1.0)
+def proof_after(months: np.ndarray, d: Diffusion, out: np.ndarray | None = None) -> np.ndarray:
+    """L for sites that have operated ``months`` months (into ``out`` if given, which may be ``months``)."""
+    out = np.subtract(months, d.bedding_in_months, out=out)
+    np.divide(out, d.proof_months - d.bedding_in_months, out=out)
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 def confidence(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

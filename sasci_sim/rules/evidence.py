@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 def _dense_weight(model: SocialCareModel, operating: np.ndarray) -> np.ndarray:
     """Each cell's weight (local proof, times evaluation_weight if grant-funded; 0 if not operating)."""
     p = model.providers
-    weight = proof_after(p.months_operating.astype(np.float32), model.config.diffusion)
+    weight = p.months_operating.astype(np.float32)
+    proof_after(weight, model.config.diffusion, out=weight)
     weight *= operating
     np.multiply(weight, model.config.research.evaluation_weight, out=weight, where=p.payer == Payer.GRANT.value)
     return weight
