@@ -110,7 +110,7 @@ def clear_leftovers(target: Path) -> None:
                 if kind == "old" and not target.exists():
                     os.replace(path, target)
                 else:
-                    shutil.rmtree(path, ignore_errors=True)
+                    _remove(path)
             except OSError:  # best effort: a leftover we cannot move is left for the user
                 continue
 
@@ -167,7 +167,15 @@ def replace_folder(new: Path, target: Path) -> None:
             os.replace(old, target)  # the earlier result goes back
         raise
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder moved aside; if it was a link to a folder elsewhere, only the link."""
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def write_run(target: Path, writers: dict[str, Callable[[Path], None]]) -> Path:
