@@ -54,8 +54,14 @@ def assert_one_line_error(code: int, err: str, *fragments: str) -> str:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (relative path -> bytes): compare before and after a fault."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every result file under ``folder`` (relative path -> bytes), to compare before and after a fault;
+    hidden temporary folders are left out (``hidden_leftovers`` lists them)."""
+    files = (p for p in sorted(folder.rglob("*")) if p.is_file())
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in files
+        if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    }
 
 
 def hidden_leftovers(folder: Path) -> list[str]:
