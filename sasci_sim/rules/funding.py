@@ -68,7 +68,8 @@ def award_grants(model: SocialCareModel, funder: Funder) -> float:
     m = p.state.shape[1]
     rows = cells // m
     cols = cells - rows * m
-    bid = model.rng.random(cells.size) < cfg.funding.application_rate * p.capability[rows] * readiness(model, rows)
+    per_provider = cfg.funding.application_rate * p.capability * readiness(model, np.arange(p.n))
+    bid = model.rng.random(cells.size) < per_provider[rows]
     rows, cols = rows[bid], cols[bid]
     ok = eligible(model, rows, cols)
     rows, cols = rows[ok], cols[ok]
