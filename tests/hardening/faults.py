@@ -9,7 +9,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -81,8 +81,9 @@ def disk_full(monkeypatch: pytest.MonkeyPatch, root: Path, budget: int) -> Itera
         yield disk
 
 
-def kill_after(args: list[str], cwd: Path, delay: float) -> bool:
-    """Start ``sasci-sim ARGS`` and SIGKILL its whole process group after ``delay`` seconds.
+def kill_after(args: list[str], cwd: Path, delay: float, ready: Callable[[], bool] | None = None) -> bool:
+    """Start ``sasci-sim ARGS`` and SIGKILL its whole process group ``delay`` seconds after ``ready()``
+    first holds (after the start, without ``ready``).
 
     Returns whether it had finished on its own by then (then nothing was killed)."""
     proc = subprocess.Popen(
@@ -94,12 +95,41 @@ def kill_after(args: list[str], cwd: Path, delay: float) -> bool:
         start_new_session=True,  # its own process group: the kill takes pool workers too
     )
     try:
+        deadline = time.monotonic() + 300
+        while ready is not None and not ready():
+            if proc.poll() is not None:
+                return True
+            assert time.monotonic() < deadline, f"sasci-sim {' '.join(args)} never reached the moment to kill"
+            time.sleep(0.005)
         proc.wait(timeout=delay)
         return True
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
         return False
+
+
+def writing(out: Path, name: str) -> Callable[[], bool]:
+    """Whether files are being written into a new temporary folder for ``out/name`` (the last phase of
+    run and compare); one a killed run left earlier does not count."""
+    earlier = set(written_leftovers(out, name))
+
+    def now() -> bool:
+        return bool(set(written_leftovers(out, name)) - earlier)
+
+    return now
+
+
+def written_leftovers(out: Path, name: str) -> list[str]:
+    """Temporary folders for ``out/name`` that hold files: a kill landed while it was being written."""
+    found = []
+    for tmp in out.glob(f".{name}.tmp-*"):
+        try:
+            if any(tmp.iterdir()):
+                found.append(tmp.name)
+        except OSError:  # removed or moved in place meanwhile
+            continue
+    return found
 
 
 def timed(args: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
@@ -109,3 +139,23 @@ def timed(args: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProces
         [str(SASCI_SIM), *args], cwd=cwd, capture_output=True, text=True, timeout=600, env=process_env()
     )
     return time.monotonic() - start, done
+
+
+def timed_writing(args: list[str], cwd: Path, out: Path, name: str) -> tuple[float, float]:
+    """Run ``sasci-sim ARGS`` (writing a new ``out/name``) to the end: how long it took in all, and how
+    long its result folder took to write (from the first file in the temporary folder to the move)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        [str(SASCI_SIM), *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=process_env()
+    )
+    began = ended = None
+    while proc.poll() is None:
+        now = time.monotonic()
+        if began is None and written_leftovers(out, name):
+            began = now
+        if began is not None and ended is None and (out / name).exists():
+            ended = now
+        time.sleep(0.002)
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    assert began is not None, "the result folder was never seen being written"
+    return time.monotonic() - start, (ended or time.monotonic()) - began

@@ -5,7 +5,9 @@ to what it was before (or, if the command finished before the kill, be the compl
 folder), other folders in the output folder must be untouched, and rerunning the command must
 complete and leave no temporary or moved-aside folders behind. For ``sweep`` the runs already
 on disk must survive every kill unchanged, and a rerun must resume without redoing them.
-Kill delays are drawn from a seeded generator, so the test is the same every time.
+Kill delays are drawn from a seeded generator: some from the start of the command, some from
+the moment its result folder starts being written (or a new sweep part appears), so that kills
+land in the phases where something could be lost.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from faults import disk_full, kill_after, timed
+from faults import disk_full, kill_after, timed, timed_writing, writing, written_leftovers
 from hardening_helpers import SCENARIOS, assert_one_line_error, cli, hidden_leftovers, python_process, snapshot
 
 import sasci_sim.sweep.runner
@@ -195,13 +197,20 @@ def test_run_killed_at_random_moments(tmp_path: Path, capsys: pytest.CaptureFixt
         assert cli(["run", str(path), "--out", str(out), "--quiet"], capsys)[0] == 0
     before = snapshot(out)
     command = ["run", str(alpha), "--seed", "2", "--out", str(out), "--quiet"]
-    took, done = timed(["run", str(alpha), "--seed", "2", "--out", str(tmp_path / "reference"), "--quiet"], tmp_path)
-    assert done.returncode == 0, done.stderr
+    took, window = timed_writing(
+        ["run", str(alpha), "--seed", "2", "--out", str(tmp_path / "reference"), "--quiet"],
+        tmp_path,
+        tmp_path / "reference",
+        "alpha",
+    )
     reference = tmp_path / "reference" / "alpha"
     outcomes = {"killed": 0, "finished first": 0, "left leftovers": 0}
     leftovers: set[str] = set()
-    for _ in range(4):
-        finished = kill_after(command, tmp_path, rng.uniform(0.3 * took, 1.05 * took))
+    for moment in ("any", "any", "writing", "writing", "writing"):  # at random, then at random while writing
+        if moment == "any":
+            finished = kill_after(command, tmp_path, rng.uniform(0.3 * took, 1.05 * took))
+        else:
+            finished = kill_after(command, tmp_path, rng.uniform(0, window), ready=writing(out, "alpha"))
         now = snapshot(out)
         assert {k: v for k, v in now.items() if k.startswith("beta/")} == {
             k: v for k, v in before.items() if k.startswith("beta/")
@@ -210,8 +219,8 @@ def test_run_killed_at_random_moments(tmp_path: Path, capsys: pytest.CaptureFixt
         if alpha_now != {k: v for k, v in before.items() if k.startswith("alpha/")}:
             same_results(out / "alpha", reference)  # replaced, but only ever by the whole new folder
         outcomes["finished first" if finished else "killed"] += 1
-        outcomes["left leftovers"] += bool(set(hidden_leftovers(out)) - leftovers)
-        leftovers = set(hidden_leftovers(out))
+        outcomes["left leftovers"] += bool(set(written_leftovers(out, "alpha")) - leftovers)
+        leftovers = set(written_leftovers(out, "alpha"))
         before = now
     code, _, err = cli(command, capsys)
     assert code == 0, err
@@ -234,13 +243,21 @@ def test_compare_killed_at_random_moments(tmp_path: Path, capsys: pytest.Capture
     assert cli(["compare", *files, "--out", str(out), "--quiet"], capsys)[0] == 0
     before = snapshot(out)
     command = ["compare", *files, "--seed", "9", "--out", str(out), "--quiet"]
-    took, done = timed(["compare", *files, "--seed", "9", "--out", str(tmp_path / "reference"), "--quiet"], tmp_path)
-    assert done.returncode == 0, done.stderr
-    reference = tmp_path / "reference" / "compare-alpha-vs-beta"
-    killed = writing = 0
+    folder = "compare-alpha-vs-beta"
+    took, window = timed_writing(
+        ["compare", *files, "--seed", "9", "--out", str(tmp_path / "reference"), "--quiet"],
+        tmp_path,
+        tmp_path / "reference",
+        folder,
+    )
+    reference = tmp_path / "reference" / folder
+    killed = while_writing = 0
     leftovers: set[str] = set()
-    for _ in range(3):
-        finished = kill_after(command, tmp_path, rng.uniform(0.3 * took, 1.05 * took))
+    for moment in ("any", "writing", "writing"):
+        if moment == "any":
+            finished = kill_after(command, tmp_path, rng.uniform(0.3 * took, 1.05 * took))
+        else:
+            finished = kill_after(command, tmp_path, rng.uniform(0, window), ready=writing(out, folder))
         now = snapshot(out)
         if now != before:  # only ever the whole new comparison
             for name in ("alpha", "beta"):
@@ -249,8 +266,8 @@ def test_compare_killed_at_random_moments(tmp_path: Path, capsys: pytest.Capture
                 reference / "figures.csv"
             ).read_bytes()
         killed += not finished
-        writing += bool(set(hidden_leftovers(out)) - leftovers)
-        leftovers = set(hidden_leftovers(out))
+        while_writing += bool(set(written_leftovers(out, folder)) - leftovers)
+        leftovers = set(written_leftovers(out, folder))
         before = now
     code, _, err = cli(command, capsys)
     assert code == 0, err
@@ -259,17 +276,23 @@ def test_compare_killed_at_random_moments(tmp_path: Path, capsys: pytest.Capture
     tally.add(
         "SIGKILL of compare at random moments",
         injected=killed,
-        killed_while_writing=writing,
+        killed_while_writing=while_writing,
         earlier_results_intact=killed,
         reruns_completed=1,
     )
 
 
-def write_sweep(folder: Path, levels: int, name: str = "fills") -> Path:
+def new_part(runs: Path):
+    """Whether a part has been written in ``runs`` since now."""
+    parts = set(runs.glob("part-*"))
+    return lambda: bool(set(runs.glob("part-*")) - parts)
+
+
+def write_sweep(folder: Path, levels: int, name: str = "fills", steps: int = 12) -> Path:
     data = {
         "name": name,
         "base": str(SCENARIOS / "baseline.yaml"),
-        "set": {"simulation.steps": 12, "population.providers": 80, "population.local_authorities": 4},
+        "set": {"simulation.steps": steps, "population.providers": 80, "population.local_authorities": 4},
         "design": "grid",
         "replications": 2,
         "seed": 3,
@@ -284,7 +307,7 @@ def write_sweep(folder: Path, levels: int, name: str = "fills") -> Path:
 @pytest.mark.slow
 def test_sweep_killed_at_random_moments_resumes_without_redoing_runs(tmp_path: Path, tally) -> None:
     rng = random.Random(SEED + 2)
-    experiment = write_sweep(tmp_path, levels=20, name="killed")
+    experiment = write_sweep(tmp_path, levels=40, name="killed", steps=24)
     took, done = timed(["sweep", str(experiment), "--out", "reference", "--workers", "2", "--quiet"], tmp_path)
     assert done.returncode == 0, done.stderr
     reference = SweepStore.existing(tmp_path / "reference" / "killed").read().drop(columns="seconds")
@@ -292,8 +315,12 @@ def test_sweep_killed_at_random_moments_resumes_without_redoing_runs(tmp_path: P
     command = ["sweep", str(experiment), "--out", str(out), "--workers", "2", "--quiet"]
     kept = pd.DataFrame()
     killed = 0
-    for _ in range(3):
-        finished = kill_after(command, tmp_path, rng.uniform(0.3 * took, 0.9 * took))
+    runs = out / "killed" / "runs"
+    for moment in ("running", "running", "any"):  # at random after a new part is written, then at random
+        if moment == "any":
+            finished = kill_after(command, tmp_path, rng.uniform(0.2 * took, 0.6 * took))
+        else:
+            finished = kill_after(command, tmp_path, rng.uniform(0, 0.5), ready=new_part(runs))
         killed += not finished
         if not (out / "killed" / "sweep.json").is_file():
             continue  # killed before the sweep folder was made: nothing to keep yet
