@@ -50,7 +50,7 @@ def _ranked_head(cost: np.ndarray, priority: np.ndarray, budget: float) -> np.nd
     """
     c = np.maximum(cost, 0.0)
     n = len(c)
-    k = int(2 * budget / max(float(c.mean()), 1e-12)) + 64  # about twice the bids the budget can pay for
+    k = max(int(2 * budget / max(float(c.mean()), 1e-12)), 0) + 64  # about twice the bids the budget pays for
     while 4 * k < n:
         threshold = np.partition(priority, n - k)[n - k]
         top = np.flatnonzero(priority >= threshold)
