@@ -381,7 +381,7 @@ class LocalAuthorities(Section):
         30.0, ge=0, le=1e7, unit="k GBP/year", doc="A council's local pilot fund.", source="seed000", grade="weak"
     )
     signup_rate_per_month: float = param(
-        0.1,
+        0.3,
         ge=0,
         le=1,
         unit="probability/month",

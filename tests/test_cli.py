@@ -98,7 +98,12 @@ def test_params_prints_every_parameter_with_unit_and_range(capsys: pytest.Captur
         assert key in out
     assert "probability/month" in out and "from 0 to 1" in out
     code, md, _ = run_cli(["params", "--format", "markdown"], capsys)
-    assert code == 0 and md.startswith("# Parameters") and "\n| key | meaning |" in md and "| regulation.flexibility |" in md
+    assert (
+        code == 0
+        and md.startswith("# Parameters")
+        and "\n| key | meaning |" in md
+        and "| regulation.flexibility |" in md
+    )
 
 
 # -- bad input: one line 'error: <file>: <field>: <problem> (got <value>)', status 2, no traceback ----

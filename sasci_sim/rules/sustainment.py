@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from sasci_sim.model import SocialCareModel
 
 
-
 def decisions_due(model: SocialCareModel) -> np.ndarray:
     """Flat indices of pilots whose grant has ended or whose trial is over."""
     p = model.providers

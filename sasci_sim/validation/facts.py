@@ -293,7 +293,9 @@ FACTS: tuple[FactCheck, ...] = (
         "seeds 003, 004",
         "grant-funded pilots still sustained at 10 years (share of providers), five calls of 60- minus 24-month grants",
         ("short_programme", "long_programme"),
-        lambda r: share(r["long_programme"], "sustained_after_grant") - share(r["short_programme"], "sustained_after_grant"),
+        lambda r: (
+            share(r["long_programme"], "sustained_after_grant") - share(r["short_programme"], "sustained_after_grant")
+        ),
         AtLeast(0.0),
     ),
     FactCheck(
