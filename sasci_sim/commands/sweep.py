@@ -50,7 +50,7 @@ def execute(args: argparse.Namespace) -> int:
         check_fits(largest, args.experiment, replications=1, runs_at_once=args.dask_local or workers)
     try:
         with open_workers(workers, args.scheduler, args.dask_local) as pool:
-            print(f"{experiment.name}: running on {pool.description}", file=sys.stderr)
+            where = pool.description  # said with the result, so a refusal stays a single line
             report = run_sweep(experiment, args.out, pool, restart=args.restart, progress=not args.quiet)
     except SweepAborted as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -62,7 +62,7 @@ def execute(args: argparse.Namespace) -> int:
     rate = f"{report.runs_per_second:.2f} runs/s" if report.ran else "nothing left to run"
     print(
         f"{report.total} runs in {report.root}: {report.already_done} done before, {report.ran} run now "
-        f"in {report.seconds:.1f} s ({rate}), {len(report.failed)} failed"
+        f"on {where} in {report.seconds:.1f} s ({rate}), {len(report.failed)} failed"
     )
     for failure in report.failed[:MAX_FAILURES_SHOWN]:
         print(f"  failed: point {failure['point']} replicate {failure['replicate']}: {failure['error']}")

@@ -58,7 +58,7 @@ def test_scheduler_option_runs_on_a_running_dask_cluster(tmp_path, capsys):
     ) as cluster:
         code = main(["sweep", str(path), "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "d")])
     assert code == 0
-    assert f"running on Dask scheduler {cluster.scheduler_address} (2 threads)" in capsys.readouterr().err
+    assert f"on Dask scheduler {cluster.scheduler_address} (2 threads)" in capsys.readouterr().out
     remote = SweepStore.existing(tmp_path / "d" / "tiny-grid").read()
     pd.testing.assert_frame_equal(comparable(inline), comparable(remote))
 
