@@ -1,7 +1,7 @@
 """Check that sparse sampling leaves the model's statistics unchanged: sparse against dense, same seeds.
 
 The rules draw which cells an event hits by geometric skipping and thinning
-(sasci_sim/sampling.py). Here every rule module's sampling functions are
+(sasci_sim/model/kernels/sampling.py). Here every rule module's sampling functions are
 swapped for the textbook way, one uniform per cell, and the scenario's
 replications are run both ways from the same seeds: the populations drawn at
 the start are identical, the random streams differ from the first month on,
@@ -25,8 +25,8 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-import sasci_sim.rules
-from sasci_sim.runner import run_replications
+import sasci_sim.model.rules
+from sasci_sim.experiments.replications import run_replications
 
 
 def dense_bernoulli_indices(rng: np.random.Generator, size: int, p: float) -> np.ndarray:
@@ -47,8 +47,8 @@ DENSE = {"bernoulli_indices": dense_bernoulli_indices, "cells_with_chance": dens
 def dense_sampling() -> Iterator[None]:
     """Within the block, every rule samples with a uniform per cell."""
     saved = []
-    for info in pkgutil.iter_modules(sasci_sim.rules.__path__):
-        module = importlib.import_module(f"sasci_sim.rules.{info.name}")
+    for info in pkgutil.iter_modules(sasci_sim.model.rules.__path__):
+        module = importlib.import_module(f"sasci_sim.model.rules.{info.name}")
         for name, dense in DENSE.items():
             if hasattr(module, name):
                 saved.append((module, name, getattr(module, name)))

@@ -35,7 +35,7 @@ def england_at(providers: int, innovations: int, steps: int) -> Any:
 
     The 20 innovations of the scenario are repeated (renamed) if more are asked for.
     """
-    from sasci_sim.loader import load_scenario, validate
+    from sasci_sim.config.loader import load_scenario, validate
 
     base = load_scenario(ENGLAND)
     data = base.model_dump()
@@ -48,7 +48,7 @@ def england_at(providers: int, innovations: int, steps: int) -> Any:
 
 def bass_at(providers: int, innovations: int, steps: int) -> Any:
     """scenarios/validation/bass_limit.yaml with ``innovations`` copies of its innovation."""
-    from sasci_sim.loader import load_scenario, validate
+    from sasci_sim.config.loader import load_scenario, validate
 
     data = load_scenario(BASS).model_dump()
     data["population"]["providers"] = providers
@@ -69,7 +69,7 @@ def _cycle(innovations: list[dict[str, Any]], m: int) -> list[dict[str, Any]]:
 
 def model_runner(scenario: Any) -> Callable[[int], dict[str, Any]]:
     """One replication as the runner does it (no Mesa Provider agents); also times building with them."""
-    from sasci_sim.model import SocialCareModel
+    from sasci_sim.model.social_care import SocialCareModel
 
     def once(seed: int) -> dict[str, Any]:
         c0, t0 = time.process_time(), time.perf_counter()

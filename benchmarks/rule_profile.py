@@ -20,9 +20,9 @@ from typing import Any
 import mesa
 from measure import england_at
 
-import sasci_sim.model as model_module
-from sasci_sim.agents import Funder
-from sasci_sim.metrics import Recorder
+import sasci_sim.model.social_care as model_module
+from sasci_sim.model.agents import Funder
+from sasci_sim.model.recording import Recorder
 
 
 def _timed(name: str, fn: Callable[..., Any], spent: collections.Counter[str]) -> Callable[..., Any]:
@@ -40,7 +40,7 @@ def instrument(spent: collections.Counter[str]) -> None:
     """Wrap the step's callees in timers that add to ``spent`` (seconds by name)."""
     for name in dir(model_module):
         obj = getattr(model_module, name)
-        if callable(obj) and getattr(obj, "__module__", "").startswith("sasci_sim.rules."):
+        if callable(obj) and getattr(obj, "__module__", "").startswith("sasci_sim.model.rules."):
             setattr(model_module, name, _timed(name, obj, spent))
     Funder.step = _timed("funders (calls and grants)", Funder.step, spent)
     Recorder.record = _timed("Recorder.record", Recorder.record, spent)

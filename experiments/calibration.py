@@ -9,7 +9,7 @@ can be judged against every fact at once.
     .venv/bin/python experiments/calibration.py --replications 6 --checks 1,2,4 \\
         --set diffusion.peer_influence=0.6 --set funding.budget_per_call_k=3000
 
-With no --checks every fact is run. The defaults in sasci_sim/scenario.py and
+With no --checks every fact is run. The defaults in sasci_sim/config/schema.py and
 sasci_sim/data/baseline.yaml are the values that passed every check here at 20
 replications (`sasci-sim validate` then confirms them).
 """
@@ -20,10 +20,10 @@ import argparse
 import sys
 import time
 
+from sasci_sim.config.loader import load_scenario
 from sasci_sim.errors import InputError
-from sasci_sim.loader import load_scenario
-from sasci_sim.validation.checks import judge, run_variants, table
-from sasci_sim.validation.facts import FACTS
+from sasci_sim.experiments.validation.checks import judge, run_variants, table
+from sasci_sim.experiments.validation.facts import FACTS
 
 FIGURES = (
     "final_sustained_share",

@@ -1,14 +1,14 @@
 """sasci-sim: an agent-based model of how innovations in English adult social care
 start, spread, scale or die (docs/ODD.md)."""
 
-from sasci_sim.agents import Funder, LocalAuthority, Provider
+from sasci_sim.config.loader import load_scenario
+from sasci_sim.config.schema import LEVERS, Scenario
 from sasci_sim.errors import InputError
-from sasci_sim.loader import load_scenario
-from sasci_sim.model import SocialCareModel
-from sasci_sim.population import Payer, State
-from sasci_sim.runner import run_replications, run_scenario
-from sasci_sim.scenario import LEVERS, Scenario
-from sasci_sim.simulate import simulate
+from sasci_sim.experiments.replications import run_replications, run_scenario
+from sasci_sim.experiments.simulate import simulate
+from sasci_sim.model.agents import Funder, LocalAuthority, Provider
+from sasci_sim.model.population import Payer, State
+from sasci_sim.model.social_care import SocialCareModel
 
 __version__ = "0.1.0"
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from sasci_sim.loader import merge, validate
-from sasci_sim.model import SocialCareModel
-from sasci_sim.scenario import Scenario
+from sasci_sim.config.loader import merge, validate
+from sasci_sim.config.schema import Scenario
+from sasci_sim.model.social_care import SocialCareModel
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

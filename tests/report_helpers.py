@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sasci_sim.loader import merge, validate
-from sasci_sim.scenario import Scenario
+from sasci_sim.config.loader import merge, validate
+from sasci_sim.config.schema import Scenario
 
 
 def small_data(name: str = "short", **sections: Any) -> dict[str, Any]:

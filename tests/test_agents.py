@@ -7,7 +7,7 @@ import pytest
 from core_helpers import innovation, tiny_scenario
 
 from sasci_sim import Funder, LocalAuthority, Payer, Provider, SocialCareModel, State
-from sasci_sim.loader import load_scenario
+from sasci_sim.config.loader import load_scenario
 
 
 @pytest.fixture

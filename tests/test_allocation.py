@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sasci_sim.allocation import allocate, spent_by_group
+from sasci_sim.model.kernels.allocation import allocate, spent_by_group
 
 
 def greedy_reference(group: list[int], cost: list[float], priority: list[float], budget: list[float]) -> list[bool]:

@@ -1,11 +1,11 @@
-"""A single budget ranks only its best bids: the result equals ranking every bid (sasci_sim/allocation.py)."""
+"""A single budget ranks only its best bids: the result equals ranking every bid (sasci_sim/model/kernels/allocation.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from sasci_sim.allocation import _ranked_head, allocate
+from sasci_sim.model.kernels.allocation import _ranked_head, allocate
 
 
 def allocate_by_full_ranking(cost: np.ndarray, priority: np.ndarray, budget: float) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The teaching page (sasci_sim.app) rendered with ``solara.render``: Mesa's SolaraViz really mounted.
+"""The teaching page (sasci_sim.ui.dashboard.app) rendered with ``solara.render``: Mesa's SolaraViz really mounted.
 
 Buttons are clicked and sliders and pickers set through their widgets, as the browser would;
 the page must step, reset with the levers, switch lessons and innovations, and a step at
@@ -19,8 +19,8 @@ import ipywidgets
 import pytest
 import solara
 
-import sasci_sim.app as app
-from sasci_sim.dashboard.components import shown_innovation
+import sasci_sim.ui.dashboard.app as app
+from sasci_sim.ui.dashboard.components import shown_innovation
 
 STEP_BUDGET_SECONDS = 1.0
 

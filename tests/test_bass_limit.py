@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from core_helpers import SCENARIOS
 
-from sasci_sim.loader import load_scenario
-from sasci_sim.runner import run_replications
+from sasci_sim.config.loader import load_scenario
+from sasci_sim.experiments.replications import run_replications
 
 BASS = SCENARIOS / "validation" / "bass_limit.yaml"
 N_PROVIDERS = 2000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 
 from sasci_sim import SocialCareModel
-from sasci_sim.reporters import MODEL_REPORTERS
+from sasci_sim.model.reporters import MODEL_REPORTERS
 
 
 def batch() -> list[dict]:

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from core_helpers import ROOT, SASCI_SIM, SCENARIOS
 
-import sasci_sim.results
-from sasci_sim.cli import main
-from sasci_sim.loader import load_scenario
+import sasci_sim.output.run_folder
+from sasci_sim.config.loader import load_scenario
 from sasci_sim.seeds import derive_seed
+from sasci_sim.ui.cli import main
 
 SMALL = ["--set", "population.providers=300", "--steps", "12", "--replications", "3"]
 SPREAD_COLUMNS = {"replication", "step", "innovation", "kind", "aware", "piloting", "sustained", "abandoned"}
@@ -257,7 +257,7 @@ def test_failed_run_leaves_earlier_results_untouched(
     def broken_plot(*args: object, **kwargs: object) -> None:
         raise RuntimeError("plot writer failed")
 
-    monkeypatch.setattr(sasci_sim.results, "plot_spread", broken_plot)
+    monkeypatch.setattr(sasci_sim.output.run_folder, "plot_spread", broken_plot)
     with pytest.raises(RuntimeError, match="plot writer failed"):
         main(["run", "--out", str(out), "--quiet", "--seed", "2", *SMALL])
     assert folder_bytes(out / "baseline") == before
@@ -266,7 +266,7 @@ def test_failed_run_leaves_earlier_results_untouched(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sasci_sim.results, "plot_spread", interrupted)
+    monkeypatch.setattr(sasci_sim.output.run_folder, "plot_spread", interrupted)
     code, _, err = run_cli(["run", "--out", str(out), "--quiet", "--seed", "3", *SMALL], capsys)
     assert code == 130 and err == "interrupted: earlier results are untouched\n"
     assert folder_bytes(out / "baseline") == before

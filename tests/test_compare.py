@@ -12,23 +12,17 @@ import pytest
 import yaml
 from report_helpers import long_funding, small, small_data
 
-import sasci_sim.compare as compare_module
-from sasci_sim.cli import main
-from sasci_sim.compare import (
-    MAX_FOLDER_NAME,
-    candidates,
-    folder_name,
-    gather,
-    load_run,
-    resolve,
-    write_comparison,
-)
+import sasci_sim.output.compare_folder as compare_folder_module
+from sasci_sim.analysis.intervals import paired_difference
+from sasci_sim.config.schema import Scenario
 from sasci_sim.errors import InputError
-from sasci_sim.intervals import paired_difference
-from sasci_sim.results import write_results
-from sasci_sim.runner import RunResult, run_replications
-from sasci_sim.scenario import Scenario
+from sasci_sim.experiments.compare import candidates, gather, load_run, resolve
+from sasci_sim.experiments.replications import run_replications
+from sasci_sim.output.compare_folder import MAX_FOLDER_NAME, folder_name, write_comparison
+from sasci_sim.output.results import RunResult
+from sasci_sim.output.run_folder import write_results
 from sasci_sim.seeds import derive_seed
+from sasci_sim.ui.cli import main
 
 
 def refuse(scenario: Scenario) -> RunResult:
@@ -171,7 +165,7 @@ def test_a_failed_comparison_leaves_the_earlier_folder_untouched(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(compare_module, "plot_differences", broken)
+    monkeypatch.setattr(compare_folder_module, "plot_differences", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         write_comparison(comparison, tmp_path)
     after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
@@ -260,7 +254,7 @@ def test_cli_compare_refuses_an_unusable_output_folder_before_running(
     out = tmp_path / "out"
     (out / "compare-short-vs-long").mkdir(parents=True)
     (out / "compare-short-vs-long" / "notes.txt").write_text("mine", encoding="utf-8")
-    monkeypatch.setattr("sasci_sim.runner.run_replications", refuse)
+    monkeypatch.setattr("sasci_sim.experiments.replications.run_replications", refuse)
     assert main(["compare", str(a), str(b), "--out", str(out), "--quiet"]) == 2
     _, err = capsys.readouterr()
     assert "not made by sasci-sim" in err and err.count("\n") == 1

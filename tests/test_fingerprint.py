@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 from core_helpers import SCENARIOS, make_model
 
-from sasci_sim.loader import load_scenario
-from sasci_sim.metrics import STATE_COLUMNS
-from sasci_sim.model import SocialCareModel
-from sasci_sim.runner import run_replications
+from sasci_sim.config.loader import load_scenario
+from sasci_sim.experiments.replications import run_replications
+from sasci_sim.model.recording import STATE_COLUMNS
+from sasci_sim.model.social_care import SocialCareModel
 
 #: Columns whose values make the fingerprint (present in every spread table).
 CORE = (

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sasci_sim.intervals import LEVEL, paired_difference, ratio_of_means
+from sasci_sim.analysis.intervals import LEVEL, paired_difference, ratio_of_means
 
 # Coverage checks: R simulated experiments, each with n pairs. The share of intervals that
 # cover the truth is Binomial(R, 0.9)/R: its standard deviation is sqrt(0.9 * 0.1 / R)

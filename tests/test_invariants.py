@@ -11,10 +11,11 @@ import pandas as pd
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sasci_sim.loader import load_scenario, validate
-from sasci_sim.metrics import STATE_COLUMNS, summarise, summarise_run
-from sasci_sim.model import SocialCareModel
-from sasci_sim.population import Payer, State
+from sasci_sim.analysis.summary import summarise, summarise_run
+from sasci_sim.config.loader import load_scenario, validate
+from sasci_sim.model.population import Payer, State
+from sasci_sim.model.recording import STATE_COLUMNS
+from sasci_sim.model.social_care import SocialCareModel
 
 BASELINE = load_scenario(None)
 

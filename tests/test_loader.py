@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from sasci_sim.config.loader import apply_override, baseline_path, load_scenario, parse_override, validate
 from sasci_sim.errors import InputError
-from sasci_sim.loader import apply_override, baseline_path, load_scenario, parse_override, validate
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -1,4 +1,4 @@
-"""Recorder, tidy tables and summary figures (sasci_sim.metrics)."""
+"""Recorder, tidy tables and summary figures (sasci_sim.model.recording)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 from core_helpers import innovation, make_model, tiny_scenario
 
-from sasci_sim.metrics import STATE_COLUMNS, first_step_at, summarise, summarise_run
-from sasci_sim.population import Payer, State
+from sasci_sim.analysis.summary import first_step_at, summarise, summarise_run
+from sasci_sim.model.population import Payer, State
+from sasci_sim.model.recording import STATE_COLUMNS
 
 
 def test_first_step_at_finds_the_first_crossing_or_nan() -> None:

@@ -19,11 +19,11 @@ import pytest
 from pydantic import BaseModel
 
 import sasci_sim
-import sasci_sim.rules
-from sasci_sim.model import SocialCareModel
-from sasci_sim.scenario import Scenario
-from sasci_sim.validation.checks import BASS_PAIRS
-from sasci_sim.validation.facts import FACTS
+import sasci_sim.model.rules
+from sasci_sim.config.schema import Scenario
+from sasci_sim.experiments.validation.checks import BASS_PAIRS
+from sasci_sim.experiments.validation.facts import FACTS
+from sasci_sim.model.social_care import SocialCareModel
 
 ODD_PATH = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 ODD = ODD_PATH.read_text(encoding="utf-8")
@@ -46,12 +46,12 @@ SCHEDULE = section("\n## 3 Process overview and scheduling\n", "\n## 4 Design co
 
 
 def rule_modules() -> list[ModuleType]:
-    names = [m.name for m in pkgutil.iter_modules(sasci_sim.rules.__path__)]
-    return [importlib.import_module(f"sasci_sim.rules.{name}") for name in sorted(names)]
+    names = [m.name for m in pkgutil.iter_modules(sasci_sim.model.rules.__path__)]
+    return [importlib.import_module(f"sasci_sim.model.rules.{name}") for name in sorted(names)]
 
 
 def public_rule_functions() -> list[str]:
-    """``rules.<module>.<function>`` for every public function defined in sasci_sim/rules/*.py."""
+    """``rules.<module>.<function>`` for every public function defined in sasci_sim/model/rules/*.py."""
     out = []
     for module in rule_modules():
         short = module.__name__.removeprefix("sasci_sim.")

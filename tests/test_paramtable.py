@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sasci_sim.params import SOURCES
-from sasci_sim.paramtable import render, rows
+from sasci_sim.config.params import SOURCES
+from sasci_sim.config.paramtable import render, rows
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "parameters.md"
 

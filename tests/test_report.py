@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from report_helpers import long_funding, small
 
-from sasci_sim.compare import gather, write_comparison
-from sasci_sim.findings import run_findings
-from sasci_sim.loader import load_scenario
-from sasci_sim.results import write_results
-from sasci_sim.runner import run_replications
-from sasci_sim.wording import figure, scenario_title
+from sasci_sim.config.loader import load_scenario
+from sasci_sim.experiments.compare import gather
+from sasci_sim.experiments.replications import run_replications
+from sasci_sim.output.compare_folder import write_comparison
+from sasci_sim.output.findings import run_findings
+from sasci_sim.output.run_folder import write_results
+from sasci_sim.output.wording import figure, scenario_title
 
 VOID = {"meta", "link", "img", "br", "hr", "input", "source", "col", "area", "base", "embed", "track", "wbr"}
 

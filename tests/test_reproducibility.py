@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sasci_sim.cli import main
-from sasci_sim.loader import load_scenario
-from sasci_sim.runner import run_one, run_replications
+from sasci_sim.config.loader import load_scenario
+from sasci_sim.experiments.replications import run_one, run_replications
 from sasci_sim.seeds import derive_seed
+from sasci_sim.ui.cli import main
 
 SMALL = ["--set", "population.providers=300", "--steps", "24", "--replications", "3", "--quiet"]
 

@@ -1,4 +1,4 @@
-"""Each rule against its documented equation (module docstrings of sasci_sim/rules/*).
+"""Each rule against its documented equation (module docstrings of sasci_sim/model/rules/*).
 
 A test builds a tiny model, sets cells of the arrays by hand, calls one rule and
 compares the outcome with the equation. Random rules are checked with binomial
@@ -15,16 +15,16 @@ import numpy as np
 import pytest
 from core_helpers import binomial_ok, innovation, make_model, tiny_scenario
 
-from sasci_sim.model import SocialCareModel
-from sasci_sim.population import NO_MONTH, Payer, State
-from sasci_sim.rules.abandonment import background_abandonment, provider_finances
-from sasci_sim.rules.adoption import appeal, decide_pilots
-from sasci_sim.rules.awareness import spread_awareness
-from sasci_sim.rules.commissioning import commission, council_value, reorganise
-from sasci_sim.rules.evidence import accumulate_evidence
-from sasci_sim.rules.funding import award_grants, grant_cost
-from sasci_sim.rules.regulation import approve_pilots, mean_delay_months
-from sasci_sim.rules.sustainment import funding_cliff
+from sasci_sim.model.population import NO_MONTH, Payer, State
+from sasci_sim.model.rules.abandonment import background_abandonment, provider_finances
+from sasci_sim.model.rules.adoption import appeal, decide_pilots
+from sasci_sim.model.rules.awareness import spread_awareness
+from sasci_sim.model.rules.commissioning import commission, council_value, reorganise
+from sasci_sim.model.rules.evidence import accumulate_evidence
+from sasci_sim.model.rules.funding import award_grants, grant_cost
+from sasci_sim.model.rules.regulation import approve_pilots, mean_delay_months
+from sasci_sim.model.rules.sustainment import funding_cliff
+from sasci_sim.model.social_care import SocialCareModel
 
 #: Months operating that give full local proof whatever proof_months is (at most 240).
 FULL_PROOF = 240

@@ -1,4 +1,4 @@
-"""Sparse Bernoulli sampling gives every cell exactly its own independent chance (sasci_sim/sampling.py).
+"""Sparse Bernoulli sampling gives every cell exactly its own independent chance (sasci_sim/model/kernels/sampling.py).
 
 The rules draw which cells an event hits by geometric skipping and thinning
 instead of a uniform per cell. These tests check the distribution, not the
@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from core_helpers import binomial_ok
 
-from sasci_sim.rules.adoption import one_per_row
-from sasci_sim.sampling import DENSE_ABOVE, bernoulli_indices, cells_with_chance, thin
+from sasci_sim.model.kernels.sampling import DENSE_ABOVE, bernoulli_indices, cells_with_chance, thin
+from sasci_sim.model.rules.adoption import one_per_row
 
 
 @pytest.mark.parametrize("p", [0.002, 0.05, 0.19, DENSE_ABOVE + 0.05, 0.7])

@@ -9,9 +9,9 @@ import yaml
 from core_helpers import SCENARIOS
 from report_helpers import small, small_data
 
-from sasci_sim.loader import load_scenario, validate
-from sasci_sim.paramtable import rows
-from sasci_sim.scenario_diff import ABSENT, describe, flatten, group, lever_differences, schema_key, weakest
+from sasci_sim.config.diff import ABSENT, describe, flatten, group, lever_differences, schema_key, weakest
+from sasci_sim.config.loader import load_scenario, validate
+from sasci_sim.config.paramtable import rows
 
 GRADES = {r["key"]: r["grade"] for r in rows()}
 

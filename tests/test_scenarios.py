@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from core_helpers import SCENARIOS
 
-from sasci_sim.cli import main
-from sasci_sim.loader import load_scenario
-from sasci_sim.metrics import STATE_COLUMNS
-from sasci_sim.model import SocialCareModel
+from sasci_sim.config.loader import load_scenario
+from sasci_sim.model.recording import STATE_COLUMNS
+from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.ui.cli import main
 
 SHIPPED = sorted([*SCENARIOS.glob("*.yaml"), *(SCENARIOS / "validation").glob("*.yaml")])
 LARGE = 10_000  # providers above which a scenario runs fewer months here

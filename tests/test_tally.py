@@ -1,4 +1,4 @@
-"""The Recorder's tallies, kept from the cells that changed, equal a full recount (sasci_sim/tally.py).
+"""The Recorder's tallies, kept from the cells that changed, equal a full recount (sasci_sim/model/tally.py).
 
 They must stay right whatever wrote the arrays: the rules, or a hand edit as
 the tests and the teaching page make.
@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from core_helpers import innovation, make_model, tiny_scenario
 
-from sasci_sim.model import SocialCareModel
-from sasci_sim.population import NO_MONTH, Payer, State, column_counts
-from sasci_sim.tally import CellTally
+from sasci_sim.model.kernels.columns import column_counts
+from sasci_sim.model.population import NO_MONTH, Payer, State
+from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.tally import CellTally
 
 
 def recount(model: SocialCareModel) -> dict[str, np.ndarray]:

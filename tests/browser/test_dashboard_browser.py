@@ -41,7 +41,7 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``sasci-sim dashboard`` on a free loopback port: started, waited for, stopped (and checked to stop)."""
     port = free_port()
     log = tmp_path_factory.mktemp("dashboard") / "server.log"
-    cmd = [sys.executable, "-m", "sasci_sim.cli", "dashboard", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "sasci_sim.ui.cli", "dashboard", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"

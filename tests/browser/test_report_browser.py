@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from report_helpers import small
 
-from sasci_sim.compare import gather, write_comparison
-from sasci_sim.results import write_results
-from sasci_sim.runner import run_replications
+from sasci_sim.experiments.compare import gather
+from sasci_sim.experiments.replications import run_replications
+from sasci_sim.output.compare_folder import write_comparison
+from sasci_sim.output.run_folder import write_results
 
 
 @pytest.fixture(scope="module")

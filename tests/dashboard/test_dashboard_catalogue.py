@@ -8,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sasci_sim.cli import main
-from sasci_sim.dashboard.catalogue import (
+from sasci_sim.errors import InputError
+from sasci_sim.model.population import State
+from sasci_sim.ui.cli import main
+from sasci_sim.ui.dashboard.catalogue import (
     CATALOGUE,
     LESSONS_DIR,
     SECTIONS,
@@ -19,10 +21,8 @@ from sasci_sim.dashboard.catalogue import (
     read_lessons,
     scenario_entry,
 )
-from sasci_sim.dashboard.levers import TEACHING_MAX_PROVIDERS
-from sasci_sim.dashboard.model import LessonModel
-from sasci_sim.errors import InputError
-from sasci_sim.population import State
+from sasci_sim.ui.dashboard.levers import TEACHING_MAX_PROVIDERS
+from sasci_sim.ui.dashboard.model import LessonModel
 
 LESSONS = read_lessons()
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sasci_sim.cli import main
-from sasci_sim.commands.dashboard import is_loopback
+from sasci_sim.ui.cli import main
+from sasci_sim.ui.commands.dashboard import is_loopback
 
 
 def fails(argv: list[str], capsys: pytest.CaptureFixture) -> str:
@@ -50,7 +50,7 @@ def test_the_command_hands_solara_the_app_offline_on_loopback(
         capsys.readouterr().out == f"teaching page: http://127.0.0.1:{port}/ (Ctrl+C stops it)\nteaching page stopped\n"
     )
     args = seen["args"]
-    assert args[0] == "sasci_sim.app"
+    assert args[0] == "sasci_sim.ui.dashboard.app"
     assert args[args.index("--host") + 1] == "127.0.0.1" and args[args.index("--port") + 1] == str(port)
     assert {"--production", "--no-open", "--no-check-version"} <= set(args)
     assert seen["env"] == {"SASCI_DASHBOARD_LESSON": "red_tape", "SASCI_DASHBOARD_SCENARIOS": str(mine.resolve())}
@@ -61,7 +61,7 @@ def test_the_page_opens_on_the_lesson_and_lists_the_scenarios_it_is_given(tmp_pa
     mine = tmp_path / "mine.yaml"
     mine.write_text("name: mine\n")
     env = {**os.environ, "SASCI_DASHBOARD_LESSON": "scenario:mine", "SASCI_DASHBOARD_SCENARIOS": str(mine)}
-    code = "import sasci_sim.app as a; print(a.FIRST.key, [e.key for e in a.ENTRIES][-2:])"
+    code = "import sasci_sim.ui.dashboard.app as a; print(a.FIRST.key, [e.key for e in a.ENTRIES][-2:])"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "scenario:mine ['scenario:baseline', 'scenario:mine']"
 

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from matplotlib import image as mpl_image
 
-from sasci_sim.dashboard.catalogue import read_lessons
-from sasci_sim.dashboard.council_map import EMPTY, PALETTE, MapLayout
-from sasci_sim.dashboard.curves import CLIFF, LineChart, all_innovations_series, innovation_series
-from sasci_sim.dashboard.model import LessonModel
-from sasci_sim.population import State
+from sasci_sim.model.population import State
+from sasci_sim.ui.dashboard.catalogue import read_lessons
+from sasci_sim.ui.dashboard.council_map import EMPTY, PALETTE, MapLayout
+from sasci_sim.ui.dashboard.curves import CLIFF, LineChart, all_innovations_series, innovation_series
+from sasci_sim.ui.dashboard.model import LessonModel
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -13,11 +13,11 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from sasci_sim.dashboard.catalogue import read_lessons
-from sasci_sim.dashboard.model import LessonModel
-from sasci_sim.metrics import PAYER_COLUMNS, Recorder
-from sasci_sim.population import State
-from sasci_sim.scenario import KINDS
+from sasci_sim.config.schema import KINDS
+from sasci_sim.model.population import State
+from sasci_sim.model.recording import PAYER_COLUMNS, Recorder
+from sasci_sim.ui.dashboard.catalogue import read_lessons
+from sasci_sim.ui.dashboard.model import LessonModel
 
 pytestmark = pytest.mark.slow
 

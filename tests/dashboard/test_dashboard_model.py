@@ -7,11 +7,11 @@ import pytest
 from mesa.experimental.scenarios import Scenario as MesaScenario
 from mesa.visualization.solara_viz import _build_model_init_kwargs, _check_model_params
 
-from sasci_sim.dashboard.catalogue import find, read_lessons, scenario_entry
-from sasci_sim.dashboard.levers import TEACHING_MAX_PROVIDERS, initial_kwargs, model_params
-from sasci_sim.dashboard.model import LessonModel, is_joint_fund_only, parse_seed
+from sasci_sim.config.schema import LEVERS, Funding
 from sasci_sim.errors import InputError
-from sasci_sim.scenario import LEVERS, Funding
+from sasci_sim.ui.dashboard.catalogue import find, read_lessons, scenario_entry
+from sasci_sim.ui.dashboard.levers import TEACHING_MAX_PROVIDERS, initial_kwargs, model_params
+from sasci_sim.ui.dashboard.model import LessonModel, is_joint_fund_only, parse_seed
 
 LESSONS = {e.key: e for e in read_lessons()}
 SMALL = {"n_providers": 60, "n_local_authorities": 3}

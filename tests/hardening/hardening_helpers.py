@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sasci_sim.cli import main
+from sasci_sim.ui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SASCI_SIM = ROOT / ".venv" / "bin" / "sasci-sim"

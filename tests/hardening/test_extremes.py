@@ -20,12 +20,12 @@ import pytest
 import yaml
 from hardening_helpers import SCENARIOS, assert_one_line_error, cli, python_process, run_process
 
-import sasci_sim.limits
-from sasci_sim.limits import BASE_BYTES, CELL_BYTES, estimate, gigabytes, largest_run
-from sasci_sim.loader import merge, validate
-from sasci_sim.params import parameter_rows
-from sasci_sim.scenario import Scenario
-from sasci_sim.sweep.experiment import load_experiment
+import sasci_sim.config.limits
+from sasci_sim.config.limits import BASE_BYTES, CELL_BYTES, estimate, gigabytes, largest_run
+from sasci_sim.config.loader import merge, validate
+from sasci_sim.config.params import parameter_rows
+from sasci_sim.config.schema import Scenario
+from sasci_sim.experiments.sweep.experiment import load_experiment
 
 #: Figures that may be undefined in a run (see the module docstring and the README).
 MAY_BE_UNDEFINED = {"share_of_grants_lost_at_cliff", "months_to_10pct", "months_to_50pct"}
@@ -220,8 +220,8 @@ def sized(providers: int, innovations: int, steps: int = 12, replications: int =
 def test_the_estimate_grows_with_each_size() -> None:
     small = estimate(sized(1000, 10))
     assert estimate(sized(2000, 10)).model - small.model == 1000 * (
-        10 * CELL_BYTES + sasci_sim.limits.PROVIDER_BYTES
-    ) + int(1000 * 6 * sasci_sim.limits.TIE_BYTES)
+        10 * CELL_BYTES + sasci_sim.config.limits.PROVIDER_BYTES
+    ) + int(1000 * 6 * sasci_sim.config.limits.TIE_BYTES)
     assert estimate(sized(1000, 20)).model > small.model and estimate(sized(1000, 20)).tables == 2 * small.tables
     assert estimate(sized(1000, 10, replications=4)).tables == 2 * small.tables
     assert estimate(sized(1000, 10, steps=25)).tables == 2 * small.tables
@@ -236,9 +236,9 @@ def test_the_estimate_covers_the_memory_a_run_really_takes(tmp_path: Path) -> No
     code = """
 import json
 from pathlib import Path
-from sasci_sim.loader import validate
-from sasci_sim.runner import run_replications
-from sasci_sim.limits import estimate
+from sasci_sim.config.loader import validate
+from sasci_sim.experiments.replications import run_replications
+from sasci_sim.config.limits import estimate
 
 def peak():  # VmHWM: this process's peak resident memory (ru_maxrss would carry the parent's over exec)
     line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmHWM:"))
@@ -261,7 +261,7 @@ print(json.dumps({"used": peak() - before, "estimate": estimate(s).total}))
 @pytest.fixture
 def little_memory(monkeypatch: pytest.MonkeyPatch) -> int:
     room = 300 * 1024**2
-    monkeypatch.setattr(sasci_sim.limits, "available_bytes", lambda: room)
+    monkeypatch.setattr(sasci_sim.config.limits, "available_bytes", lambda: room)
     return room
 
 

@@ -24,9 +24,9 @@ import yaml
 from faults import disk_full, kill_after, timed, timed_writing, writing, written_leftovers
 from hardening_helpers import SCENARIOS, assert_one_line_error, cli, hidden_leftovers, python_process, snapshot
 
-import sasci_sim.sweep.runner
-import sasci_sim.sweep.store
-from sasci_sim.sweep.store import SweepStore
+import sasci_sim.experiments.sweep.runner
+import sasci_sim.experiments.sweep.store
+from sasci_sim.experiments.sweep.store import SweepStore
 
 SEED = 20241122
 RUN_FILES = {"spread.csv", "money.csv", "runs.csv", "summary.json", "spread.png", "report.html", "manifest.json"}
@@ -119,7 +119,7 @@ def test_sweep_on_a_full_disk_keeps_its_finished_runs_and_resumes(
     """The disk fills while the fourth part is written: the parts before it stay whole, a rerun resumes."""
     experiment = write_sweep(tmp_path, levels=8)
     out = tmp_path / "sweeps"
-    real_write = sasci_sim.sweep.store.pq.write_table
+    real_write = sasci_sim.experiments.sweep.store.pq.write_table
     calls = {"n": 0, "rows": 0}
 
     def filling_write(table, where, *args, **kwargs):
@@ -131,8 +131,8 @@ def test_sweep_on_a_full_disk_keeps_its_finished_runs_and_resumes(
         return real_write(table, where, *args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(sasci_sim.sweep.store.pq, "write_table", filling_write)
-        patch.setattr(sasci_sim.sweep.runner, "WRITE_WORK_S", 0.0)  # one part per finished run
+        patch.setattr(sasci_sim.experiments.sweep.store.pq, "write_table", filling_write)
+        patch.setattr(sasci_sim.experiments.sweep.runner, "WRITE_WORK_S", 0.0)  # one part per finished run
         code, _, err = cli(["sweep", str(experiment), "--out", str(out), "--workers", "1", "--quiet"], capsys)
     assert code == 1, err
     errors = [line for line in err.strip().splitlines() if line.startswith("error: ")]
@@ -166,7 +166,7 @@ def test_a_real_full_file_system(tmp_path: Path, tally) -> None:
     try:
         small = write_scenario(tmp_path, "gamma", simulation={"steps": 6, "replications": 1, "seed": 1})
         done = python_process(
-            f"from sasci_sim.cli import main; raise SystemExit(main(['run', {str(small)!r}, '--out', {str(disk)!r}, '--quiet']))",
+            f"from sasci_sim.ui.cli import main; raise SystemExit(main(['run', {str(small)!r}, '--out', {str(disk)!r}, '--quiet']))",
             tmp_path,
         )
         assert done.returncode == 0, done.stderr
@@ -175,7 +175,7 @@ def test_a_real_full_file_system(tmp_path: Path, tally) -> None:
             tmp_path, "gamma", simulation={"steps": 120, "replications": 3, "seed": 2}, population={"providers": 100}
         )
         done = python_process(
-            f"from sasci_sim.cli import main; raise SystemExit(main(['run', {str(big)!r}, '--out', {str(disk)!r}, '--quiet']))",
+            f"from sasci_sim.ui.cli import main; raise SystemExit(main(['run', {str(big)!r}, '--out', {str(disk)!r}, '--quiet']))",
             tmp_path,
         )
         assert_one_line_error(done.returncode, done.stderr, "could not be written (No space left on device)")
@@ -357,8 +357,8 @@ def test_a_kill_between_moving_the_old_folder_aside_and_the_new_one_in(
     before = snapshot(out)
     code = f"""
 import os
-import sasci_sim.outputs
-from sasci_sim.cli import main
+import sasci_sim.output.folders
+from sasci_sim.ui.cli import main
 real = os.replace
 moves = []
 def dies_on_second_move(src, dst):
@@ -366,7 +366,7 @@ def dies_on_second_move(src, dst):
     if len(moves) == 2:
         os._exit(9)  # killed after the old folder went aside, before the new one came in
     real(src, dst)
-sasci_sim.outputs.os.replace = dies_on_second_move
+sasci_sim.output.folders.os.replace = dies_on_second_move
 main(['run', {str(alpha)!r}, '--seed', '2', '--out', {str(out)!r}, '--quiet'])
 """
     died = python_process(code, tmp_path)

@@ -12,13 +12,13 @@ from hardening_helpers import ROOT, assert_one_line_error, cli, snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sasci_sim.cli import build_parser
-from sasci_sim.commands.dashboard import is_loopback
-from sasci_sim.compare import folder_name
+from sasci_sim.config.schema import Scenario
 from sasci_sim.errors import InputError
-from sasci_sim.outputs import safe_child
-from sasci_sim.scenario import Scenario
-from sasci_sim.sweep.experiment import ExperimentSpec
+from sasci_sim.experiments.sweep.experiment import ExperimentSpec
+from sasci_sim.output.compare_folder import folder_name
+from sasci_sim.output.folders import safe_child
+from sasci_sim.ui.cli import build_parser
+from sasci_sim.ui.commands.dashboard import is_loopback
 
 NAME_PATTERN = Scenario.model_fields["name"].metadata
 SCENARIO_NAMES = st.from_regex(r"\A[A-Za-z0-9_\-]{1,80}\Z")
@@ -26,13 +26,13 @@ TINY = ["--steps", "2", "--replications", "1", "--set", "population.providers=30
 
 
 def test_yaml_is_only_ever_read_with_the_safe_loader() -> None:
-    """No module of the package reads YAML any other way than through sasci_sim.loader's SafeLoader."""
+    """No module of the package reads YAML any other way than through sasci_sim.config.loader's SafeLoader."""
     unsafe = re.compile(r"yaml\.(load|unsafe_load|full_load|load_all)\(|Loader=yaml\.(Loader|FullLoader|UnsafeLoader)")
     offenders = [
         str(p.relative_to(ROOT)) for p in (ROOT / "sasci_sim").rglob("*.py") if unsafe.search(p.read_text("utf-8"))
     ]
     assert offenders == []
-    loader = (ROOT / "sasci_sim" / "loader.py").read_text(encoding="utf-8")
+    loader = (ROOT / "sasci_sim" / "config" / "loader.py").read_text(encoding="utf-8")
     assert "class _StrictLoader(yaml.SafeLoader)" in loader
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import sasci_sim
-from sasci_sim.runner import run_replications
-from sasci_sim.simulate import CURVES
+from sasci_sim.experiments.replications import run_replications
+from sasci_sim.experiments.simulate import CURVES
 
 SMALL = {"n_providers": 120, "n_local_authorities": 4, "steps": 24}
 

@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 from sweep_helpers import tiny_grid, write_experiment
 
-from sasci_sim.cli import main
-from sasci_sim.sweep.analysis import analyse
-from sasci_sim.sweep.designs import build_design
-from sasci_sim.sweep.executors import open_workers
-from sasci_sim.sweep.experiment import load_experiment
-from sasci_sim.sweep.runner import run_sweep
-from sasci_sim.sweep.store import SweepStore
-from sasci_sim.sweep.testfunctions import ishigami_indices
+from sasci_sim.experiments.sweep.analysis import analyse
+from sasci_sim.experiments.sweep.designs import build_design
+from sasci_sim.experiments.sweep.executors import open_workers
+from sasci_sim.experiments.sweep.experiment import load_experiment
+from sasci_sim.experiments.sweep.runner import run_sweep
+from sasci_sim.experiments.sweep.store import SweepStore
+from sasci_sim.experiments.sweep.testfunctions import ishigami_indices
+from sasci_sim.ui.cli import main
 
 PI = math.pi
 
@@ -32,7 +32,7 @@ def test_sobol_analysis_recovers_the_ishigami_indices(tmp_path):
     estimate must sit within two half-widths (about four standard errors) of the analytic value."""
     path = write_experiment(
         tmp_path,
-        model="sasci_sim.sweep.testfunctions:ishigami",
+        model="sasci_sim.experiments.sweep.testfunctions:ishigami",
         design="sobol",
         samples=1024,
         seed=5,

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sweep_helpers import BASELINE, write_experiment
 
-from sasci_sim.sweep.designs import RAW, build_design
-from sasci_sim.sweep.experiment import load_experiment
+from sasci_sim.experiments.sweep.designs import RAW, build_design
+from sasci_sim.experiments.sweep.experiment import load_experiment
 
 
 def design_of(tmp_path, **spec):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sweep_helpers import ROOT, TINY, tiny_grid, write_experiment
 
-from sasci_sim.cli import main
+from sasci_sim.config.params import parameter_rows
+from sasci_sim.config.schema import Scenario
 from sasci_sim.errors import InputError
-from sasci_sim.params import parameter_rows
-from sasci_sim.scenario import Scenario
-from sasci_sim.sweep.experiment import load_experiment
-from sasci_sim.sweep.keys import resolve_key, value_at
+from sasci_sim.experiments.sweep.experiment import load_experiment
+from sasci_sim.experiments.sweep.keys import resolve_key, value_at
+from sasci_sim.ui.cli import main
 
 SHIPPED = sorted((ROOT / "experiments").glob("*.yaml"))
 

@@ -12,16 +12,16 @@ import pandas as pd
 import pytest
 from sweep_helpers import tiny_grid
 
-from sasci_sim.sweep.executors import open_workers
-from sasci_sim.sweep.experiment import load_experiment
-from sasci_sim.sweep.runner import run_sweep
-from sasci_sim.sweep.store import SweepStore
+from sasci_sim.experiments.sweep.executors import open_workers
+from sasci_sim.experiments.sweep.experiment import load_experiment
+from sasci_sim.experiments.sweep.runner import run_sweep
+from sasci_sim.experiments.sweep.store import SweepStore
 
 RUNS = 60
 
 
 def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "sasci_sim.cli", "sweep", *args, "--quiet"]
+    return [sys.executable, "-m", "sasci_sim.ui.cli", "sweep", *args, "--quiet"]
 
 
 @pytest.mark.slow

@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 from sweep_helpers import tiny_grid, write_experiment
 
-from sasci_sim.cli import main
 from sasci_sim.errors import InputError
+from sasci_sim.experiments.sweep.designs import build_design
+from sasci_sim.experiments.sweep.executors import open_workers
+from sasci_sim.experiments.sweep.experiment import load_experiment
+from sasci_sim.experiments.sweep.runner import run_sweep
+from sasci_sim.experiments.sweep.store import SweepStore
 from sasci_sim.seeds import derive_seed
-from sasci_sim.sweep.designs import build_design
-from sasci_sim.sweep.executors import open_workers
-from sasci_sim.sweep.experiment import load_experiment
-from sasci_sim.sweep.runner import run_sweep
-from sasci_sim.sweep.store import SweepStore
+from sasci_sim.ui.cli import main
 
 
 def sweep(path, out, workers=1, **kwargs):
@@ -81,10 +81,10 @@ def test_each_run_is_seeded_by_its_point_and_replicate(tmp_path):
 
 
 def test_the_real_model_run_matches_simulate_with_its_seed(tmp_path):
-    """A sweep run is exactly sasci_sim.simulate of its scenario with its derived seed."""
-    from sasci_sim.loader import validate
-    from sasci_sim.simulate import run_outcomes
-    from sasci_sim.sweep.experiment import apply_values
+    """A sweep run is exactly sasci_sim.experiments.simulate of its scenario with its derived seed."""
+    from sasci_sim.config.loader import validate
+    from sasci_sim.experiments.simulate import run_outcomes
+    from sasci_sim.experiments.sweep.experiment import apply_values
 
     path = tiny_grid(tmp_path)
     _, runs = sweep(path, tmp_path / "out")
@@ -125,15 +125,15 @@ def test_a_changed_experiment_is_refused_unless_restart(tmp_path):
 
 
 def test_results_of_other_code_are_not_resumed_and_mixed_code_is_flagged(tmp_path, monkeypatch):
-    from sasci_sim.outputs import code_fingerprint
-    from sasci_sim.sweep.analysis import analyse
+    from sasci_sim.experiments.sweep.analysis import analyse
+    from sasci_sim.output.folders import code_fingerprint
 
     path = write_experiment(
         tmp_path, model="sweep_standins:noisy", design="grid", parameters={"x": {"values": [1.0, 2.0]}}, outcomes=["y"]
     )
     report, runs = sweep(path, tmp_path / "out")
     assert (runs["code"] == code_fingerprint()).all()
-    monkeypatch.setattr("sasci_sim.sweep.experiment.code_fingerprint", lambda: "edited-code")
+    monkeypatch.setattr("sasci_sim.experiments.sweep.experiment.code_fingerprint", lambda: "edited-code")
     with pytest.raises(InputError, match="sasci-sim code changed"):
         sweep(path, tmp_path / "out")
     store = SweepStore(report.root, load_experiment(path))  # as if a worker with other code had sent a run

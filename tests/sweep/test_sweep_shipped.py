@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sweep_helpers import ROOT
 
-from sasci_sim.sweep.analysis import analyse
-from sasci_sim.sweep.executors import open_workers
-from sasci_sim.sweep.experiment import load_experiment
-from sasci_sim.sweep.runner import run_sweep
+from sasci_sim.experiments.sweep.analysis import analyse
+from sasci_sim.experiments.sweep.executors import open_workers
+from sasci_sim.experiments.sweep.experiment import load_experiment
+from sasci_sim.experiments.sweep.runner import run_sweep
 
 TINY_SAMPLES = {"grid": None, "lhs": 24, "sobol": 4, "morris": 2}
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sasci_sim.cli import main
-from sasci_sim.validation.bass import closed_form, recursion
-from sasci_sim.validation.checks import judge, run_variants
-from sasci_sim.validation.facts import FACTS
-from sasci_sim.validation.stats import AtLeast, Band, Estimate
+from sasci_sim.experiments.validation.bass import closed_form, recursion
+from sasci_sim.experiments.validation.checks import judge, run_variants
+from sasci_sim.experiments.validation.facts import FACTS
+from sasci_sim.experiments.validation.stats import AtLeast, Band, Estimate
+from sasci_sim.ui.cli import main
 
 REDUCED_REPLICATIONS = 10
 

@@ -1,0 +1,165 @@
+"""Memory a run will need, estimated before it starts, so sizes beyond memory are refused up front.
+
+A scenario at the edge of its allowed ranges (two million providers x 500 innovations,
+1,200 months, 10,000 replications) would need far more memory than a machine has; the
+operating system would then kill the run part-way, or the machine would grind to a halt.
+``check_fits`` refuses such a run with one line giving the estimate and the limit instead.
+
+The estimate is the model's arrays (providers x innovations cells, the peer network, the
+monthly recorder) plus the tables of every replication held until they are written. The
+bytes per unit come from peak resident memory of runs at eight sizes (20,000 to 200,000
+providers, 5 to 60 innovations, 6 to 100 ties each), fitted by least squares (about 41 bytes
+per cell, 81 per tie, 151 per provider and 12 MB besides) and rounded up, so that the
+measured peaks are 45-85% of the estimate; a spread.csv row held in memory, written and
+plotted took about 800 bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sasci_sim.config.loader import apply_override, validate
+from sasci_sim.config.schema import Scenario
+from sasci_sim.errors import InputError
+
+if TYPE_CHECKING:
+    from sasci_sim.experiments.sweep.experiment import Experiment
+
+CELL_BYTES = 64  # provider x innovation: state arrays, peer counts, the rules' temporaries
+TIE_BYTES = 96  # one peer tie while the network is built (COO triplets, then CSR)
+PROVIDER_BYTES = 256  # a provider's own attributes (council, capabilities, reserves, degree)
+BASE_BYTES = 32 * 1024**2  # working memory of any run
+MONTH_BYTES = 256  # month x innovation in the recorder (counts, events, payers)
+ROW_BYTES = 1024  # replication x month x innovation: the tidy tables, their CSV and plot
+
+_GB = 1024**3
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Bytes a run needs: its model(s) at once, and the tables it keeps until written."""
+
+    model: int
+    tables: int
+
+    @property
+    def total(self) -> int:
+        return self.model + self.tables
+
+    @property
+    def field(self) -> str:
+        """The scenario field to shrink first: the larger part of the estimate."""
+        return "population.providers" if self.model >= self.tables else "simulation.replications"
+
+
+def estimate(
+    scenario: Scenario, *, replications: int | None = None, steps: int | None = None, runs_at_once: int = 1
+) -> Estimate:
+    """Memory for ``scenario``'s replications (``runs_at_once`` models alive together, e.g. pool workers)."""
+    n = scenario.population.providers
+    m = len(scenario.innovations)
+    months = (steps if steps is not None else scenario.simulation.steps) + 1
+    ties = 0 if scenario.network.topology == "complete" else scenario.network.local_ties + scenario.network.sector_ties
+    model = BASE_BYTES + n * (m * CELL_BYTES + PROVIDER_BYTES) + int(n * ties * TIE_BYTES) + months * m * MONTH_BYTES
+    reps = replications if replications is not None else scenario.simulation.replications
+    return Estimate(model=model * runs_at_once, tables=reps * months * m * ROW_BYTES)
+
+
+def available_bytes() -> int | None:
+    """Memory this process may still use: the least of free RAM, a cgroup limit and an address-space limit."""
+    limits = [x for x in (_meminfo_available(), _cgroup_room(), _address_space_room()) if x is not None]
+    return min(limits) if limits else None
+
+
+def _meminfo_available() -> int | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _cgroup_room() -> int | None:
+    """Room left under a cgroup v2 memory limit (containers), if there is one."""
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if limit == "max":
+            return None
+        used = int(Path("/sys/fs/cgroup/memory.current").read_text())
+        return max(int(limit) - used, 0)
+    except (OSError, ValueError):
+        return None
+
+
+def _address_space_room() -> int | None:
+    """Room left under ``ulimit -v`` (RLIMIT_AS), if one is set."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return None
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return max(soft - int(line.split()[1]) * 1024, 0)
+    except (OSError, ValueError, IndexError):
+        pass
+    return soft
+
+
+def gigabytes(value: int) -> str:
+    return f"{value / _GB:.1f} GB" if value >= _GB else f"{value / 1024**2:.0f} MB"
+
+
+def check_fits(
+    scenarios: Scenario | Sequence[Scenario],
+    source: str | Path,
+    *,
+    replications: int | None = None,
+    steps: int | None = None,
+    runs_at_once: int = 1,
+) -> Estimate:
+    """Refuse, with one line, runs whose memory estimate exceeds the memory available.
+
+    Several scenarios (a comparison) run one after another but their tables are all kept.
+    """
+    group = [scenarios] if isinstance(scenarios, Scenario) else list(scenarios)
+    parts = [estimate(s, replications=replications, steps=steps, runs_at_once=runs_at_once) for s in group]
+    need = Estimate(model=max(p.model for p in parts), tables=sum(p.tables for p in parts))
+    room = available_bytes()
+    if room is not None and need.total > room:
+        big = max(group, key=lambda s: s.population.providers * len(s.innovations))
+        n, m = big.population.providers, len(big.innovations)
+        raise InputError(
+            source,
+            need.field,
+            f"needs about {gigabytes(need.total)} of memory ({n:,} providers x {m} innovations: "
+            f"{gigabytes(need.model)} for the model, {gigabytes(need.tables)} for the tables), "
+            f"more than the {gigabytes(room)} available; make it smaller",
+        )
+    return need
+
+
+#: Scenario values that make a run bigger: a sweep is checked at the largest values it gives them.
+SIZE_KEYS = ("population.providers", "simulation.steps", "network.local_ties", "network.sector_ties")
+
+
+def largest_run(experiment: Experiment) -> Scenario | None:
+    """The experiment's base scenario with every varied size at its largest value (None: not the simulator)."""
+    if experiment.base is None:
+        return None
+    data = experiment.base.model_dump()
+    for param in experiment.parameters:
+        path = experiment.keys[param.key].path
+        if path in SIZE_KEYS:
+            high = max(param.values) if param.values is not None else param.high
+            data = apply_override(data, path, int(high) if param.kind == "int" else high)
+    return validate(data, experiment.source)

@@ -1,0 +1,851 @@
+"""The scenario schema: every lever and assumption of a run, typed and traced.
+
+A scenario file is YAML; :mod:`sasci_sim.config.loader` reads it and validates it
+against :class:`Scenario`. Each numeric field says its unit, allowed range,
+source and evidence grade (see :mod:`sasci_sim.config.params` and docs/ODD.md,
+section "Input data"). Money is in thousands of pounds (``_k``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from sasci_sim.config.params import param
+
+Kind = Literal["business_model", "systems", "social"]
+KINDS: tuple[str, ...] = ("business_model", "systems", "social")
+PROVIDER_KINDS: tuple[str, ...] = ("residential", "domiciliary", "community")
+COMPLEXITY_WORDS = {"simple": 0.0, "complicated": 0.5, "complex": 1.0}
+
+
+class Section(BaseModel):
+    """A scenario section: unknown keys are errors, values are checked on assignment, and a
+    number must be written as a number ("12" and true are not numbers; 12.0 is 12)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: object, info: ValidationInfo) -> object:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None or field.annotation not in (int, float, int | None, float | None):
+            return value
+        if isinstance(value, str) and info.field_name == "complexity" and value in COMPLEXITY_WORDS:
+            return value  # Innovation turns the words into numbers
+        if isinstance(value, bool | str):
+            kind = "a whole number" if field.annotation in (int, int | None) else "a number"
+            raise ValueError(f"must be {kind}, not {type(value).__name__} {value!r}")
+        return value
+
+
+def _check_unique(names: list[str], what: str) -> None:
+    """Names identify innovations and funders in outputs: they must be unique."""
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ValueError(f"{what} names must be unique ({', '.join(dup)} repeated)")
+
+
+class Simulation(Section):
+    steps: int = param(
+        120,
+        ge=1,
+        le=1200,
+        unit="months",
+        doc="Months simulated (one step is one month).",
+        source="design",
+        grade="assumption",
+    )
+    replications: int = param(
+        10,
+        ge=1,
+        le=10000,
+        unit="runs",
+        doc="Independent replications with derived seeds.",
+        source="design",
+        grade="assumption",
+    )
+    seed: int = param(
+        20240920,
+        ge=0,
+        le=2**63 - 1,
+        unit="integer",
+        doc="Root seed; replication seeds derive from it.",
+        source="design",
+        grade="assumption",
+    )
+
+
+class ProviderMix(Section):
+    residential: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of providers that are care homes (residential and nursing).",
+        source="nuffield2023",
+        grade="moderate",
+    )
+    domiciliary: float = param(
+        0.4,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of providers that are home care agencies.",
+        source="nuffield2023",
+        grade="moderate",
+    )
+    community: float = param(
+        0.1,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of providers that are community and voluntary organisations.",
+        source="seed002",
+        grade="weak",
+    )
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> ProviderMix:
+        total = self.residential + self.domiciliary + self.community
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"shares must add up to 1 (they add up to {total:.4g})")
+        return self
+
+
+class Population(Section):
+    local_authorities: int = param(
+        15,
+        ge=1,
+        le=2000,
+        unit="councils",
+        doc="Local authorities with adult social care duties (England: 153).",
+        source="nhse2024",
+        grade="strong",
+    )
+    providers: int = param(
+        2000,
+        ge=1,
+        le=2_000_000,
+        unit="providers",
+        doc="Care providers (England: about 27,000 CQC-registered locations).",
+        source="nuffield2023",
+        grade="strong",
+    )
+    provider_mix: ProviderMix = Field(default_factory=ProviderMix)
+    capability_mean: float = param(
+        0.5,
+        ge=0.01,
+        le=0.99,
+        unit="score 0..1",
+        doc="Mean of each innovation-capability cluster (leadership, knowledge, culture, collaboration, resources).",
+        source="cpec_wp10+seed002",
+        grade="weak",
+    )
+    capability_sd: float = param(
+        0.18,
+        ge=0,
+        le=0.45,
+        unit="score 0..1",
+        doc="Spread of capability across providers (0 makes providers identical).",
+        source="seed002",
+        grade="weak",
+    )
+    reserves_median_k: float = param(
+        5.0,
+        ge=0,
+        le=1e6,
+        unit="k GBP",
+        doc="Median reserves a provider can put into innovation.",
+        source="design",
+        grade="assumption",
+    )
+    reserves_sigma: float = param(
+        0.8,
+        ge=0,
+        le=3,
+        unit="log-sd",
+        doc="Log-normal spread of provider reserves.",
+        source="design",
+        grade="assumption",
+    )
+    surplus_k_per_month: float = param(
+        1.0,
+        ge=0,
+        le=1e4,
+        unit="k GBP/month",
+        doc="Median monthly surplus that refills a provider's reserves (scales with reserves).",
+        source="design",
+        grade="assumption",
+    )
+
+
+class Funder(Section):
+    name: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\- ]+$", description="Name of the funder.")
+    budget_share: float = param(
+        1.0,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of each call's budget that this funder puts up.",
+        source="design",
+        grade="assumption",
+    )
+    kinds: list[Kind] = Field(
+        default_factory=lambda: list(KINDS),
+        min_length=1,
+        description="Innovation kinds the funder's calls accept.",
+        json_schema_extra={"unit": "kinds", "source": "seed000", "grade": "moderate"},
+    )
+    covers_double_running: bool = Field(
+        False,
+        description="Grants also pay the cost of running old and new services side by side during transition (seed004).",
+        json_schema_extra={"unit": "yes/no", "source": "seed004", "grade": "moderate"},
+    )
+    grant_duration_months: int | None = Field(
+        None,
+        ge=1,
+        le=240,
+        description="Grant length for this funder; default funding.grant_duration_months.",
+        json_schema_extra={"unit": "months", "source": "arf2023", "grade": "moderate"},
+    )
+
+
+def _default_funders() -> list[Funder]:
+    return [
+        Funder(name="national programme", budget_share=0.5),
+        Funder(name="charities and lottery", budget_share=0.3, kinds=["social", "business_model"]),
+        Funder(name="social investors", budget_share=0.2, kinds=["business_model"]),
+    ]
+
+
+class Funding(Section):
+    grant_duration_months: int = param(
+        24,
+        ge=1,
+        le=240,
+        unit="months",
+        doc="Length of an innovation grant (short-term norm: 12-24).",
+        source="arf2023+socialfinance2024",
+        grade="moderate",
+    )
+    call_interval_months: int = param(
+        12, ge=1, le=120, unit="months", doc="Months between funding calls.", source="arf2023", grade="weak"
+    )
+    budget_per_call_k: float = param(
+        3000.0,
+        ge=0,
+        le=1e8,
+        unit="k GBP",
+        doc="Money awarded at each call, all funders together.",
+        source="arf2023",
+        grade="weak",
+    )
+    last_call_month: int | None = Field(
+        None,
+        ge=1,
+        le=1200,
+        description="Month of the programme's last call (None: calls continue to the end of the run).",
+        json_schema_extra={"unit": "month", "source": "design", "grade": "assumption"},
+    )
+    scale_share: float = param(
+        0.2,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of each call reserved for scaling innovations with strong evidence.",
+        source="design",
+        grade="assumption",
+    )
+    application_rate: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="probability",
+        doc="Chance that an aware, eligible provider bids at a call, at full capability.",
+        source="design",
+        grade="assumption",
+    )
+    funders: list[Funder] = Field(default_factory=_default_funders, min_length=1, max_length=20)
+
+    @model_validator(mode="after")
+    def _shares(self) -> Funding:
+        total = sum(f.budget_share for f in self.funders)
+        if total > 1.0 + 1e-6:
+            raise ValueError(f"funders' budget_share values add up to {total:.4g}; they must add up to at most 1")
+        return self
+
+    @field_validator("funders")
+    @classmethod
+    def _unique_funders(cls, funders: list[Funder]) -> list[Funder]:
+        _check_unique([f.name for f in funders], "funder")
+        return funders
+
+
+class Regulation(Section):
+    flexibility: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="score 0..1",
+        doc="Regulatory flexibility: 1 approves any pilot at once, 0 gives the full delay.",
+        source="seed000",
+        grade="moderate",
+    )
+    max_delay_months: float = param(
+        18.0,
+        ge=0,
+        le=120,
+        unit="months",
+        doc="Mean wait for approval and compliance at burden 1 and flexibility 0.",
+        source="seed000",
+        grade="assumption",
+    )
+    rigidity_hazard_per_month: float = param(
+        0.03,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Extra abandonment of waiting pilots per unit of complexity or systems kind, at flexibility 0.",
+        source="seed000+nasss2017",
+        grade="assumption",
+    )
+
+
+class LocalAuthorities(Section):
+    cost_saving_pressure: float = param(
+        0.6,
+        ge=0,
+        le=1,
+        unit="score 0..1",
+        doc="How far councils judge innovations by savings rather than benefit (63% overspent in 2022/23).",
+        source="adass2023+seed000",
+        grade="moderate",
+    )
+    pressure_sd: float = param(
+        0.15,
+        ge=0,
+        le=0.45,
+        unit="score 0..1",
+        doc="Spread of cost-saving pressure across councils.",
+        source="adass2023",
+        grade="weak",
+    )
+    budget_cut_at_full_pressure: float = param(
+        0.7,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of the innovation budget lost at full cost-saving pressure.",
+        source="adass2023",
+        grade="assumption",
+    )
+    commissioning_budget_k_per_provider_month: float = param(
+        0.2,
+        ge=0,
+        le=1e3,
+        unit="k GBP/provider/month",
+        doc="Monthly money a council can commit to running innovations, per provider in its area.",
+        source="design",
+        grade="assumption",
+    )
+    cashable_saving_share: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of an innovation's saving to the council that frees budget (the rest is avoided cost, not cash).",
+        source="seed000",
+        grade="assumption",
+    )
+    commissioning_propensity: float = param(
+        0.8,
+        ge=0,
+        le=1,
+        unit="probability",
+        doc="Chance of commissioning an ideal pilot (full value, full confidence) at its funding cliff.",
+        source="design",
+        grade="assumption",
+    )
+    review_hazard_per_month: float = param(
+        0.01,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Monthly chance that a council drops a contract of no value to it, at full pressure.",
+        source="design",
+        grade="assumption",
+    )
+    pilot_fund_k_per_year: float = param(
+        30.0, ge=0, le=1e7, unit="k GBP/year", doc="A council's local pilot fund.", source="seed000", grade="weak"
+    )
+    signup_rate_per_month: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Monthly chance that a council signs up to a systems innovation, at full evidence or peer uptake.",
+        source="seed000",
+        grade="assumption",
+    )
+    reorganisation_rate_per_year: float = param(
+        0.1,
+        ge=0,
+        le=12,
+        unit="events/year",
+        doc="Council restructures and priority changes per year.",
+        source="seed003",
+        grade="weak",
+    )
+    reorganisation_withdrawal: float = param(
+        0.4,
+        ge=0,
+        le=1,
+        unit="probability",
+        doc="Chance that a reorganisation withdraws each piece of council support.",
+        source="seed003",
+        grade="assumption",
+    )
+    reorganisation_disruption: float = param(
+        0.05,
+        ge=0,
+        le=1,
+        unit="probability",
+        doc="Chance that a reorganisation stops each adopter in the area.",
+        source="seed003",
+        grade="assumption",
+    )
+
+
+class Research(Section):
+    evidence_role: float = param(
+        0.2,
+        ge=0,
+        le=1,
+        unit="score 0..1",
+        doc="How much decisions rest on research evidence rather than practice knowledge (limited in social care).",
+        source="seed000+boaz2023",
+        grade="moderate",
+    )
+    dissemination_per_month: float = param(
+        0.01,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Research channel of awareness for a fully evidenced innovation at evidence_role 1.",
+        source="boaz2023",
+        grade="assumption",
+    )
+    site_months_per_evidence: float = param(
+        400.0,
+        gt=0,
+        le=1e7,
+        unit="site-months",
+        doc="Operating site-months that close 63% of the gap to full evidence.",
+        source="design",
+        grade="assumption",
+    )
+    evaluation_weight: float = param(
+        3.0,
+        ge=0,
+        le=100,
+        unit="multiplier",
+        doc="Evidence from a grant-funded (evaluated) site-month relative to an unevaluated one.",
+        source="design",
+        grade="assumption",
+    )
+    scale_evidence_threshold: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="score 0..1",
+        doc="Evidence an innovation needs to get scaling grants.",
+        source="design",
+        grade="assumption",
+    )
+
+
+class Diffusion(Section):
+    external_influence: float = param(
+        0.0008,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Bass p: monthly awareness from outside (funders, intermediaries, press).",
+        source="bass1969+rogers2003",
+        grade="moderate",
+    )
+    peer_influence: float = param(
+        0.6,
+        ge=0,
+        le=10,
+        unit="per month",
+        doc="Bass q: monthly awareness per unit share of peers using it.",
+        source="bass1969+boaz2023",
+        grade="moderate",
+    )
+    decision_rate_per_month: float = param(
+        0.01,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Monthly chance that an aware provider considers piloting an ideal innovation.",
+        source="design",
+        grade="assumption",
+    )
+    provider_saving_weight: float = param(
+        0.2,
+        ge=0,
+        le=1,
+        unit="weight",
+        doc="Weight providers give to savings beside benefit (less than councils).",
+        source="seed000",
+        grade="moderate",
+    )
+    risk_aversion: float = param(
+        0.6,
+        ge=0,
+        le=1,
+        unit="weight",
+        doc="Discount on unproven innovations for a provider with no appetite for risk.",
+        source="seed000+seed004",
+        grade="weak",
+    )
+    trial_months: int = param(
+        24,
+        ge=0,
+        le=120,
+        unit="months",
+        doc="Operating months before a self-funded pilot is judged.",
+        source="design",
+        grade="assumption",
+    )
+    self_funding_months: int = param(
+        12,
+        ge=0,
+        le=120,
+        unit="months",
+        doc="Months of running cost a provider must hold, on top of the upfront cost, to self-fund a pilot.",
+        source="design",
+        grade="assumption",
+    )
+    partial_scale: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Cost share of a cut-down version kept when the full one cannot be paid for.",
+        source="scheirer2005",
+        grade="weak",
+    )
+    surplus_share_per_innovation: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Most of its monthly surplus a provider will commit to carrying one innovation after its pilot.",
+        source="seed000",
+        grade="assumption",
+    )
+    pilot_fatigue: float = param(
+        0.5,
+        ge=0,
+        le=10,
+        unit="per lost pilot",
+        doc="Pilot fatigue: each pilot a provider lost at a funding cliff multiplies its readiness to pilot or bid again by exp(-fatigue).",
+        source="socialfinance2024",
+        grade="weak",
+    )
+    max_concurrent_pilots: int = param(
+        2,
+        ge=1,
+        le=100,
+        unit="pilots",
+        doc="Most pilots a provider runs at once: its capacity to innovate (management time, staff).",
+        source="seed002+cpec_wp10",
+        grade="weak",
+    )
+    bedding_in_months: float = param(
+        12.0,
+        ge=0,
+        le=120,
+        unit="months",
+        doc="Operating months before a pilot shows any results (implementation bedding in).",
+        source="fixsen2005",
+        grade="weak",
+    )
+    proof_months: float = param(
+        36.0,
+        gt=0,
+        le=240,
+        unit="months",
+        doc="Operating months a pilot needs to show its full results locally.",
+        source="fixsen2005+socialfinance2024",
+        grade="weak",
+    )
+
+    @model_validator(mode="after")
+    def _proof_after_bedding_in(self) -> Diffusion:
+        if self.proof_months <= self.bedding_in_months:
+            raise ValueError(
+                f"proof_months ({self.proof_months:g}) must be greater than bedding_in_months ({self.bedding_in_months:g})"
+            )
+        return self
+
+
+class Abandonment(Section):
+    base_hazard_per_month: float = param(
+        0.0025,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Background abandonment of a simple innovation.",
+        source="nasss2017",
+        grade="weak",
+    )
+    complexity_multiplier: float = param(
+        3.0,
+        ge=0,
+        le=100,
+        unit="multiplier",
+        doc="Extra background hazard at full complexity (hazard x (1 + m x complexity)).",
+        source="nasss2017",
+        grade="weak",
+    )
+    readoption: bool = Field(
+        False,
+        description="Whether a provider that abandoned an innovation may become aware of it and adopt it again.",
+        json_schema_extra={"unit": "yes/no", "source": "design", "grade": "assumption"},
+    )
+    readoption_hazard_per_month: float = param(
+        0.01,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Monthly chance that an abandoner is open to the innovation again (if readoption).",
+        source="design",
+        grade="assumption",
+    )
+
+
+class Network(Section):
+    topology: Literal["council_and_sector", "complete"] = Field(
+        "council_and_sector",
+        description="Peer network: ties within council areas and within provider kinds, or everyone connected (Bass limit).",
+        json_schema_extra={"unit": "topology", "source": "boaz2023", "grade": "assumption"},
+    )
+    local_ties: float = param(
+        4.0,
+        ge=0,
+        le=200,
+        unit="ties/provider",
+        doc="Ties each provider makes to providers in its own council area.",
+        source="boaz2023",
+        grade="assumption",
+    )
+    sector_ties: float = param(
+        2.0,
+        ge=0,
+        le=200,
+        unit="ties/provider",
+        doc="Ties each provider makes to providers of its kind anywhere (sector networks).",
+        source="boaz2023",
+        grade="assumption",
+    )
+
+
+class Scale(Section):
+    provider_share: float = param(
+        0.10,
+        gt=0,
+        le=1,
+        unit="share",
+        doc="An innovation is at scale when sustained by this share of providers...",
+        source="design",
+        grade="assumption",
+    )
+    council_share: float = param(
+        0.5,
+        gt=0,
+        le=1,
+        unit="share",
+        doc="...or present in this share of councils.",
+        source="design",
+        grade="assumption",
+    )
+
+
+class Innovation(Section):
+    name: str = Field(
+        min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\-]+$", description="Short name (letters, digits, _ and -)."
+    )
+    kind: Kind = Field(
+        description="SASCI innovation journey.",
+        json_schema_extra={"unit": "kind", "source": "seed000", "grade": "strong"},
+    )
+    benefit: float = param(
+        0.6,
+        ge=0,
+        le=1,
+        unit="score 0..1",
+        doc="Benefit to people who use care.",
+        source="rogers2003",
+        grade="assumption",
+    )
+    commissioner_saving_k_per_month: float = param(
+        0.0,
+        ge=-100,
+        le=100,
+        unit="k GBP/site/month",
+        doc="Saving to the council per adopting site (may be negative).",
+        source="seed000",
+        grade="assumption",
+    )
+    provider_saving_k_per_month: float = param(
+        0.0,
+        ge=-100,
+        le=100,
+        unit="k GBP/site/month",
+        doc="Saving to the adopting provider.",
+        source="seed000",
+        grade="assumption",
+    )
+    upfront_cost_k: float = param(
+        10.0, ge=0, le=1e5, unit="k GBP/site", doc="One-off cost of starting.", source="design", grade="assumption"
+    )
+    running_cost_k_per_month: float = param(
+        1.0,
+        ge=0,
+        le=1e4,
+        unit="k GBP/site/month",
+        doc="Cost of running it at a site.",
+        source="design",
+        grade="assumption",
+    )
+    double_running_k_per_month: float = param(
+        0.5,
+        ge=0,
+        le=1e4,
+        unit="k GBP/site/month",
+        doc="Cost of keeping the old service going beside the new during transition.",
+        source="seed004",
+        grade="weak",
+    )
+    transition_months: int = param(
+        6,
+        ge=0,
+        le=120,
+        unit="months",
+        doc="Months of double running when a pilot becomes the way things are done.",
+        source="seed004",
+        grade="assumption",
+    )
+    complexity: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="score 0..1",
+        doc="NASSS complexity: 0 simple, 0.5 complicated, 1 complex.",
+        source="nasss2017",
+        grade="moderate",
+    )
+    regulatory_burden: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="score 0..1",
+        doc="How much approval and compliance it needs.",
+        source="seed000",
+        grade="assumption",
+    )
+    evidence: float = param(
+        0.1,
+        ge=0,
+        le=1,
+        unit="score 0..1",
+        doc="Research evidence at the start of the run.",
+        source="seed000",
+        grade="assumption",
+    )
+    launch_month: int = param(
+        0, ge=0, le=1200, unit="month", doc="Month the innovation first exists.", source="design", grade="assumption"
+    )
+    initial_pilots: int = param(
+        3,
+        ge=0,
+        le=100000,
+        unit="providers",
+        doc="Providers piloting it at launch (its originators).",
+        source="design",
+        grade="assumption",
+    )
+
+    @field_validator("complexity", mode="before")
+    @classmethod
+    def _complexity_words(cls, value: object) -> object:
+        if isinstance(value, str) and value in COMPLEXITY_WORDS:
+            return COMPLEXITY_WORDS[value]
+        return value
+
+
+def _default_innovations() -> list[Innovation]:
+    return [
+        Innovation(name="digital-care-records", kind="business_model"),
+        Innovation(name="care-certificate", kind="systems", complexity=1.0, regulatory_burden=0.8),
+        Innovation(name="shared-lives", kind="social", complexity=0.5, regulatory_burden=0.4),
+    ]
+
+
+class Scenario(Section):
+    """A complete, validated scenario: one specification of a family of runs."""
+
+    name: str = Field(
+        "scenario",
+        min_length=1,
+        max_length=80,
+        pattern=r"^[A-Za-z0-9_\-]+$",
+        description="Name; also the output folder name.",
+    )
+    description: str = Field("", max_length=5000, description="What the scenario represents.")
+    simulation: Simulation = Field(default_factory=Simulation)
+    population: Population = Field(default_factory=Population)
+    funding: Funding = Field(default_factory=Funding)
+    regulation: Regulation = Field(default_factory=Regulation)
+    local_authorities: LocalAuthorities = Field(default_factory=LocalAuthorities)
+    research: Research = Field(default_factory=Research)
+    diffusion: Diffusion = Field(default_factory=Diffusion)
+    abandonment: Abandonment = Field(default_factory=Abandonment)
+    network: Network = Field(default_factory=Network)
+    scale: Scale = Field(default_factory=Scale)
+    innovations: list[Innovation] = Field(default_factory=_default_innovations, min_length=1, max_length=500)
+
+    @field_validator("innovations")
+    @classmethod
+    def _unique_innovations(cls, innovations: list[Innovation]) -> list[Innovation]:
+        _check_unique([i.name for i in innovations], "innovation")
+        return innovations
+
+
+def joint_fund() -> Funder:
+    """Seed 004's long-term joint health and social care fund: all kinds, covers double running."""
+    return Funder(name="joint health and social care fund", budget_share=1.0, covers_double_running=True)
+
+
+#: Flat keyword names for the main levers (SocialCareModel, simulate, batch_run).
+LEVERS: dict[str, str] = {
+    "grant_duration_months": "funding.grant_duration_months",
+    "budget_per_call_k": "funding.budget_per_call_k",
+    "call_interval_months": "funding.call_interval_months",
+    "regulatory_flexibility": "regulation.flexibility",
+    "cost_saving_pressure": "local_authorities.cost_saving_pressure",
+    "reorganisation_rate_per_year": "local_authorities.reorganisation_rate_per_year",
+    "pilot_fund_k_per_year": "local_authorities.pilot_fund_k_per_year",
+    "evidence_role": "research.evidence_role",
+    "external_influence": "diffusion.external_influence",
+    "peer_influence": "diffusion.peer_influence",
+    "n_providers": "population.providers",
+    "n_local_authorities": "population.local_authorities",
+    "steps": "simulation.steps",
+    "joint_funding": "funding.funders",  # True: the whole call budget goes to joint_fund()
+}

@@ -1,4 +1,0 @@
-"""The teaching page's parts: the picker's catalogue, the model it runs, its levers and panels.
-
-The page itself is :mod:`sasci_sim.app`; ``sasci-sim dashboard`` serves it.
-"""

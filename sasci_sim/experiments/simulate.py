@@ -1,0 +1,71 @@
+"""One run as a plain function: levers in, outcomes out (for EMA Workbench, SALib, sweeps).
+
+``simulate(**levers)`` returns the summary figures of one replication (scalars) and
+its spread curves (one value per month, averaged over the portfolio), so that
+``ema_workbench.Model("sasci", function=simulate)`` or a SALib loop can drive the
+model without knowing about scenarios, recorders or tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sasci_sim.config.schema import Scenario
+from sasci_sim.experiments.replications import run_one
+from sasci_sim.model.social_care import with_levers
+from sasci_sim.seeds import derive_seed
+
+#: Spread curves: a share per month (index = month), averaged over the innovations of the portfolio.
+CURVES: dict[str, str] = {
+    "aware_curve": "share of providers aware of an innovation but not using it",
+    "piloting_curve": "share of providers piloting an innovation",
+    "sustained_curve": "share of providers that have sustained an innovation",
+    "adopting_curve": "share of providers piloting or sustaining an innovation",
+    "abandoned_curve": "share of providers that have ever abandoned an innovation (cumulative)",
+    "councils_reached_curve": "share of councils with a sustained adopter of an innovation",
+}
+
+
+def spread_curves(spread: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The ``CURVES`` of one replication's spread table (one value per step)."""
+    providers = float(spread["providers"].iloc[0])
+    councils = float(spread["local_authorities"].iloc[0])
+
+    def share(column: str | list[str], denominator: float) -> np.ndarray:
+        values = spread[column].sum(axis=1) if isinstance(column, list) else spread[column]
+        return (values / denominator).groupby(spread["step"], sort=True).mean().to_numpy(dtype=float)
+
+    return {
+        "aware_curve": share("aware", providers),
+        "piloting_curve": share("piloting", providers),
+        "sustained_curve": share("sustained", providers),
+        "adopting_curve": share(["piloting", "sustained"], providers),
+        "abandoned_curve": share("abandoned", providers),
+        "councils_reached_curve": share("councils_reached", councils),
+    }
+
+
+def run_outcomes(scenario: Scenario, seed: int, replication: int = 0) -> dict[str, Any]:
+    """Summary figures (floats) and spread curves (arrays) of one replication."""
+    spread, _money, figures = run_one(scenario, replication, seed)
+    out: dict[str, Any] = {k: float(v) for k, v in figures.items() if k != "replication"}
+    out.update(spread_curves(spread))
+    return out
+
+
+def simulate(
+    scenario: Scenario | str | Path | None = None, *, seed: int | None = None, replication: int = 0, **levers: Any
+) -> dict[str, Any]:
+    """Run one replication with flat lever keywords (``sasci_sim.LEVERS``); return its outcomes.
+
+    ``scenario`` defaults to the built-in baseline. Without ``seed`` the run uses
+    replication ``replication`` of the scenario's own seed, exactly as ``sasci-sim run``
+    would, so the same call always gives the same outcomes.
+    """
+    cfg = with_levers(scenario, levers)
+    run_seed = derive_seed(cfg.simulation.seed, replication) if seed is None else int(seed)
+    return run_outcomes(cfg, run_seed, replication)

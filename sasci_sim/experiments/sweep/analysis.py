@@ -1,0 +1,211 @@
+"""``sasci-sim analyse``: a sweep folder -> tables, charts and plain-language findings.
+
+Reads only what the sweep wrote (sweep.json, design.parquet, runs/), so it can be
+rerun at any time, also on a partial sweep (Sobol and Morris then wait for every
+run; envelopes and discovery use what there is). Everything goes to
+``analysis/``, written in a temporary folder and moved into place whole.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sasci_sim.analysis.sensitivity import Indices, describe, morris_indices, point_means, sobol_indices
+from sasci_sim.errors import InputError
+from sasci_sim.experiments.sweep import charts
+from sasci_sim.experiments.sweep.designs import RAW
+from sasci_sim.experiments.sweep.discovery import discover, of_interest
+from sasci_sim.experiments.sweep.experiment import ExperimentSpec
+from sasci_sim.experiments.sweep.store import SweepStore
+from sasci_sim.output.folders import replace_folder
+from sasci_sim.seeds import derive_seed
+
+ANALYSIS = "analysis"
+ENVELOPE_QUANTILES = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
+
+
+@dataclass
+class AnalysisReport:
+    """What the analysis found (as lines of text) and where it wrote its files."""
+
+    folder: Path
+    lines: list[str] = field(default_factory=list)
+    indices: dict[str, Indices] = field(default_factory=dict)
+    rules: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def analyse(root: Path) -> AnalysisReport:
+    """Analyse the sweep in ``root`` (OUT/<experiment name>) into ``root/analysis``."""
+    store = SweepStore.existing(root)
+    meta = store.meta()
+    spec = ExperimentSpec.model_validate(meta["experiment"])
+    runs = store.read()
+    design = store.design()
+    report = AnalysisReport(store.root / ANALYSIS)
+    ok = runs[runs["status"] == "ok"] if len(runs) else runs
+    failed = len(runs) - len(ok)
+    report.lines.append(
+        f"{spec.name}: {spec.design} design, {meta['points']} points x {spec.replications} replicates; "
+        f"{len(runs)} of {meta['runs']} runs finished ({failed} failed)"
+    )
+    codes = sorted(set(ok["code"].dropna())) if "code" in ok else []
+    if len(codes) > 1:
+        report.lines.append(
+            f"warning: the runs come from {len(codes)} versions of the sasci-sim code ({', '.join(codes)})"
+        )
+    tmp = Path(tempfile.mkdtemp(prefix=f".{ANALYSIS}.tmp-", dir=store.root))
+    try:
+        _write_runs(runs, meta, tmp)
+        if spec.design in ("sobol", "morris"):
+            _indices(spec, meta, design, runs, tmp, report)
+        if len(ok) == 0:
+            report.lines.append("no successful runs yet: no heat maps, envelopes or discovery")
+        else:
+            if spec.design == "grid" and len(meta["parameters"]) == 2:
+                _grid(meta, ok, tmp, report)
+            if meta["curves"]:
+                _envelopes(meta, ok, tmp, report)
+            if spec.discovery is not None:
+                _discovery(spec, meta, ok, tmp, report)
+        (tmp / "summary.txt").write_text(report.text(), encoding="utf-8")
+        tmp.chmod(0o755)
+        replace_folder(tmp, report.folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return report
+
+
+def sweep_folders(path: Path) -> list[Path]:
+    """``path`` if it is a sweep folder, else the sweep folders directly inside it."""
+    path = Path(path)
+    if (path / "sweep.json").is_file():
+        return [path]
+    found = sorted(p for p in path.iterdir() if (p / "sweep.json").is_file()) if path.is_dir() else []
+    if not found:
+        raise InputError(path, "", "holds no sweep results (no sweep.json here or in its folders)")
+    return found
+
+
+def _write_runs(runs: pd.DataFrame, meta: dict[str, Any], folder: Path) -> None:
+    """runs.csv: one row per run with its point, seed, values and outcomes (curves left out)."""
+    runs.drop(columns=[c for c in meta["curves"] if c in runs]).to_csv(folder / "runs.csv", index=False)
+
+
+def _indices(
+    spec: ExperimentSpec,
+    meta: dict[str, Any],
+    design: pd.DataFrame,
+    runs: pd.DataFrame,
+    folder: Path,
+    report: AnalysisReport,
+) -> None:
+    method = "Sobol" if spec.design == "sobol" else "Morris"
+    if len(runs) < meta["runs"]:
+        report.lines.append(
+            f"{method} indices: wait for every run ({len(runs)} of {meta['runs']} so far); rerun the sweep to finish"
+        )
+        return
+    problem = meta["problem"]
+    seed = derive_seed(spec.seed, 1) % 2**32  # bootstrap intervals reproducible
+    raw = design[[RAW + name for name in problem["names"]]].to_numpy(dtype=float)
+    for outcome in meta["outcomes"]:
+        y = point_means(runs, meta["points"], outcome)
+        if spec.design == "sobol":
+            result = sobol_indices(problem, y, outcome, second_order=spec.second_order, seed=seed)
+        else:
+            result = morris_indices(problem, raw, y, outcome, levels=spec.morris_levels, seed=seed)
+        report.indices[outcome] = result
+        report.lines.extend(describe(result, method))
+        if result.table is None:
+            continue
+        stem = f"{method.lower()}_{outcome}"
+        result.table.to_csv(folder / f"{stem}.csv", index=False)
+        (charts.sobol_bars if method == "Sobol" else charts.morris_bars)(result.table, outcome, folder / f"{stem}.png")
+
+
+def _grid(meta: dict[str, Any], ok: pd.DataFrame, folder: Path, report: AnalysisReport) -> None:
+    first, second = (p["key"] for p in meta["parameters"])
+    grouped = ok.groupby([first, second])
+    tidy = []
+    for outcome in meta["outcomes"]:
+        stats = grouped[outcome].agg(["mean", "sem", "count"]).reset_index()
+        stats.insert(0, "outcome", outcome)
+        tidy.append(stats)
+        means = stats.pivot(index=first, columns=second, values="mean")
+        charts.heatmap(means, outcome, folder / f"heatmap_{outcome}.png")
+    pd.concat(tidy).to_csv(folder / "grid_means.csv", index=False)
+    report.lines.append(f"heat maps of {', '.join(meta['outcomes'])} over {first} x {second}: grid_means.csv")
+
+
+def _envelopes(meta: dict[str, Any], ok: pd.DataFrame, folder: Path, report: AnalysisReport) -> None:
+    rows = []
+    for curve in meta["curves"]:
+        per_point = []
+        for _point, group in ok.groupby("point"):
+            length = max(len(v) for v in group[curve])
+            stack = np.full((len(group), length), np.nan)
+            for i, values in enumerate(group[curve]):
+                stack[i, : len(values)] = values
+            per_point.append(np.nanmean(stack, axis=0))
+        length = max(len(v) for v in per_point)
+        matrix = np.full((len(per_point), length), np.nan)
+        for i, values in enumerate(per_point):
+            matrix[i, : len(values)] = values
+        band = {name: np.nanquantile(matrix, q, axis=0) for name, q in ENVELOPE_QUANTILES.items()}
+        rows.append(pd.DataFrame({"curve": curve, "month": np.arange(length), **band}))
+    bands = pd.concat(rows, ignore_index=True)
+    bands.to_csv(folder / "envelopes.csv", index=False)
+    charts.envelopes(bands, folder / "envelopes.png")
+    report.lines.append(f"spread-curve envelopes over {ok['point'].nunique()} design points: envelopes.png")
+
+
+def _discovery(
+    spec: ExperimentSpec, meta: dict[str, Any], ok: pd.DataFrame, folder: Path, report: AnalysisReport
+) -> None:
+    d = spec.discovery
+    assert d is not None
+    keys = [p["key"] for p in meta["parameters"]]
+    whole = {p["key"] for p in meta["parameters"] if p["kind"] == "int"}
+    y = of_interest(ok[d.outcome], d)
+    threshold = f">= {d.at_least}" if d.at_least is not None else f"<= {d.at_most}"
+    result = discover(ok[keys], y, d, whole)
+    lines = [
+        f"scenario discovery (PRIM): runs of interest: {d.outcome} {threshold} ({d.describe}): "
+        f"{result.base_rate:.0%} of {result.runs} runs"
+    ]
+    if result.note:
+        lines.append(f"  {result.note}")
+    elif not result.rules:
+        lines.append(f"  no box keeps coverage >= {d.min_coverage} with a significant restriction")
+    rows = []
+    for n, rule in enumerate(result.rules, start=1):
+        report.rules.append(rule.text())
+        lines.append(f"  rule {n}: {rule.text()}")
+        rows += [
+            {
+                "rule": n,
+                "parameter": c.parameter,
+                "at_least": c.low,
+                "at_most": c.high,
+                "one_of": None if c.allowed is None else "|".join(map(str, c.allowed)),
+                "quasi_p": c.qp,
+                "coverage": rule.coverage,
+                "density": rule.density,
+                "runs_in_box": rule.runs,
+            }
+            for c in rule.conditions
+        ]
+    report.lines.extend(lines)
+    (folder / "prim_rules.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pd.DataFrame(rows).to_csv(folder / "prim_boxes.csv", index=False)

@@ -1,0 +1,428 @@
+"""The brief's stylised facts 1-11 as named, testable checks (docs/ODD.md, 'Purpose and patterns').
+
+Each check names the scenario variants it needs, a metric computed per
+replication from their result tables, and a statistical test (stats.Band or
+stats.AtLeast). Variants are the baseline with one lever moved; all variants
+share replication seeds, so differences are paired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sasci_sim.experiments.validation.stats import AtLeast, Band, Check
+from sasci_sim.output.results import RunResult
+
+Results = dict[str, RunResult]
+
+#: Each variant: the baseline's plain mapping changed in place.
+VARIANTS: dict[str, Callable[[dict[str, Any]], None]] = {}
+
+#: Months after a grant ends that count as "just after" (fact 2).
+SPIKE_WINDOW_MONTHS = 3
+
+#: Months in the long-horizon variant (facts 6 and 7 are about decades).
+LONG_RUN_MONTHS = 360
+
+
+def variant(name: str) -> Callable[[Callable[[dict[str, Any]], None]], Callable[[dict[str, Any]], None]]:
+    def register(fn: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+        VARIANTS[name] = fn
+        return fn
+
+    return register
+
+
+@variant("baseline")
+def _baseline(d: dict[str, Any]) -> None:
+    """Today's conditions (the built-in baseline)."""
+
+
+#: Fact 4 compares programmes that stop calling after five years, so that every grant
+#: has ended (and its pilots kept or dropped) before the ten-year mark, with twice the
+#: baseline's call budget so that the comparison has statistical power (the direction
+#: is the same at the baseline budget; see docs/ODD.md, 'Patterns').
+PROGRAMME_LAST_CALL = 49
+PROGRAMME_BUDGET_FACTOR = 2.0
+
+
+@variant("short_programme")
+def _short_programme(d: dict[str, Any]) -> None:
+    """Five yearly calls of two-year grants."""
+    d["funding"]["grant_duration_months"] = 24
+    d["funding"]["last_call_month"] = PROGRAMME_LAST_CALL
+    d["funding"]["budget_per_call_k"] *= PROGRAMME_BUDGET_FACTOR
+
+
+@variant("long_programme")
+def _long_programme(d: dict[str, Any]) -> None:
+    """Five yearly calls of five-year grants: the same total budget."""
+    d["funding"]["grant_duration_months"] = 60
+    d["funding"]["last_call_month"] = PROGRAMME_LAST_CALL
+    d["funding"]["budget_per_call_k"] *= PROGRAMME_BUDGET_FACTOR
+
+
+@variant("low_pressure")
+def _low_pressure(d: dict[str, Any]) -> None:
+    d["local_authorities"]["cost_saving_pressure"] = 0.2
+
+
+@variant("high_pressure")
+def _high_pressure(d: dict[str, Any]) -> None:
+    d["local_authorities"]["cost_saving_pressure"] = 0.9
+
+
+@variant("flexible")
+def _flexible(d: dict[str, Any]) -> None:
+    d["regulation"]["flexibility"] = 0.85
+
+
+@variant("no_peer")
+def _no_peer(d: dict[str, Any]) -> None:
+    d["diffusion"]["peer_influence"] = 0.0
+
+
+@variant("no_external")
+def _no_external(d: dict[str, Any]) -> None:
+    d["diffusion"]["external_influence"] = 0.0
+    d["research"]["dissemination_per_month"] = 0.0
+
+
+@variant("low_capability")
+def _low_capability(d: dict[str, Any]) -> None:
+    d["population"]["capability_mean"] = 0.35
+
+
+@variant("high_capability")
+def _high_capability(d: dict[str, Any]) -> None:
+    d["population"]["capability_mean"] = 0.65
+
+
+@variant("simple")
+def _simple(d: dict[str, Any]) -> None:
+    for inn in d["innovations"]:
+        inn["complexity"] = 0.1
+
+
+@variant("complex")
+def _complex(d: dict[str, Any]) -> None:
+    for inn in d["innovations"]:
+        inn["complexity"] = 0.9
+
+
+@variant("long_run")
+def _long_run(d: dict[str, Any]) -> None:
+    d["simulation"]["steps"] = LONG_RUN_MONTHS
+
+
+# -- table helpers -------------------------------------------------------------------
+
+
+def final(r: RunResult) -> pd.DataFrame:
+    """Rows of the last step."""
+    return r.spread[r.spread["step"] == r.spread["step"].max()]
+
+
+def share(r: RunResult, column: str, kind: str | None = None, extra: str | None = None) -> np.ndarray:
+    """Per replication: mean over innovations (of a kind) of column / providers at the end."""
+    f = final(r)
+    if kind is not None:
+        f = f[f["kind"] == kind]
+    values = f[column] + (f[extra] if extra else 0)
+    return (values / f["providers"]).groupby(f["replication"]).mean().to_numpy()
+
+
+def coverage(r: RunResult, kind: str) -> np.ndarray:
+    """Per replication: mean over innovations of a kind of the share of councils reached at the end."""
+    f = final(r)
+    f = f[f["kind"] == kind]
+    return (f["councils_reached"] / f["local_authorities"]).groupby(f["replication"]).mean().to_numpy()
+
+
+def adopting(r: RunResult, kind: str | None = None) -> np.ndarray:
+    return share(r, "sustained", kind, extra="piloting")
+
+
+def figure(r: RunResult, name: str) -> np.ndarray:
+    return r.runs.sort_values("replication")[name].to_numpy(dtype=float)
+
+
+def saving_ratio(r: RunResult) -> pd.Series:
+    """Council saving per pound of running cost, by innovation name, 0..1."""
+    inn = r.scenario.innovations
+    return pd.Series(
+        {
+            i.name: min(max(i.commissioner_saving_k_per_month / max(i.running_cost_k_per_month, 1e-9), 0.0), 1.0)
+            for i in inn
+        }
+    )
+
+
+def weighted_saving(r: RunResult, column: str) -> np.ndarray:
+    """Per replication: saving ratio of the innovations in ``column``, weighted by count, over all months."""
+    s = r.spread
+    ratio = s["innovation"].map(saving_ratio(r))
+    num = (ratio * s[column]).groupby(s["replication"]).sum()
+    den = s[column].groupby(s["replication"]).sum()
+    return (num / den.where(den > 0)).to_numpy()
+
+
+def abandonment_spike(r: RunResult) -> np.ndarray:
+    """Per replication: abandonments per month in the three months after grants end / in other months."""
+    cfg = r.scenario
+    steps = cfg.simulation.steps
+    ends = set()
+    for funder in cfg.funding.funders:
+        months = funder.grant_duration_months or cfg.funding.grant_duration_months
+        for call in range(1, steps + 1, cfg.funding.call_interval_months):
+            ends.update(range(call + months, min(call + months + SPIKE_WINDOW_MONTHS, steps + 1)))
+    first = min(ends) if ends else steps + 1
+    cols = [
+        c for c in r.spread.columns if c.startswith("abandoned_") and c not in ("abandoned_now", "abandoned_post_grant")
+    ]
+    total = r.spread.assign(total=r.spread[cols].sum(axis=1)).groupby(["replication", "step"])["total"].sum().unstack()
+    months = total.columns.to_numpy()
+    window = np.isin(months, sorted(ends))
+    other = (months >= first) & ~window
+    return (total.loc[:, window].mean(axis=1) / total.loc[:, other].mean(axis=1).clip(lower=1e-9)).to_numpy()
+
+
+def kept_share(r: RunResult) -> np.ndarray:
+    """Per replication: share of pilots reaching their decision that keep something."""
+    g = r.spread.groupby("replication")
+    kept = g["sustained_new"].sum()
+    lost = g["abandoned_cliff"].sum() + g["abandoned_money"].sum()
+    return (kept / (kept + lost)).to_numpy()
+
+
+def months_to_councils(r: RunResult, kinds: tuple[str, ...], level: float = 0.5) -> np.ndarray:
+    """Per replication: median over innovations of the first month with `level` of councils reached (censored)."""
+    s = r.spread[r.spread["kind"].isin(kinds)]
+    horizon = int(r.spread["step"].max())
+    reached = s["councils_reached"] / s["local_authorities"] >= level
+    first = s[reached].groupby(["replication", "innovation"])["step"].min()
+    full = pd.MultiIndex.from_product([sorted(s["replication"].unique()), sorted(s["innovation"].unique())])
+    first = first.reindex(full).fillna(horizon + 1)
+    return first.groupby(level=0).median().to_numpy()
+
+
+def abandonment_ratio(r: RunResult) -> np.ndarray:
+    """Per replication: abandonments per pilot started (including originators)."""
+    g = r.spread.groupby("replication")
+    cols = [
+        c for c in r.spread.columns if c.startswith("abandoned_") and c not in ("abandoned_now", "abandoned_post_grant")
+    ]
+    abandoned = sum(g[c].sum() for c in cols)
+    originators = sum(i.initial_pilots for i in r.scenario.innovations)
+    return (abandoned / (g["pilots_started"].sum() + originators)).to_numpy()
+
+
+def relative_gain(r: Results, kind: str) -> np.ndarray:
+    n = float(final(r["baseline"])["providers"].iloc[0])
+    base = adopting(r["baseline"], kind) + 1.0 / n
+    return (adopting(r["flexible"], kind) + 1.0 / n) / base - 1.0
+
+
+# -- the facts -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """One testable statement: metric per replication, expected band or direction."""
+
+    fact: int
+    label: str
+    statement: str
+    source: str
+    metric: str
+    variants: tuple[str, ...]
+    measure: Callable[[Results], np.ndarray]
+    check: Check
+
+
+FACTS: tuple[FactCheck, ...] = (
+    FactCheck(
+        1,
+        "1",
+        "Most innovations stay local and time-limited; few spread widely",
+        "seed 000",
+        "share of innovations at scale after 10 years",
+        ("baseline",),
+        lambda r: figure(r["baseline"], "share_at_scale"),
+        Band(0.02, 0.35),
+    ),
+    FactCheck(
+        2,
+        "2",
+        "Abandonment spikes in the months after grants end",
+        "Shediac-Rizkallah and Bone 1998; Social Finance 2024",
+        "abandonments per month within 3 months of grant ends / other months",
+        ("baseline",),
+        lambda r: abandonment_spike(r["baseline"]),
+        AtLeast(2.0),
+    ),
+    FactCheck(
+        3,
+        "3a",
+        "Sustainment is often partial",
+        "Scheirer 2005",
+        "share of sustaining sites running a cut-down version",
+        ("baseline",),
+        lambda r: figure(r["baseline"], "partial_share_of_sustained"),
+        Band(0.1, 0.6),
+    ),
+    FactCheck(
+        3,
+        "3b",
+        "Many former pilot sites keep something",
+        "Scheirer 2005",
+        "share of pilots reaching their decision that keep something",
+        ("baseline",),
+        lambda r: kept_share(r["baseline"]),
+        Band(0.2, 0.8),
+    ),
+    FactCheck(
+        4,
+        "4",
+        "Longer funding beats short funding on sustained adoption at equal total budget",
+        "seeds 003, 004",
+        "grant-funded pilots still sustained at 10 years (share of providers), five calls of 60- minus 24-month grants",
+        ("short_programme", "long_programme"),
+        lambda r: (
+            share(r["long_programme"], "sustained_after_grant") - share(r["short_programme"], "sustained_after_grant")
+        ),
+        AtLeast(0.0),
+    ),
+    FactCheck(
+        5,
+        "5a",
+        "Cost-saving pressure tilts councils toward cost-saving innovations",
+        "seed 000",
+        "saving ratio of commissioned adopters: pressure 0.9 minus 0.2",
+        ("low_pressure", "high_pressure"),
+        lambda r: (
+            weighted_saving(r["high_pressure"], "commissioned") - weighted_saving(r["low_pressure"], "commissioned")
+        ),
+        AtLeast(0.0),
+    ),
+    FactCheck(
+        5,
+        "5b",
+        "Providers are less driven by savings than councils",
+        "seed 000",
+        "saving ratio of commissioned minus own-funded adopters",
+        ("baseline",),
+        lambda r: weighted_saving(r["baseline"], "commissioned") - weighted_saving(r["baseline"], "own_funded"),
+        AtLeast(0.0),
+    ),
+    FactCheck(
+        6,
+        "6a",
+        "Social innovations: wide coverage...",
+        "Shared Lives Plus",
+        f"share of councils reached / share of providers sustaining, social innovations after {LONG_RUN_MONTHS // 12} years",
+        ("long_run",),
+        lambda r: coverage(r["long_run"], "social") / np.maximum(share(r["long_run"], "sustained", "social"), 1e-9),
+        AtLeast(10.0),
+    ),
+    FactCheck(
+        6,
+        "6b",
+        "...and shallow penetration",
+        "Shared Lives Plus",
+        f"share of providers sustaining social innovations after {LONG_RUN_MONTHS // 12} years",
+        ("long_run",),
+        lambda r: share(r["long_run"], "sustained", "social"),
+        Band(0.0, 0.05),
+    ),
+    FactCheck(
+        7,
+        "7a",
+        "Social and systems innovations take decades, not years",
+        "Ordinary Life witness seminar",
+        "median months for social and systems innovations to reach half the councils",
+        ("long_run",),
+        lambda r: months_to_councils(r["long_run"], ("social", "systems")),
+        AtLeast(120.0),
+    ),
+    FactCheck(
+        7,
+        "7b",
+        "Business-model innovations get there sooner",
+        "seed 000",
+        "months to half the councils: social and systems minus business-model",
+        ("long_run",),
+        lambda r: (
+            months_to_councils(r["long_run"], ("social", "systems"))
+            - months_to_councils(r["long_run"], ("business_model",))
+        ),
+        AtLeast(0.0),
+    ),
+    FactCheck(
+        8,
+        "8a",
+        "More regulatory flexibility speeds spread",
+        "seed 000",
+        "adopting share of systems innovations at 10 years: flexibility 0.85 minus baseline",
+        ("baseline", "flexible"),
+        lambda r: adopting(r["flexible"], "systems") - adopting(r["baseline"], "systems"),
+        AtLeast(0.0),
+    ),
+    FactCheck(
+        8,
+        "8b",
+        "...most for systems innovations",
+        "seed 000",
+        "relative gain in adopting share from flexibility: systems minus business-model",
+        ("baseline", "flexible"),
+        lambda r: relative_gain(r, "systems") - relative_gain(r, "business_model"),
+        AtLeast(0.0),
+    ),
+    FactCheck(
+        9,
+        "9",
+        "Peer influence outweighs external and research influence",
+        "Boaz, Malley and Wittenberg 2023",
+        "adopting share lost without peers minus lost without external and research channels",
+        ("baseline", "no_peer", "no_external"),
+        lambda r: (
+            (adopting(r["baseline"]) - adopting(r["no_peer"])) - (adopting(r["baseline"]) - adopting(r["no_external"]))
+        ),
+        AtLeast(0.0),
+    ),
+    FactCheck(
+        10,
+        "10",
+        "Higher organisational capability raises adoption",
+        "seeds 002, 003",
+        "final adopting share: capability 0.65 minus 0.35",
+        ("low_capability", "high_capability"),
+        lambda r: adopting(r["high_capability"]) - adopting(r["low_capability"]),
+        AtLeast(0.0),
+    ),
+    FactCheck(
+        11,
+        "11a",
+        "Complexity stalls adoption...",
+        "Greenhalgh et al. 2017 (NASSS)",
+        "final sustained share: complexity 0.1 minus 0.9",
+        ("simple", "complex"),
+        lambda r: share(r["simple"], "sustained") - share(r["complex"], "sustained"),
+        AtLeast(0.0),
+    ),
+    FactCheck(
+        11,
+        "11b",
+        "...and raises abandonment",
+        "Greenhalgh et al. 2017 (NASSS)",
+        "abandonments per pilot: complexity 0.9 minus 0.1",
+        ("simple", "complex"),
+        lambda r: abandonment_ratio(r["complex"]) - abandonment_ratio(r["simple"]),
+        AtLeast(0.0),
+    ),
+)

@@ -1,0 +1,131 @@
+"""Mesa agents: the readable face of the arrays (ODD: Entities).
+
+``Provider`` and ``LocalAuthority`` hold only an index; every attribute is read
+from (or written to) the model's arrays, so there is one copy of the state and
+one set of rules. ``Funder`` agents are few and act themselves: each runs its
+own calls (ODD: Submodel 'funding').
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from sasci_sim.config.schema import Funder as FunderSpec
+from sasci_sim.model.population import PROVIDER_KINDS, Payer, State
+from sasci_sim.model.rules.funding import award_grants, is_call_month
+
+if TYPE_CHECKING:
+    from sasci_sim.model.social_care import SocialCareModel
+
+
+class Provider(mesa.Agent):
+    """A care provider: a view of row ``index`` of the provider arrays."""
+
+    model: SocialCareModel
+
+    def __init__(self, model: SocialCareModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def local_authority(self) -> LocalAuthority:
+        return self.model.local_authorities[int(self.model.providers.council[self.index])]
+
+    @property
+    def kind(self) -> str:
+        return PROVIDER_KINDS[int(self.model.providers.kind[self.index])]
+
+    @property
+    def reserves_k(self) -> float:
+        return float(self.model.providers.reserves[self.index])
+
+    @property
+    def capability(self) -> float:
+        return float(self.model.providers.capability[self.index])
+
+    @property
+    def capabilities(self) -> dict[str, float]:
+        p = self.model.providers
+        return {
+            name: float(getattr(p, name)[self.index])
+            for name in ("leadership", "knowledge", "culture", "collaboration", "resources")
+        }
+
+    def state_of(self, innovation: int | str) -> State:
+        """This provider's state for one innovation (by index or name)."""
+        j = self.model.innovation_index(innovation)
+        return State(int(self.model.providers.state[self.index, j]))
+
+    def payer_of(self, innovation: int | str) -> Payer:
+        j = self.model.innovation_index(innovation)
+        return Payer(int(self.model.providers.payer[self.index, j]))
+
+    @property
+    def states(self) -> dict[str, State]:
+        row = self.model.providers.state[self.index]
+        return {name: State(int(s)) for name, s in zip(self.model.portfolio.names, row, strict=True)}
+
+
+class LocalAuthority(mesa.Agent):
+    """A council: a view of entry ``index`` of the council arrays."""
+
+    model: SocialCareModel
+
+    def __init__(self, model: SocialCareModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def cost_saving_pressure(self) -> float:
+        return float(self.model.councils.pressure[self.index])
+
+    @property
+    def budget_k_per_month(self) -> float:
+        return float(self.model.councils.budget[self.index])
+
+    @property
+    def committed_k_per_month(self) -> float:
+        return float(self.model.councils.committed[self.index])
+
+    @property
+    def pilot_fund_k(self) -> float:
+        return float(self.model.councils.pilot_pot[self.index])
+
+    @property
+    def reorganisations(self) -> int:
+        return int(self.model.councils.reorganisations[self.index])
+
+    @property
+    def signed_up(self) -> list[str]:
+        row = self.model.councils.signed[self.index]
+        return [n for n, s in zip(self.model.portfolio.names, row, strict=True) if s]
+
+    @property
+    def n_providers(self) -> int:
+        return int(self.model.councils.n_providers[self.index])
+
+
+class Funder(mesa.Agent):
+    """A funder that opens calls on a cycle and awards grants."""
+
+    model: SocialCareModel
+
+    def __init__(self, model: SocialCareModel, spec: FunderSpec) -> None:
+        super().__init__(model)
+        self.spec = spec
+        self.awarded_k = 0.0
+        self.grants = 0
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def step(self) -> None:
+        if is_call_month(self.model):
+            before = int(self.model.events["grants"].sum())
+            awarded = award_grants(self.model, self.spec)
+            self.awarded_k += awarded
+            self.model.events_scalar["grants_awarded_k"] += awarded
+            self.grants += int(self.model.events["grants"].sum()) - before

@@ -1,0 +1,71 @@
+"""Model-level reporters for Mesa's DataCollector, shared by the model, page and tests.
+
+There are no per-agent reporters. The DataCollector runs right after the
+Recorder, so a reporter reads the Recorder's counts for the month when it has
+them and scans the population arrays only otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.model.population import State
+
+if TYPE_CHECKING:
+    from sasci_sim.model.social_care import SocialCareModel
+
+
+def _recorded(model: SocialCareModel) -> int | None:
+    """This month's row of the Recorder, if it has recorded this month."""
+    recorder = getattr(model, "recorder", None)
+    return recorder.t if recorder is not None and recorder.t == model.steps else None
+
+
+def _share(model: SocialCareModel, state: State) -> float:
+    cells = model.providers.state
+    t = _recorded(model)
+    if t is not None:
+        return int(model.recorder.counts[t, state].sum()) / cells.size
+    return np.count_nonzero(cells == state.value) / cells.size
+
+
+def aware_share(model: SocialCareModel) -> float:
+    """Share of provider-innovation cells aware but not (yet) adopting."""
+    return _share(model, State.AWARE)
+
+
+def piloting_share(model: SocialCareModel) -> float:
+    return _share(model, State.PILOTING)
+
+
+def sustained_share(model: SocialCareModel) -> float:
+    return _share(model, State.SUSTAINED)
+
+
+def ever_abandoned_share(model: SocialCareModel) -> float:
+    cells = model.providers.ever_abandoned
+    t = _recorded(model)
+    if t is not None:
+        return int(model.recorder.ever_abandoned[t].sum()) / cells.size
+    return np.count_nonzero(cells) / cells.size
+
+
+def pilots_lost_at_cliff(model: SocialCareModel) -> int:
+    """Pilots abandoned when their grant or pilot fund ran out, so far."""
+    return int(model.recorder.events["abandoned_cliff"][: model.recorder.t + 1].sum())
+
+
+def mean_evidence(model: SocialCareModel) -> float:
+    return float(model.evidence.mean())
+
+
+MODEL_REPORTERS = {
+    "aware": aware_share,
+    "piloting": piloting_share,
+    "sustained": sustained_share,
+    "ever_abandoned": ever_abandoned_share,
+    "pilots_lost_at_cliff": pilots_lost_at_cliff,
+    "mean_evidence": mean_evidence,
+}

@@ -1,0 +1,76 @@
+"""Background abandonment, running out of money, and re-adoption (ODD: Submodel 'abandonment').
+
+Operating adopters stop with monthly hazard base * (1 + m * complexity[j])
+(NASSS: complexity stalls adoption and raises abandonment). Providers pay the
+net running cost of what they fund themselves out of reserves, refilled by
+their monthly surplus up to a cap; a provider whose reserves run out drops
+everything it pays for itself that costs it money (what saves it money stays).
+Abandoners may, if the scenario allows
+re-adoption, become open to the innovation again (back to aware).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.model.kernels.sampling import bernoulli_indices, cells_with_chance, thin
+from sasci_sim.model.population import Payer, State
+from sasci_sim.model.rules.transitions import abandon
+
+if TYPE_CHECKING:
+    from sasci_sim.model.social_care import SocialCareModel
+
+
+def background_abandonment(model: SocialCareModel) -> None:
+    """Operating adopters stop for reasons unrelated to money."""
+    ab = model.config.abandonment
+    if ab.base_hazard_per_month <= 0:
+        return
+    n, m = model.providers.state.shape
+    hazard = np.minimum(1.0, ab.base_hazard_per_month * (1.0 + ab.complexity_multiplier * model.portfolio.complexity))
+    bound = float(hazard.max())
+    # sparse draw at the largest hazard, thinned to each innovation's own
+    cells = bernoulli_indices(model.rng, n * m, bound)
+    cells = cells[model.operating_at(cells)]
+    cells = cells[thin(model.rng, hazard[cells % m], bound)]
+    rows = cells // m
+    abandon(model, rows, cells - rows * m, "background")
+
+
+def provider_finances(model: SocialCareModel) -> None:
+    """Reserves pay for what providers fund themselves; empty reserves end it."""
+    p, port, d = model.providers, model.portfolio, model.config.diffusion
+    net = port.net_provider_cost
+    if net.any():
+        own = (p.payer == Payer.OWN.value) & p.approved  # own-funded and operating
+        own[:, net == 0] = False  # innovations that cost nothing net change nothing
+    else:  # nothing costs or saves anyone anything (as in the Bass limit)
+        own = np.zeros(p.state.shape, dtype=bool)
+    if np.count_nonzero(own) * 8 < own.size:  # few payers: work on their cells only
+        m = p.state.shape[1]
+        cells = np.flatnonzero(own)
+        rows = cells // m
+        scale = np.where(p.partial.ravel()[cells], d.partial_scale, 1.0)
+        cost = np.bincount(rows, weights=scale * net[cells - rows * m], minlength=p.n)
+    else:
+        cost = (own * np.where(p.partial, d.partial_scale, 1.0)) @ net
+    model.events_scalar["provider_spend_k"] += float(np.maximum(cost, 0).sum())
+    p.reserves += p.surplus - cost
+    broke = np.flatnonzero(p.reserves < 0)
+    np.minimum(p.reserves, p.reserves_cap, out=p.reserves)
+    np.maximum(p.reserves, 0.0, out=p.reserves)
+    if broke.size:
+        r, j = np.nonzero(own[broke] & (net > 0)[None, :])
+        abandon(model, broke[r], j, "money")
+
+
+def readopt(model: SocialCareModel) -> None:
+    """Abandoners open to the innovation again become aware (if allowed)."""
+    ab = model.config.abandonment
+    if not ab.readoption:
+        return
+    p = model.providers
+    back = cells_with_chance(model.rng, p.state, State.ABANDONED.value, ab.readoption_hazard_per_month)
+    p.state.ravel()[back] = State.AWARE

@@ -1,0 +1,126 @@
+"""The decision to pilot (ODD: Submodel 'adoption'; ODD+D decision making).
+
+Each month an aware provider i considers innovation j with chance
+
+    P[i, j] = decision_rate * A[i, j] * F[i, j] * R[i, j] * exp(-fatigue * lost[i])
+
+lost[i] counts the pilots i has lost at a funding cliff ("pilotitis" leaves
+providers wary of the next pilot, Social Finance 2024). A (appeal) = (1 - w) * benefit[j] + w * own_saving_ratio[j], with w the weight
+providers give to savings (small: "care providers were less driven to save
+money", seed 000). F (capability fit, NASSS) = 1 - complexity[j] * (1 - cap[i]).
+R (risk) = 1 - risk_aversion * (1 - appetite[i]) * U[i, j], where uncertainty
+U = (1 - e) * (1 - x[i, j]) + e * (1 - E[j]) falls as peers use it (practice
+knowledge) or as research evidence grows, weighted by the role of evidence e.
+
+A provider starts at most one pilot a month (one of the innovations it wants,
+chosen at random). It needs spare capacity (fewer than
+``max_concurrent_pilots`` pilots under way), its council signed up (systems
+innovations) and money: its own reserves (upfront cost plus
+``self_funding_months`` of net running cost) or, failing that, the council's
+local pilot fund: the council is keen with chance V[l, j] (its valuation, see
+commissioning) and its fund pays for keen bids ranked by V while it lasts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.config.schema import KINDS
+from sasci_sim.model.kernels.allocation import allocate, spent_by_group
+from sasci_sim.model.kernels.sampling import cells_with_chance, thin
+from sasci_sim.model.population import Payer, State
+from sasci_sim.model.rules.commissioning import council_value
+from sasci_sim.model.rules.transitions import start_pilots
+
+if TYPE_CHECKING:
+    from sasci_sim.model.social_care import SocialCareModel
+
+SYSTEMS = KINDS.index("systems")
+
+
+def appeal(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """A * F * R: how much provider i wants innovation j, 0..1."""
+    cfg, port, p = model.config, model.portfolio, model.providers
+    w = cfg.diffusion.provider_saving_weight
+    own_ratio = np.clip(port.provider_saving / np.maximum(port.running, 1e-9), 0.0, 1.0)
+    a = (1.0 - w) * port.benefit[cols] + w * own_ratio[cols]
+    fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
+    e = cfg.research.evidence_role
+    uncertainty = (1.0 - e) * (1.0 - model.exposure.share_at(rows, cols)) + e * (1.0 - model.evidence[cols])
+    risk = 1.0 - cfg.diffusion.risk_aversion * (1.0 - p.culture[rows]) * uncertainty
+    return np.clip(a * fit * risk, 0.0, 1.0)
+
+
+def eligible(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Systems innovations need the provider's council signed up."""
+    systems = model.portfolio.kind[cols] == SYSTEMS
+    signed = model.councils.signed
+    return ~systems | signed.ravel()[model.providers.council[rows] * signed.shape[1] + cols]
+
+
+def readiness(model: SocialCareModel, rows: np.ndarray) -> np.ndarray:
+    """Pilot fatigue: exp(-fatigue * pilots lost at a funding cliff), 1 for a fresh provider."""
+    return np.exp(-model.config.diffusion.pilot_fatigue * model.providers.pilots_lost[rows])
+
+
+def has_capacity(model: SocialCareModel, rows: np.ndarray) -> np.ndarray:
+    """Providers running fewer than ``max_concurrent_pilots`` pilots (capacity to innovate)."""
+    running = np.count_nonzero(model.providers.state[rows] == State.PILOTING.value, axis=1)
+    return running < model.config.diffusion.max_concurrent_pilots
+
+
+def one_per_row(rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
+    """Mask keeping one entry per provider, chosen at random (not by portfolio order)."""
+    order = np.argsort(rows, kind="stable")  # linear when rows come sorted, as cells in row-major order do
+    sorted_rows = rows[order]
+    first = np.ones(rows.size, dtype=bool)
+    first[1:] = sorted_rows[1:] != sorted_rows[:-1]
+    starts = np.flatnonzero(first)
+    lengths = np.diff(starts, append=rows.size)
+    pick = starts + (rng.random(starts.size) * lengths).astype(np.int64)  # uniform within each provider's run
+    keep = np.zeros(rows.size, dtype=bool)
+    keep[order[pick]] = True
+    return keep
+
+
+def decide_pilots(model: SocialCareModel) -> None:
+    """Aware providers decide whether to pilot, and find the money."""
+    p, cfg, port = model.providers, model.config, model.portfolio
+    # chance decision_rate * appeal per aware cell: draw cells sparsely at
+    # decision_rate, keep the aware ones, then keep each with chance appeal
+    rate = cfg.diffusion.decision_rate_per_month
+    cells = cells_with_chance(model.rng, p.state, State.AWARE.value, rate)
+    if cells.size == 0:
+        return
+    m = p.state.shape[1]
+    rows = cells // m
+    cols = cells - rows * m
+    want = thin(model.rng, rate * appeal(model, rows, cols) * readiness(model, rows), rate)
+    rows, cols = rows[want], cols[want]
+    ok = eligible(model, rows, cols)
+    rows, cols = rows[ok], cols[ok]
+    # one new pilot per provider per month: a provider's management attention is limited
+    first = one_per_row(model.rng, rows)
+    rows, cols = rows[first], cols[first]
+    free = has_capacity(model, rows)  # a property of the provider, so it can follow one_per_row
+    rows, cols = rows[free], cols[free]
+    if rows.size == 0:
+        return
+    need = port.upfront[cols] + cfg.diffusion.self_funding_months * np.maximum(port.net_provider_cost[cols], 0.0)
+    own = p.reserves[rows] >= need
+    start_pilots(model, rows[own], cols[own], Payer.OWN)
+    rows, cols = rows[~own], cols[~own]
+    if rows.size == 0:
+        return
+    la = p.council[rows]
+    value = council_value(model, la, cols)
+    keen = model.rng.random(rows.size) < value
+    cost = port.upfront[cols] + port.running[cols] * max(cfg.diffusion.trial_months, 1)
+    ok = np.zeros(rows.size, dtype=bool)
+    idx = np.flatnonzero(keen)
+    ok[idx] = allocate(la[idx], cost[idx], value[idx], model.councils.pilot_pot)
+    model.councils.pilot_pot -= spent_by_group(la[ok], cost[ok], model.councils.n)
+    np.maximum(model.councils.pilot_pot, 0.0, out=model.councils.pilot_pot)
+    start_pilots(model, rows[ok], cols[ok], Payer.PILOT_FUND)

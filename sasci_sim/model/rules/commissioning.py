@@ -1,0 +1,189 @@
+"""Councils as commissioners under cost-saving pressure (ODD: Submodel 'commissioning').
+
+A council l values innovation j by a blend of benefit and savings that tilts to
+savings as its cost-saving pressure pi[l] grows ("local authorities view
+innovation as a tool to save money", seed 000):
+
+    V[l, j] = (1 - pi[l]) * benefit[j] + pi[l] * saving_ratio[j]
+
+and trusts a pilot's results through local proof and research evidence,
+weighted by the role of evidence e:
+
+    C[i, j] = (1 - e) * L[i, j] + e * E[j]
+
+L is local proof, the share of its results a pilot has had time to show: none
+while it beds in, then rising to all of them at ``proof_months`` (full
+implementation takes two to four years, Fixsen et al. 2005):
+
+    L[i, j] = clip((months_operating[i, j] - bedding_in) / (proof_months - bedding_in), 0, 1)
+
+At a pilot's funding cliff the council commissions it with chance
+propensity * V * C if its innovation budget can carry the net monthly cost:
+running cost less the cashable part of the saving the pilot has shown,
+running - cashable * saving * L; bids are ranked by V * C.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.config.schema import KINDS, Diffusion
+from sasci_sim.model.kernels.allocation import allocate, spent_by_group
+from sasci_sim.model.kernels.sampling import cells_with_chance, thin
+from sasci_sim.model.population import Payer, State
+from sasci_sim.model.rules.regulation import mean_delay_months
+from sasci_sim.model.rules.transitions import abandon
+
+if TYPE_CHECKING:
+    from sasci_sim.model.social_care import SocialCareModel
+
+
+def council_value(model: SocialCareModel, councils: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """V[l, j] for the given (council, innovation) pairs."""
+    pi = model.councils.pressure[councils]
+    port = model.portfolio
+    return (1.0 - pi) * port.benefit[cols] + pi * port.saving_ratio[cols]
+
+
+def local_proof(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """L[i, j]: how much of its results a pilot has had time to show, 0..1."""
+    months_operating = model.providers.months_operating
+    return proof_after(months_operating.ravel()[rows * months_operating.shape[1] + cols], model.config.diffusion)
+
+
+def proof_after(months: np.ndarray, d: Diffusion, out: np.ndarray | None = None) -> np.ndarray:
+    """L for sites that have operated ``months`` months (into ``out`` if given, which may be ``months``)."""
+    out = np.subtract(months, d.bedding_in_months, out=out)
+    np.divide(out, d.proof_months - d.bedding_in_months, out=out)
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
+def confidence(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """C[i, j]: how far the council trusts that the pilot works."""
+    e = model.config.research.evidence_role
+    return (1.0 - e) * local_proof(model, rows, cols) + e * model.evidence[cols]
+
+
+def council_net_cost(model: SocialCareModel, cols: np.ndarray, seen: np.ndarray | float = 1.0) -> np.ndarray:
+    """Monthly budget a council commits per commissioned site: running cost less the cashable saving.
+
+    Only ``cashable_saving_share`` of a saving frees money in the budget; the rest is
+    avoided future cost that does not pay this year's bills. When deciding on a pilot
+    the council counts only the savings the pilot has shown (``seen`` = local proof L);
+    a contract in place realises its full saving.
+    """
+    port = model.portfolio
+    cashable = model.config.local_authorities.cashable_saving_share
+    return np.maximum(port.running[cols] - cashable * port.council_saving[cols] * seen, 0.0)
+
+
+def refresh_commitments(model: SocialCareModel) -> None:
+    """Recompute what each council has committed to running innovations per month."""
+    p = model.providers
+    m = p.state.shape[1]
+    cells = np.flatnonzero(p.payer == Payer.COUNCIL.value)
+    rows = cells // m
+    cols = cells - rows * m
+    model.councils.committed = spent_by_group(p.council[rows], council_net_cost(model, cols), model.councils.n)
+
+
+def commission(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Which of these pilots at their cliff the councils take on (mask)."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=bool)
+    la = model.providers.council[rows]
+    seen = local_proof(model, rows, cols)
+    score = council_value(model, la, cols) * confidence(model, rows, cols)
+    willing = model.rng.random(len(rows)) < model.config.local_authorities.commissioning_propensity * score
+    accepted = np.zeros(len(rows), dtype=bool)
+    idx = np.flatnonzero(willing)
+    if idx.size:
+        room = np.maximum(model.councils.budget - model.councils.committed, 0.0)
+        cost = council_net_cost(model, cols[idx], seen[idx])
+        ok = allocate(la[idx], cost, score[idx], room)
+        accepted[idx[ok]] = True
+        model.councils.committed += spent_by_group(la[idx[ok]], cost[ok], model.councils.n)
+    return accepted
+
+
+def review_contracts(model: SocialCareModel) -> np.ndarray:
+    """Councils drop contracts of little value to them, more so under pressure.
+
+    Returns the flat indices of dropped cells (the caller decides their fate).
+    """
+    p = model.providers
+    m = p.state.shape[1]
+    bound = min(1.0, model.config.local_authorities.review_hazard_per_month)
+    # the hazard never exceeds the review rate (pressure and 1 - V are at most 1):
+    # draw cells sparsely at that rate, keep the contracts, thin to their hazard
+    cells = cells_with_chance(model.rng, p.payer, Payer.COUNCIL.value, bound)
+    rows = cells // m
+    cols = cells - rows * m
+    la = p.council[rows]
+    hazard = (
+        model.config.local_authorities.review_hazard_per_month
+        * model.councils.pressure[la]
+        * (1.0 - council_value(model, la, cols))
+    )
+    return cells[thin(model.rng, hazard, bound)]
+
+
+def sign_up_systems(model: SocialCareModel) -> None:
+    """Councils sign up to systems innovations as evidence and peer councils accumulate.
+
+    Monthly chance for council l and systems innovation j:
+
+        signup_rate * ((1 - e) * S[j] + e * E[j]) * V[l, j] / (1 + D[j])
+
+    S[j] is the share of councils already signed up, E[j] the evidence, V the
+    council's valuation, and 1 / (1 + D[j]) the monthly chance that the rules it
+    needs changed are approved (D: the regulatory delay of ODD 'regulation'), so
+    rigid regulation holds systems innovations back at the council's door too.
+    """
+    port, c = model.portfolio, model.councils
+    systems = np.flatnonzero((port.kind == KINDS.index("systems")) & (port.launch <= model.t))
+    if systems.size == 0:
+        return
+    e = model.config.research.evidence_role
+    share = c.signed[:, systems].mean(axis=0)
+    pull = (1.0 - e) * share + e * model.evidence[systems]
+    value = council_value(model, np.repeat(np.arange(c.n), systems.size), np.tile(systems, c.n)).reshape(
+        c.n, systems.size
+    )
+    rules_changed = 1.0 / (1.0 + mean_delay_months(model)[systems])
+    hazard = model.config.local_authorities.signup_rate_per_month * (pull * rules_changed)[None, :] * value
+    draws = model.rng.random((c.n, systems.size)) < hazard
+    c.signed[:, systems] |= draws
+
+
+def reorganise(model: SocialCareModel) -> None:
+    """Some councils restructure: support is withdrawn and adopters are disrupted (seed 003)."""
+    la_cfg, c, p = model.config.local_authorities, model.councils, model.providers
+    hit = np.flatnonzero(model.rng.random(c.n) < la_cfg.reorganisation_rate_per_year / 12.0)
+    model.events_scalar["reorganisations"] += hit.size
+    if hit.size == 0:
+        return
+    c.reorganisations[hit] += 1
+    c.pilot_pot[hit] = 0.0
+    withdraw = model.rng.random((hit.size, c.signed.shape[1])) < la_cfg.reorganisation_withdrawal
+    c.signed[hit] &= ~withdraw
+    in_hit = np.zeros(c.n, dtype=bool)
+    in_hit[hit] = True
+    rows = np.flatnonzero(in_hit[p.council])
+    sub_state, sub_payer = p.state[rows], p.payer[rows]
+    active = (sub_state == State.PILOTING.value) | (sub_state == State.SUSTAINED.value)
+    draw = model.rng.random(active.shape)
+    dropped = active & (sub_payer == Payer.COUNCIL.value) & (draw < la_cfg.reorganisation_withdrawal)
+    disrupted = active & ~dropped & (draw > 1.0 - la_cfg.reorganisation_disruption)
+    r, j = np.nonzero(dropped | disrupted)
+    abandon(model, rows[r], j, "reorganisation")
+    refresh_commitments(model)
+
+
+def update_funds(model: SocialCareModel) -> None:
+    """Local pilot funds refill monthly, up to one year's worth."""
+    cap = model.config.local_authorities.pilot_fund_k_per_year
+    c = model.councils
+    np.minimum(c.pilot_pot + cap / 12.0, cap, out=c.pilot_pot)

@@ -1,0 +1,52 @@
+"""Evidence that accumulates (ODD: Submodel 'evidence').
+
+Each operating site-month of innovation j adds to its experience A[j] the share
+of its results the site has had time to show, its local proof L (0 while it
+beds in; see commissioning), so a pilot cut short adds little; a grant-funded
+(evaluated) site-month counts ``evaluation_weight`` times. Evidence rises from
+its starting value E0[j] towards 1:
+
+    E[j] = 1 - (1 - E0[j]) * exp(-A[j] / site_months_per_evidence)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.model.kernels.columns import column_sums
+from sasci_sim.model.population import Payer
+from sasci_sim.model.rules.commissioning import local_proof, proof_after
+
+if TYPE_CHECKING:
+    from sasci_sim.model.social_care import SocialCareModel
+
+
+def _dense_weight(model: SocialCareModel, operating: np.ndarray) -> np.ndarray:
+    """Each cell's weight (local proof, times evaluation_weight if grant-funded; 0 if not operating)."""
+    p = model.providers
+    weight = p.months_operating.astype(np.float32)
+    proof_after(weight, model.config.diffusion, out=weight)
+    weight *= operating
+    np.multiply(weight, model.config.research.evaluation_weight, out=weight, where=p.payer == Payer.GRANT.value)
+    return weight
+
+
+def accumulate_evidence(model: SocialCareModel) -> None:
+    """Add this month's operating experience and update evidence."""
+    p, res = model.providers, model.config.research
+    operating = model.operating_mask()
+    # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more
+    if np.count_nonzero(operating) * 8 < operating.size:  # few sites: weigh each
+        m = p.state.shape[1]
+        cells = np.flatnonzero(operating)
+        rows = cells // m
+        cols = cells - rows * m
+        weight = local_proof(model, rows, cols)
+        weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
+        model.experience += np.bincount(cols, weights=weight, minlength=m)
+    else:  # most cells operate: weigh them all at once, in float32 (plenty for a weight of 0..1)
+        model.experience += column_sums(_dense_weight(model, operating))
+    model.evidence = 1.0 - (1.0 - model.initial_evidence) * np.exp(-model.experience / res.site_months_per_evidence)
+    np.add(p.months_operating, operating, out=p.months_operating, casting="unsafe")

@@ -1,0 +1,50 @@
+"""Regulation: approval delay and the cost of rigid rules (ODD: Submodel 'regulation').
+
+A new pilot waits for approval and compliance. The mean wait is
+
+    D[j] = max_delay * burden[j] * (1 - flexibility)
+
+months, drawn as a monthly approval chance 1 / (1 + D[j]). While it waits, a
+pilot of a complex or systems innovation may give up: extra monthly hazard
+rigidity * (1 - flexibility) * max(complexity[j], systems[j]).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.config.schema import KINDS
+from sasci_sim.model.population import State
+from sasci_sim.model.rules.transitions import abandon
+
+if TYPE_CHECKING:
+    from sasci_sim.model.social_care import SocialCareModel
+
+SYSTEMS = KINDS.index("systems")
+
+
+def mean_delay_months(model: SocialCareModel) -> np.ndarray:
+    """Mean approval wait per innovation, months."""
+    reg = model.config.regulation
+    return reg.max_delay_months * model.portfolio.burden * (1.0 - reg.flexibility)
+
+
+def approve_pilots(model: SocialCareModel) -> None:
+    """Waiting pilots are approved, or give up under rigid rules."""
+    p, reg = model.providers, model.config.regulation
+    cells = np.flatnonzero(np.greater(p.state == State.PILOTING.value, p.approved))  # piloting, not yet approved
+    if cells.size == 0:
+        return
+    m = p.state.shape[1]
+    rows = cells // m
+    cols = cells - rows * m
+    port = model.portfolio
+    exposure = np.maximum(port.complexity, (port.kind == SYSTEMS).astype(float))
+    give_up = reg.rigidity_hazard_per_month * (1.0 - reg.flexibility) * exposure[cols]
+    draw = model.rng.random(cells.size)
+    quit_ = draw < give_up
+    abandon(model, rows[quit_], cols[quit_], "rigidity")
+    approve = ~quit_ & (model.rng.random(cells.size) < 1.0 / (1.0 + mean_delay_months(model)[cols]))
+    p.approved.ravel()[cells[approve]] = True

@@ -1,0 +1,65 @@
+"""Scaling through commissioning (ODD: Submodel 'scaling').
+
+Once a council commissions an innovation from one provider in its area, it can
+roll it out: other aware providers in that area are offered a commissioned
+contract, with monthly chance decision_rate * V[l, j] * F[i, j] (the council's
+valuation times the provider's capability fit), while the council's innovation
+budget lasts. Like any pilot, the offer needs the council signed up (systems
+innovations) and the provider's capacity (fewer than ``max_concurrent_pilots``
+pilots under way); a provider takes at most one new contract a month, chosen at
+random among its offers. This is how business-model innovations spread "through markets
+and commissioning" (seed 000). Funders' scaling grants are in funding.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.model.kernels.allocation import allocate, spent_by_group
+from sasci_sim.model.kernels.sampling import cells_with_chance, thin
+from sasci_sim.model.population import Payer, State
+from sasci_sim.model.rules.adoption import eligible, has_capacity, one_per_row
+from sasci_sim.model.rules.commissioning import council_net_cost, council_value
+from sasci_sim.model.rules.transitions import start_pilots
+
+if TYPE_CHECKING:
+    from sasci_sim.model.social_care import SocialCareModel
+
+
+def council_rollout(model: SocialCareModel) -> None:
+    """Councils that commission an innovation offer it to more of their providers."""
+    p, port, c = model.providers, model.portfolio, model.councils
+    contracts = np.flatnonzero(p.payer == Payer.COUNCIL.value)
+    if contracts.size == 0:
+        return
+    m = p.state.shape[1]
+    has = np.zeros(c.n * m, dtype=bool)  # council l commissions innovation j somewhere
+    has[p.council[contracts // m] * m + contracts % m] = True
+    # chance decision_rate * V * F per aware cell in such an area: draw cells
+    # sparsely at decision_rate, keep those, thin to V * F
+    rate = model.config.diffusion.decision_rate_per_month
+    cells = cells_with_chance(model.rng, p.state, State.AWARE.value, rate)
+    rows = cells // m
+    cols = cells - rows * m
+    keep = has[p.council[rows] * m + cols]
+    cells, rows, cols = cells[keep], rows[keep], cols[keep]
+    if cells.size == 0:
+        return
+    la = p.council[rows]
+    value = council_value(model, la, cols)
+    fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
+    offer = thin(model.rng, rate * value * fit, rate)
+    offer &= eligible(model, rows, cols)
+    idx = np.flatnonzero(offer)
+    idx = idx[one_per_row(model.rng, rows[idx])]  # one new contract per provider per month
+    idx = idx[has_capacity(model, rows[idx])]
+    if idx.size == 0:
+        return
+    rows, cols, la = rows[idx], cols[idx], la[idx]
+    cost = council_net_cost(model, cols)
+    room = np.maximum(c.budget - c.committed, 0.0)
+    ok = allocate(la, cost, value[idx], room)
+    c.committed += spent_by_group(la[ok], cost[ok], c.n)
+    start_pilots(model, rows[ok], cols[ok], Payer.COUNCIL)

@@ -1,0 +1,100 @@
+"""The funding cliff: sustain, cut down, or abandon (ODD: Submodel 'sustainment').
+
+A pilot reaches its decision when its grant ends (grant-funded) or when it has
+operated ``trial_months`` (otherwise). Going on means making the transition,
+which costs double running (double_running x transition months) unless the
+funder covered it, paid from the provider's reserves; then someone must pay
+the running cost, tried in this order:
+
+1. a council pilot already commissioned by the council stays commissioned;
+2. the council commissions it (see commissioning);
+3. it pays for itself: the saving the provider has seen so far covers the
+   running cost (savings show as the pilot proves itself: realised saving =
+   saving x L, with L the local proof of commissioning);
+4. the provider carries the net cost (running less realised saving) from its
+   monthly surplus (at most ``surplus_share_per_innovation`` of it), if it wants to go on: chance
+   appeal x L, since a pilot cut short has not shown its worth or become
+   routine;
+5. a cut-down version (``partial_scale`` of cost) is kept the same way
+   (partial sustainment, Scheirer 2005);
+6. otherwise, or if the pilot was never approved before its grant ended (it
+   never got going), the pilot is abandoned: at a grant's end this is the funding
+   cliff (Shediac-Rizkallah and Bone 1998; Social Finance 2024).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sasci_sim.model.population import NO_MONTH, Payer, State
+from sasci_sim.model.rules.adoption import appeal
+from sasci_sim.model.rules.commissioning import commission, local_proof
+from sasci_sim.model.rules.transitions import abandon, sustain
+
+if TYPE_CHECKING:
+    from sasci_sim.model.social_care import SocialCareModel
+
+
+def decisions_due(model: SocialCareModel) -> np.ndarray:
+    """Flat indices of pilots whose grant has ended or whose trial is over."""
+    p = model.providers
+    cells = np.flatnonzero(p.state == State.PILOTING.value)
+    grant = p.payer.ravel()[cells] == Payer.GRANT.value
+    due = grant & (p.grant_end.ravel()[cells] <= model.t)
+    trial_over = p.months_operating.ravel()[cells] >= model.config.diffusion.trial_months
+    due |= ~grant & p.approved.ravel()[cells] & trial_over
+    return cells[due]
+
+
+def funding_cliff(model: SocialCareModel) -> None:
+    """Decide every pilot that has reached its cliff this month."""
+    p, port, cfg = model.providers, model.portfolio, model.config
+    cells = decisions_due(model)
+    if cells.size == 0:
+        return
+    rows, cols = np.divmod(cells, p.state.shape[1])
+    was_grant = p.grant_end[rows, cols] != NO_MONTH
+    dr = np.where(p.double_covered[rows, cols], 0.0, port.double_running[cols] * port.transition[cols])
+    reserves = p.reserves[rows]
+    # a pilot whose grant ended before it was approved never got going: it cannot go on
+    started = p.approved[rows, cols]
+    full_ok = started & (reserves >= dr)
+    part_ok = started & (reserves >= cfg.diffusion.partial_scale * dr)
+    payer = np.full(cells.size, Payer.NONE, dtype=np.int8)
+    partial = np.zeros(cells.size, dtype=bool)
+
+    already = (p.payer[rows, cols] == Payer.COUNCIL) & full_ok
+    payer[already] = Payer.COUNCIL
+    todo = np.flatnonzero(~already & full_ok)
+    taken = commission(model, rows[todo], cols[todo])
+    payer[todo[taken]] = Payer.COUNCIL
+
+    proof = local_proof(model, rows, cols)
+    realised = port.provider_saving[cols] * proof
+    open_ = payer == Payer.NONE
+    pays_itself = open_ & full_ok & (realised >= port.running[cols])
+    payer[pays_itself] = Payer.OWN
+
+    open_ = payer == Payer.NONE
+    wants = model.rng.random(cells.size) < appeal(model, rows, cols) * proof
+    net = np.maximum(port.running[cols] - realised, 0.0)
+    room = cfg.diffusion.surplus_share_per_innovation * p.surplus[rows]
+    carry = open_ & wants & full_ok & (net <= room)
+    payer[carry] = Payer.OWN
+    open_ = payer == Payer.NONE
+    cut = open_ & wants & part_ok & (cfg.diffusion.partial_scale * net <= room) & (cfg.diffusion.partial_scale > 0)
+    payer[cut] = Payer.OWN
+    partial[cut] = True
+
+    go = payer != Payer.NONE
+    paid_dr = np.where(partial, cfg.diffusion.partial_scale * dr, dr)
+    np.subtract.at(p.reserves, rows[go], paid_dr[go])
+    np.maximum(p.reserves, 0.0, out=p.reserves)
+    sustain(model, rows[go], cols[go], payer[go], partial[go])
+    stop = ~go
+    cliff = stop & (was_grant | (p.payer[rows, cols] == Payer.PILOT_FUND))
+    abandon(model, rows[cliff], cols[cliff], "cliff")
+    rest = stop & ~cliff
+    abandon(model, rows[rest], cols[rest], "money")

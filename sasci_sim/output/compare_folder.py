@@ -1,0 +1,79 @@
+"""A comparison's folder: report, figures, tables, findings and each run folder, written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sasci_sim.output.compare_plots import plot_compare_spread, plot_differences
+from sasci_sim.output.folders import MANIFEST, atomic_folder, manifest, safe_child, write_json
+from sasci_sim.output.report import write_compare_report
+from sasci_sim.output.results import Comparison
+from sasci_sim.output.run_folder import write_results
+
+MAX_FOLDER_NAME = 120
+
+
+def folder_name(names: Sequence[str]) -> str:
+    """``compare-a-vs-b``; long lists become the first name, a count and a hash of all names."""
+    joined = "compare-" + "-vs-".join(names)
+    if len(joined) <= MAX_FOLDER_NAME:
+        return joined
+    digest = hashlib.sha256("\n".join(names).encode()).hexdigest()[:10]
+    return f"compare-{names[0][:60]}-and-{len(names) - 1}-more-{digest}"
+
+
+def lever_table(comparison: Comparison) -> pd.DataFrame:
+    """levers.csv: each differing setting, its value per scenario, meaning, grade and source."""
+    rows = []
+    for d in comparison.levers:
+        row: dict[str, Any] = {"key": d.key}
+        row |= {
+            name: json.dumps(v) if not isinstance(v, str) else v
+            for name, v in zip(comparison.names, d.values, strict=True)
+        }
+        row |= {"grade": d.grade, "source": d.source, "meaning": d.meaning}
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["key", *comparison.names, "grade", "source", "meaning"])
+
+
+def comparison_manifest(comparison: Comparison) -> dict[str, Any]:
+    """What produced a comparison folder: resolved scenarios, common seeds, versions, sources."""
+    first = comparison.results[0]
+    meta = manifest(first.scenario.model_dump(mode="json"), first.seeds)
+    del meta["scenario"]
+    return {
+        "comparison": comparison.names,
+        "scenarios": {r.scenario.name: r.scenario.model_dump(mode="json") for r in comparison.results},
+        "sources": comparison.sources,
+        **meta,
+    }
+
+
+def write_comparison(comparison: Comparison, out: Path, files: Sequence[str] = ()) -> Path:
+    """Write ``out/compare-<names>/`` atomically: report, figures, tables, findings and each run folder."""
+    out = Path(out)
+    target = safe_child(out, folder_name(comparison.names))
+    with atomic_folder(target) as tmp:
+        runs = tmp / "runs"
+        runs.mkdir()
+        for res in comparison.results:
+            source = comparison.sources[res.scenario.name]
+            if source == "run":
+                write_results(res, runs)
+            else:
+                shutil.copytree(source, runs / res.scenario.name)
+        comparison.figures.to_csv(tmp / "figures.csv", index=False)
+        lever_table(comparison).to_csv(tmp / "levers.csv", index=False)
+        (tmp / "findings.txt").write_text("".join(f.text + "\n" for f in comparison.findings), encoding="utf-8")
+        plot_compare_spread({r.scenario.name: r.spread for r in comparison.results}, tmp / "spread.png")
+        plot_differences(comparison.figures, comparison.names, tmp / "differences.png")
+        write_compare_report(comparison, tmp / "report.html", tmp / "spread.png", tmp / "differences.png", files)
+        write_json(tmp / MANIFEST, comparison_manifest(comparison))
+    return target

@@ -1,0 +1,354 @@
+"""report.html: one self-contained page a policy analyst can open, print and pass on.
+
+Everything is inside the file: figures are base64 PNG data URIs, the style sheet
+is inline, fonts are the reader's system fonts, and there are no scripts, so the
+page opens from disk with no network. The text is a Jinja2 template
+(``report_templates/``) filled from the results; findings come from
+``sasci_sim.output.findings``, never by hand.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import shlex
+import struct
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from sasci_sim.analysis.intervals import METHOD, PCT
+from sasci_sim.config.diff import ABSENT, LeverDiff, group, lever_differences, weakest
+from sasci_sim.config.loader import load_scenario
+from sasci_sim.config.params import SOURCES
+from sasci_sim.config.schema import Scenario
+from sasci_sim.output.findings import run_findings
+from sasci_sim.output.folders import package_versions
+from sasci_sim.output.plots import OKABE_ITO
+from sasci_sim.output.results import Finding, RunResult
+from sasci_sim.output.wording import change, figure, ordered, period, scenario_title, value
+
+if TYPE_CHECKING:
+    from sasci_sim.output.results import Comparison
+
+#: A list lever (innovations, funders) with more differing settings than this is shown as one row.
+MAX_ROWS_PER_LEVER = 40
+GRADES_NOTE = (
+    "Evidence grades come from the parameter table (sasci-sim params): strong and moderate values rest on "
+    "published data or consistent findings, weak ones on limited evidence, and 'assumption' marks a modelling "
+    "choice. 'Ungraded' settings are switches, names and lists that the schema does not grade. A finding is "
+    "only as firm as the weakest grade it leans on."
+)
+NATURE_NOTE = (
+    "These are simulated outcomes of an agent-based model of providers, councils and funders: they show what "
+    "the model's mechanisms imply under each scenario, not forecasts."
+)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("sasci_sim.output", "report_templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def png_figure(path: Path, caption: str, alt: str) -> dict[str, Any]:
+    """An embedded PNG: data URI and its pixel size (read from the PNG header)."""
+    data = Path(path).read_bytes()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path} is not a PNG file")
+    width, height = struct.unpack(">II", data[16:24])
+    src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    return {"src": src, "width": width, "height": height, "caption": caption, "alt": alt}
+
+
+def render(**context: Any) -> str:
+    """The report page from its parts (see report_templates/report.html.j2)."""
+    env = _environment()
+    css = env.loader.get_source(env, "report.css")[0]  # type: ignore[union-attr]
+    return env.get_template("report.html.j2").render(css=css, version=package_versions()["sasci-sim"], **context)
+
+
+def show(v: Any) -> str:
+    """A setting's value in a table cell."""
+    if v is ABSENT:
+        return "—"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if v is None:
+        return "not set"
+    if isinstance(v, list):
+        return ", ".join(map(str, v)) if v else "none"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def _sources(source: str) -> str:
+    return "; ".join(SOURCES.get(k, k) for k in source.split("+")) if source else ""
+
+
+def _entries(scenario: Scenario, path: str) -> str:
+    """How many entries a list setting has in a scenario (for a collapsed lever row)."""
+    node: Any = scenario.model_dump(mode="json")
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    if not isinstance(node, list):
+        return "—"
+    return f"{len(node)} {'entry' if len(node) == 1 else 'entries'}"
+
+
+def lever_rows(diffs: Sequence[LeverDiff], scenarios: Sequence[Scenario]) -> list[dict[str, Any]]:
+    """One row per differing setting; a list lever with many differing settings is one summary row."""
+    groups: dict[str, list[LeverDiff]] = {}
+    for d in diffs:
+        groups.setdefault(group(d.key), []).append(d)
+    rows = []
+    for name, members in groups.items():
+        if len(members) > MAX_ROWS_PER_LEVER:
+            rows.append(
+                {
+                    "key": name,
+                    "settings": [_entries(s, name) for s in scenarios],
+                    "meaning": f"{len(members)} settings differ; the full scenarios are in manifest.json.",
+                    "grade": weakest([d.grade for d in members]) or "ungraded",
+                    "source": _sources("+".join(dict.fromkeys(k for d in members for k in d.source.split("+") if k))),
+                }
+            )
+            continue
+        rows += [
+            {
+                "key": d.key,
+                "settings": [show(v) for v in d.values],
+                "meaning": d.meaning,
+                "grade": d.grade,
+                "source": _sources(d.source),
+            }
+            for d in members
+        ]
+    return rows
+
+
+def finding_rows(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    return [{"text": f.text, "grade": f.grade, "leans_on": f.leans_on} for f in findings]
+
+
+def _spread_text(stats: dict[str, Any], unit: Any) -> str:
+    p5, p95 = stats.get("p5"), stats.get("p95")
+    if p5 is None or p95 is None or (isinstance(p5, float) and math.isnan(p5)):
+        return ""
+    return f"5-95%: {value(p5, unit)} to {value(p95, unit)}"
+
+
+def reproduce(command: str, files: Sequence[str], results: Sequence[RunResult]) -> str:
+    """The command that gives these numbers again (the report itself has no date, so it is reproducible too)."""
+    sim = results[0].scenario.simulation
+    args = ["sasci-sim", command, *files, "--replications", str(sim.replications), "--seed", str(sim.seed)]
+    if len({r.scenario.simulation.steps for r in results}) == 1:
+        args += ["--steps", str(sim.steps)]
+    return shlex.join(args)
+
+
+def _num(x: Any) -> float | None:
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def compare_table(comparison: Comparison) -> dict[str, Any]:
+    """Summary figures: each scenario's mean and range, and its paired difference to the first."""
+    frame = comparison.figures
+    rows = []
+    for key in ordered(list(dict.fromkeys(frame["figure"]))):
+        fig = figure(key)
+        sub = frame[frame["figure"] == key].set_index("scenario")
+        cells = []
+        for i, name in enumerate(comparison.names):
+            if name not in sub.index:
+                cells.append({"value": "n/a", "range": "", "diff": "", "is_clear": False})
+                continue
+            r = sub.loc[name]
+            cell = {
+                "value": value(_num(r["mean"]), fig.unit),
+                "range": _spread_text({"p5": _num(r["p5"]), "p95": _num(r["p95"])}, fig.unit),
+                "diff": "",
+                "is_clear": False,
+            }
+            if i > 0:
+                d, lo, hi = (_num(r.get(c)) for c in ("difference", "difference_low", "difference_high"))
+                if d is not None:
+                    interval = (
+                        f"{PCT}%: {change(lo, fig.unit)} to {change(hi, fig.unit)}" if lo is not None else "no interval"
+                    )
+                    cell["diff"] = f"{change(d, fig.unit)} ({interval})"
+                    cell["is_clear"] = lo is not None and hi is not None and (lo > 0 or hi < 0)
+            cells.append(cell)
+        rows.append({"label": fig.label, "cells": cells})
+    return {
+        "columns": [scenario_title(n) for n in comparison.names],
+        "rows": rows,
+        "note": (
+            f"Mean over replications, its 5-95% range, and for each scenario after the first the paired difference "
+            f"to the first with its {PCT}% interval (in bold where the interval excludes zero). "
+            "Shares are averaged over innovations; money is in pounds over the whole run."
+        ),
+    }
+
+
+def write_compare_report(
+    comparison: Comparison, path: Path, spread_png: Path, differences_png: Path, files: Sequence[str] = ()
+) -> None:
+    """report.html of a comparison; ``files`` are the scenario files as given (else placeholders)."""
+    results = comparison.results
+    first = results[0].scenario
+    names = comparison.names
+    titles = [scenario_title(n) for n in names]
+    reps = len(results[0].seeds)
+    scenarios = []
+    for i, res in enumerate(results):
+        source = comparison.sources[res.scenario.name]
+        scenarios.append(
+            {
+                "name": res.scenario.name,
+                "title": titles[i],
+                "description": res.scenario.description,
+                "colour": OKABE_ITO[i % len(OKABE_ITO)],
+                "source": "Run for this comparison."
+                if source == "run"
+                else f"Results reused from {source} (its manifest matched exactly).",
+            }
+        )
+    figures = [
+        png_figure(
+            spread_png,
+            "Spread curves: share of providers sustaining, piloting and ever having abandoned the average "
+            "innovation of each kind, month by month. Lines are means over replications, shaded bands their "
+            "5-95% range; each scenario keeps its colour, line style and marker in every panel.",
+            "Spread curves of " + ", ".join(titles) + " overlaid, one panel per innovation kind and state.",
+        ),
+        png_figure(
+            differences_png,
+            f"Relative difference to {titles[0]}: each scenario's mean over {titles[0]}'s, minus one, with Fieller's "
+            f"{PCT}% interval over the paired common-random-number replications. Intervals crossing the zero line show "
+            f"no clear difference; figures whose mean under {titles[0]} is zero are left out.",
+            f"Relative differences to {titles[0]} in the headline figures, with {PCT}% intervals.",
+        ),
+    ]
+    html = render(
+        title=f"Comparing {_and(titles)}",
+        meta=[
+            f"{reps} replication{'s' if reps != 1 else ''} per scenario with common random numbers (root seed {first.simulation.seed})",
+            f"{period(first.simulation.steps)} in monthly steps",
+        ],
+        lean_note="the settings in which that scenario differs from the first one (see 'What differs')",
+        findings=finding_rows(comparison.findings),
+        scenarios=scenarios,
+        levers={
+            "heading": "What differs between the scenarios",
+            "note": "Settings of the fully resolved scenarios that differ, as dotted keys (the form --set accepts; "
+            "list entries are numbered from 0; a dash means the scenario has no such entry). " + GRADES_NOTE,
+            "columns": titles,
+            "rows": lever_rows(comparison.levers, [r.scenario for r in results]),
+        },
+        figures=figures,
+        table=compare_table(comparison),
+        method=[
+            NATURE_NOTE,
+            "Common random numbers: every scenario ran the same replications with the same seeds, so a "
+            "difference between scenarios comes from their levers, not from luck. " + METHOD,
+            "Files beside this report: figures.csv (the table, with ratios), levers.csv, findings.txt, "
+            "spread.png, differences.png, and runs/<scenario>/ (each scenario's full run folder).",
+        ],
+        command=reproduce("compare", files or [f"<{n}.yaml>" for n in names], results),
+    )
+    Path(path).write_text(html, encoding="utf-8")
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def run_table(result: RunResult) -> dict[str, Any]:
+    rows = []
+    for key in ordered(list(result.summary)):
+        fig, stats = figure(key), result.summary[key]
+        rows.append(
+            {
+                "label": fig.label,
+                "cells": [
+                    {
+                        "value": value(_num(stats.get("mean")), fig.unit),
+                        "range": _spread_text(stats, fig.unit),
+                        "diff": "",
+                        "is_clear": False,
+                    }
+                ],
+            }
+        )
+    return {
+        "columns": [scenario_title(result.scenario.name)],
+        "rows": rows,
+        "note": "Mean over replications and its 5-95% range. Shares are averaged over innovations; "
+        "money is in pounds over the whole run.",
+    }
+
+
+def write_run_report(result: RunResult, path: Path, spread_png: Path) -> None:
+    """report.html of a run, beside its spread.png."""
+    s = result.scenario
+    title = scenario_title(s.name)
+    reps = len(result.seeds)
+    baseline = load_scenario(None)
+    diffs = lever_differences([baseline, s])
+    html = render(
+        title=f"{title}: how innovations spread over {period(s.simulation.steps)}",
+        meta=[
+            f"{reps} replication{'s' if reps != 1 else ''} (root seed {s.simulation.seed})",
+            f"{s.population.providers} providers, {s.population.local_authorities} councils, {len(s.innovations)} innovations",
+        ],
+        lean_note="the settings in which this scenario differs from the built-in baseline (see below)",
+        findings=finding_rows(run_findings(result, baseline)),
+        scenarios=[
+            {
+                "name": s.name,
+                "title": title,
+                "description": s.description,
+                "colour": OKABE_ITO[0],
+                "source": f"{reps} replications of {period(s.simulation.steps)}.",
+            }
+        ],
+        levers={
+            "heading": "What differs from the built-in baseline",
+            "note": "Settings of this fully resolved scenario that differ from the built-in baseline scenario, as "
+            "dotted keys (the form --set accepts). " + GRADES_NOTE,
+            "columns": ["Built-in baseline", title],
+            "rows": lever_rows(diffs, [baseline, s]),
+        },
+        figures=[
+            png_figure(
+                spread_png,
+                "Spread curves per innovation kind: share of providers sustaining, piloting and ever having "
+                "abandoned the average innovation, month by month; lines are means over replications, shaded "
+                "bands their 5-95% range.",
+                f"Spread curves of {title}, one panel per innovation kind.",
+            )
+        ],
+        table=run_table(result),
+        method=[
+            NATURE_NOTE,
+            f"Replication r runs with a seed derived from the root seed and r, so every replication can be rerun "
+            f"alone; ranges are the 5th to 95th percentiles over the {reps} replications.",
+            "Files beside this report: spread.csv, runs.csv, money.csv, summary.json, spread.png, manifest.json.",
+        ],
+        command=reproduce("run", [f"<the file of scenario {s.name}>"], [result]),
+    )
+    Path(path).write_text(html, encoding="utf-8")

@@ -1,0 +1,148 @@
+"""Words for numbers: what each summary figure means and how to print its values.
+
+The summary figures come from ``sasci_sim.analysis.summary.summarise_run``; a figure not
+described here is still shown, under its own key, so new figures are never lost.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from sasci_sim.config.schema import KINDS
+
+Unit = Literal["share", "count", "months", "money"]
+#: How a change is said: countable things are more/fewer, amounts higher/lower, times longer/shorter.
+Measure = Literal["countable", "amount", "duration"]
+
+KIND_WORDS = {"business_model": "business-model", "systems": "systems", "social": "social"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str  # for tables: what the number is
+    unit: Unit
+    measure: Measure = "countable"
+    noun: str = ""  # for sentences: "providers", "pilots", "council spending on running innovations"
+    predicate: str = ""  # for sentences, after the noun: "sustain the average innovation after {period}"
+    verb: str = "is"  # for amounts: "council spending is", "council savings are"
+
+
+def _kinds() -> dict[str, Figure]:
+    out = {}
+    for kind in KINDS:
+        words = KIND_WORDS[kind]
+        out[f"final_sustained_share_{kind}"] = Figure(
+            f"Providers sustaining the average {words} innovation at the end",
+            "share",
+            noun="providers",
+            predicate=f"sustain the average {words} innovation after {{period}}",
+        )
+        out[f"councils_reached_share_{kind}"] = Figure(
+            f"Councils with a sustained adopter of the average {words} innovation at the end", "share"
+        )
+    return out
+
+
+FIGURES: dict[str, Figure] = {
+    "final_sustained_share": Figure(
+        "Providers sustaining the average innovation at the end",
+        "share",
+        noun="providers",
+        predicate="sustain the average innovation after {period}",
+    ),
+    "final_adopting_share": Figure("Providers piloting or sustaining the average innovation at the end", "share"),
+    "peak_piloting_share": Figure("Peak share of providers piloting the average innovation", "share"),
+    "share_at_scale": Figure(
+        "Innovations at scale at the end", "share", noun="innovations", predicate="are at scale after {period}"
+    ),
+    "share_reaching_10pct": Figure("Innovations ever piloted or sustained by 10% of providers", "share"),
+    "months_to_10pct": Figure(
+        "Months for an innovation to reach 10% of providers (those that do)", "months", "duration"
+    ),
+    "months_to_50pct": Figure(
+        "Months for an innovation to reach 50% of providers (those that do)", "months", "duration"
+    ),
+    "pilots_abandoned_at_grant_end": Figure(
+        "Pilots abandoned when their grant ended",
+        "count",
+        noun="pilots",
+        predicate="are abandoned when their grant ends",
+    ),
+    "share_of_grants_lost_at_cliff": Figure("Grants whose pilot was abandoned at the funding cliff", "share"),
+    "ever_abandoned_share": Figure(
+        "Providers that ever abandoned the average innovation",
+        "share",
+        noun="providers",
+        predicate="abandon the average innovation at some point in {period}",
+    ),
+    "partial_share_of_sustained": Figure("Sustained adopters keeping only a cut-down version", "share"),
+    "councils_reached_share": Figure("Councils with a sustained adopter of the average innovation", "share"),
+    **_kinds(),
+    "grants_awarded_k": Figure("Grants awarded over the run", "money", "amount", noun="grant money awarded"),
+    "council_spend_k": Figure(
+        "Council spending on running innovations over the run", "money", "amount", noun="council spending"
+    ),
+    "provider_spend_k": Figure(
+        "Providers' own spending on innovations over the run", "money", "amount", noun="providers' own spending"
+    ),
+    "council_savings_k": Figure("Council savings over the run", "money", "amount", noun="council savings", verb="are"),
+}
+
+
+def figure(key: str) -> Figure:
+    """The description of a summary figure (its key as label if it has none)."""
+    return FIGURES.get(key, Figure(key.replace("_", " "), "count"))
+
+
+def ordered(keys: list[str]) -> list[str]:
+    """Described figures in the order above, then any others in their own order."""
+    known = [k for k in FIGURES if k in keys]
+    return known + [k for k in keys if k not in FIGURES]
+
+
+def value(x: float | None, unit: Unit) -> str:
+    """A figure's value for people: 6.9%, 124, 73 months, £4.8m."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if unit == "share":
+        return f"{_percent(x * 100)}%"
+    if unit == "months":
+        return f"{x:.0f} months"
+    if unit == "money":
+        return f"£{x / 1000:.1f}m" if abs(x) >= 1000 else f"£{x:.0f}k"
+    return f"{x:.0f}" if abs(x) >= 10 or x == int(x) else f"{x:.1f}"
+
+
+def change(x: float | None, unit: Unit) -> str:
+    """A signed difference: +1.2 points, -35, +4 months, +£0.3m."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if abs(x) < 1e-12:  # floating-point noise in a difference of equal sums
+        x = 0.0
+    sign = "+" if x > 0 else "−" if x < 0 else "±"
+    if unit == "share":
+        return f"{sign}{_percent(abs(x) * 100)} points"
+    return sign + value(abs(x), unit)
+
+
+def _percent(p: float) -> str:
+    """One decimal, or two significant digits below 1 (0.21, 0.043) so small shares still differ."""
+    if p == 0 or abs(p) >= 0.995:
+        return f"{p:.1f}"
+    return f"{p:#.2g}" if abs(p) >= 1e-4 else f"{p:.1e}"
+
+
+def period(steps: int) -> str:
+    """10 years, 18 months."""
+    if steps % 12 == 0:
+        years = steps // 12
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{steps} months"
+
+
+def scenario_title(name: str) -> str:
+    """long_term_funding -> Long term funding."""
+    words = name.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]

@@ -1,0 +1,19 @@
+"""``sasci-sim params``: the parameter table (meaning, unit, default, range, source, grade)."""
+
+from __future__ import annotations
+
+import argparse
+
+from sasci_sim.config.paramtable import render
+
+NAME = "params"
+HELP = "print the parameter table"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=["text", "markdown"], default="text")
+
+
+def execute(args: argparse.Namespace) -> int:
+    print(render(args.format), end="" if args.format == "markdown" else "\n")
+    return 0

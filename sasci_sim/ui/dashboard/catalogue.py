@@ -1,0 +1,132 @@
+"""What the teaching page's picker offers: the shipped lessons and any scenario files given to it.
+
+A lesson is a scenario file plus a narrative (``sasci_sim/lessons/NAME.yaml`` and ``NAME.md``),
+listed in ``sasci_sim/lessons/lessons.yaml``. The built-in baseline and scenario files given
+on the command line follow the lessons, with their description in place of a narrative.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sasci_sim.config.loader import baseline_path, explain, load_scenario, read_yaml
+from sasci_sim.config.schema import Scenario
+from sasci_sim.errors import InputError
+
+LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
+CATALOGUE = LESSONS_DIR / "lessons.yaml"
+SECTIONS = ("What to try", "What to look for", "What the evidence says")
+
+
+class LessonSpec(BaseModel):
+    """One lesson in lessons.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[a-z0-9_]+$", description="File stem of NAME.yaml and NAME.md.")
+    title: str = Field(min_length=1, max_length=80)
+    innovation: str = Field(min_length=1, description="Innovation the map and curves show first.")
+
+
+class LessonCatalogue(BaseModel):
+    """lessons.yaml: the lessons in picker order."""
+
+    model_config = ConfigDict(extra="forbid")
+    lessons: list[LessonSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One choice in the picker: a lesson, or a plain scenario."""
+
+    key: str  # the lesson's name, or "scenario:<scenario name>"
+    label: str  # what the picker shows
+    scenario: Scenario
+    innovation: str  # shown first on the map and curves
+    narrative: dict[str, str] | None  # SECTIONS -> markdown; None for a plain scenario
+    source: Path
+
+    @property
+    def is_lesson(self) -> bool:
+        return self.narrative is not None
+
+
+def parse_narrative(path: Path) -> dict[str, str]:
+    """Split a lesson's markdown into its three ``## `` sections, each required and non-empty."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "", "no such file (every lesson needs NAME.md beside NAME.yaml)") from None
+    parts = re.split(r"^## +(.+?) *$", text, flags=re.MULTILINE)
+    sections = {title.strip(): body.strip() for title, body in zip(parts[1::2], parts[2::2], strict=True)}
+    extra = sorted(set(sections) - set(SECTIONS))
+    if extra:
+        raise InputError(path, extra[0], f"unknown section; allowed: {', '.join(SECTIONS)}")
+    for title in SECTIONS:
+        if not sections.get(title):
+            raise InputError(
+                path, title, f"missing or empty section; a narrative has '## ' sections {', '.join(SECTIONS)}"
+            )
+    return {title: sections[title] for title in SECTIONS}
+
+
+def read_lessons(catalogue: Path = CATALOGUE) -> list[Entry]:
+    """Every lesson of a catalogue file, with its scenario loaded and its narrative checked."""
+    data = read_yaml(catalogue, what="lesson catalogue")
+    try:
+        specs = LessonCatalogue.model_validate(data).lessons
+    except ValidationError as exc:
+        field, problem, got = explain(LessonCatalogue, exc)
+        raise InputError(catalogue, field, problem, got=got) from None
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise InputError(catalogue, "lessons", "each lesson name may appear once", got=names)
+    entries = []
+    for idx, spec in enumerate(specs):
+        source = catalogue.parent / f"{spec.name}.yaml"
+        scenario = load_scenario(source)
+        if spec.innovation not in {i.name for i in scenario.innovations}:
+            raise InputError(
+                catalogue, f"lessons[{idx}].innovation", f"not an innovation of {source.name}", got=spec.innovation
+            )
+        narrative = parse_narrative(catalogue.parent / f"{spec.name}.md")
+        entries.append(Entry(spec.name, f"Lesson: {spec.title}", scenario, spec.innovation, narrative, source))
+    return entries
+
+
+def scenario_entry(path: Path | None) -> Entry:
+    """A plain scenario file (None: the built-in baseline) as a picker entry."""
+    source = Path(path) if path is not None else baseline_path()
+    scenario = load_scenario(source)
+    label = f"Scenario: {scenario.name}" + (" (built-in)" if path is None else "")
+    return Entry(f"scenario:{scenario.name}", label, scenario, scenario.innovations[0].name, None, source)
+
+
+def build_catalogue(scenario_files: Sequence[Path] = ()) -> list[Entry]:
+    """The picker's entries: lessons, the built-in baseline, then the given scenario files."""
+    entries = [*read_lessons(), scenario_entry(None)]
+    for path in scenario_files:
+        entry = scenario_entry(path)
+        if any(e.key == entry.key for e in entries):
+            raise InputError(
+                path,
+                "name",
+                "another scenario on the page has this name; give it its own name",
+                got=entry.scenario.name,
+            )
+        entries.append(entry)
+    return entries
+
+
+def find(entries: Sequence[Entry], key: str) -> Entry:
+    """The entry named ``key`` (a lesson name or ``scenario:NAME``), or a one-line error listing them."""
+    for entry in entries:
+        if entry.key == key:
+            return entry
+    raise InputError(
+        "--lesson", "", f"no such lesson or scenario; choose one of: {', '.join(e.key for e in entries)}", got=key
+    )

@@ -1,0 +1,80 @@
+"""LessonModel: the model the teaching page runs, built from a picker entry and the page's levers.
+
+SolaraViz's Reset rebuilds a model as ``type(model)(**params)``; because every Mesa model
+carries a ``mesa.experimental`` Scenario, it also passes ``scenario=`` an empty one of those.
+Our scenario comes from the picker entry instead, so that empty one is dropped (one carrying
+parameters is refused). The seed box's text becomes a whole-number seed, shown on the page;
+text that is not one runs the scenario's seed and says so on the page (Reset cannot raise).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mesa.experimental.scenarios import Scenario as MesaScenario
+
+from sasci_sim.config.loader import validate
+from sasci_sim.config.schema import Funding, Scenario, joint_fund
+from sasci_sim.errors import InputError
+from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.ui.dashboard.catalogue import Entry
+
+SEED_LIMIT = 2**63
+
+
+def is_joint_fund_only(scenario: Scenario) -> bool:
+    """Whether the whole call budget already goes to the long-term joint fund (the switch is on)."""
+    return [f.model_dump() for f in scenario.funding.funders] == [joint_fund().model_dump()]
+
+
+def without_joint_fund(scenario: Scenario) -> Scenario:
+    """The switch turned off: a joint-fund-only scenario gets today's funders (the schema's default mix)."""
+    if not is_joint_fund_only(scenario):
+        return scenario
+    data = scenario.model_dump()
+    data["funding"]["funders"] = [f.model_dump() for f in Funding().funders]
+    return validate(data, "joint funding switch")
+
+
+def parse_seed(text: Any, default: int) -> int:
+    """The seed box's text (or an int) as a seed; empty means the scenario's own seed."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return default
+    try:
+        value = int(text.strip()) if isinstance(text, str) else int(text)
+    except (TypeError, ValueError):
+        raise InputError("seed box", "seed", "must be a whole number from 0 to 2**63-1", got=text) from None
+    if not 0 <= value < SEED_LIMIT:
+        raise InputError("seed box", "seed", "must be a whole number from 0 to 2**63-1", got=text)
+    return value
+
+
+class LessonModel(SocialCareModel):
+    """SocialCareModel of a lesson or scenario from the page's picker, with the page's levers."""
+
+    def __init__(
+        self,
+        lesson: Entry,
+        *,
+        rng: Any = None,
+        joint_funding: bool | None = None,
+        scenario: MesaScenario | None = None,
+        **levers: Any,
+    ) -> None:
+        if scenario is not None and not (isinstance(scenario, MesaScenario) and dict(scenario) == {"rng": None}):
+            raise TypeError(
+                "LessonModel takes its scenario from the lesson; scenario= may only be SolaraViz's empty one"
+            )
+        config = lesson.scenario
+        if joint_funding is False:
+            config = without_joint_fund(config)
+        self.lesson = lesson
+        self.seed_problem = ""  # shown on the page: Mesa's Reset has no way to report an error
+        try:
+            self.seed = parse_seed(rng, config.simulation.seed)
+        except InputError as exc:
+            if not isinstance(rng, str):
+                raise
+            self.seed = config.simulation.seed
+            self.seed_problem = f"The seed box {exc.problem} (got {rng.strip()!r}): this run uses the scenario's seed."
+        super().__init__(config, rng=self.seed, joint_funding=bool(joint_funding), **levers)
