@@ -21,14 +21,9 @@ import resource
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sasci_sim.config.loader import apply_override, validate
 from sasci_sim.config.schema import Scenario
 from sasci_sim.errors import InputError
-
-if TYPE_CHECKING:
-    from sasci_sim.experiments.sweep.experiment import Experiment
 
 CELL_BYTES = 64  # provider x innovation: state arrays, peer counts, the rules' temporaries
 TIE_BYTES = 96  # one peer tie while the network is built (COO triplets, then CSR)
@@ -146,20 +141,3 @@ def check_fits(
             f"more than the {gigabytes(room)} available; make it smaller",
         )
     return need
-
-
-#: Scenario values that make a run bigger: a sweep is checked at the largest values it gives them.
-SIZE_KEYS = ("population.providers", "simulation.steps", "network.local_ties", "network.sector_ties")
-
-
-def largest_run(experiment: Experiment) -> Scenario | None:
-    """The experiment's base scenario with every varied size at its largest value (None: not the simulator)."""
-    if experiment.base is None:
-        return None
-    data = experiment.base.model_dump()
-    for param in experiment.parameters:
-        path = experiment.keys[param.key].path
-        if path in SIZE_KEYS:
-            high = max(param.values) if param.values is not None else param.high
-            data = apply_override(data, path, int(high) if param.kind == "int" else high)
-    return validate(data, experiment.source)

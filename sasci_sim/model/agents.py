@@ -1,31 +1,39 @@
 """Mesa agents: the readable face of the arrays (ODD: Entities).
 
 ``Provider`` and ``LocalAuthority`` hold only an index; every attribute is read
-from (or written to) the model's arrays, so there is one copy of the state and
-one set of rules. ``Funder`` agents are few and act themselves: each runs its
+from the model's arrays (the rules alone write them), so there is one copy of the
+state and one set of rules. ``Funder`` agents are few and act themselves: each runs its
 own calls (ODD: Submodel 'funding').
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import mesa
 
 from sasci_sim.config.schema import Funder as FunderSpec
 from sasci_sim.model.population import PROVIDER_KINDS, Payer, State
 from sasci_sim.model.rules.funding import award_grants, is_call_month
+from sasci_sim.model.world import World
 
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+
+class AgentWorld(World, Protocol):
+    """What the agent views read beyond the rules' :class:`World`: the council agents and names."""
+
+    local_authorities: list[LocalAuthority]
+
+    def innovation_index(self, innovation: int | str) -> int:
+        """The column of an innovation given by index or name."""
+        ...
 
 
 class Provider(mesa.Agent):
     """A care provider: a view of row ``index`` of the provider arrays."""
 
-    model: SocialCareModel
+    model: AgentWorld
 
-    def __init__(self, model: SocialCareModel, index: int) -> None:
+    def __init__(self, model: AgentWorld, index: int) -> None:
         super().__init__(model)
         self.index = index
 
@@ -71,9 +79,9 @@ class Provider(mesa.Agent):
 class LocalAuthority(mesa.Agent):
     """A council: a view of entry ``index`` of the council arrays."""
 
-    model: SocialCareModel
+    model: AgentWorld
 
-    def __init__(self, model: SocialCareModel, index: int) -> None:
+    def __init__(self, model: AgentWorld, index: int) -> None:
         super().__init__(model)
         self.index = index
 
@@ -110,9 +118,9 @@ class LocalAuthority(mesa.Agent):
 class Funder(mesa.Agent):
     """A funder that opens calls on a cycle and awards grants."""
 
-    model: SocialCareModel
+    model: World
 
-    def __init__(self, model: SocialCareModel, spec: FunderSpec) -> None:
+    def __init__(self, model: World, spec: FunderSpec) -> None:
         super().__init__(model)
         self.spec = spec
         self.awarded_k = 0.0

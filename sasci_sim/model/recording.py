@@ -8,17 +8,13 @@ computes the summary figures.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from sasci_sim.config.schema import KINDS
 from sasci_sim.model.population import Payer
 from sasci_sim.model.tally import CellTally
-
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.world import World
 
 STATE_COLUMNS = ("unaware", "aware", "piloting", "sustained", "abandoned_now")
 #: Adopters (piloting or sustained) by who pays their running cost.
@@ -33,7 +29,7 @@ PAYER_COLUMNS = {
 class Recorder:
     """Spread curves of one run, preallocated for ``steps`` months."""
 
-    def __init__(self, model: SocialCareModel, steps: int) -> None:
+    def __init__(self, model: World, steps: int) -> None:
         m = model.portfolio.size
         shape = (steps + 1, m)
         self.t = -1
@@ -60,7 +56,7 @@ class Recorder:
             elif isinstance(value, dict):
                 setattr(self, name, {k: bigger(v) for k, v in value.items()})
 
-    def record(self, model: SocialCareModel) -> None:
+    def record(self, model: World) -> None:
         t = model.steps
         while t >= len(self.counts):
             self._grow()
@@ -80,7 +76,7 @@ class Recorder:
         for name, value in model.events_scalar.items():
             self.scalars[name][t] = value
 
-    def tidy(self, model: SocialCareModel, replication: int = 0) -> pd.DataFrame:
+    def tidy(self, model: World, replication: int = 0) -> pd.DataFrame:
         """Long table: one row per (step, innovation)."""
         steps = self.t + 1
         m = model.portfolio.size

@@ -7,23 +7,28 @@ them and scans the population arrays only otherwise.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from sasci_sim.model.population import State
+from sasci_sim.model.recording import Recorder
+from sasci_sim.model.world import World
 
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+
+class Observed(World, Protocol):
+    """A world whose months are recorded: what the reporters read."""
+
+    recorder: Recorder
 
 
-def _recorded(model: SocialCareModel) -> int | None:
+def _recorded(model: Observed) -> int | None:
     """This month's row of the Recorder, if it has recorded this month."""
     recorder = getattr(model, "recorder", None)
     return recorder.t if recorder is not None and recorder.t == model.steps else None
 
 
-def _share(model: SocialCareModel, state: State) -> float:
+def _share(model: Observed, state: State) -> float:
     cells = model.providers.state
     t = _recorded(model)
     if t is not None:
@@ -31,20 +36,20 @@ def _share(model: SocialCareModel, state: State) -> float:
     return np.count_nonzero(cells == state.value) / cells.size
 
 
-def aware_share(model: SocialCareModel) -> float:
+def aware_share(model: Observed) -> float:
     """Share of provider-innovation cells aware but not (yet) adopting."""
     return _share(model, State.AWARE)
 
 
-def piloting_share(model: SocialCareModel) -> float:
+def piloting_share(model: Observed) -> float:
     return _share(model, State.PILOTING)
 
 
-def sustained_share(model: SocialCareModel) -> float:
+def sustained_share(model: Observed) -> float:
     return _share(model, State.SUSTAINED)
 
 
-def ever_abandoned_share(model: SocialCareModel) -> float:
+def ever_abandoned_share(model: Observed) -> float:
     cells = model.providers.ever_abandoned
     t = _recorded(model)
     if t is not None:
@@ -52,12 +57,12 @@ def ever_abandoned_share(model: SocialCareModel) -> float:
     return np.count_nonzero(cells) / cells.size
 
 
-def pilots_lost_at_cliff(model: SocialCareModel) -> int:
+def pilots_lost_at_cliff(model: Observed) -> int:
     """Pilots abandoned when their grant or pilot fund ran out, so far."""
     return int(model.recorder.events["abandoned_cliff"][: model.recorder.t + 1].sum())
 
 
-def mean_evidence(model: SocialCareModel) -> float:
+def mean_evidence(model: Observed) -> float:
     return float(model.evidence.mean())
 
 

@@ -21,11 +21,12 @@ import yaml
 from hardening_helpers import SCENARIOS, assert_one_line_error, cli, python_process, run_process
 
 import sasci_sim.config.limits
-from sasci_sim.config.limits import BASE_BYTES, CELL_BYTES, estimate, gigabytes, largest_run
+from sasci_sim.config.limits import BASE_BYTES, CELL_BYTES, estimate, gigabytes
 from sasci_sim.config.loader import merge, validate
 from sasci_sim.config.params import parameter_rows
 from sasci_sim.config.schema import Scenario
 from sasci_sim.experiments.sweep.experiment import load_experiment
+from sasci_sim.experiments.sweep.sizes import largest_run
 
 #: Figures that may be undefined in a run (see the module docstring and the README).
 MAY_BE_UNDEFINED = {"share_of_grants_lost_at_cliff", "months_to_10pct", "months_to_50pct"}

@@ -24,10 +24,10 @@ from hardening_helpers import EXPERIMENTS, SCENARIOS, TINY_RUN, assert_one_line_
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sasci_sim.config.limits import largest_run
 from sasci_sim.errors import InputError
 from sasci_sim.experiments.sweep.designs import build_design
 from sasci_sim.experiments.sweep.experiment import load_experiment
+from sasci_sim.experiments.sweep.sizes import largest_run
 
 SHIPPED_SCENARIOS = sorted(SCENARIOS.glob("*.yaml"))
 SHIPPED_EXPERIMENTS = sorted(EXPERIMENTS.glob("*.yaml"))

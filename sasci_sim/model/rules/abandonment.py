@@ -11,37 +11,33 @@ re-adoption, become open to the innovation again (back to aware).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sasci_sim.model.kernels.sampling import bernoulli_indices, cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.transitions import abandon
-
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.world import World
 
 
-def background_abandonment(model: SocialCareModel) -> None:
+def background_abandonment(world: World) -> None:
     """Operating adopters stop for reasons unrelated to money."""
-    ab = model.config.abandonment
+    ab = world.config.abandonment
     if ab.base_hazard_per_month <= 0:
         return
-    n, m = model.providers.state.shape
-    hazard = np.minimum(1.0, ab.base_hazard_per_month * (1.0 + ab.complexity_multiplier * model.portfolio.complexity))
+    n, m = world.providers.state.shape
+    hazard = np.minimum(1.0, ab.base_hazard_per_month * (1.0 + ab.complexity_multiplier * world.portfolio.complexity))
     bound = float(hazard.max())
     # sparse draw at the largest hazard, thinned to each innovation's own
-    cells = bernoulli_indices(model.rng, n * m, bound)
-    cells = cells[model.operating_at(cells)]
-    cells = cells[thin(model.rng, hazard[cells % m], bound)]
+    cells = bernoulli_indices(world.rng, n * m, bound)
+    cells = cells[world.operating_at(cells)]
+    cells = cells[thin(world.rng, hazard[cells % m], bound)]
     rows = cells // m
-    abandon(model, rows, cells - rows * m, "background")
+    abandon(world, rows, cells - rows * m, "background")
 
 
-def provider_finances(model: SocialCareModel) -> None:
+def provider_finances(world: World) -> None:
     """Reserves pay for what providers fund themselves; empty reserves end it."""
-    p, port, d = model.providers, model.portfolio, model.config.diffusion
+    p, port, d = world.providers, world.portfolio, world.config.diffusion
     net = port.net_provider_cost
     if net.any():
         own = (p.payer == Payer.OWN.value) & p.approved  # own-funded and operating
@@ -56,21 +52,21 @@ def provider_finances(model: SocialCareModel) -> None:
         cost = np.bincount(rows, weights=scale * net[cells - rows * m], minlength=p.n)
     else:
         cost = (own * np.where(p.partial, d.partial_scale, 1.0)) @ net
-    model.events_scalar["provider_spend_k"] += float(np.maximum(cost, 0).sum())
+    world.events_scalar["provider_spend_k"] += float(np.maximum(cost, 0).sum())
     p.reserves += p.surplus - cost
     broke = np.flatnonzero(p.reserves < 0)
     np.minimum(p.reserves, p.reserves_cap, out=p.reserves)
     np.maximum(p.reserves, 0.0, out=p.reserves)
     if broke.size:
         r, j = np.nonzero(own[broke] & (net > 0)[None, :])
-        abandon(model, broke[r], j, "money")
+        abandon(world, broke[r], j, "money")
 
 
-def readopt(model: SocialCareModel) -> None:
+def readopt(world: World) -> None:
     """Abandoners open to the innovation again become aware (if allowed)."""
-    ab = model.config.abandonment
+    ab = world.config.abandonment
     if not ab.readoption:
         return
-    p = model.providers
-    back = cells_with_chance(model.rng, p.state, State.ABANDONED.value, ab.readoption_hazard_per_month)
+    p = world.providers
+    back = cells_with_chance(world.rng, p.state, State.ABANDONED.value, ab.readoption_hazard_per_month)
     p.state.ravel()[back] = State.AWARE

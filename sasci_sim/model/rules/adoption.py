@@ -23,8 +23,6 @@ commissioning) and its fund pays for keen bids ranked by V while it lasts.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sasci_sim.config.schema import KINDS
@@ -33,42 +31,40 @@ from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.commissioning import council_value
 from sasci_sim.model.rules.transitions import start_pilots
-
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.world import World
 
 SYSTEMS = KINDS.index("systems")
 
 
-def appeal(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def appeal(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """A * F * R: how much provider i wants innovation j, 0..1."""
-    cfg, port, p = model.config, model.portfolio, model.providers
+    cfg, port, p = world.config, world.portfolio, world.providers
     w = cfg.diffusion.provider_saving_weight
     own_ratio = np.clip(port.provider_saving / np.maximum(port.running, 1e-9), 0.0, 1.0)
     a = (1.0 - w) * port.benefit[cols] + w * own_ratio[cols]
     fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
     e = cfg.research.evidence_role
-    uncertainty = (1.0 - e) * (1.0 - model.exposure.share_at(rows, cols)) + e * (1.0 - model.evidence[cols])
+    uncertainty = (1.0 - e) * (1.0 - world.exposure.share_at(rows, cols)) + e * (1.0 - world.evidence[cols])
     risk = 1.0 - cfg.diffusion.risk_aversion * (1.0 - p.culture[rows]) * uncertainty
     return np.clip(a * fit * risk, 0.0, 1.0)
 
 
-def eligible(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def eligible(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Systems innovations need the provider's council signed up."""
-    systems = model.portfolio.kind[cols] == SYSTEMS
-    signed = model.councils.signed
-    return ~systems | signed.ravel()[model.providers.council[rows] * signed.shape[1] + cols]
+    systems = world.portfolio.kind[cols] == SYSTEMS
+    signed = world.councils.signed
+    return ~systems | signed.ravel()[world.providers.council[rows] * signed.shape[1] + cols]
 
 
-def readiness(model: SocialCareModel, rows: np.ndarray) -> np.ndarray:
+def readiness(world: World, rows: np.ndarray) -> np.ndarray:
     """Pilot fatigue: exp(-fatigue * pilots lost at a funding cliff), 1 for a fresh provider."""
-    return np.exp(-model.config.diffusion.pilot_fatigue * model.providers.pilots_lost[rows])
+    return np.exp(-world.config.diffusion.pilot_fatigue * world.providers.pilots_lost[rows])
 
 
-def has_capacity(model: SocialCareModel, rows: np.ndarray) -> np.ndarray:
+def has_capacity(world: World, rows: np.ndarray) -> np.ndarray:
     """Providers running fewer than ``max_concurrent_pilots`` pilots (capacity to innovate)."""
-    running = np.count_nonzero(model.providers.state[rows] == State.PILOTING.value, axis=1)
-    return running < model.config.diffusion.max_concurrent_pilots
+    running = np.count_nonzero(world.providers.state[rows] == State.PILOTING.value, axis=1)
+    return running < world.config.diffusion.max_concurrent_pilots
 
 
 def one_per_row(rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
@@ -85,42 +81,42 @@ def one_per_row(rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
     return keep
 
 
-def decide_pilots(model: SocialCareModel) -> None:
+def decide_pilots(world: World) -> None:
     """Aware providers decide whether to pilot, and find the money."""
-    p, cfg, port = model.providers, model.config, model.portfolio
+    p, cfg, port = world.providers, world.config, world.portfolio
     # chance decision_rate * appeal per aware cell: draw cells sparsely at
     # decision_rate, keep the aware ones, then keep each with chance appeal
     rate = cfg.diffusion.decision_rate_per_month
-    cells = cells_with_chance(model.rng, p.state, State.AWARE.value, rate)
+    cells = cells_with_chance(world.rng, p.state, State.AWARE.value, rate)
     if cells.size == 0:
         return
     m = p.state.shape[1]
     rows = cells // m
     cols = cells - rows * m
-    want = thin(model.rng, rate * appeal(model, rows, cols) * readiness(model, rows), rate)
+    want = thin(world.rng, rate * appeal(world, rows, cols) * readiness(world, rows), rate)
     rows, cols = rows[want], cols[want]
-    ok = eligible(model, rows, cols)
+    ok = eligible(world, rows, cols)
     rows, cols = rows[ok], cols[ok]
     # one new pilot per provider per month: a provider's management attention is limited
-    first = one_per_row(model.rng, rows)
+    first = one_per_row(world.rng, rows)
     rows, cols = rows[first], cols[first]
-    free = has_capacity(model, rows)  # a property of the provider, so it can follow one_per_row
+    free = has_capacity(world, rows)  # a property of the provider, so it can follow one_per_row
     rows, cols = rows[free], cols[free]
     if rows.size == 0:
         return
     need = port.upfront[cols] + cfg.diffusion.self_funding_months * np.maximum(port.net_provider_cost[cols], 0.0)
     own = p.reserves[rows] >= need
-    start_pilots(model, rows[own], cols[own], Payer.OWN)
+    start_pilots(world, rows[own], cols[own], Payer.OWN)
     rows, cols = rows[~own], cols[~own]
     if rows.size == 0:
         return
     la = p.council[rows]
-    value = council_value(model, la, cols)
-    keen = model.rng.random(rows.size) < value
+    value = council_value(world, la, cols)
+    keen = world.rng.random(rows.size) < value
     cost = port.upfront[cols] + port.running[cols] * max(cfg.diffusion.trial_months, 1)
     ok = np.zeros(rows.size, dtype=bool)
     idx = np.flatnonzero(keen)
-    ok[idx] = allocate(la[idx], cost[idx], value[idx], model.councils.pilot_pot)
-    model.councils.pilot_pot -= spent_by_group(la[ok], cost[ok], model.councils.n)
-    np.maximum(model.councils.pilot_pot, 0.0, out=model.councils.pilot_pot)
-    start_pilots(model, rows[ok], cols[ok], Payer.PILOT_FUND)
+    ok[idx] = allocate(la[idx], cost[idx], value[idx], world.councils.pilot_pot)
+    world.councils.pilot_pot -= spent_by_group(la[ok], cost[ok], world.councils.n)
+    np.maximum(world.councils.pilot_pot, 0.0, out=world.councils.pilot_pot)
+    start_pilots(world, rows[ok], cols[ok], Payer.PILOT_FUND)

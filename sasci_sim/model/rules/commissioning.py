@@ -25,8 +25,6 @@ running - cashable * saving * L; bids are ranked by V * C.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sasci_sim.config.schema import KINDS, Diffusion
@@ -35,22 +33,20 @@ from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.regulation import mean_delay_months
 from sasci_sim.model.rules.transitions import abandon
-
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.world import World
 
 
-def council_value(model: SocialCareModel, councils: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def council_value(world: World, councils: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """V[l, j] for the given (council, innovation) pairs."""
-    pi = model.councils.pressure[councils]
-    port = model.portfolio
+    pi = world.councils.pressure[councils]
+    port = world.portfolio
     return (1.0 - pi) * port.benefit[cols] + pi * port.saving_ratio[cols]
 
 
-def local_proof(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def local_proof(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """L[i, j]: how much of its results a pilot has had time to show, 0..1."""
-    months_operating = model.providers.months_operating
-    return proof_after(months_operating.ravel()[rows * months_operating.shape[1] + cols], model.config.diffusion)
+    months_operating = world.providers.months_operating
+    return proof_after(months_operating.ravel()[rows * months_operating.shape[1] + cols], world.config.diffusion)
 
 
 def proof_after(months: np.ndarray, d: Diffusion, out: np.ndarray | None = None) -> np.ndarray:
@@ -60,13 +56,13 @@ def proof_after(months: np.ndarray, d: Diffusion, out: np.ndarray | None = None)
     return np.clip(out, 0.0, 1.0, out=out)
 
 
-def confidence(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def confidence(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """C[i, j]: how far the council trusts that the pilot works."""
-    e = model.config.research.evidence_role
-    return (1.0 - e) * local_proof(model, rows, cols) + e * model.evidence[cols]
+    e = world.config.research.evidence_role
+    return (1.0 - e) * local_proof(world, rows, cols) + e * world.evidence[cols]
 
 
-def council_net_cost(model: SocialCareModel, cols: np.ndarray, seen: np.ndarray | float = 1.0) -> np.ndarray:
+def council_net_cost(world: World, cols: np.ndarray, seen: np.ndarray | float = 1.0) -> np.ndarray:
     """Monthly budget a council commits per commissioned site: running cost less the cashable saving.
 
     Only ``cashable_saving_share`` of a saving frees money in the budget; the rest is
@@ -74,63 +70,63 @@ def council_net_cost(model: SocialCareModel, cols: np.ndarray, seen: np.ndarray 
     the council counts only the savings the pilot has shown (``seen`` = local proof L);
     a contract in place realises its full saving.
     """
-    port = model.portfolio
-    cashable = model.config.local_authorities.cashable_saving_share
+    port = world.portfolio
+    cashable = world.config.local_authorities.cashable_saving_share
     return np.maximum(port.running[cols] - cashable * port.council_saving[cols] * seen, 0.0)
 
 
-def refresh_commitments(model: SocialCareModel) -> None:
+def refresh_commitments(world: World) -> None:
     """Recompute what each council has committed to running innovations per month."""
-    p = model.providers
+    p = world.providers
     m = p.state.shape[1]
     cells = np.flatnonzero(p.payer == Payer.COUNCIL.value)
     rows = cells // m
     cols = cells - rows * m
-    model.councils.committed = spent_by_group(p.council[rows], council_net_cost(model, cols), model.councils.n)
+    world.councils.committed = spent_by_group(p.council[rows], council_net_cost(world, cols), world.councils.n)
 
 
-def commission(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Which of these pilots at their cliff the councils take on (mask)."""
     if len(rows) == 0:
         return np.zeros(0, dtype=bool)
-    la = model.providers.council[rows]
-    seen = local_proof(model, rows, cols)
-    score = council_value(model, la, cols) * confidence(model, rows, cols)
-    willing = model.rng.random(len(rows)) < model.config.local_authorities.commissioning_propensity * score
+    la = world.providers.council[rows]
+    seen = local_proof(world, rows, cols)
+    score = council_value(world, la, cols) * confidence(world, rows, cols)
+    willing = world.rng.random(len(rows)) < world.config.local_authorities.commissioning_propensity * score
     accepted = np.zeros(len(rows), dtype=bool)
     idx = np.flatnonzero(willing)
     if idx.size:
-        room = np.maximum(model.councils.budget - model.councils.committed, 0.0)
-        cost = council_net_cost(model, cols[idx], seen[idx])
+        room = np.maximum(world.councils.budget - world.councils.committed, 0.0)
+        cost = council_net_cost(world, cols[idx], seen[idx])
         ok = allocate(la[idx], cost, score[idx], room)
         accepted[idx[ok]] = True
-        model.councils.committed += spent_by_group(la[idx[ok]], cost[ok], model.councils.n)
+        world.councils.committed += spent_by_group(la[idx[ok]], cost[ok], world.councils.n)
     return accepted
 
 
-def review_contracts(model: SocialCareModel) -> np.ndarray:
+def review_contracts(world: World) -> np.ndarray:
     """Councils drop contracts of little value to them, more so under pressure.
 
     Returns the flat indices of dropped cells (the caller decides their fate).
     """
-    p = model.providers
+    p = world.providers
     m = p.state.shape[1]
-    bound = min(1.0, model.config.local_authorities.review_hazard_per_month)
+    bound = min(1.0, world.config.local_authorities.review_hazard_per_month)
     # the hazard never exceeds the review rate (pressure and 1 - V are at most 1):
     # draw cells sparsely at that rate, keep the contracts, thin to their hazard
-    cells = cells_with_chance(model.rng, p.payer, Payer.COUNCIL.value, bound)
+    cells = cells_with_chance(world.rng, p.payer, Payer.COUNCIL.value, bound)
     rows = cells // m
     cols = cells - rows * m
     la = p.council[rows]
     hazard = (
-        model.config.local_authorities.review_hazard_per_month
-        * model.councils.pressure[la]
-        * (1.0 - council_value(model, la, cols))
+        world.config.local_authorities.review_hazard_per_month
+        * world.councils.pressure[la]
+        * (1.0 - council_value(world, la, cols))
     )
-    return cells[thin(model.rng, hazard, bound)]
+    return cells[thin(world.rng, hazard, bound)]
 
 
-def sign_up_systems(model: SocialCareModel) -> None:
+def sign_up_systems(world: World) -> None:
     """Councils sign up to systems innovations as evidence and peer councils accumulate.
 
     Monthly chance for council l and systems innovation j:
@@ -142,48 +138,48 @@ def sign_up_systems(model: SocialCareModel) -> None:
     needs changed are approved (D: the regulatory delay of ODD 'regulation'), so
     rigid regulation holds systems innovations back at the council's door too.
     """
-    port, c = model.portfolio, model.councils
-    systems = np.flatnonzero((port.kind == KINDS.index("systems")) & (port.launch <= model.t))
+    port, c = world.portfolio, world.councils
+    systems = np.flatnonzero((port.kind == KINDS.index("systems")) & (port.launch <= world.t))
     if systems.size == 0:
         return
-    e = model.config.research.evidence_role
+    e = world.config.research.evidence_role
     share = c.signed[:, systems].mean(axis=0)
-    pull = (1.0 - e) * share + e * model.evidence[systems]
-    value = council_value(model, np.repeat(np.arange(c.n), systems.size), np.tile(systems, c.n)).reshape(
+    pull = (1.0 - e) * share + e * world.evidence[systems]
+    value = council_value(world, np.repeat(np.arange(c.n), systems.size), np.tile(systems, c.n)).reshape(
         c.n, systems.size
     )
-    rules_changed = 1.0 / (1.0 + mean_delay_months(model)[systems])
-    hazard = model.config.local_authorities.signup_rate_per_month * (pull * rules_changed)[None, :] * value
-    draws = model.rng.random((c.n, systems.size)) < hazard
+    rules_changed = 1.0 / (1.0 + mean_delay_months(world)[systems])
+    hazard = world.config.local_authorities.signup_rate_per_month * (pull * rules_changed)[None, :] * value
+    draws = world.rng.random((c.n, systems.size)) < hazard
     c.signed[:, systems] |= draws
 
 
-def reorganise(model: SocialCareModel) -> None:
+def reorganise(world: World) -> None:
     """Some councils restructure: support is withdrawn and adopters are disrupted (seed 003)."""
-    la_cfg, c, p = model.config.local_authorities, model.councils, model.providers
-    hit = np.flatnonzero(model.rng.random(c.n) < la_cfg.reorganisation_rate_per_year / 12.0)
-    model.events_scalar["reorganisations"] += hit.size
+    la_cfg, c, p = world.config.local_authorities, world.councils, world.providers
+    hit = np.flatnonzero(world.rng.random(c.n) < la_cfg.reorganisation_rate_per_year / 12.0)
+    world.events_scalar["reorganisations"] += hit.size
     if hit.size == 0:
         return
     c.reorganisations[hit] += 1
     c.pilot_pot[hit] = 0.0
-    withdraw = model.rng.random((hit.size, c.signed.shape[1])) < la_cfg.reorganisation_withdrawal
+    withdraw = world.rng.random((hit.size, c.signed.shape[1])) < la_cfg.reorganisation_withdrawal
     c.signed[hit] &= ~withdraw
     in_hit = np.zeros(c.n, dtype=bool)
     in_hit[hit] = True
     rows = np.flatnonzero(in_hit[p.council])
     sub_state, sub_payer = p.state[rows], p.payer[rows]
     active = (sub_state == State.PILOTING.value) | (sub_state == State.SUSTAINED.value)
-    draw = model.rng.random(active.shape)
+    draw = world.rng.random(active.shape)
     dropped = active & (sub_payer == Payer.COUNCIL.value) & (draw < la_cfg.reorganisation_withdrawal)
     disrupted = active & ~dropped & (draw > 1.0 - la_cfg.reorganisation_disruption)
     r, j = np.nonzero(dropped | disrupted)
-    abandon(model, rows[r], j, "reorganisation")
-    refresh_commitments(model)
+    abandon(world, rows[r], j, "reorganisation")
+    refresh_commitments(world)
 
 
-def update_funds(model: SocialCareModel) -> None:
+def update_funds(world: World) -> None:
     """Local pilot funds refill monthly, up to one year's worth."""
-    cap = model.config.local_authorities.pilot_fund_k_per_year
-    c = model.councils
+    cap = world.config.local_authorities.pilot_fund_k_per_year
+    c = world.councils
     np.minimum(c.pilot_pot + cap / 12.0, cap, out=c.pilot_pot)

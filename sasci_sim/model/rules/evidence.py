@@ -11,42 +11,38 @@ its starting value E0[j] towards 1:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sasci_sim.model.kernels.columns import column_sums
 from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.commissioning import local_proof, proof_after
-
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.world import World
 
 
-def _dense_weight(model: SocialCareModel, operating: np.ndarray) -> np.ndarray:
+def _dense_weight(world: World, operating: np.ndarray) -> np.ndarray:
     """Each cell's weight (local proof, times evaluation_weight if grant-funded; 0 if not operating)."""
-    p = model.providers
+    p = world.providers
     weight = p.months_operating.astype(np.float32)
-    proof_after(weight, model.config.diffusion, out=weight)
+    proof_after(weight, world.config.diffusion, out=weight)
     weight *= operating
-    np.multiply(weight, model.config.research.evaluation_weight, out=weight, where=p.payer == Payer.GRANT.value)
+    np.multiply(weight, world.config.research.evaluation_weight, out=weight, where=p.payer == Payer.GRANT.value)
     return weight
 
 
-def accumulate_evidence(model: SocialCareModel) -> None:
+def accumulate_evidence(world: World) -> None:
     """Add this month's operating experience and update evidence."""
-    p, res = model.providers, model.config.research
-    operating = model.operating_mask()
+    p, res = world.providers, world.config.research
+    operating = world.operating_mask()
     # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more
     if np.count_nonzero(operating) * 8 < operating.size:  # few sites: weigh each
         m = p.state.shape[1]
         cells = np.flatnonzero(operating)
         rows = cells // m
         cols = cells - rows * m
-        weight = local_proof(model, rows, cols)
+        weight = local_proof(world, rows, cols)
         weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
-        model.experience += np.bincount(cols, weights=weight, minlength=m)
+        world.experience += np.bincount(cols, weights=weight, minlength=m)
     else:  # most cells operate: weigh them all at once, in float32 (plenty for a weight of 0..1)
-        model.experience += column_sums(_dense_weight(model, operating))
-    model.evidence = 1.0 - (1.0 - model.initial_evidence) * np.exp(-model.experience / res.site_months_per_evidence)
+        world.experience += column_sums(_dense_weight(world, operating))
+    world.evidence = 1.0 - (1.0 - world.initial_evidence) * np.exp(-world.experience / res.site_months_per_evidence)
     np.add(p.months_operating, operating, out=p.months_operating, casting="unsafe")

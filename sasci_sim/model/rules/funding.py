@@ -16,8 +16,6 @@ innovations it could bid for, chosen at random).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sasci_sim.config.schema import KINDS, Funder
@@ -25,41 +23,39 @@ from sasci_sim.model.kernels.allocation import allocate
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.adoption import eligible, has_capacity, one_per_row, readiness
 from sasci_sim.model.rules.transitions import start_pilots
-
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.world import World
 
 
-def is_call_month(model: SocialCareModel) -> bool:
+def is_call_month(world: World) -> bool:
     """Calls open in month 1 and then every call interval, until the programme's last call."""
-    f = model.config.funding
-    if f.last_call_month is not None and model.t > f.last_call_month:
+    f = world.config.funding
+    if f.last_call_month is not None and world.t > f.last_call_month:
         return False
-    return (model.t - 1) % f.call_interval_months == 0
+    return (world.t - 1) % f.call_interval_months == 0
 
 
-def grant_cost(model: SocialCareModel, cols: np.ndarray, funder: Funder) -> np.ndarray:
+def grant_cost(world: World, cols: np.ndarray, funder: Funder) -> np.ndarray:
     """What one grant for innovation j costs this funder, k GBP."""
-    port = model.portfolio
-    months = grant_months(model, funder)
+    port = world.portfolio
+    months = grant_months(world, funder)
     cost = port.upfront[cols] + port.running[cols] * months
     if funder.covers_double_running:
         cost = cost + port.double_running[cols] * port.transition[cols]
     return cost
 
 
-def grant_months(model: SocialCareModel, funder: Funder) -> int:
-    return funder.grant_duration_months or model.config.funding.grant_duration_months
+def grant_months(world: World, funder: Funder) -> int:
+    return funder.grant_duration_months or world.config.funding.grant_duration_months
 
 
-def award_grants(model: SocialCareModel, funder: Funder) -> float:
+def award_grants(world: World, funder: Funder) -> float:
     """Run one funder's call; returns the money awarded, k GBP."""
-    cfg, p = model.config, model.providers
+    cfg, p = world.config, world.providers
     budget = cfg.funding.budget_per_call_k * funder.budget_share
     if budget <= 0:
         return 0.0
-    kinds = np.isin(model.portfolio.kind, [KINDS.index(k) for k in funder.kinds])
-    launched = model.portfolio.launch <= model.t
+    kinds = np.isin(world.portfolio.kind, [KINDS.index(k) for k in funder.kinds])
+    launched = world.portfolio.launch <= world.t
     aware = p.state == State.AWARE.value
     aware[:, ~(kinds & launched)] = False  # cheaper than broadcasting a row mask over every row
     cells = np.flatnonzero(aware)
@@ -68,35 +64,35 @@ def award_grants(model: SocialCareModel, funder: Funder) -> float:
     m = p.state.shape[1]
     rows = cells // m
     cols = cells - rows * m
-    per_provider = cfg.funding.application_rate * p.capability * readiness(model, np.arange(p.n))
-    bid = model.rng.random(cells.size) < per_provider[rows]
+    per_provider = cfg.funding.application_rate * p.capability * readiness(world, np.arange(p.n))
+    bid = world.rng.random(cells.size) < per_provider[rows]
     rows, cols = rows[bid], cols[bid]
-    ok = eligible(model, rows, cols)
+    ok = eligible(world, rows, cols)
     rows, cols = rows[ok], cols[ok]
-    first = one_per_row(model.rng, rows)  # one bid per provider per call
+    first = one_per_row(world.rng, rows)  # one bid per provider per call
     rows, cols = rows[first], cols[first]
-    free = has_capacity(model, rows)  # a property of the provider, so it can follow one_per_row
+    free = has_capacity(world, rows)  # a property of the provider, so it can follow one_per_row
     rows, cols = rows[free], cols[free]
     if rows.size == 0:
         return 0.0
     e = cfg.research.evidence_role
-    score = p.capability[rows] + e * model.evidence[cols] + 0.5 * model.rng.random(rows.size)
-    cost = grant_cost(model, cols, funder)
-    proven = model.evidence[cols] >= cfg.research.scale_evidence_threshold
+    score = p.capability[rows] + e * world.evidence[cols] + 0.5 * world.rng.random(rows.size)
+    cost = grant_cost(world, cols, funder)
+    proven = world.evidence[cols] >= cfg.research.scale_evidence_threshold
     scale_budget = budget * cfg.funding.scale_share
     won = np.zeros(rows.size, dtype=bool)
     won[proven] = allocate(np.zeros(proven.sum(), np.int64), cost[proven], score[proven], np.array([scale_budget]))
     left = budget - cost[won].sum()
     rest = ~won
     won[rest] = allocate(np.zeros(rest.sum(), np.int64), cost[rest], score[rest], np.array([left]))
-    months = grant_months(model, funder)
+    months = grant_months(world, funder)
     start_pilots(
-        model,
+        world,
         rows[won],
         cols[won],
         Payer.GRANT,
-        grant_end=model.t + months,
+        grant_end=world.t + months,
         double_covered=funder.covers_double_running,
     )
-    np.add.at(model.events["grants"], cols[won], 1)
+    np.add.at(world.events["grants"], cols[won], 1)
     return float(cost[won].sum())

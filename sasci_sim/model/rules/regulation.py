@@ -11,40 +11,36 @@ rigidity * (1 - flexibility) * max(complexity[j], systems[j]).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sasci_sim.config.schema import KINDS
 from sasci_sim.model.population import State
 from sasci_sim.model.rules.transitions import abandon
-
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.world import World
 
 SYSTEMS = KINDS.index("systems")
 
 
-def mean_delay_months(model: SocialCareModel) -> np.ndarray:
+def mean_delay_months(world: World) -> np.ndarray:
     """Mean approval wait per innovation, months."""
-    reg = model.config.regulation
-    return reg.max_delay_months * model.portfolio.burden * (1.0 - reg.flexibility)
+    reg = world.config.regulation
+    return reg.max_delay_months * world.portfolio.burden * (1.0 - reg.flexibility)
 
 
-def approve_pilots(model: SocialCareModel) -> None:
+def approve_pilots(world: World) -> None:
     """Waiting pilots are approved, or give up under rigid rules."""
-    p, reg = model.providers, model.config.regulation
+    p, reg = world.providers, world.config.regulation
     cells = np.flatnonzero(np.greater(p.state == State.PILOTING.value, p.approved))  # piloting, not yet approved
     if cells.size == 0:
         return
     m = p.state.shape[1]
     rows = cells // m
     cols = cells - rows * m
-    port = model.portfolio
+    port = world.portfolio
     exposure = np.maximum(port.complexity, (port.kind == SYSTEMS).astype(float))
     give_up = reg.rigidity_hazard_per_month * (1.0 - reg.flexibility) * exposure[cols]
-    draw = model.rng.random(cells.size)
+    draw = world.rng.random(cells.size)
     quit_ = draw < give_up
-    abandon(model, rows[quit_], cols[quit_], "rigidity")
-    approve = ~quit_ & (model.rng.random(cells.size) < 1.0 / (1.0 + mean_delay_months(model)[cols]))
+    abandon(world, rows[quit_], cols[quit_], "rigidity")
+    approve = ~quit_ & (world.rng.random(cells.size) < 1.0 / (1.0 + mean_delay_months(world)[cols]))
     p.approved.ravel()[cells[approve]] = True

@@ -13,8 +13,6 @@ and commissioning" (seed 000). Funders' scaling grants are in funding.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sasci_sim.model.kernels.allocation import allocate, spent_by_group
@@ -23,14 +21,12 @@ from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.adoption import eligible, has_capacity, one_per_row
 from sasci_sim.model.rules.commissioning import council_net_cost, council_value
 from sasci_sim.model.rules.transitions import start_pilots
-
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.world import World
 
 
-def council_rollout(model: SocialCareModel) -> None:
+def council_rollout(world: World) -> None:
     """Councils that commission an innovation offer it to more of their providers."""
-    p, port, c = model.providers, model.portfolio, model.councils
+    p, port, c = world.providers, world.portfolio, world.councils
     contracts = np.flatnonzero(p.payer == Payer.COUNCIL.value)
     if contracts.size == 0:
         return
@@ -39,8 +35,8 @@ def council_rollout(model: SocialCareModel) -> None:
     has[p.council[contracts // m] * m + contracts % m] = True
     # chance decision_rate * V * F per aware cell in such an area: draw cells
     # sparsely at decision_rate, keep those, thin to V * F
-    rate = model.config.diffusion.decision_rate_per_month
-    cells = cells_with_chance(model.rng, p.state, State.AWARE.value, rate)
+    rate = world.config.diffusion.decision_rate_per_month
+    cells = cells_with_chance(world.rng, p.state, State.AWARE.value, rate)
     rows = cells // m
     cols = cells - rows * m
     keep = has[p.council[rows] * m + cols]
@@ -48,18 +44,18 @@ def council_rollout(model: SocialCareModel) -> None:
     if cells.size == 0:
         return
     la = p.council[rows]
-    value = council_value(model, la, cols)
+    value = council_value(world, la, cols)
     fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
-    offer = thin(model.rng, rate * value * fit, rate)
-    offer &= eligible(model, rows, cols)
+    offer = thin(world.rng, rate * value * fit, rate)
+    offer &= eligible(world, rows, cols)
     idx = np.flatnonzero(offer)
-    idx = idx[one_per_row(model.rng, rows[idx])]  # one new contract per provider per month
-    idx = idx[has_capacity(model, rows[idx])]
+    idx = idx[one_per_row(world.rng, rows[idx])]  # one new contract per provider per month
+    idx = idx[has_capacity(world, rows[idx])]
     if idx.size == 0:
         return
     rows, cols, la = rows[idx], cols[idx], la[idx]
-    cost = council_net_cost(model, cols)
+    cost = council_net_cost(world, cols)
     room = np.maximum(c.budget - c.committed, 0.0)
     ok = allocate(la, cost, value[idx], room)
     c.committed += spent_by_group(la[ok], cost[ok], c.n)
-    start_pilots(model, rows[ok], cols[ok], Payer.COUNCIL)
+    start_pilots(world, rows[ok], cols[ok], Payer.COUNCIL)

@@ -24,34 +24,30 @@ the running cost, tried in this order:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sasci_sim.model.population import NO_MONTH, Payer, State
 from sasci_sim.model.rules.adoption import appeal
 from sasci_sim.model.rules.commissioning import commission, local_proof
 from sasci_sim.model.rules.transitions import abandon, sustain
-
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.world import World
 
 
-def decisions_due(model: SocialCareModel) -> np.ndarray:
+def decisions_due(world: World) -> np.ndarray:
     """Flat indices of pilots whose grant has ended or whose trial is over."""
-    p = model.providers
+    p = world.providers
     cells = np.flatnonzero(p.state == State.PILOTING.value)
     grant = p.payer.ravel()[cells] == Payer.GRANT.value
-    due = grant & (p.grant_end.ravel()[cells] <= model.t)
-    trial_over = p.months_operating.ravel()[cells] >= model.config.diffusion.trial_months
+    due = grant & (p.grant_end.ravel()[cells] <= world.t)
+    trial_over = p.months_operating.ravel()[cells] >= world.config.diffusion.trial_months
     due |= ~grant & p.approved.ravel()[cells] & trial_over
     return cells[due]
 
 
-def funding_cliff(model: SocialCareModel) -> None:
+def funding_cliff(world: World) -> None:
     """Decide every pilot that has reached its cliff this month."""
-    p, port, cfg = model.providers, model.portfolio, model.config
-    cells = decisions_due(model)
+    p, port, cfg = world.providers, world.portfolio, world.config
+    cells = decisions_due(world)
     if cells.size == 0:
         return
     rows, cols = np.divmod(cells, p.state.shape[1])
@@ -68,17 +64,17 @@ def funding_cliff(model: SocialCareModel) -> None:
     already = (p.payer[rows, cols] == Payer.COUNCIL) & full_ok
     payer[already] = Payer.COUNCIL
     todo = np.flatnonzero(~already & full_ok)
-    taken = commission(model, rows[todo], cols[todo])
+    taken = commission(world, rows[todo], cols[todo])
     payer[todo[taken]] = Payer.COUNCIL
 
-    proof = local_proof(model, rows, cols)
+    proof = local_proof(world, rows, cols)
     realised = port.provider_saving[cols] * proof
     open_ = payer == Payer.NONE
     pays_itself = open_ & full_ok & (realised >= port.running[cols])
     payer[pays_itself] = Payer.OWN
 
     open_ = payer == Payer.NONE
-    wants = model.rng.random(cells.size) < appeal(model, rows, cols) * proof
+    wants = world.rng.random(cells.size) < appeal(world, rows, cols) * proof
     net = np.maximum(port.running[cols] - realised, 0.0)
     room = cfg.diffusion.surplus_share_per_innovation * p.surplus[rows]
     carry = open_ & wants & full_ok & (net <= room)
@@ -92,9 +88,9 @@ def funding_cliff(model: SocialCareModel) -> None:
     paid_dr = np.where(partial, cfg.diffusion.partial_scale * dr, dr)
     np.subtract.at(p.reserves, rows[go], paid_dr[go])
     np.maximum(p.reserves, 0.0, out=p.reserves)
-    sustain(model, rows[go], cols[go], payer[go], partial[go])
+    sustain(world, rows[go], cols[go], payer[go], partial[go])
     stop = ~go
     cliff = stop & (was_grant | (p.payer[rows, cols] == Payer.PILOT_FUND))
-    abandon(model, rows[cliff], cols[cliff], "cliff")
+    abandon(world, rows[cliff], cols[cliff], "cliff")
     rest = stop & ~cliff
-    abandon(model, rows[rest], cols[rest], "money")
+    abandon(world, rows[rest], cols[rest], "money")

@@ -6,21 +6,17 @@ grant dates, event counters) in one place (ODD: Submodel 'transitions').
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from sasci_sim.model.population import NO_MONTH, Payer, State
-
-if TYPE_CHECKING:
-    from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.world import World
 
 #: Causes of abandonment, as recorded per step (ODD: Observation).
 CAUSES = ("cliff", "background", "rigidity", "reorganisation", "money", "review")
 
 
 def start_pilots(
-    model: SocialCareModel,
+    world: World,
     rows: np.ndarray,
     cols: np.ndarray,
     payer: Payer,
@@ -29,7 +25,7 @@ def start_pilots(
     double_covered: np.ndarray | bool = False,
 ) -> None:
     """Aware providers start piloting: they pay the upfront cost unless a grant or fund does."""
-    p = model.providers
+    p = world.providers
     p.state[rows, cols] = State.PILOTING
     p.payer[rows, cols] = payer
     p.approved[rows, cols] = False
@@ -38,36 +34,36 @@ def start_pilots(
     p.grant_end[rows, cols] = NO_MONTH if grant_end is None else grant_end
     p.double_covered[rows, cols] = double_covered
     if payer == Payer.OWN:
-        np.subtract.at(p.reserves, rows, model.portfolio.upfront[cols])
+        np.subtract.at(p.reserves, rows, world.portfolio.upfront[cols])
         np.maximum(p.reserves, 0.0, out=p.reserves)
-    np.add.at(model.events["pilots_started"], cols, 1)
+    np.add.at(world.events["pilots_started"], cols, 1)
 
 
-def sustain(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray, payer: np.ndarray, partial: np.ndarray) -> None:
+def sustain(world: World, rows: np.ndarray, cols: np.ndarray, payer: np.ndarray, partial: np.ndarray) -> None:
     """Pilots become the way things are done, paid for by ``payer``."""
-    p = model.providers
+    p = world.providers
     p.state[rows, cols] = State.SUSTAINED
     p.payer[rows, cols] = payer
     p.partial[rows, cols] = partial
-    np.add.at(model.events["sustained_new"], cols, 1)
+    np.add.at(world.events["sustained_new"], cols, 1)
 
 
-def abandon(model: SocialCareModel, rows: np.ndarray, cols: np.ndarray, cause: str) -> None:
+def abandon(world: World, rows: np.ndarray, cols: np.ndarray, cause: str) -> None:
     """Adopters stop: the state becomes ABANDONED and the cause is counted."""
     if len(rows) == 0:
         return
-    p = model.providers
+    p = world.providers
     was_grant = p.grant_end[rows, cols] != NO_MONTH
     p.state[rows, cols] = State.ABANDONED
     p.payer[rows, cols] = Payer.NONE
     p.approved[rows, cols] = False
     p.partial[rows, cols] = False
     p.ever_abandoned[rows, cols] = True
-    np.add.at(model.events[f"abandoned_{cause}"], cols, 1)
+    np.add.at(world.events[f"abandoned_{cause}"], cols, 1)
     if cause == "cliff":
         np.add.at(p.pilots_lost, rows, 1)
-        np.add.at(model.events["grant_pilots_lost"], cols[was_grant], 1)
+        np.add.at(world.events["grant_pilots_lost"], cols[was_grant], 1)
     # abandonment within six months after a grant ended (stylised fact 2)
-    since = model.t - p.grant_end[rows, cols]
+    since = world.t - p.grant_end[rows, cols]
     post = was_grant & (since >= 0) & (since < 6)
-    np.add.at(model.events["abandoned_post_grant"], cols[post], 1)
+    np.add.at(world.events["abandoned_post_grant"], cols[post], 1)

@@ -31,11 +31,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from sasci_sim.config.limits import check_fits, largest_run
+    from sasci_sim.config.limits import check_fits
     from sasci_sim.experiments.sweep.analysis import analyse
     from sasci_sim.experiments.sweep.executors import default_workers, open_workers
     from sasci_sim.experiments.sweep.experiment import load_experiment
     from sasci_sim.experiments.sweep.runner import SweepAborted, run_sweep
+    from sasci_sim.experiments.sweep.sizes import largest_run
 
     experiment = load_experiment(
         args.experiment,
