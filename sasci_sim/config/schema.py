@@ -16,6 +16,8 @@ from sasci_sim.config.params import param
 
 Kind = Literal["business_model", "systems", "social"]
 KINDS: tuple[str, ...] = ("business_model", "systems", "social")
+#: Index of the systems kind: systems innovations need their council to sign up before providers use them.
+SYSTEMS = KINDS.index("systems")
 PROVIDER_KINDS: tuple[str, ...] = ("residential", "domiciliary", "community")
 COMPLEXITY_WORDS = {"simple": 0.0, "complicated": 0.5, "complex": 1.0}
 

@@ -25,13 +25,12 @@ from sasci_sim.config.diff import lever_differences
 from sasci_sim.config.loader import validate
 from sasci_sim.config.schema import Scenario
 from sasci_sim.errors import InputError
-from sasci_sim.experiments.replications import run_replications
+from sasci_sim.experiments.replications import replication_seeds, run_replications
 from sasci_sim.model.social_care import with_levers
 from sasci_sim.output.findings import comparison_findings
 from sasci_sim.output.folders import MANIFEST, package_versions
 from sasci_sim.output.results import Comparison, RunResult
 from sasci_sim.output.wording import ordered
-from sasci_sim.seeds import derive_seed
 
 RUN_TABLES = ("spread.csv", "money.csv", "runs.csv")
 #: Columns of spread.csv that the comparison's figures read.
@@ -45,11 +44,6 @@ def resolve(scenario: Scenario, replications: int, seed: int, steps: int | None 
     updates = {"replications": replications, "seed": seed} | ({"steps": steps} if steps is not None else {})
     data["simulation"] = {**data["simulation"], **updates}
     return validate(data, "command line")
-
-
-def replication_seeds(scenario: Scenario) -> list[int]:
-    sim = scenario.simulation
-    return [derive_seed(sim.seed, r) for r in range(sim.replications)]
 
 
 def candidates(out: Path, name: str) -> list[Path]:

@@ -26,6 +26,19 @@ from sasci_sim.seeds import derive_seed
 FREE_AT_ONCE_CELLS = 250_000
 
 
+def replication_seeds(scenario: Scenario) -> list[int]:
+    """The seed of each replication of a resolved scenario: ``derive_seed(root seed, r)``.
+
+    Args:
+        scenario: A resolved scenario (its ``simulation.seed`` and ``simulation.replications``).
+
+    Returns:
+        One seed per replication, in replication order.
+    """
+    sim = scenario.simulation
+    return [derive_seed(sim.seed, r) for r in range(sim.replications)]
+
+
 def run_one(scenario: Scenario, replication: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
     """One replication: its spread table, money table and summary figures."""
     model = SocialCareModel(scenario, rng=seed, provider_agents=False)
@@ -49,14 +62,12 @@ def run_replications(
 ) -> RunResult:
     """Run a scenario's replications; arguments given here override the file."""
     cfg = with_levers(scenario, {})
-    sim = cfg.simulation
     updates = {k: v for k, v in {"replications": replications, "seed": seed, "steps": steps}.items() if v is not None}
     if updates:
         data = cfg.model_dump()
         data["simulation"] = {**data["simulation"], **updates}
         cfg = validate(data, "command line")
-        sim = cfg.simulation
-    seeds = [derive_seed(sim.seed, r) for r in range(sim.replications)]
+    seeds = replication_seeds(cfg)
     spreads, monies, rows = [], [], []
     for r, s in enumerate(seeds):
         spread, money, figures = run_one(cfg, r, s)

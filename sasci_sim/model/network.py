@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sasci_sim.config.schema import Network
+from sasci_sim.model.kernels.cells import split_cells
 
 
 def _ties_within_groups(group: np.ndarray, per_node: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -80,8 +81,7 @@ class PeerExposure:
         now = active_now.ravel()[changed]
         self.active.ravel()[changed] = now
         sign = np.where(now, 1, -1).astype(self.count.dtype)
-        rows = changed // self.m
-        cols = changed - rows * self.m
+        rows, cols = split_cells(changed, self.m)
         if self.adjacency is None:
             self.count += np.bincount(cols, weights=sign, minlength=self.m).astype(np.int64)
         else:

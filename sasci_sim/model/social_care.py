@@ -10,10 +10,11 @@ import mesa
 import numpy as np
 
 from sasci_sim.config.loader import apply_override, load_scenario, validate
-from sasci_sim.config.schema import KINDS, LEVERS, Scenario, joint_fund
+from sasci_sim.config.schema import LEVERS, SYSTEMS, Scenario, joint_fund
 from sasci_sim.errors import InputError
 from sasci_sim.model import reporters
 from sasci_sim.model.agents import Funder, LocalAuthority, Provider
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.columns import column_counts
 from sasci_sim.model.network import PeerExposure, build_network
 from sasci_sim.model.population import Payer, Portfolio, State, build_councils, build_providers
@@ -138,18 +139,10 @@ class SocialCareModel(mesa.Model):
         p = self.providers
         return p.approved.ravel()[cells] & _piloting_or_sustained(p.state.ravel()[cells])
 
-    def active_mask(self) -> np.ndarray:
-        """Cells visible to peers as users of the innovation (operating)."""
-        return self.operating_mask()
-
     def innovation_index(self, innovation: int | str) -> int:
         if isinstance(innovation, str):
             return self.portfolio.names.index(innovation)
         return int(innovation)
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        return KINDS
 
     def _reset_events(self) -> None:
         m = self.portfolio.size
@@ -168,7 +161,7 @@ class SocialCareModel(mesa.Model):
             p.state[rows, j] = State.PILOTING
             p.payer[rows, j] = Payer.OWN
             p.approved[rows, j] = True
-            if self.portfolio.kind[j] == KINDS.index("systems"):
+            if self.portfolio.kind[j] == SYSTEMS:
                 self.councils.signed[p.council[rows], j] = True
 
     def step(self) -> None:
@@ -201,7 +194,7 @@ class SocialCareModel(mesa.Model):
         sites = column_counts(self.operating_mask())
         self.events_scalar["council_savings_k"] += float(sites @ self.portfolio.council_saving)
         dropped = review_contracts(self)
-        rows, cols = np.divmod(dropped, self.portfolio.size)
+        rows, cols = split_cells(dropped, self.portfolio.size)
         abandon(self, rows, cols, "review")
         sign_up_systems(self)
         restructures = self.events_scalar["reorganisations"]

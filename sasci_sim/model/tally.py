@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import NO_MONTH, Payer, Providers, State
 
 
@@ -77,8 +78,7 @@ class CellTally:
     def _move(self, cells: np.ndarray, arrays: dict[str, np.ndarray], sign: int) -> None:
         """Add (sign +1) or remove (sign -1) the given cells, as ``arrays`` has them, to or from every tally."""
         m = self.m
-        rows = cells // m
-        cols = cells - rows * m
+        rows, cols = split_cells(cells, m)
         state = arrays["state"][cells].astype(np.int64)
         self.states += sign * np.bincount(state * m + cols, minlength=len(State) * m).reshape(len(State), m)
         self.ever_abandoned += sign * np.bincount(cols[arrays["ever_abandoned"][cells]], minlength=m)

@@ -62,11 +62,4 @@ def plot_spread(spread: pd.DataFrame, path: Path, title: str) -> None:
     plt.close(fig)
 
 
-def kind_bands(spread: pd.DataFrame, column: str) -> dict[str, pd.DataFrame]:
-    """Per kind: mean and 5-95% band of a state share over steps (for reports and pages)."""
-    return {
-        kind: band(kind_shares(spread[spread["kind"] == kind], column)) for kind in KINDS if kind in set(spread["kind"])
-    }
-
-
-__all__ = ["OKABE_ITO", "band", "kind_bands", "kind_shares", "plot_spread"]
+__all__ = ["OKABE_ITO", "band", "kind_shares", "plot_spread"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.sampling import bernoulli_indices, cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.transitions import abandon
@@ -31,8 +32,8 @@ def background_abandonment(world: World) -> None:
     cells = bernoulli_indices(world.rng, n * m, bound)
     cells = cells[world.operating_at(cells)]
     cells = cells[thin(world.rng, hazard[cells % m], bound)]
-    rows = cells // m
-    abandon(world, rows, cells - rows * m, "background")
+    rows, cols = split_cells(cells, m)
+    abandon(world, rows, cols, "background")
 
 
 def provider_finances(world: World) -> None:
@@ -47,9 +48,9 @@ def provider_finances(world: World) -> None:
     if np.count_nonzero(own) * 8 < own.size:  # few payers: work on their cells only
         m = p.state.shape[1]
         cells = np.flatnonzero(own)
-        rows = cells // m
+        rows, cols = split_cells(cells, m)
         scale = np.where(p.partial.ravel()[cells], d.partial_scale, 1.0)
-        cost = np.bincount(rows, weights=scale * net[cells - rows * m], minlength=p.n)
+        cost = np.bincount(rows, weights=scale * net[cols], minlength=p.n)
     else:
         cost = (own * np.where(p.partial, d.partial_scale, 1.0)) @ net
     world.events_scalar["provider_spend_k"] += float(np.maximum(cost, 0).sum())

@@ -25,15 +25,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.config.schema import KINDS
+from sasci_sim.config.schema import SYSTEMS
 from sasci_sim.model.kernels.allocation import allocate, spent_by_group
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.commissioning import council_value
 from sasci_sim.model.rules.transitions import start_pilots
 from sasci_sim.model.world import World
-
-SYSTEMS = KINDS.index("systems")
 
 
 def appeal(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -81,6 +80,27 @@ def one_per_row(rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
     return keep
 
 
+def one_free_bid_each(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Which of these (provider, innovation) bids go ahead: eligible, one per provider, capacity left.
+
+    A provider's management attention is limited, so it takes up at most one new pilot, bid or
+    contract at a time, chosen at random among its eligible ones, and only while it runs fewer
+    pilots than ``diffusion.max_concurrent_pilots``. Capacity is a property of the provider, so it
+    can be checked after the one bid is chosen.
+
+    Args:
+        world: The model state.
+        rows: Provider of each candidate.
+        cols: Innovation of each candidate.
+
+    Returns:
+        Indices into ``rows``/``cols`` of the candidates kept.
+    """
+    idx = np.flatnonzero(eligible(world, rows, cols))
+    idx = idx[one_per_row(world.rng, rows[idx])]
+    return idx[has_capacity(world, rows[idx])]
+
+
 def decide_pilots(world: World) -> None:
     """Aware providers decide whether to pilot, and find the money."""
     p, cfg, port = world.providers, world.config, world.portfolio
@@ -91,17 +111,11 @@ def decide_pilots(world: World) -> None:
     if cells.size == 0:
         return
     m = p.state.shape[1]
-    rows = cells // m
-    cols = cells - rows * m
+    rows, cols = split_cells(cells, m)
     want = thin(world.rng, rate * appeal(world, rows, cols) * readiness(world, rows), rate)
     rows, cols = rows[want], cols[want]
-    ok = eligible(world, rows, cols)
-    rows, cols = rows[ok], cols[ok]
-    # one new pilot per provider per month: a provider's management attention is limited
-    first = one_per_row(world.rng, rows)
-    rows, cols = rows[first], cols[first]
-    free = has_capacity(world, rows)  # a property of the provider, so it can follow one_per_row
-    rows, cols = rows[free], cols[free]
+    keep = one_free_bid_each(world, rows, cols)  # one new pilot per provider per month
+    rows, cols = rows[keep], cols[keep]
     if rows.size == 0:
         return
     need = port.upfront[cols] + cfg.diffusion.self_funding_months * np.maximum(port.net_provider_cost[cols], 0.0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import State
 from sasci_sim.model.world import World
@@ -51,8 +52,7 @@ def spread_awareness(world: World) -> None:
     cells, bound = _peer_candidates(world, external)
     if cells.size == 0:
         return
-    rows = cells // m
-    cols = cells - rows * m
+    rows, cols = split_cells(cells, m)
     peer = cfg.diffusion.peer_influence * world.peer_learning[rows] * world.exposure.share_at(rows, cols)
     # min(1 - ext, peer) / (1 - ext) = min(1, peer / (1 - ext)); a missed share of 0 leaves no unaware cell
     chance = np.minimum(peer / np.maximum(1.0 - external, 1e-300)[cols], 1.0)

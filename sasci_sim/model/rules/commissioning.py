@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.config.schema import KINDS, Diffusion
+from sasci_sim.config.schema import SYSTEMS, Diffusion
 from sasci_sim.model.kernels.allocation import allocate, spent_by_group
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.regulation import mean_delay_months
@@ -80,8 +81,7 @@ def refresh_commitments(world: World) -> None:
     p = world.providers
     m = p.state.shape[1]
     cells = np.flatnonzero(p.payer == Payer.COUNCIL.value)
-    rows = cells // m
-    cols = cells - rows * m
+    rows, cols = split_cells(cells, m)
     world.councils.committed = spent_by_group(p.council[rows], council_net_cost(world, cols), world.councils.n)
 
 
@@ -115,8 +115,7 @@ def review_contracts(world: World) -> np.ndarray:
     # the hazard never exceeds the review rate (pressure and 1 - V are at most 1):
     # draw cells sparsely at that rate, keep the contracts, thin to their hazard
     cells = cells_with_chance(world.rng, p.payer, Payer.COUNCIL.value, bound)
-    rows = cells // m
-    cols = cells - rows * m
+    rows, cols = split_cells(cells, m)
     la = p.council[rows]
     hazard = (
         world.config.local_authorities.review_hazard_per_month
@@ -139,7 +138,7 @@ def sign_up_systems(world: World) -> None:
     rigid regulation holds systems innovations back at the council's door too.
     """
     port, c = world.portfolio, world.councils
-    systems = np.flatnonzero((port.kind == KINDS.index("systems")) & (port.launch <= world.t))
+    systems = np.flatnonzero((port.kind == SYSTEMS) & (port.launch <= world.t))
     if systems.size == 0:
         return
     e = world.config.research.evidence_role

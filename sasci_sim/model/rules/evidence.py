@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.columns import column_sums
 from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.commissioning import local_proof, proof_after
@@ -37,8 +38,7 @@ def accumulate_evidence(world: World) -> None:
     if np.count_nonzero(operating) * 8 < operating.size:  # few sites: weigh each
         m = p.state.shape[1]
         cells = np.flatnonzero(operating)
-        rows = cells // m
-        cols = cells - rows * m
+        rows, cols = split_cells(cells, m)
         weight = local_proof(world, rows, cols)
         weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
         world.experience += np.bincount(cols, weights=weight, minlength=m)

@@ -20,8 +20,9 @@ import numpy as np
 
 from sasci_sim.config.schema import KINDS, Funder
 from sasci_sim.model.kernels.allocation import allocate
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import Payer, State
-from sasci_sim.model.rules.adoption import eligible, has_capacity, one_per_row, readiness
+from sasci_sim.model.rules.adoption import one_free_bid_each, readiness
 from sasci_sim.model.rules.transitions import start_pilots
 from sasci_sim.model.world import World
 
@@ -62,17 +63,12 @@ def award_grants(world: World, funder: Funder) -> float:
     if cells.size == 0:
         return 0.0
     m = p.state.shape[1]
-    rows = cells // m
-    cols = cells - rows * m
+    rows, cols = split_cells(cells, m)
     per_provider = cfg.funding.application_rate * p.capability * readiness(world, np.arange(p.n))
     bid = world.rng.random(cells.size) < per_provider[rows]
     rows, cols = rows[bid], cols[bid]
-    ok = eligible(world, rows, cols)
-    rows, cols = rows[ok], cols[ok]
-    first = one_per_row(world.rng, rows)  # one bid per provider per call
-    rows, cols = rows[first], cols[first]
-    free = has_capacity(world, rows)  # a property of the provider, so it can follow one_per_row
-    rows, cols = rows[free], cols[free]
+    keep = one_free_bid_each(world, rows, cols)  # one bid per provider per call
+    rows, cols = rows[keep], cols[keep]
     if rows.size == 0:
         return 0.0
     e = cfg.research.evidence_role

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.config.schema import KINDS
+from sasci_sim.config.schema import SYSTEMS
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import State
 from sasci_sim.model.rules.transitions import abandon
 from sasci_sim.model.world import World
-
-SYSTEMS = KINDS.index("systems")
 
 
 def mean_delay_months(world: World) -> np.ndarray:
@@ -34,8 +33,7 @@ def approve_pilots(world: World) -> None:
     if cells.size == 0:
         return
     m = p.state.shape[1]
-    rows = cells // m
-    cols = cells - rows * m
+    rows, cols = split_cells(cells, m)
     port = world.portfolio
     exposure = np.maximum(port.complexity, (port.kind == SYSTEMS).astype(float))
     give_up = reg.rigidity_hazard_per_month * (1.0 - reg.flexibility) * exposure[cols]

@@ -16,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from sasci_sim.model.kernels.allocation import allocate, spent_by_group
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
-from sasci_sim.model.rules.adoption import eligible, has_capacity, one_per_row
+from sasci_sim.model.rules.adoption import one_free_bid_each
 from sasci_sim.model.rules.commissioning import council_net_cost, council_value
 from sasci_sim.model.rules.transitions import start_pilots
 from sasci_sim.model.world import World
@@ -37,8 +38,7 @@ def council_rollout(world: World) -> None:
     # sparsely at decision_rate, keep those, thin to V * F
     rate = world.config.diffusion.decision_rate_per_month
     cells = cells_with_chance(world.rng, p.state, State.AWARE.value, rate)
-    rows = cells // m
-    cols = cells - rows * m
+    rows, cols = split_cells(cells, m)
     keep = has[p.council[rows] * m + cols]
     cells, rows, cols = cells[keep], rows[keep], cols[keep]
     if cells.size == 0:
@@ -47,10 +47,8 @@ def council_rollout(world: World) -> None:
     value = council_value(world, la, cols)
     fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
     offer = thin(world.rng, rate * value * fit, rate)
-    offer &= eligible(world, rows, cols)
     idx = np.flatnonzero(offer)
-    idx = idx[one_per_row(world.rng, rows[idx])]  # one new contract per provider per month
-    idx = idx[has_capacity(world, rows[idx])]
+    idx = idx[one_free_bid_each(world, rows[idx], cols[idx])]  # one new contract per provider per month
     if idx.size == 0:
         return
     rows, cols, la = rows[idx], cols[idx], la[idx]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import NO_MONTH, Payer, State
 from sasci_sim.model.rules.adoption import appeal
 from sasci_sim.model.rules.commissioning import commission, local_proof
@@ -50,7 +51,7 @@ def funding_cliff(world: World) -> None:
     cells = decisions_due(world)
     if cells.size == 0:
         return
-    rows, cols = np.divmod(cells, p.state.shape[1])
+    rows, cols = split_cells(cells, p.state.shape[1])
     was_grant = p.grant_end[rows, cols] != NO_MONTH
     dr = np.where(p.double_covered[rows, cols], 0.0, port.double_running[cols] * port.transition[cols])
     reserves = p.reserves[rows]
