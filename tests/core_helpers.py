@@ -10,6 +10,7 @@ import numpy as np
 
 from sasci_sim.config.loader import merge, validate
 from sasci_sim.config.schema import Scenario
+from sasci_sim.model.population import NO_MONTH, Payer, State
 from sasci_sim.model.social_care import SocialCareModel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,3 +54,32 @@ def binomial_ok(count: float, n: int, p: float, z: float = 4.0) -> bool:
     """
     sd = np.sqrt(n * p * (1 - p))
     return abs(count - n * p) <= z * sd + 1e-9
+
+
+#: Months operating that give full local proof whatever proof_months is (at most 240).
+FULL_PROOF = 240
+
+#: Identical providers (capability 0.5, reserves = median, surplus = median surplus).
+IDENTICAL = {"capability_sd": 0.0, "reserves_sigma": 0.0}
+
+
+def place(
+    model: SocialCareModel,
+    rows: Any,
+    col: int,
+    state: State,
+    payer: Payer = Payer.NONE,
+    *,
+    approved: bool = True,
+    grant_end: int = int(NO_MONTH),
+    months: int = 0,
+    double_covered: bool = False,
+) -> None:
+    """Put providers ``rows`` in a state for innovation ``col``, as the rules would."""
+    p = model.providers
+    p.state[rows, col] = state
+    p.payer[rows, col] = payer
+    p.approved[rows, col] = approved
+    p.grant_end[rows, col] = grant_end
+    p.months_operating[rows, col] = months
+    p.double_covered[rows, col] = double_covered

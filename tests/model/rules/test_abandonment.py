@@ -1,0 +1,60 @@
+"""The abandonment rule against its documented equation: background hazard base * (1 + m * complexity); money.
+
+A test builds a tiny model, sets cells by hand, calls one rule and compares the outcome with the
+equation; random rules are checked with binomial or normal tolerances of four standard errors
+(core_helpers.binomial_ok), a false alarm about once in 16,000 checks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from core_helpers import IDENTICAL, binomial_ok, innovation, make_model, place, tiny_scenario
+
+from sasci_sim.model.population import Payer, State
+from sasci_sim.model.rules.abandonment import background_abandonment, provider_finances
+
+
+def test_background_hazard_grows_with_complexity() -> None:
+    n = 5000
+    s = tiny_scenario(
+        population={"providers": n},
+        abandonment={"base_hazard_per_month": 0.02, "complexity_multiplier": 3.0},
+        innovations=[
+            innovation("simple", complexity=0.0),
+            innovation("compl", complexity=0.5),
+            innovation("complex", complexity=1.0),
+        ],
+    )
+    model = make_model(s, seed=6)
+    for j in range(3):
+        place(model, np.arange(n), j, State.SUSTAINED, Payer.OWN)
+    place(model, np.arange(100), 2, State.AWARE, approved=False)  # not operating: no hazard
+    background_abandonment(model)
+    lost = (model.providers.state == State.ABANDONED).sum(axis=0)
+    assert binomial_ok(lost[0], n, 0.02)
+    assert binomial_ok(lost[1], n, 0.02 * 2.5)
+    assert binomial_ok(lost[2], n - 100, 0.02 * 4.0)
+    assert lost[0] < lost[1] < lost[2]
+    assert (model.providers.state[:100, 2] == State.AWARE).all()
+    assert model.events["abandoned_background"].tolist() == lost.tolist()
+    assert model.providers.ever_abandoned.sum() == lost.sum()
+
+
+def test_providers_that_run_out_of_money_drop_what_they_fund_themselves() -> None:
+    s = tiny_scenario(
+        population={"providers": 10, **IDENTICAL, "reserves_median_k": 3.0, "surplus_k_per_month": 0.0},
+        innovations=[
+            innovation("costly", running_cost_k_per_month=5.0),
+            innovation("granted", running_cost_k_per_month=5.0),
+        ],
+    )
+    model = make_model(s)
+    place(model, np.arange(5), 0, State.SUSTAINED, Payer.OWN)
+    place(model, np.arange(10), 1, State.PILOTING, Payer.GRANT, grant_end=30)
+    provider_finances(model)
+    p = model.providers
+    assert (p.reserves >= 0).all()
+    assert (p.state[:5, 0] == State.ABANDONED).all()
+    assert np.allclose(p.reserves[:5], 0.0) and np.allclose(p.reserves[5:], 3.0)
+    assert (p.state[:, 1] == State.PILOTING).all()  # the grant pays, not the reserves
+    assert model.events["abandoned_money"].tolist() == [5, 0]
