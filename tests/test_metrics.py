@@ -40,7 +40,7 @@ def hand_spread(sustained: list[list[int]], piloting: list[list[int]], n: int = 
                     "councils_reached": min(n_la, s_row[j]),
                     "grants": 2 if t == 1 else 0,
                     "abandoned_cliff": 2 if t == 2 else 0,  # one grant pilot and one pilot-fund pilot
-                    "grant_pilots_lost": 1 if t == 2 else 0,
+                    "pilots_abandoned_at_grant_end": 1 if t == 2 else 0,
                     "providers": n,
                     "local_authorities": n_la,
                 }

@@ -44,7 +44,7 @@ def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Sc
     at_scale = (sustained[-1] >= scenario.scale.provider_share) | (reached[-1] >= scenario.scale.council_share)
     t10, t50 = first_step_at(adopting, 0.10), first_step_at(adopting, 0.50)
     grants = order["grants"].sum()
-    cliff = order["grant_pilots_lost"].sum()
+    cliff = order["pilots_abandoned_at_grant_end"].sum()
     out: dict[str, float] = {
         "final_sustained_share": float(sustained[-1].mean()),
         "final_adopting_share": float(adopting[-1].mean()),

@@ -57,7 +57,7 @@ def ever_abandoned_share(model: Observed) -> float:
     return np.count_nonzero(cells) / cells.size
 
 
-def pilots_lost_at_cliff(model: Observed) -> int:
+def abandoned_cliff_so_far(model: Observed) -> int:
     """Pilots abandoned when their grant or pilot fund ran out, so far."""
     return int(model.recorder.events["abandoned_cliff"][: model.recorder.t + 1].sum())
 
@@ -71,6 +71,6 @@ MODEL_REPORTERS = {
     "piloting": piloting_share,
     "sustained": sustained_share,
     "ever_abandoned": ever_abandoned_share,
-    "pilots_lost_at_cliff": pilots_lost_at_cliff,
+    "abandoned_cliff_so_far": abandoned_cliff_so_far,
     "mean_evidence": mean_evidence,
 }

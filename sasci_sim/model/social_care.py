@@ -40,8 +40,8 @@ EVENT_NAMES = (
     "pilots_started",
     "grants",
     "sustained_new",
-    "abandoned_post_grant",
-    "grant_pilots_lost",
+    "abandoned_within_6_months_of_grant_end",
+    "pilots_abandoned_at_grant_end",
     *(f"abandoned_{c}" for c in CAUSES),
 )
 SCALAR_NAMES = ("grants_awarded_k", "council_spend_k", "provider_spend_k", "council_savings_k", "reorganisations")

@@ -16,7 +16,11 @@ import numpy as np
 import pandas as pd
 
 from sasci_sim.experiments.validation.stats import AtLeast, Band, Check
+from sasci_sim.model.rules.transitions import CAUSES
 from sasci_sim.output.results import RunResult
+
+#: The spread columns that count each abandonment once, by its cause (ODD 4.11, glossary).
+BY_CAUSE = tuple(f"abandoned_{cause}" for cause in CAUSES)
 
 Results = dict[str, RunResult]
 
@@ -182,10 +186,12 @@ def abandonment_spike(r: RunResult) -> np.ndarray:
         for call in range(1, steps + 1, cfg.funding.call_interval_months):
             ends.update(range(call + months, min(call + months + SPIKE_WINDOW_MONTHS, steps + 1)))
     first = min(ends) if ends else steps + 1
-    cols = [
-        c for c in r.spread.columns if c.startswith("abandoned_") and c not in ("abandoned_now", "abandoned_post_grant")
-    ]
-    total = r.spread.assign(total=r.spread[cols].sum(axis=1)).groupby(["replication", "step"])["total"].sum().unstack()
+    total = (
+        r.spread.assign(total=r.spread[list(BY_CAUSE)].sum(axis=1))
+        .groupby(["replication", "step"])["total"]
+        .sum()
+        .unstack()
+    )
     months = total.columns.to_numpy()
     window = np.isin(months, sorted(ends))
     other = (months >= first) & ~window
@@ -214,10 +220,7 @@ def months_to_councils(r: RunResult, kinds: tuple[str, ...], level: float = 0.5)
 def abandonment_ratio(r: RunResult) -> np.ndarray:
     """Per replication: abandonments per pilot started (including originators)."""
     g = r.spread.groupby("replication")
-    cols = [
-        c for c in r.spread.columns if c.startswith("abandoned_") and c not in ("abandoned_now", "abandoned_post_grant")
-    ]
-    abandoned = sum(g[c].sum() for c in cols)
+    abandoned = sum(g[c].sum() for c in BY_CAUSE)
     originators = sum(i.initial_pilots for i in r.scenario.innovations)
     return (abandoned / (g["pilots_started"].sum() + originators)).to_numpy()
 

@@ -62,8 +62,8 @@ def abandon(world: World, rows: np.ndarray, cols: np.ndarray, cause: str) -> Non
     np.add.at(world.events[f"abandoned_{cause}"], cols, 1)
     if cause == "cliff":
         np.add.at(p.pilots_lost, rows, 1)
-        np.add.at(world.events["grant_pilots_lost"], cols[was_grant], 1)
+        np.add.at(world.events["pilots_abandoned_at_grant_end"], cols[was_grant], 1)
     # abandonment within six months after a grant ended (stylised fact 2)
     since = world.t - p.grant_end[rows, cols]
     post = was_grant & (since >= 0) & (since < 6)
-    np.add.at(world.events["abandoned_post_grant"], cols[post], 1)
+    np.add.at(world.events["abandoned_within_6_months_of_grant_end"], cols[post], 1)

@@ -121,7 +121,7 @@ def Tally(model: LessonModel) -> None:
             solara.Text(model.seed_problem, classes=["sasci-seed-problem"], style={"color": "#b00020"})
         with solara.Div(classes=["sasci-cliff"], style={"margin": "4px 0"}):
             solara.Text(
-                f"{reporters.pilots_lost_at_cliff(model):,}",
+                f"{reporters.abandoned_cliff_so_far(model):,}",
                 classes=["sasci-cliff-count"],
                 style={"font-size": "2.6em", "font-weight": "bold", "color": STATE_COLOURS[State.ABANDONED]},
             )

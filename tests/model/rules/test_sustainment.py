@@ -102,7 +102,7 @@ def test_pays_for_itself_is_kept_whatever_the_provider_thinks(provider_saving: f
     else:
         assert (state == State.ABANDONED).all() and (payer == Payer.NONE).all()
         assert model.events["abandoned_cliff"][0] == 200
-        assert model.events["abandoned_post_grant"][0] == 200
+        assert model.events["abandoned_within_6_months_of_grant_end"][0] == 200
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,7 @@ def test_self_funded_trial_ending_without_money_is_abandoned_for_money() -> None
     assert (model.providers.state[:, 0] == State.ABANDONED).all()
     assert model.events["abandoned_money"][0] == 200
     assert model.events["abandoned_cliff"][0] == 0
-    assert model.events["abandoned_post_grant"][0] == 0
+    assert model.events["abandoned_within_6_months_of_grant_end"][0] == 0
 
 
 def test_pilots_before_their_cliff_are_left_alone() -> None:
