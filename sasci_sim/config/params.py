@@ -15,11 +15,11 @@ Grade = Literal["strong", "moderate", "weak", "assumption"]
 
 #: Short names for the sources cited by parameters (full references in docs/ODD.md).
 SOURCES: dict[str, str] = {
-    "seed000": "Malley & Holder 2024, 'Evidencing and empowering innovation in adult social care' (SASCI)",
-    "seed001": "SASCI project aims (LSE CPEC, 2019)",
-    "seed002": "SASCI organisational survey 2023-24 (UK Data Service)",
-    "seed003": "Mann et al. 2022, rapid review of scale and spread in social care (Wales)",
-    "seed004": "Evans 2024, integrated health and social care innovation (Social Care Wales)",
+    "malley_holder_2024": "Malley & Holder 2024, 'Evidencing and empowering innovation in adult social care' (SASCI)",
+    "sasci_aims_2019": "SASCI project aims (LSE CPEC, 2019)",
+    "sasci_survey_2024": "SASCI organisational survey 2023-24 (UK Data Service)",
+    "mann_2022": "Mann et al. 2022, rapid review of scale and spread in social care (Wales)",
+    "evans_2024": "Evans 2024, integrated health and social care innovation (Social Care Wales)",
     "bass1969": "Bass 1969, A new product growth model for consumer durables",
     "rogers2003": "Rogers 2003, Diffusion of Innovations, 5th ed.",
     "nasss2017": "Greenhalgh et al. 2017, the NASSS framework",

@@ -104,7 +104,7 @@ class ProviderMix(Section):
         le=1,
         unit="share",
         doc="Share of providers that are community and voluntary organisations.",
-        source="seed002",
+        source="sasci_survey_2024",
         grade="weak",
     )
 
@@ -142,7 +142,7 @@ class Population(Section):
         le=0.99,
         unit="score 0..1",
         doc="Mean of each innovation-capability cluster (leadership, knowledge, culture, collaboration, resources).",
-        source="cpec_wp10+seed002",
+        source="cpec_wp10+sasci_survey_2024",
         grade="weak",
     )
     capability_sd: float = param(
@@ -151,7 +151,7 @@ class Population(Section):
         le=0.45,
         unit="score 0..1",
         doc="Spread of capability across providers (0 makes providers identical).",
-        source="seed002",
+        source="sasci_survey_2024",
         grade="weak",
     )
     reserves_median_k: float = param(
@@ -198,12 +198,12 @@ class Funder(Section):
         default_factory=lambda: list(KINDS),
         min_length=1,
         description="Innovation kinds the funder's calls accept.",
-        json_schema_extra={"unit": "kinds", "source": "seed000", "grade": "moderate"},
+        json_schema_extra={"unit": "kinds", "source": "malley_holder_2024", "grade": "moderate"},
     )
     covers_double_running: bool = Field(
         False,
-        description="Grants also pay the cost of running old and new services side by side during transition (seed004).",
-        json_schema_extra={"unit": "yes/no", "source": "seed004", "grade": "moderate"},
+        description="Grants also pay the cost of running old and new services side by side during transition (Evans 2024).",
+        json_schema_extra={"unit": "yes/no", "source": "evans_2024", "grade": "moderate"},
     )
     grant_duration_months: int | None = Field(
         None,
@@ -292,7 +292,7 @@ class Regulation(Section):
         le=1,
         unit="score 0..1",
         doc="Regulatory flexibility: 1 approves any pilot at once, 0 gives the full delay.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="moderate",
     )
     max_delay_months: float = param(
@@ -301,7 +301,7 @@ class Regulation(Section):
         le=120,
         unit="months",
         doc="Mean wait for approval and compliance at burden 1 and flexibility 0.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     rigidity_hazard_per_month: float = param(
@@ -310,7 +310,7 @@ class Regulation(Section):
         le=1,
         unit="probability/month",
         doc="Extra abandonment of waiting pilots per unit of complexity or systems kind, at flexibility 0.",
-        source="seed000+nasss2017",
+        source="malley_holder_2024+nasss2017",
         grade="assumption",
     )
 
@@ -322,7 +322,7 @@ class LocalAuthorities(Section):
         le=1,
         unit="score 0..1",
         doc="How far councils judge innovations by savings rather than benefit (63% overspent in 2022/23).",
-        source="adass2023+seed000",
+        source="adass2023+malley_holder_2024",
         grade="moderate",
     )
     pressure_sd: float = param(
@@ -358,7 +358,7 @@ class LocalAuthorities(Section):
         le=1,
         unit="share",
         doc="Share of an innovation's saving to the council that frees budget (the rest is avoided cost, not cash).",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     commissioning_propensity: float = param(
@@ -380,7 +380,13 @@ class LocalAuthorities(Section):
         grade="assumption",
     )
     pilot_fund_k_per_year: float = param(
-        30.0, ge=0, le=1e7, unit="k GBP/year", doc="A council's local pilot fund.", source="seed000", grade="weak"
+        30.0,
+        ge=0,
+        le=1e7,
+        unit="k GBP/year",
+        doc="A council's local pilot fund.",
+        source="malley_holder_2024",
+        grade="weak",
     )
     signup_rate_per_month: float = param(
         0.3,
@@ -388,7 +394,7 @@ class LocalAuthorities(Section):
         le=1,
         unit="probability/month",
         doc="Monthly chance that a council signs up to a systems innovation, at full evidence or peer uptake.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     reorganisation_rate_per_year: float = param(
@@ -397,7 +403,7 @@ class LocalAuthorities(Section):
         le=12,
         unit="events/year",
         doc="Council restructures and priority changes per year.",
-        source="seed003",
+        source="mann_2022",
         grade="weak",
     )
     reorganisation_withdrawal: float = param(
@@ -406,7 +412,7 @@ class LocalAuthorities(Section):
         le=1,
         unit="probability",
         doc="Chance that a reorganisation withdraws each piece of council support.",
-        source="seed003",
+        source="mann_2022",
         grade="assumption",
     )
     reorganisation_disruption: float = param(
@@ -415,7 +421,7 @@ class LocalAuthorities(Section):
         le=1,
         unit="probability",
         doc="Chance that a reorganisation stops each adopter in the area.",
-        source="seed003",
+        source="mann_2022",
         grade="assumption",
     )
 
@@ -427,7 +433,7 @@ class Research(Section):
         le=1,
         unit="score 0..1",
         doc="How much decisions rest on research evidence rather than practice knowledge (limited in social care).",
-        source="seed000+boaz2023",
+        source="malley_holder_2024+boaz2023",
         grade="moderate",
     )
     dissemination_per_month: float = param(
@@ -502,7 +508,7 @@ class Diffusion(Section):
         le=1,
         unit="weight",
         doc="Weight providers give to savings beside benefit (less than councils).",
-        source="seed000",
+        source="malley_holder_2024",
         grade="moderate",
     )
     risk_aversion: float = param(
@@ -511,7 +517,7 @@ class Diffusion(Section):
         le=1,
         unit="weight",
         doc="Discount on unproven innovations for a provider with no appetite for risk.",
-        source="seed000+seed004",
+        source="malley_holder_2024+evans_2024",
         grade="weak",
     )
     trial_months: int = param(
@@ -547,7 +553,7 @@ class Diffusion(Section):
         le=1,
         unit="share",
         doc="Most of its monthly surplus a provider will commit to carrying one innovation after its pilot.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     pilot_fatigue: float = param(
@@ -565,7 +571,7 @@ class Diffusion(Section):
         le=100,
         unit="pilots",
         doc="Most pilots a provider runs at once: its capacity to innovate (management time, staff).",
-        source="seed002+cpec_wp10",
+        source="sasci_survey_2024+cpec_wp10",
         grade="weak",
     )
     bedding_in_months: float = param(
@@ -684,7 +690,7 @@ class Innovation(Section):
     )
     kind: Kind = Field(
         description="SASCI innovation journey.",
-        json_schema_extra={"unit": "kind", "source": "seed000", "grade": "strong"},
+        json_schema_extra={"unit": "kind", "source": "malley_holder_2024", "grade": "strong"},
     )
     benefit: float = param(
         0.6,
@@ -701,7 +707,7 @@ class Innovation(Section):
         le=100,
         unit="k GBP/site/month",
         doc="Saving to the council per adopting site (may be negative).",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     provider_saving_k_per_month: float = param(
@@ -710,7 +716,7 @@ class Innovation(Section):
         le=100,
         unit="k GBP/site/month",
         doc="Saving to the adopting provider.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     upfront_cost_k: float = param(
@@ -731,7 +737,7 @@ class Innovation(Section):
         le=1e4,
         unit="k GBP/site/month",
         doc="Cost of keeping the old service going beside the new during transition.",
-        source="seed004",
+        source="evans_2024",
         grade="weak",
     )
     transition_months: int = param(
@@ -740,7 +746,7 @@ class Innovation(Section):
         le=120,
         unit="months",
         doc="Months of double running when a pilot becomes the way things are done.",
-        source="seed004",
+        source="evans_2024",
         grade="assumption",
     )
     complexity: float = param(
@@ -758,7 +764,7 @@ class Innovation(Section):
         le=1,
         unit="score 0..1",
         doc="How much approval and compliance it needs.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     evidence: float = param(
@@ -767,7 +773,7 @@ class Innovation(Section):
         le=1,
         unit="score 0..1",
         doc="Research evidence at the start of the run.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     launch_month: int = param(
@@ -830,7 +836,7 @@ class Scenario(Section):
 
 
 def joint_fund() -> Funder:
-    """Seed 004's long-term joint health and social care fund: all kinds, covers double running."""
+    """Evans 2024's long-term joint health and social care fund: all kinds, covers double running."""
     return Funder(name="joint health and social care fund", budget_share=1.0, covers_double_running=True)
 
 

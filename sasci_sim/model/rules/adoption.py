@@ -7,7 +7,7 @@ Each month an aware provider i considers innovation j with chance
 lost[i] counts the pilots i has lost at a funding cliff ("pilotitis" leaves
 providers wary of the next pilot, Social Finance 2024). A (appeal) = (1 - w) * benefit[j] + w * own_saving_ratio[j], with w the weight
 providers give to savings (small: "care providers were less driven to save
-money", seed 000). F (capability fit, NASSS) = 1 - complexity[j] * (1 - cap[i]).
+money", Malley and Holder 2024). F (capability fit, NASSS) = 1 - complexity[j] * (1 - cap[i]).
 R (risk) = 1 - risk_aversion * (1 - appetite[i]) * U[i, j], where uncertainty
 U = (1 - e) * (1 - x[i, j]) + e * (1 - E[j]) falls as peers use it (practice
 knowledge) or as research evidence grows, weighted by the role of evidence e.

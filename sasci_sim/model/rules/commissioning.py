@@ -2,7 +2,7 @@
 
 A council l values innovation j by a blend of benefit and savings that tilts to
 savings as its cost-saving pressure pi[l] grows ("local authorities view
-innovation as a tool to save money", seed 000):
+innovation as a tool to save money", Malley and Holder 2024):
 
     V[l, j] = (1 - pi[l]) * benefit[j] + pi[l] * saving_ratio[j]
 
@@ -154,7 +154,7 @@ def sign_up_systems(world: World) -> None:
 
 
 def reorganise(world: World) -> None:
-    """Some councils restructure: support is withdrawn and adopters are disrupted (seed 003)."""
+    """Some councils restructure: support is withdrawn and adopters are disrupted (Mann et al. 2022)."""
     la_cfg, c, p = world.config.local_authorities, world.councils, world.providers
     hit = np.flatnonzero(world.rng.random(c.n) < la_cfg.reorganisation_rate_per_year / 12.0)
     world.events_scalar["reorganisations"] += hit.size

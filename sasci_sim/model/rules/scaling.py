@@ -8,7 +8,7 @@ budget lasts. Like any pilot, the offer needs the council signed up (systems
 innovations) and the provider's capacity (fewer than ``max_concurrent_pilots``
 pilots under way); a provider takes at most one new contract a month, chosen at
 random among its offers. This is how business-model innovations spread "through markets
-and commissioning" (seed 000). Funders' scaling grants are in funding.
+and commissioning" (Malley and Holder 2024). Funders' scaling grants are in funding.
 """
 
 from __future__ import annotations
