@@ -70,7 +70,7 @@ def test_short_run_matches_its_pinned_fingerprint(key: str) -> None:
 def test_a_run_is_the_same_with_or_without_mesa_provider_agents() -> None:
     scenario = load_scenario(None)
     with_agents = SocialCareModel(scenario, rng=3, provider_agents=True)  # as the page and batch_run build it
-    without = make_model(scenario, seed=3)  # as the runner does
+    without = make_model(scenario, seed=3)  # as run_replications does
     for model in (with_agents, without):
         for _ in range(24):
             model.step()

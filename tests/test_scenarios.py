@@ -58,7 +58,7 @@ def total_call_budget(path: Path) -> float:
 
 
 def test_long_and_short_funding_differ_in_grant_length_at_equal_total_budget() -> None:
-    """The comparison the two scenario files are written for (brief, stylised fact 4)."""
+    """The comparison the two scenario files are written for (stylised fact 4, docs/ODD.md 1.2)."""
     short = load_scenario(SCENARIOS / "short_term_funding.yaml")
     long_ = load_scenario(SCENARIOS / "long_term_funding.yaml")
     assert long_.funding.grant_duration_months > short.funding.grant_duration_months

@@ -26,7 +26,7 @@ def _nanmean(values: np.ndarray) -> float:
 
 
 def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Scenario) -> dict[str, float]:
-    """The brief's summary figures for one replication, from its spread table."""
+    """The summary figures of one replication (ODD 4.11 'Observation'), from its spread table."""
     steps = int(spread["step"].max())
     order = spread.sort_values(["step", "innovation"])
     names = sorted(spread["innovation"].unique())

@@ -165,7 +165,7 @@ class SocialCareModel(mesa.Model):
                 self.councils.signed[p.council[rows], j] = True
 
     def step(self) -> None:
-        """One month, in the brief's order (docs/ODD.md, 'Process overview')."""
+        """One month, in the order of docs/ODD.md section 3 ('Process overview and scheduling')."""
         self.t = self.steps
         self._reset_events()
         self.launch_innovations()

@@ -3,7 +3,7 @@
 The sweep only calls ``submit`` and ``concurrent.futures.wait``, so any executor
 works; results never depend on which, because each run's seed is fixed by its
 design point and replicate. A Dask ``LocalCluster`` (``--dask-local``) is kept on
-127.0.0.1, dashboard included (see NOTES.md: the default binds every interface).
+127.0.0.1, dashboard included (Dask's default binds every interface).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The brief's stylised facts 1-11 as named, testable checks (docs/ODD.md, 'Purpose and patterns').
+"""The stylised facts 1-11 as named, testable checks (docs/ODD.md 1.2 'Patterns').
 
 Each check names the scenario variants it needs, a metric computed per
 replication from their result tables, and a statistical test (stats.Band or

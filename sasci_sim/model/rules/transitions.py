@@ -1,7 +1,11 @@
 """State changes shared by several rules: starting a pilot, sustaining, abandoning.
 
-Keeping every write of a cell's state here keeps the bookkeeping (who pays,
-grant dates, event counters) in one place (ODD: Submodel 'transitions').
+Every change into or out of piloting, sustained or abandoned after launch goes
+through here, so the bookkeeping that goes with it (who pays, grant dates, event
+counters) stays in one place (ODD: Submodel 'transitions'). The changes with no
+bookkeeping write their one field where they happen: becoming aware (awareness),
+approval (regulation), re-adoption (abandonment) and the originators' pilots at
+launch (``SocialCareModel.launch_innovations``); ODD section 3 lists them.
 """
 
 from __future__ import annotations
