@@ -16,12 +16,12 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pytest
-from core_helpers import SCENARIOS, make_model
 
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.experiments.replications import run_replications
 from sasci_sim.model.recording import STATE_COLUMNS
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import SCENARIOS, make_model
 
 #: Columns whose values make the fingerprint (present in every spread table).
 CORE = (

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from core_helpers import innovation, make_model, tiny_scenario
 
 from sasci_sim.analysis.summary import first_step_at, summarise, summarise_run
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.recording import STATE_COLUMNS
+from tests.support.core import innovation, make_model, tiny_scenario
 
 
 def test_first_step_at_finds_the_first_crossing_or_nan() -> None:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from core_helpers import SCENARIOS
 
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.model.recording import STATE_COLUMNS
 from sasci_sim.model.social_care import SocialCareModel
 from sasci_sim.ui.cli import main
+from tests.support.core import SCENARIOS
 
 SHIPPED = sorted([*SCENARIOS.glob("*.yaml"), *(SCENARIOS / "validation").glob("*.yaml")])
 LARGE = 10_000  # providers above which a scenario runs fewer months here

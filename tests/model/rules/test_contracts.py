@@ -6,14 +6,13 @@ signs up to a systems innovation with hazard signup * ((1 - e) S + e E) / (1 + D
 
 A test builds a tiny model, sets cells by hand, calls one rule and compares the outcome with the
 equation; random rules are checked with binomial or normal tolerances of four standard errors
-(core_helpers.binomial_ok), a false alarm about once in 16,000 checks.
+(tests.support.core.binomial_ok), a false alarm about once in 16,000 checks.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_helpers import binomial_ok, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.commissioning import (
@@ -22,6 +21,7 @@ from sasci_sim.model.rules.commissioning import (
     sign_up_systems,
     update_funds,
 )
+from tests.support.core import binomial_ok, innovation, make_model, place, tiny_scenario
 
 
 def test_pilot_funds_refill_by_a_twelfth_up_to_one_year() -> None:

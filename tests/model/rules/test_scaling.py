@@ -2,7 +2,7 @@
 
 A test builds a tiny model, sets cells by hand, calls one rule and compares the outcome with the
 equation; random rules are checked with binomial or normal tolerances of four standard errors
-(core_helpers.binomial_ok), a false alarm about once in 16,000 checks.
+(tests.support.core.binomial_ok), a false alarm about once in 16,000 checks.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from core_helpers import binomial_ok, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.scaling import council_rollout
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import binomial_ok, innovation, make_model, place, tiny_scenario
 
 RATE = 0.2
 PRESSURE = 0.5
