@@ -1,4 +1,4 @@
-"""Per-step aggregates and end-of-run summary figures (ODD: Design concepts, Observation).
+"""Per-month aggregates of a run: state counts, events and money (ODD: Design concepts, Observation).
 
 ``Recorder`` keeps preallocated arrays (step x state x innovation) filled from
 the population each month: no pandas in the step. ``tidy`` turns them into the
