@@ -50,7 +50,27 @@ def param(
     le: float | None = None,
     gt: float | None = None,
 ) -> Any:
-    """A pydantic field carrying its unit, source and evidence grade."""
+    """A pydantic field carrying its unit, source and evidence grade.
+
+    Declaring every number this way keeps its meaning, unit, range, source and grade in one
+    place, so the parameter table and the ODD cannot drift from the code.
+
+    Args:
+        default: The default value.
+        unit: The unit, in words.
+        doc: What the parameter means, one sentence.
+        source: Source keys from ``SOURCES``, joined with ``+``.
+        grade: The evidence grade.
+        ge: Smallest allowed value.
+        le: Largest allowed value.
+        gt: Value the parameter must exceed.
+
+    Returns:
+        A pydantic ``Field``.
+
+    Raises:
+        KeyError: When a source key is not in ``SOURCES``.
+    """
     for key in source.split("+"):
         if key not in SOURCES:
             raise KeyError(f"unknown source {key!r} for parameter: {doc}")
@@ -59,7 +79,15 @@ def param(
 
 
 def allowed_range(model: type[BaseModel], name: str) -> str:
-    """The allowed range of a field, in words, from its constraints."""
+    """The allowed range of a field, in words, from its constraints.
+
+    Args:
+        model: The schema class.
+        name: The field's name.
+
+    Returns:
+        For example "from 0 to 1", "at least 1" or "one of a, b"; "" when unconstrained.
+    """
     field = model.model_fields[name]
     low = high = None
     low_open = False
@@ -94,7 +122,15 @@ def _choices(annotation: Any) -> list[str]:
 
 
 def parameter_rows(model: type[BaseModel], prefix: str = "") -> list[dict[str, str]]:
-    """Flatten a schema into rows: key, meaning, unit, default, range, source, grade."""
+    """Flatten a schema into rows: key, meaning, unit, default, range, source, grade.
+
+    Args:
+        model: The schema class to walk (nested sections are walked into).
+        prefix: The dotted prefix of its keys.
+
+    Returns:
+        One row per traced field, as text ready for the table.
+    """
     rows: list[dict[str, str]] = []
     for name, field in model.model_fields.items():
         key = f"{prefix}{name}"

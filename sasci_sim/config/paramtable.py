@@ -9,7 +9,11 @@ COLUMNS = ("key", "meaning", "unit", "default", "range", "source", "grade")
 
 
 def rows() -> list[dict[str, str]]:
-    """Every traced parameter: scenario sections, then per-funder and per-innovation fields."""
+    """Every traced parameter: scenario sections, then per-funder and per-innovation fields.
+
+    Returns:
+        One row per parameter, in the order of the table.
+    """
     return (
         parameter_rows(Scenario)
         + parameter_rows(Funder, "funding.funders[].")
@@ -18,7 +22,14 @@ def rows() -> list[dict[str, str]]:
 
 
 def render(fmt: str = "text") -> str:
-    """The table as aligned text (terminal) or as the Markdown of docs/parameters.md."""
+    """The table as aligned text (terminal) or as the Markdown of docs/parameters.md.
+
+    Args:
+        fmt: "text" or "markdown".
+
+    Returns:
+        The table; the Markdown adds the sources and the count per evidence grade.
+    """
     table = rows()
     if fmt == "markdown":
         lines = [

@@ -23,8 +23,11 @@ COMPLEXITY_WORDS = {"simple": 0.0, "complicated": 0.5, "complex": 1.0}
 
 
 class Section(BaseModel):
-    """A scenario section: unknown keys are errors, values are checked on assignment, and a
-    number must be written as a number ("12" and true are not numbers; 12.0 is 12)."""
+    """A scenario section: unknown keys are errors and values are checked on assignment.
+
+    A number must be written as a number ("12" and true are not numbers; 12.0 is 12), so a
+    typo or a quoted value is an error rather than a silent conversion.
+    """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -50,6 +53,8 @@ def _check_unique(names: list[str], what: str) -> None:
 
 
 class Simulation(Section):
+    """How long a run lasts and how its replications are seeded (``simulation`` in a scenario file)."""
+
     steps: int = param(
         120,
         ge=1,
@@ -80,6 +85,8 @@ class Simulation(Section):
 
 
 class ProviderMix(Section):
+    """The kinds of provider in the population, as shares that add up to 1."""
+
     residential: float = param(
         0.5,
         ge=0,
@@ -117,6 +124,8 @@ class ProviderMix(Section):
 
 
 class Population(Section):
+    """Who is in the model: councils, providers and the spread of their capabilities and money."""
+
     local_authorities: int = param(
         15,
         ge=1,
@@ -184,6 +193,12 @@ class Population(Section):
 
 
 class Funder(Section):
+    """One funder with its own share of each call, the kinds it funds and its grant terms.
+
+    Funders differ in what they fund and for how long (ODD 2.4), so a scenario can
+    give a charity short grants for social innovations and a programme long ones.
+    """
+
     name: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\- ]+$", description="Name of the funder.")
     budget_share: float = param(
         1.0,
@@ -223,6 +238,8 @@ def _default_funders() -> list[Funder]:
 
 
 class Funding(Section):
+    """Grant calls: how often, how much, how long; and the funders who put the money up (ODD 7.1)."""
+
     grant_duration_months: int = param(
         24,
         ge=1,
@@ -286,6 +303,8 @@ class Funding(Section):
 
 
 class Regulation(Section):
+    """How long approval takes and how often waiting pilots give up under rigid rules (ODD 7.5)."""
+
     flexibility: float = param(
         0.3,
         ge=0,
@@ -316,6 +335,8 @@ class Regulation(Section):
 
 
 class LocalAuthorities(Section):
+    """Councils as commissioners: pressure, budgets, pilot funds, reviews, sign-up, reorganisation (ODD 7.8)."""
+
     cost_saving_pressure: float = param(
         0.6,
         ge=0,
@@ -427,6 +448,8 @@ class LocalAuthorities(Section):
 
 
 class Research(Section):
+    """How far councils and providers rely on research evidence, and how evidence accumulates (ODD 7.9)."""
+
     evidence_role: float = param(
         0.2,
         ge=0,
@@ -475,6 +498,8 @@ class Research(Section):
 
 
 class Diffusion(Section):
+    """Awareness, the decision to pilot and the funding cliff: the providers' side of diffusion (ODD 7.2-7.6)."""
+
     external_influence: float = param(
         0.0008,
         ge=0,
@@ -603,6 +628,8 @@ class Diffusion(Section):
 
 
 class Abandonment(Section):
+    """Abandonment unrelated to money, and whether abandoners may come back (ODD 7.7)."""
+
     base_hazard_per_month: float = param(
         0.0025,
         ge=0,
@@ -638,6 +665,8 @@ class Abandonment(Section):
 
 
 class Network(Section):
+    """The peer network through which providers hear of innovations (ODD 2.6)."""
+
     topology: Literal["council_and_sector", "complete"] = Field(
         "council_and_sector",
         description="Peer network: ties within council areas and within provider kinds, or everyone connected (Bass limit).",
@@ -664,6 +693,8 @@ class Network(Section):
 
 
 class Scale(Section):
+    """When an innovation counts as at scale, for the summary figure ``share_at_scale``."""
+
     provider_share: float = param(
         0.10,
         gt=0,
@@ -685,6 +716,8 @@ class Scale(Section):
 
 
 class Innovation(Section):
+    """One innovation: its kind, what it is worth to whom, what it costs and how hard it is to adopt."""
+
     name: str = Field(
         min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\-]+$", description="Short name (letters, digits, _ and -)."
     )
@@ -836,7 +869,11 @@ class Scenario(Section):
 
 
 def joint_fund() -> Funder:
-    """Evans 2024's long-term joint health and social care fund: all kinds, covers double running."""
+    """Evans 2024's long-term joint health and social care fund: all kinds, covers double running.
+
+    Returns:
+        A funder putting up the whole call budget for all kinds, paying the double running.
+    """
     return Funder(name="joint health and social care fund", budget_share=1.0, covers_double_running=True)
 
 
