@@ -30,6 +30,12 @@ class Recorder:
     """Spread curves of one run, preallocated for ``steps`` months."""
 
     def __init__(self, model: World, steps: int) -> None:
+        """Preallocate every array for the scenario's months, so recording a month allocates nothing.
+
+        Args:
+            model: The world to record; its event names decide the event columns.
+            steps: Months the run is expected to last (the arrays grow if it goes on).
+        """
         m = model.portfolio.size
         shape = (steps + 1, m)
         self.t = -1
@@ -57,6 +63,11 @@ class Recorder:
                 setattr(self, name, {k: bigger(v) for k, v in value.items()})
 
     def record(self, model: World) -> None:
+        """Store this month's counts, events, money and evidence in row ``model.steps``.
+
+        Args:
+            model: The world after this month's rules.
+        """
         t = model.steps
         while t >= len(self.counts):
             self._grow()
@@ -77,7 +88,16 @@ class Recorder:
             self.scalars[name][t] = value
 
     def tidy(self, model: World, replication: int = 0) -> pd.DataFrame:
-        """Long table: one row per (step, innovation)."""
+        """Long table: one row per (step, innovation).
+
+        Args:
+            model: The recorded world (for names, kinds and sizes).
+            replication: The replication number written in each row.
+
+        Returns:
+            The spread table (spread.csv): state counts, adopters by payer, events, councils
+            reached and evidence per month and innovation.
+        """
         steps = self.t + 1
         m = model.portfolio.size
         step = np.repeat(np.arange(steps), m)
@@ -106,7 +126,14 @@ class Recorder:
         return frame
 
     def money(self, replication: int = 0) -> pd.DataFrame:
-        """Money per step (k GBP): grants awarded, council and provider spend, savings."""
+        """Money per step (k GBP): grants awarded, council and provider spend, savings.
+
+        Args:
+            replication: The replication number written in each row.
+
+        Returns:
+            One row per month recorded (money.csv).
+        """
         steps = self.t + 1
         frame = pd.DataFrame({name: v[:steps] for name, v in self.scalars.items()})
         frame.insert(0, "step", np.arange(steps))

@@ -37,19 +37,50 @@ def _share(model: Observed, state: State) -> float:
 
 
 def aware_share(model: Observed) -> float:
-    """Share of provider-innovation cells aware but not (yet) adopting."""
+    """Share of provider-innovation cells aware but not (yet) adopting.
+
+    Args:
+        model: The recorded world.
+
+    Returns:
+        A share, 0..1.
+    """
     return _share(model, State.AWARE)
 
 
 def piloting_share(model: Observed) -> float:
+    """Share of provider-innovation cells piloting.
+
+    Args:
+        model: The recorded world.
+
+    Returns:
+        A share, 0..1.
+    """
     return _share(model, State.PILOTING)
 
 
 def sustained_share(model: Observed) -> float:
+    """Share of provider-innovation cells sustained.
+
+    Args:
+        model: The recorded world.
+
+    Returns:
+        A share, 0..1.
+    """
     return _share(model, State.SUSTAINED)
 
 
 def ever_abandoned_share(model: Observed) -> float:
+    """Share of provider-innovation cells ever abandoned.
+
+    Args:
+        model: The recorded world.
+
+    Returns:
+        A share, 0..1.
+    """
     cells = model.providers.ever_abandoned
     t = _recorded(model)
     if t is not None:
@@ -58,11 +89,26 @@ def ever_abandoned_share(model: Observed) -> float:
 
 
 def abandoned_cliff_so_far(model: Observed) -> int:
-    """Pilots abandoned when their grant or pilot fund ran out, so far."""
+    """Pilots abandoned when their grant or pilot fund ran out, so far.
+
+    Args:
+        model: The recorded world.
+
+    Returns:
+        ``abandoned_cliff`` summed over innovations and the months recorded.
+    """
     return int(model.recorder.events["abandoned_cliff"][: model.recorder.t + 1].sum())
 
 
 def mean_evidence(model: Observed) -> float:
+    """Mean evidence strength over the innovations.
+
+    Args:
+        model: The world.
+
+    Returns:
+        Evidence, 0..1.
+    """
     return float(model.evidence.mean())
 
 

@@ -48,7 +48,19 @@ SCALAR_NAMES = ("grants_awarded_k", "council_spend_k", "provider_spend_k", "coun
 
 
 def with_levers(scenario: Scenario | str | Path | None, levers: Mapping[str, Any]) -> Scenario:
-    """Resolve a scenario argument and apply flat lever keywords (``LEVERS``)."""
+    """Resolve a scenario argument and apply flat lever keywords (``LEVERS``).
+
+    Args:
+        scenario: A Scenario, a scenario file, or None for the built-in baseline.
+        levers: Flat lever keywords and values.
+
+    Returns:
+        The scenario with the levers applied and validated again.
+
+    Raises:
+        TypeError: When ``scenario`` is none of those.
+        InputError: On an unknown lever or a value the schema refuses.
+    """
     if isinstance(scenario, Scenario):
         base = scenario
     elif scenario is None or isinstance(scenario, str | Path):
@@ -73,7 +85,7 @@ def with_levers(scenario: Scenario | str | Path | None, levers: Mapping[str, Any
 
 
 def _piloting_or_sustained(state: np.ndarray) -> np.ndarray:
-    """state in (PILOTING, SUSTAINED), as one unsigned comparison (they are consecutive)."""
+    """Whether each state is PILOTING or SUSTAINED, as one unsigned comparison (they are consecutive)."""
     return (state.view(np.uint8) - np.uint8(State.PILOTING)) <= State.SUSTAINED - State.PILOTING
 
 
@@ -94,6 +106,19 @@ class SocialCareModel(mesa.Model):
         provider_agents: bool = True,
         **levers: Any,
     ) -> None:
+        """Build the population, councils, network and agents; launch and record month 0.
+
+        Args:
+            scenario: A loaded Scenario, a path, or None for the built-in baseline.
+            rng: Seed or generator for the run's only random stream (text, as SolaraViz
+                hands it, is read as an integer).
+            provider_agents: Whether to create the Mesa ``Provider`` views (the rules never need
+                them; results are identical without them, and faster).
+            **levers: Flat lever keywords (see ``LEVERS``), so ``mesa.batch_run`` can sweep them.
+
+        Raises:
+            InputError: When the levers or the scenario are invalid.
+        """
         if isinstance(rng, str):  # SolaraViz's seed box hands over text
             rng = int(rng) if rng.strip() else None
         super().__init__(rng=rng)
@@ -131,15 +156,34 @@ class SocialCareModel(mesa.Model):
 
     # -- views used by several rules ------------------------------------------------
     def operating_mask(self) -> np.ndarray:
-        """Cells where the innovation is in use: approved pilots and sustained."""
+        """Cells where the innovation is in use: approved pilots and sustained.
+
+        Returns:
+            The N x M operating mask.
+        """
         return self.providers.approved & _piloting_or_sustained(self.providers.state)
 
     def operating_at(self, cells: np.ndarray) -> np.ndarray:
-        """``operating_mask()`` at the given flat cell indices only."""
+        """``operating_mask()`` at the given flat cell indices only.
+
+        Args:
+            cells: Flat cell indices.
+
+        Returns:
+            Whether each of those cells is operating, without building the whole mask.
+        """
         p = self.providers
         return p.approved.ravel()[cells] & _piloting_or_sustained(p.state.ravel()[cells])
 
     def innovation_index(self, innovation: int | str) -> int:
+        """The column of an innovation, so callers may name it instead of counting.
+
+        Args:
+            innovation: Its index or name.
+
+        Returns:
+            Its column in the cell arrays.
+        """
         if isinstance(innovation, str):
             return self.portfolio.names.index(innovation)
         return int(innovation)
@@ -203,7 +247,11 @@ class SocialCareModel(mesa.Model):
             refresh_commitments(self)  # otherwise they are as computed above, less what review dropped
 
     def run(self) -> Recorder:
-        """Step to the end of the scenario and return the recorded spread."""
+        """Step to the end of the scenario and return the recorded spread.
+
+        Returns:
+            The Recorder, with every month recorded.
+        """
         while self.running and self.steps < self.config.simulation.steps:
             self.step()
         return self.recorder

@@ -21,7 +21,12 @@ from sasci_sim.model.world import World
 
 
 def background_abandonment(world: World) -> None:
-    """Operating adopters stop for reasons unrelated to money."""
+    """Operating adopters stop for reasons unrelated to money.
+
+    Args:
+        world: The month's world; reads the operating cells and each innovation's complexity, writes
+            abandonments with cause background.
+    """
     ab = world.config.abandonment
     if ab.base_hazard_per_month <= 0:
         return
@@ -37,7 +42,12 @@ def background_abandonment(world: World) -> None:
 
 
 def provider_finances(world: World) -> None:
-    """Reserves pay for what providers fund themselves; empty reserves end it."""
+    """Reserves pay for what providers fund themselves; empty reserves end it.
+
+    Args:
+        world: The month's world; reads own-funded operating cells and each innovation's net cost,
+            writes reserves, provider spend and abandonments with cause money.
+    """
     p, port, d = world.providers, world.portfolio, world.config.diffusion
     net = port.net_provider_cost
     if net.any():
@@ -64,7 +74,11 @@ def provider_finances(world: World) -> None:
 
 
 def readopt(world: World) -> None:
-    """Abandoners open to the innovation again become aware (if allowed)."""
+    """Abandoners open to the innovation again become aware (if allowed).
+
+    Args:
+        world: The month's world; reads the abandoned cells, writes their state (back to AWARE).
+    """
     ab = world.config.abandonment
     if not ab.readoption:
         return

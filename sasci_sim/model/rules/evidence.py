@@ -31,7 +31,12 @@ def _dense_weight(world: World, operating: np.ndarray) -> np.ndarray:
 
 
 def accumulate_evidence(world: World) -> None:
-    """Add this month's operating experience and update evidence."""
+    """Add this month's operating experience and update evidence.
+
+    Args:
+        world: The month's world; reads the operating cells and their local proof, writes
+            experience, evidence and months operating.
+    """
     p, res = world.providers, world.config.research
     operating = world.operating_mask()
     # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more

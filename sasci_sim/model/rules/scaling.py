@@ -26,7 +26,12 @@ from sasci_sim.model.world import World
 
 
 def council_rollout(world: World) -> None:
-    """Councils that commission an innovation offer it to more of their providers."""
+    """Councils that commission an innovation offer it to more of their providers.
+
+    Args:
+        world: The month's world; reads aware cells in areas with a council contract, values, fit
+            and budget room, writes council-paid pilots and ``councils.committed``.
+    """
     p, port, c = world.providers, world.portfolio, world.councils
     contracts = np.flatnonzero(p.payer == Payer.COUNCIL.value)
     if contracts.size == 0:

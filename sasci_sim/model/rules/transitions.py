@@ -28,7 +28,16 @@ def start_pilots(
     grant_end: np.ndarray | int | None = None,
     double_covered: np.ndarray | bool = False,
 ) -> None:
-    """Aware providers start piloting: they pay the upfront cost unless a grant or fund does."""
+    """Aware providers start piloting: they pay the upfront cost unless a grant or fund does.
+
+    Args:
+        world: The month's world.
+        rows: Providers starting.
+        cols: Innovations they start.
+        payer: Who pays the running cost.
+        grant_end: The month a grant ends (per pilot or for all), or None without a grant.
+        double_covered: Whether a funder pays the double running.
+    """
     p = world.providers
     p.state[rows, cols] = State.PILOTING
     p.payer[rows, cols] = payer
@@ -44,7 +53,15 @@ def start_pilots(
 
 
 def sustain(world: World, rows: np.ndarray, cols: np.ndarray, payer: np.ndarray, partial: np.ndarray) -> None:
-    """Pilots become the way things are done, paid for by ``payer``."""
+    """Pilots become the way things are done, paid for by ``payer``.
+
+    Args:
+        world: The month's world.
+        rows: Providers sustaining.
+        cols: Innovations they sustain.
+        payer: Who pays from now on, per cell.
+        partial: Whether a cut-down version is kept, per cell.
+    """
     p = world.providers
     p.state[rows, cols] = State.SUSTAINED
     p.payer[rows, cols] = payer
@@ -53,7 +70,14 @@ def sustain(world: World, rows: np.ndarray, cols: np.ndarray, payer: np.ndarray,
 
 
 def abandon(world: World, rows: np.ndarray, cols: np.ndarray, cause: str) -> None:
-    """Adopters stop: the state becomes ABANDONED and the cause is counted."""
+    """Adopters stop: the state becomes ABANDONED and the cause is counted.
+
+    Args:
+        world: The month's world.
+        rows: Providers stopping.
+        cols: Innovations they stop.
+        cause: One of ``CAUSES``, counted as ``abandoned_<cause>``.
+    """
     if len(rows) == 0:
         return
     p = world.providers
