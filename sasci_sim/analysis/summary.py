@@ -14,7 +14,15 @@ from sasci_sim.config.schema import KINDS, Scenario
 
 
 def first_step_at(shares: np.ndarray, level: float) -> np.ndarray:
-    """First step (per column) at which a share reaches a level; NaN if never."""
+    """First step (per column) at which a share reaches a level; NaN if never.
+
+    Args:
+        shares: Step x column shares.
+        level: The share to reach.
+
+    Returns:
+        The first step per column, as float so that never can be NaN.
+    """
     hit = shares >= level
     first = np.argmax(hit, axis=0).astype(float)
     first[~hit.any(axis=0)] = np.nan
@@ -26,7 +34,19 @@ def _nanmean(values: np.ndarray) -> float:
 
 
 def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Scenario) -> dict[str, float]:
-    """The summary figures of one replication (ODD 4.11 'Observation'), from its spread table."""
+    """The summary figures of one replication (ODD 4.11 'Observation'), from its spread table.
+
+    Computed from the tables alone, so the figures of any run folder can be recomputed
+    without running the model again.
+
+    Args:
+        spread: One replication's spread table.
+        money: Its money table, or None to leave out the money totals.
+        scenario: The scenario run (for the scale thresholds).
+
+    Returns:
+        Figure name -> value; months to a level are NaN when no innovation gets there.
+    """
     steps = int(spread["step"].max())
     order = spread.sort_values(["step", "innovation"])
     names = sorted(spread["innovation"].unique())
@@ -73,7 +93,15 @@ def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Sc
 
 
 def summarise(runs: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Mean and 5-95% range over replications of each summary figure."""
+    """Mean and 5-95% range over replications of each summary figure.
+
+    Args:
+        runs: One row per replication, one column per summary figure.
+
+    Returns:
+        Per figure its mean, 5th and 95th percentiles and the number of replications where
+        it is defined (all None, n 0, when it is defined in none).
+    """
     out: dict[str, dict[str, float]] = {}
     for col in runs.columns:
         if col == "replication":
