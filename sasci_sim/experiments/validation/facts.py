@@ -35,6 +35,15 @@ LONG_RUN_MONTHS = 360
 
 
 def variant(name: str) -> Callable[[Callable[[dict[str, Any]], None]], Callable[[dict[str, Any]], None]]:
+    """Register a scenario variant under ``name``, for the checks that need it.
+
+    Args:
+        name: The variant's name, as the checks refer to it.
+
+    Returns:
+        A decorator that records the function and returns it unchanged.
+    """
+
     def register(fn: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
         VARIANTS[name] = fn
         return fn
@@ -128,12 +137,29 @@ def _long_run(d: dict[str, Any]) -> None:
 
 
 def final(r: RunResult) -> pd.DataFrame:
-    """Rows of the last step."""
+    """Rows of the last step.
+
+    Args:
+        r: A run.
+
+    Returns:
+        The spread table's rows at the final month.
+    """
     return r.spread[r.spread["step"] == r.spread["step"].max()]
 
 
 def share(r: RunResult, column: str, kind: str | None = None, extra: str | None = None) -> np.ndarray:
-    """Per replication: mean over innovations (of a kind) of column / providers at the end."""
+    """Per replication: mean over innovations (of a kind) of column / providers at the end.
+
+    Args:
+        r: A run.
+        column: The count column.
+        kind: Only innovations of this kind; all when None.
+        extra: A second column added to the first (piloting to sustained, say).
+
+    Returns:
+        One share per replication.
+    """
     f = final(r)
     if kind is not None:
         f = f[f["kind"] == kind]
@@ -142,22 +168,55 @@ def share(r: RunResult, column: str, kind: str | None = None, extra: str | None 
 
 
 def coverage(r: RunResult, kind: str) -> np.ndarray:
-    """Per replication: mean over innovations of a kind of the share of councils reached at the end."""
+    """Per replication: mean over innovations of a kind of the share of councils reached at the end.
+
+    Args:
+        r: A run.
+        kind: The innovation kind.
+
+    Returns:
+        One share per replication.
+    """
     f = final(r)
     f = f[f["kind"] == kind]
     return (f["councils_reached"] / f["local_authorities"]).groupby(f["replication"]).mean().to_numpy()
 
 
 def adopting(r: RunResult, kind: str | None = None) -> np.ndarray:
+    """Per replication: mean adopting share (piloting or sustaining) at the end.
+
+    Args:
+        r: A run.
+        kind: Only innovations of this kind; all when None.
+
+    Returns:
+        Per replication, the mean share of providers piloting or sustaining at the end.
+    """
     return share(r, "sustained", kind, extra="piloting")
 
 
 def figure(r: RunResult, name: str) -> np.ndarray:
+    """Per replication: one summary figure.
+
+    Args:
+        r: A run.
+        name: A summary figure.
+
+    Returns:
+        The figure per replication, in replication order.
+    """
     return r.runs.sort_values("replication")[name].to_numpy(dtype=float)
 
 
 def saving_ratio(r: RunResult) -> pd.Series:
-    """Council saving per pound of running cost, by innovation name, 0..1."""
+    """Council saving per pound of running cost, by innovation name, 0..1.
+
+    Args:
+        r: A run (for its innovations).
+
+    Returns:
+        The ratio per innovation name.
+    """
     inn = r.scenario.innovations
     return pd.Series(
         {
@@ -168,7 +227,15 @@ def saving_ratio(r: RunResult) -> pd.Series:
 
 
 def weighted_saving(r: RunResult, column: str) -> np.ndarray:
-    """Per replication: saving ratio of the innovations in ``column``, weighted by count, over all months."""
+    """Per replication: saving ratio of the innovations in ``column``, weighted by count, over all months.
+
+    Args:
+        r: A run.
+        column: The adopters to weigh by (``commissioned``, ``own_funded``).
+
+    Returns:
+        One weighted ratio per replication (NaN without such adopters).
+    """
     s = r.spread
     ratio = s["innovation"].map(saving_ratio(r))
     num = (ratio * s[column]).groupby(s["replication"]).sum()
@@ -177,7 +244,14 @@ def weighted_saving(r: RunResult, column: str) -> np.ndarray:
 
 
 def abandonment_spike(r: RunResult) -> np.ndarray:
-    """Per replication: abandonments per month in the three months after grants end / in other months."""
+    """Per replication: abandonments per month in the three months after grants end / in other months.
+
+    Args:
+        r: A run.
+
+    Returns:
+        One ratio per replication (fact 2).
+    """
     cfg = r.scenario
     steps = cfg.simulation.steps
     ends = set()
@@ -199,7 +273,14 @@ def abandonment_spike(r: RunResult) -> np.ndarray:
 
 
 def kept_share(r: RunResult) -> np.ndarray:
-    """Per replication: share of pilots reaching their decision that keep something."""
+    """Per replication: share of pilots reaching their decision that keep something.
+
+    Args:
+        r: A run.
+
+    Returns:
+        One share per replication (fact 3b).
+    """
     g = r.spread.groupby("replication")
     kept = g["sustained_new"].sum()
     lost = g["abandoned_cliff"].sum() + g["abandoned_money"].sum()
@@ -207,7 +288,18 @@ def kept_share(r: RunResult) -> np.ndarray:
 
 
 def months_to_councils(r: RunResult, kinds: tuple[str, ...], level: float = 0.5) -> np.ndarray:
-    """Per replication: median over innovations of the first month with `level` of councils reached (censored)."""
+    """Per replication: median over innovations of the first month with `level` of councils reached (censored).
+
+    Innovations that never get there count as one month past the horizon (censored).
+
+    Args:
+        r: A run.
+        kinds: The innovation kinds.
+        level: The share of councils to reach.
+
+    Returns:
+        One median per replication.
+    """
     s = r.spread[r.spread["kind"].isin(kinds)]
     horizon = int(r.spread["step"].max())
     reached = s["councils_reached"] / s["local_authorities"] >= level
@@ -218,7 +310,14 @@ def months_to_councils(r: RunResult, kinds: tuple[str, ...], level: float = 0.5)
 
 
 def abandonment_ratio(r: RunResult) -> np.ndarray:
-    """Per replication: abandonments per pilot started (including originators)."""
+    """Per replication: abandonments per pilot started (including originators).
+
+    Args:
+        r: A run.
+
+    Returns:
+        One ratio per replication.
+    """
     g = r.spread.groupby("replication")
     abandoned = sum(g[c].sum() for c in BY_CAUSE)
     originators = sum(i.initial_pilots for i in r.scenario.innovations)
@@ -226,6 +325,15 @@ def abandonment_ratio(r: RunResult) -> np.ndarray:
 
 
 def relative_gain(r: Results, kind: str) -> np.ndarray:
+    """Ratios of small shares are unstable, so one provider's worth (1/N) is added to both.
+
+    Args:
+        r: The runs of the ``baseline`` and ``flexible`` variants.
+        kind: The innovation kind.
+
+    Returns:
+        Per replication, the relative gain in adopting share from flexible regulation.
+    """
     n = float(final(r["baseline"])["providers"].iloc[0])
     base = adopting(r["baseline"], kind) + 1.0 / n
     return (adopting(r["flexible"], kind) + 1.0 / n) / base - 1.0
