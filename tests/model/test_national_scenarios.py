@@ -40,6 +40,8 @@ def test_a_programme_spends_its_budget_through_local_pots_and_people_are_counted
     result = run_replications(programme, replications=2, seed=3, steps=48)
     money = result.money.groupby("replication")["programme_awarded_k"].sum()
     assert (money > 0).all() and (money <= 3300 + 1e-6).all()
+    spent = result.money.groupby("replication")["programme_spent_k"].sum()
+    assert (spent > 0).all() and (spent < money).all()  # pilots stopped early and months after the run are not spent
     after_end = result.money[result.money.step > 40]
     assert (after_end["programme_awarded_k"] == 0).all()
     records = result.spread[result.spread.innovation == "digital-care-records"]

@@ -16,7 +16,9 @@ the end month is returned. While an area's share of providers using an innovatio
 the target, the area's team offers the money to providers not yet using it (chance
 ``uptake_per_month`` each month, taken up with chance the provider's appeal), and funds the
 takers in random order while the pot lasts. A funded provider starts a grant-funded pilot:
-the programme pays the upfront cost and ``funded_months`` of running cost.
+the programme promises the upfront cost and ``funded_months`` of running cost (money
+awarded), and spends the upfront cost at once and the running cost month by month while the
+pilot goes on under the grant (money spent).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ ICBS_PER_COUNCIL = 42 / 153
 #: Per-innovation events these rules count (spread.csv columns).
 NATIONAL_EVENTS = ("inspections", "mandated_starts", "programme_grants")
 #: Money these rules count each month, k GBP (money.csv columns).
-NATIONAL_SCALARS = ("programme_awarded_k", "noncompliance_cost_k")
+NATIONAL_SCALARS = ("programme_awarded_k", "programme_spent_k", "noncompliance_cost_k")
 
 
 @dataclass
@@ -52,12 +54,15 @@ class ProgrammePots:
         share: For each programme, each area's share of the money (its share of providers).
         pot: For each programme, the money each area holds, k GBP.
         cols: For each programme, the indices of the innovations it pays for.
+        grants: For each programme, the grants still being paid: provider, innovation and the
+            month the grant ends (three equal-length arrays).
     """
 
     area: list[np.ndarray]
     share: list[np.ndarray]
     pot: list[np.ndarray]
     cols: list[np.ndarray]
+    grants: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
 
     @classmethod
     def build(cls, scenario: Scenario, portfolio: Portfolio, councils: Councils) -> ProgrammePots:
@@ -71,7 +76,7 @@ class ProgrammePots:
         Returns:
             The pots, all empty.
         """
-        out = cls([], [], [], [])
+        out = cls([], [], [], [], [])
         for programme in scenario.national.programmes:
             area = programme_areas(programme, councils.n)
             n_areas = int(area.max()) + 1
@@ -80,6 +85,7 @@ class ProgrammePots:
             out.share.append(providers / providers.sum() if providers.sum() > 0 else np.full(n_areas, 1.0 / n_areas))
             out.pot.append(np.zeros(n_areas))
             out.cols.append(np.array([portfolio.names.index(name) for name in programme.innovations], dtype=np.int64))
+            out.grants.append((np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)))
         return out
 
 
@@ -139,12 +145,40 @@ def inspect_mandates(world: World) -> None:
         world.events_scalar["noncompliance_cost_k"] += float(cost.sum())
 
 
+def pay_running_costs(world: World, pots: ProgrammePots, k: int) -> float:
+    """Money programme ``k`` spends this month on the running cost of the pilots it funds.
+
+    A grant pays the running cost of each month after the month it was awarded, up to the
+    month it ends, while its pilot is still going under it (piloting, paid by the grant, with
+    the same end month); a pilot stopped early costs nothing more.
+
+    Args:
+        world: The model state.
+        pots: The programmes' pots and grants.
+        k: The programme's position in ``national.programmes``.
+
+    Returns:
+        The money spent this month, k GBP.
+    """
+    p = world.providers
+    rows, cols, end = pots.grants[k]
+    going = (
+        (end >= world.t)
+        & (p.state[rows, cols] == State.PILOTING.value)
+        & (p.payer[rows, cols] == Payer.GRANT.value)
+        & (p.grant_end[rows, cols] == end)
+    )
+    pots.grants[k] = (rows[going], cols[going], end[going])
+    return float(world.portfolio.running[cols[going]].sum())
+
+
 def fund_programmes(world: World, pots: ProgrammePots) -> None:
     """National programmes pay local pots, and local teams fund providers towards the target."""
     p, port = world.providers, world.portfolio
     for k, programme in enumerate(world.config.national.programmes):
         if world.t < programme.start_month:
             continue
+        world.events_scalar["programme_spent_k"] += pay_running_costs(world, pots, k)
         if world.t > programme.end_month:
             pots.pot[k][:] = 0.0  # what was not awarded goes back
             continue
@@ -182,3 +216,10 @@ def fund_programmes(world: World, pots: ProgrammePots) -> None:
         np.add.at(world.events["grants"], inn, 1)
         np.add.at(world.events["programme_grants"], inn, 1)
         world.events_scalar["programme_awarded_k"] += float(cost.sum())
+        world.events_scalar["programme_spent_k"] += float(port.upfront[inn].sum())  # paid on award
+        held_rows, held_cols, held_end = pots.grants[k]
+        pots.grants[k] = (
+            np.concatenate([held_rows, rows]),
+            np.concatenate([held_cols, inn]),
+            np.concatenate([held_end, np.full(rows.size, world.t + programme.funded_months, dtype=np.int64)]),
+        )

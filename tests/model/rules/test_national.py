@@ -22,6 +22,7 @@ from sasci_sim.model.rules.national import (
     inspection_chance,
     programme_areas,
 )
+from sasci_sim.model.rules.transitions import abandon
 
 
 def mandate_model(n: int = 4000, seed: int = 3, **mandate: object):
@@ -201,3 +202,28 @@ def test_no_national_section_means_no_national_draws() -> None:
     inspect_mandates(a)
     fund_programmes(a, a.programme_pots)
     assert a.rng.random() == b.rng.random()
+
+
+def test_money_is_spent_as_pilots_go_on_not_when_it_is_promised() -> None:
+    n = 2000
+    model = programme_model(n)
+    model.t = 2
+    fund_programmes(model, model.programme_pots)
+    p = model.providers
+    funded = np.flatnonzero(p.state[:, 0] == State.PILOTING)
+    assert funded.size > 20
+    assert model.events_scalar["programme_spent_k"] == pytest.approx(8.0 * funded.size)  # the upfront cost
+    assert model.events_scalar["programme_awarded_k"] == pytest.approx((8.0 + 0.5 * 12) * funded.size)
+    model.config.national.programmes[0].uptake_per_month = 0.0  # no more awards
+    spent = []
+    for t in range(3, 18):
+        if t == 5:
+            abandon(model, funded[:10], np.zeros(10, dtype=np.int64), "money")  # stopped after two paid months
+        model.t = t
+        model.events_scalar["programme_spent_k"] = 0.0
+        fund_programmes(model, model.programme_pots)
+        spent.append(model.events_scalar["programme_spent_k"])
+    assert spent[:2] == pytest.approx([0.5 * funded.size] * 2)  # months 3 and 4
+    assert spent[2:12] == pytest.approx([0.5 * (funded.size - 10)] * 10)  # months 5 to 14, the grant's end
+    assert spent[12:] == pytest.approx([0.0] * 3)
+    assert sum(spent) == pytest.approx(0.5 * (12 * (funded.size - 10) + 2 * 10))
