@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from core_helpers import SCENARIOS
+from core_helpers import SCENARIOS, innovation, tiny_scenario
 
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.errors import InputError
@@ -102,3 +102,65 @@ def test_bad_national_sections_get_one_line_errors(
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and err.startswith(f"error: {path}: {field}: ")
+
+
+EDGES = {
+    "everything_at_once": {
+        "national": {
+            "mandates": [{"innovation": "standard", "start_month": 0, "inspections_per_year": 12, "compliance": 1}],
+            "programmes": [
+                {
+                    "name": "p",
+                    "innovations": ["standard", "scheme"],
+                    "budget_k": 1e6,
+                    "start_month": 1,
+                    "end_month": 1,
+                    "target_share": 1,
+                    "funded_months": 0,
+                    "uptake_per_month": 1,
+                }
+            ],
+        },
+        "intermediaries": [
+            {
+                "name": "b",
+                "innovations": ["scheme"],
+                "abandonment_cut": 1,
+                "awareness_per_month": 1,
+                "membership_share": 1,
+            }
+        ],
+        "people": {"using_care_per_council": 1},
+    },
+    "nothing_at_all": {
+        "national": {
+            "mandates": [{"innovation": "standard", "inspections_per_year": 0, "compliance": 0}],
+            "programmes": [{"name": "p", "innovations": ["scheme"], "budget_k": 0, "target_share": 0}],
+        },
+        "intermediaries": [{"name": "b", "innovations": ["scheme"], "abandonment_cut": 0, "awareness_per_month": 0}],
+        "people": {"using_care_per_council": 0},
+    },
+}
+
+
+@pytest.mark.parametrize("edge", sorted(EDGES))
+@pytest.mark.parametrize("size", [(1, 3), (40, 1), (60, 5)], ids=lambda s: f"{s[0]}p{s[1]}c")
+def test_national_sections_at_their_edges_run_without_nan(edge: str, size: tuple[int, int]) -> None:
+    providers, councils = size
+    scenario = tiny_scenario(
+        population={"providers": providers, "local_authorities": councils},
+        innovations=[
+            innovation("standard", kind="systems", initial_pilots=1),
+            innovation("scheme", kind="social", people_per_scheme=30.0, scheme_growth_months=0.0, initial_pilots=1),
+        ],
+        **EDGES[edge],
+    )
+    result = run_replications(scenario, replications=2, seed=5, steps=24)
+    for table in (result.spread, result.money):
+        assert not table.isna().any().any()
+        assert np.isfinite(table.select_dtypes("number").to_numpy()).all()
+    people = result.spread["people_supported"] / result.spread["people_using_care"].clip(lower=1e-12)
+    assert ((people >= 0) & (people <= 1 + 1e-9)).all()
+    for name, stats in result.summary.items():
+        if name.startswith(("people", "scheme")):
+            assert stats["mean"] is not None and 0 <= stats["mean"] <= 1, name
