@@ -789,6 +789,14 @@ class Innovation(Section):
         source="design",
         grade="assumption",
     )
+    schemes_per_council: int | None = Field(
+        None,
+        ge=1,
+        le=100000,
+        description="Most schemes a council area has: further sites there work within its schemes and add no "
+        "people (Shared Lives: almost all schemes are on one council's boundaries, so 1); unset: no limit.",
+        json_schema_extra={"unit": "schemes/council", "source": "sharedlivesplus_schemes", "grade": "moderate"},
+    )
     launch_month: int = param(
         0, ge=0, le=1200, unit="month", doc="Month the innovation first exists.", source="design", grade="assumption"
     )

@@ -76,3 +76,26 @@ def test_recorded_people_give_the_share_of_people_in_the_summary() -> None:
     assert figures["people_share_social"] == pytest.approx(50.0 / 3000.0)
     assert figures["scheme_coverage_share_social"] == pytest.approx(2 / 3)
     assert "people_share_business_model" not in figures  # records counts no people
+
+
+def test_a_council_has_at_most_its_schemes_and_they_are_its_most_grown_sites() -> None:
+    s = tiny_scenario(
+        population={"local_authorities": 3, "providers": 300, **IDENTICAL},
+        innovations=[
+            innovation("one", kind="social", people_per_scheme=40.0, scheme_growth_months=10.0, schemes_per_council=1),
+            innovation("two", kind="social", people_per_scheme=40.0, scheme_growth_months=10.0, schemes_per_council=2),
+        ],
+        people={"using_care_per_council": 1000.0},
+    )
+    model = make_model(s, seed=8)
+    p = model.providers
+    for la, months in ((0, (5, 10, 2)), (1, (3,)), (2, ())):
+        rows = np.flatnonzero(p.council == la)[: len(months)]
+        for j in (0, 1):
+            for row, m in zip(rows, months, strict=True):
+                place(model, np.array([row]), j, State.SUSTAINED, Payer.OWN, months=m)
+    people = people_supported(model.people, p, model.councils.n)
+    assert people[:, 0].tolist() == pytest.approx([40.0, 12.0, 0.0])  # council 0's best site, grown
+    assert people[:, 1].tolist() == pytest.approx([40.0 + 20.0, 12.0, 0.0])  # its two best: 10 and 5 months
+    schemes = schemes_by_council(model.people, p, model.councils.n)
+    assert schemes.tolist() == [[1, 2], [1, 1], [0, 0]]
