@@ -69,7 +69,11 @@ class NetworkWorld(World, Protocol):
 
 
 def network_awareness(world: NetworkWorld) -> None:
-    """Unaware providers hear of the bodies' innovations through the bodies."""
+    """Unaware providers hear of the bodies' innovations through the bodies.
+
+    Args:
+        world: The model state; cells and the ``aware_new`` counter change.
+    """
     p = world.providers
     m = p.state.shape[1]
     for body, cols in zip(world.config.intermediaries, world.network_bodies.cols, strict=True):

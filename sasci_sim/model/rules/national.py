@@ -111,12 +111,23 @@ def programme_areas(programme: Programme, n_councils: int) -> np.ndarray:
 
 
 def inspection_chance(inspections_per_year: float) -> float:
-    """Monthly chance of at least one inspection when inspections come at a steady yearly rate."""
+    """Monthly chance of at least one inspection when inspections come at a steady yearly rate.
+
+    Args:
+        inspections_per_year: Inspections of a provider per year (a Poisson rate).
+
+    Returns:
+        ``1 - exp(-inspections_per_year / 12)``.
+    """
     return 1.0 - math.exp(-inspections_per_year / 12.0)
 
 
 def inspect_mandates(world: World) -> None:
-    """Inspections push providers that do not use a national standard to adopt it."""
+    """Inspections push providers that do not use a national standard to adopt it.
+
+    Args:
+        world: The model state; cells, councils' sign-ups, reserves and counters change.
+    """
     p, cfg = world.providers, world.config
     for mandate in cfg.national.mandates:
         j = world.portfolio.names.index(mandate.innovation)
@@ -173,7 +184,12 @@ def pay_running_costs(world: World, pots: ProgrammePots, k: int) -> float:
 
 
 def fund_programmes(world: World, pots: ProgrammePots) -> None:
-    """National programmes pay local pots, and local teams fund providers towards the target."""
+    """National programmes pay local pots, and local teams fund providers towards the target.
+
+    Args:
+        world: The model state; cells, counters and money tallies change.
+        pots: The programmes' pots and the grants they are paying; updated in place.
+    """
     p, port = world.providers, world.portfolio
     for k, programme in enumerate(world.config.national.programmes):
         if world.t < programme.start_month:
