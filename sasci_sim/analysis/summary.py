@@ -78,6 +78,11 @@ def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Sc
     if money is not None:
         for col in ("grants_awarded_k", "council_spend_k", "provider_spend_k", "council_savings_k"):
             out[col] = float(money[col].sum())
+    if money is not None and scenario.national.programmes:
+        out["programme_awarded_k"] = float(money["programme_awarded_k"].sum())
+        out["programme_spent_k"] = float(money["programme_spent_k"].sum())
+    if money is not None and scenario.national.mandates:
+        out["noncompliance_cost_k"] = float(money["noncompliance_cost_k"].sum())
     return out
 
 

@@ -48,6 +48,10 @@ def test_a_programme_spends_its_budget_through_local_pots_and_people_are_counted
     assert records["programme_grants"].sum() > 0
     assert {"people_share_social", "scheme_coverage_share_social", "people_share"} <= set(result.summary)
     assert 0 < result.summary["people_share_social"]["mean"] < 1
+    figures = result.summary
+    assert figures["programme_spent_k"]["mean"] == pytest.approx(spent.mean())
+    assert figures["programme_awarded_k"]["mean"] == pytest.approx(money.mean())
+    assert "noncompliance_cost_k" not in figures  # no mandate in this scenario
 
 
 def write(tmp_path: Path, text: str) -> Path:
