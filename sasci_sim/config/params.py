@@ -35,6 +35,37 @@ SOURCES: dict[str, str] = {
     "ordinarylife": "SASCI witness seminar: the Ordinary Life initiative (1980-2001)",
     "sharedlives": "Shared Lives Plus: reached most councils, ~1% of clients in ~40 years",
     "fixsen2005": "Fixsen et al. 2005, Implementation Research: full implementation takes two to four years",
+    "cqc_asc_2014_2017": (
+        "CQC 2017, The state of adult social care services 2014 to 2017: over 33,000 inspections of about "
+        "24,000 adult social care locations between October 2014 and February 2017"
+    ),
+    "care_certificate_2015": (
+        "Skills for Care, Skills for Health and Health Education England 2015, the Care Certificate: 15 standards "
+        "for new care workers from 1 April 2015, expected by CQC at inspection (Community Care, 26 March 2015)"
+    ),
+    "pac2018_workforce": (
+        "House of Commons Public Accounts Committee 2018, The adult social care workforce in England (HC 690), "
+        "para 17: around two-thirds of care workers new since 2015 had attained or were undertaking the Care Certificate"
+    ),
+    "dscr_programme": (
+        "DHSC Digitising Social Care programme (accounting officer assessment, 2023; minister's answers 2023-24): "
+        "40% of CQC-registered providers had a digital social care record in December 2021, target 80% by March 2024, "
+        "63% reached by February 2024 (target moved to March 2025); at least GBP 150m from the 2021 white paper, "
+        "implementation support funded within each integrated care system"
+    ),
+    "icb_areas_2022": "Health and Care Act 2022: 42 integrated care boards in England from 1 July 2022",
+    "sharedlivesplus_schemes": (
+        "Shared Lives Plus, About Shared Lives schemes: around 150 schemes across the UK, almost all on the "
+        "boundaries of one council; around 99% of schemes are members of Shared Lives Plus"
+    ),
+    "sharedlivesplus_2024": (
+        "Shared Lives Plus 2024, The state of the sector: Shared Lives care in the UK 2023-24: 9,802 people "
+        "supported by 10,081 Shared Lives carers (83% of people supported are in England)"
+    ),
+    "nhse_ltc_2023": (
+        "NHS England 2023, Adult Social Care Activity and Finance Report, England, 2022-23: 835,335 people "
+        "received long-term care during the year (629,050 at its end), in 153 councils"
+    ),
     "design": "a modelling choice of sasci-sim (see docs/ODD.md)",
 }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sasci_sim.config.params import SOURCES, parameter_rows
-from sasci_sim.config.schema import Funder, Innovation, Scenario
+from sasci_sim.config.schema import Funder, Innovation, Intermediary, Mandate, Programme, Scenario
 
 COLUMNS = ("key", "meaning", "unit", "default", "range", "source", "grade")
 
@@ -18,6 +18,9 @@ def rows() -> list[dict[str, str]]:
         parameter_rows(Scenario)
         + parameter_rows(Funder, "funding.funders[].")
         + parameter_rows(Innovation, "innovations[].")
+        + parameter_rows(Mandate, "national.mandates[].")
+        + parameter_rows(Programme, "national.programmes[].")
+        + parameter_rows(Intermediary, "intermediaries[].")
     )
 
 

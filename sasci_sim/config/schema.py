@@ -809,6 +809,33 @@ class Innovation(Section):
         source="malley_holder_2024",
         grade="assumption",
     )
+    people_per_scheme: float = param(
+        0.0,
+        ge=0,
+        le=100000,
+        unit="people/site",
+        doc="People one operating site (a scheme) supports once grown; 0: people are not counted for it "
+        "(Shared Lives: 9,802 people in about 150 schemes, about 65 each).",
+        source="sharedlivesplus_2024+sharedlivesplus_schemes",
+        grade="moderate",
+    )
+    scheme_growth_months: float = param(
+        24.0,
+        ge=0,
+        le=240,
+        unit="months",
+        doc="Operating months a new scheme takes to grow to its full number of people (recruiting and matching carers).",
+        source="design",
+        grade="assumption",
+    )
+    schemes_per_council: int | None = Field(
+        None,
+        ge=1,
+        le=100000,
+        description="Most schemes a council area has: further sites there work within its schemes and add no "
+        "people (Shared Lives: almost all schemes are on one council's boundaries, so 1); unset: no limit.",
+        json_schema_extra={"unit": "schemes/council", "source": "sharedlivesplus_schemes", "grade": "moderate"},
+    )
     launch_month: int = param(
         0, ge=0, le=1200, unit="month", doc="Month the innovation first exists.", source="design", grade="assumption"
     )
@@ -838,6 +865,187 @@ def _default_innovations() -> list[Innovation]:
     ]
 
 
+def _monthly_window(start: int, end: int | None, what: str) -> None:
+    """A start month after the end month is a typing slip, not a scenario."""
+    if end is not None and end < start:
+        raise ValueError(f"{what}: end_month ({end}) is before start_month ({start})")
+
+
+class Mandate(Section):
+    """A national standard that the regulator expects at inspection (the Care Certificate kind)."""
+
+    innovation: str = Field(min_length=1, max_length=60, description="Name of the innovation the standard requires.")
+    start_month: int = param(
+        1,
+        ge=0,
+        le=1200,
+        unit="month",
+        doc="Month from which inspections expect the standard (the Care Certificate: April 2015).",
+        source="care_certificate_2015",
+        grade="strong",
+    )
+    inspections_per_year: float = param(
+        0.59,
+        ge=0,
+        le=12,
+        unit="inspections/provider/year",
+        doc="Inspections of a provider per year (CQC: over 33,000 of about 24,000 locations in 28 months).",
+        source="cqc_asc_2014_2017",
+        grade="moderate",
+    )
+    compliance: float = param(
+        0.8,
+        ge=0,
+        le=1,
+        unit="probability",
+        doc="Chance that an inspected provider not using the standard starts to.",
+        source="design",
+        grade="assumption",
+    )
+    noncompliance_cost_k: float = param(
+        2.0,
+        ge=0,
+        le=10000,
+        unit="k GBP/inspection",
+        doc="Cost to an inspected provider that does not comply (a poorer rating, an action plan), paid from reserves.",
+        source="design",
+        grade="assumption",
+    )
+
+
+class Programme(Section):
+    """A national programme with money, a window and a target, routed through local systems."""
+
+    name: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\- ]+$", description="Name of the programme.")
+    innovations: list[str] = Field(min_length=1, max_length=500, description="Innovations the programme pays for.")
+    budget_k: float = param(
+        11000.0,
+        ge=0,
+        le=1e8,
+        unit="k GBP",
+        doc="Money of the whole programme (digitising social care: at least GBP 150m for England's ~27,000 providers).",
+        source="dscr_programme",
+        grade="weak",
+    )
+    start_month: int = param(
+        1, ge=1, le=1200, unit="month", doc="First month of the programme.", source="dscr_programme", grade="moderate"
+    )
+    end_month: int = param(
+        40,
+        ge=1,
+        le=1200,
+        unit="month",
+        doc="Last month of the programme (digitising social care: December 2021 to March 2025, 40 months).",
+        source="dscr_programme",
+        grade="moderate",
+    )
+    target_share: float = param(
+        0.8,
+        ge=0,
+        le=1,
+        unit="share of providers",
+        doc="Share of providers using the innovation at which an area stops offering money (DSCR: 80%).",
+        source="dscr_programme",
+        grade="strong",
+    )
+    route: Literal["councils", "icb_areas"] = Field(
+        "icb_areas",
+        description="Who holds the money locally: each council, or integrated care board areas of several councils.",
+        json_schema_extra={"unit": "route", "source": "dscr_programme+icb_areas_2022", "grade": "moderate"},
+    )
+    funded_months: int = param(
+        12,
+        ge=0,
+        le=240,
+        unit="months",
+        doc="Months of running cost the programme pays for a provider it funds, beside the upfront cost.",
+        source="design",
+        grade="assumption",
+    )
+    uptake_per_month: float = param(
+        0.05,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Monthly chance that the area's team offers the money to a provider not yet using it (taken up with "
+        "chance its appeal).",
+        source="design",
+        grade="assumption",
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> Programme:
+        _monthly_window(self.start_month, self.end_month, "programme")
+        return self
+
+
+class National(Section):
+    """National routes to adoption: standards expected at inspection, and funded programmes (none: off)."""
+
+    mandates: list[Mandate] = Field(default_factory=list, max_length=100)
+    programmes: list[Programme] = Field(default_factory=list, max_length=100)
+
+    @field_validator("programmes")
+    @classmethod
+    def _unique_programmes(cls, programmes: list[Programme]) -> list[Programme]:
+        _check_unique([p.name for p in programmes], "programme")
+        return programmes
+
+
+class Intermediary(Section):
+    """A national network body (Shared Lives Plus kind) that supports an innovation's schemes."""
+
+    name: str = Field(
+        min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\- ]+$", description="Name of the network body."
+    )
+    innovations: list[str] = Field(min_length=1, max_length=500, description="Innovations whose schemes it supports.")
+    founded_month: int = param(
+        0, ge=0, le=1200, unit="month", doc="Month the body starts its work.", source="design", grade="assumption"
+    )
+    membership_share: float = param(
+        0.99,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Chance that a provider running one of its innovations is a member (Shared Lives Plus: around 99%).",
+        source="sharedlivesplus_schemes",
+        grade="moderate",
+    )
+    abandonment_cut: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of the background abandonment hazard of a member scheme that the body's support removes.",
+        source="design",
+        grade="assumption",
+    )
+    awareness_per_month: float = param(
+        0.002,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Monthly chance that an unaware provider hears of its innovations from the body (an external channel).",
+        source="design",
+        grade="assumption",
+    )
+
+
+class People(Section):
+    """People using care, so that penetration can be a share of people (absent or unset: not counted)."""
+
+    using_care_per_council: float | None = param(
+        None,
+        ge=0,
+        le=1e7,
+        unit="people/council",
+        doc="People using long-term care in the average council, shared out by council size (England 2022-23: "
+        "835,335 people in 153 councils, about 5,460 each); unset: people are not counted.",
+        source="nhse_ltc_2023",
+        grade="strong",
+    )
+
+
 class Scenario(Section):
     """A complete, validated scenario: one specification of a family of runs."""
 
@@ -860,12 +1068,48 @@ class Scenario(Section):
     network: Network = Field(default_factory=Network)
     scale: Scale = Field(default_factory=Scale)
     innovations: list[Innovation] = Field(default_factory=_default_innovations, min_length=1, max_length=500)
+    national: National = Field(default_factory=National)
+    intermediaries: list[Intermediary] = Field(default_factory=list, max_length=100)
+    people: People = Field(default_factory=People)
 
     @field_validator("innovations")
     @classmethod
     def _unique_innovations(cls, innovations: list[Innovation]) -> list[Innovation]:
         _check_unique([i.name for i in innovations], "innovation")
         return innovations
+
+    @field_validator("national")
+    @classmethod
+    def _national_names(cls, national: National, info: ValidationInfo) -> National:
+        known = _innovation_names(info)
+        for k, mandate in enumerate(national.mandates):
+            _known_innovation(mandate.innovation, known, f"mandates[{k}].innovation")
+        for k, programme in enumerate(national.programmes):
+            for name in programme.innovations:
+                _known_innovation(name, known, f"programmes[{k}].innovations")
+        return national
+
+    @field_validator("intermediaries")
+    @classmethod
+    def _intermediary_names(cls, bodies: list[Intermediary], info: ValidationInfo) -> list[Intermediary]:
+        _check_unique([b.name for b in bodies], "intermediary")
+        known = _innovation_names(info)
+        for k, body in enumerate(bodies):
+            for name in body.innovations:
+                _known_innovation(name, known, f"[{k}].innovations")
+        return bodies
+
+
+def _innovation_names(info: ValidationInfo) -> set[str] | None:
+    """Names of the scenario's innovations, or None if they failed validation (reported on their own)."""
+    innovations = info.data.get("innovations")
+    return None if innovations is None else {i.name for i in innovations}
+
+
+def _known_innovation(name: str, known: set[str] | None, where: str) -> None:
+    """National routes and network bodies must name innovations of the portfolio."""
+    if known is not None and name not in known:
+        raise ValueError(f"{where} names {name!r}, which is not one of the scenario's innovations")
 
 
 def joint_fund() -> Funder:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from sasci_sim.config.schema import KINDS
 from sasci_sim.model.population import Payer
+from sasci_sim.model.schemes import People, people_supported, schemes_by_council
 from sasci_sim.model.tally import CellTally
 from sasci_sim.model.world import World
 
@@ -49,6 +50,11 @@ class Recorder:
         self.events = {name: np.zeros(shape, dtype=np.int32) for name in model.events}
         self.scalars = {name: np.zeros(steps + 1) for name in model.events_scalar}
         self.tally = CellTally(model.providers, model.councils.n)
+        # people supported by schemes and councils with a scheme (only when the scenario counts people)
+        self.people: People | None = getattr(model, "people", None)
+        if self.people is not None:
+            self.people_supported = np.zeros(shape)
+            self.councils_with_scheme = np.zeros(shape, dtype=np.int32)
 
     def _grow(self) -> None:
         """Double the month capacity (a page or script stepping past the scenario's end)."""
@@ -82,6 +88,11 @@ class Recorder:
         self.councils_reached[t] = tally.councils_reached()
         self.evidence[t] = model.evidence
         self.by_payer[t] = tally.payers[[int(payer) for payer in PAYER_COLUMNS.values()]]
+        if self.people is not None:
+            counted = self.people.counted
+            self.people_supported[t, counted] = people_supported(self.people, model.providers, model.councils.n).sum(0)
+            schemes = schemes_by_council(self.people, model.providers, model.councils.n)
+            self.councils_with_scheme[t, counted] = np.count_nonzero(schemes, axis=0)
         for name, values in model.events.items():
             self.events[name][t] = values
         for name, value in model.events_scalar.items():
@@ -120,9 +131,14 @@ class Recorder:
             data[col] = self.by_payer[:steps, k].ravel()
         for name, values in self.events.items():
             data[name] = values[:steps].ravel()
+        if self.people is not None:
+            data["people_supported"] = self.people_supported[:steps].ravel().round(3)
+            data["councils_with_scheme"] = self.councils_with_scheme[:steps].ravel()
         frame = pd.DataFrame(data)
         frame["providers"] = model.providers.n
         frame["local_authorities"] = model.councils.n
+        if self.people is not None:
+            frame["people_using_care"] = round(self.people.total, 3)
         return frame
 
     def money(self, replication: int = 0) -> pd.DataFrame:

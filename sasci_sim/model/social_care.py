@@ -30,10 +30,19 @@ from sasci_sim.model.rules.commissioning import (
     update_funds,
 )
 from sasci_sim.model.rules.evidence import accumulate_evidence
+from sasci_sim.model.rules.intermediaries import NetworkBodies, network_awareness
+from sasci_sim.model.rules.national import (
+    NATIONAL_EVENTS,
+    NATIONAL_SCALARS,
+    ProgrammePots,
+    fund_programmes,
+    inspect_mandates,
+)
 from sasci_sim.model.rules.regulation import approve_pilots
 from sasci_sim.model.rules.scaling import council_rollout
 from sasci_sim.model.rules.sustainment import funding_cliff
 from sasci_sim.model.rules.transitions import CAUSES, abandon
+from sasci_sim.model.schemes import People
 
 EVENT_NAMES = (
     "aware_new",
@@ -45,6 +54,8 @@ EVENT_NAMES = (
     *(f"abandoned_{c}" for c in CAUSES),
 )
 SCALAR_NAMES = ("grants_awarded_k", "council_spend_k", "provider_spend_k", "council_savings_k", "reorganisations")
+EVENT_NAMES += NATIONAL_EVENTS
+SCALAR_NAMES += NATIONAL_SCALARS
 
 
 def with_levers(scenario: Scenario | str | Path | None, levers: Mapping[str, Any]) -> Scenario:
@@ -136,6 +147,9 @@ class SocialCareModel(mesa.Model):
         self.initial_evidence = np.array([i.evidence for i in cfg.innovations])
         self.evidence = self.initial_evidence.copy()
         self.experience = np.zeros(m)
+        self.programme_pots = ProgrammePots.build(cfg, self.portfolio, self.councils)
+        self.network_bodies = NetworkBodies.build(cfg, self.portfolio, n, self.rng)
+        self.people = People.from_scenario(cfg, self.councils)
         self.events: dict[str, np.ndarray] = {}
         self.events_scalar: dict[str, float] = {}
         self._reset_events()
@@ -215,9 +229,12 @@ class SocialCareModel(mesa.Model):
         self.launch_innovations()
         for funder in self.funders:  # 1. calls and grants
             funder.step()
+        fund_programmes(self, self.programme_pots)  # 1b. national programmes through local pots
         spread_awareness(self)  # 2. awareness
+        network_awareness(self)  # 2b. network bodies spread awareness
         decide_pilots(self)  # 3. decision to pilot
         council_rollout(self)  # 3b. scaling through commissioning
+        inspect_mandates(self)  # 3c. national standards at inspection
         approve_pilots(self)  # 4. regulation
         funding_cliff(self)  # 5. sustain or abandon at the cliff
         background_abandonment(self)  # 5. background hazard
