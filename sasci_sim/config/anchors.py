@@ -60,7 +60,7 @@ class Anchor(BaseModel):
     @classmethod
     def _under_history(cls, scenario: str) -> str:
         if not scenario.startswith(HISTORY_FOLDER) or not scenario.endswith(".yaml") or ".." in scenario:
-            raise ValueError(f"must be a .yaml file under {HISTORY_FOLDER}")
+            raise ValueError(f"expected a .yaml file under {HISTORY_FOLDER}")
         return scenario
 
     @model_validator(mode="after")
