@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -37,8 +38,13 @@ def execute(args: argparse.Namespace) -> int:
     calibration = load_calibration(args.experiment, particles=args.particles, generations=args.generations)
     out = args.out if args.out is not None else Path("results") / "calibration" / calibration.name
     start = time.perf_counter()
-    run = run_calibration(calibration, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet)
-    outputs = write_outputs(calibration, run.history, out, quiet=args.quiet)
+    try:
+        run = run_calibration(calibration, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet)
+        outputs = write_outputs(calibration, run.history, out, quiet=args.quiet)
+    except OSError as exc:  # e.g. a full disk: pyabc's database keeps every finished generation
+        problem = f"the calibration stopped ({exc.strerror or exc}); finished generations are saved: rerun to resume"
+        print(f"error: {out}: {problem}", file=sys.stderr)
+        return 1
     seconds = time.perf_counter() - start
     sims = int(run.history.total_nr_simulations)
     print(
