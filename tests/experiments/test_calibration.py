@@ -136,10 +136,20 @@ def test_a_particle_always_gives_the_same_anchors() -> None:
     assert model(theta) == first
 
 
-def test_the_local_sampler_is_pyabcs_multicore_sampler() -> None:
+def test_one_worker_samples_on_a_single_core_and_more_use_pyabcs_multicore_sampler() -> None:
     import pyabc
 
+    assert isinstance(sampler(1, None), pyabc.sampler.SingleCoreSampler)
     assert isinstance(sampler(2, None), pyabc.sampler.MulticoreEvalParallelSampler)
+
+
+def test_with_one_worker_the_same_experiment_gives_the_same_posterior(tmp_path: Path) -> None:
+    runs = []
+    for name in ("a", "b"):
+        done = cli(str(TINY), "--particles", "4", "--generations", "1", "--out", str(tmp_path / name), "--quiet")
+        assert done.returncode == 0, done.stderr
+        runs.append(pd.read_parquet(tmp_path / name / "posterior.parquet"))
+    pd.testing.assert_frame_equal(runs[0], runs[1])
 
 
 def test_a_tiny_calibration_runs_end_to_end_and_resumes(tmp_path: Path) -> None:

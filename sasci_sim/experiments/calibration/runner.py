@@ -7,9 +7,11 @@ generations still missing; a different experiment is refused, so a posterior is 
 silently mixed with another. pyabc logs each generation (threshold, acceptance rate)
 to standard error: that is the progress shown.
 
-Each simulation is reproducible from its parameters (see ``model.particle_seed``); the
-sequence of particles is reproducible with one worker, but with several workers pyabc
-draws them in parallel, so two runs may accept different particles.
+Each simulation is reproducible from its parameters (see ``model.particle_seed``). With one
+worker the whole calibration is too: pyabc's single-core sampler draws every particle from
+numpy's global generator, seeded from the experiment's seed and the number of generations
+already stored. pyabc's multicore and Dask samplers reseed their workers at random, so with
+several workers two runs may accept different particles.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sasci_sim.errors import InputError
 from sasci_sim.experiments.calibration.model import AnchorDistance, AnchorModel, observed
 from sasci_sim.experiments.calibration.spec import Calibration
 from sasci_sim.output.folders import write_json
+from sasci_sim.seeds import derive_seed
 
 DATABASE = "abc.db"
 IDENTITY = "calibration.json"
@@ -65,7 +68,7 @@ def prior(calibration: Calibration) -> pyabc.Distribution:
 
 
 def sampler(workers: int, scheduler: str | None) -> pyabc.sampler.Sampler:
-    """pyabc's multicore sampler with ``workers`` processes, or its Dask sampler at ``scheduler``.
+    """pyabc's sampler: single-core (reproducible) for one worker, multicore for more, Dask at ``scheduler``.
 
     Args:
         workers: Processes on this machine (ignored with a scheduler).
@@ -77,6 +80,8 @@ def sampler(workers: int, scheduler: str | None) -> pyabc.sampler.Sampler:
     Raises:
         InputError: The scheduler cannot be reached.
     """
+    if scheduler is None and workers == 1:
+        return pyabc.sampler.SingleCoreSampler()
     if scheduler is None:
         return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     from dask.distributed import Client
@@ -156,12 +161,10 @@ def run_calibration(
     db = f"sqlite:///{file.resolve()}"
     if file.is_file() and pyabc.History(db).n_populations == 0:
         file.unlink()  # stopped before its first generation was stored: nothing to continue
-    if file.is_file():
-        history = abc.load(db, 1)
-    else:
-        np.random.seed(spec.seed % 2**32)  # pyabc draws from numpy's global generator
-        history = abc.new(db, observed(calibration.calibrating))
+    history = abc.load(db, 1) if file.is_file() else abc.new(db, observed(calibration.calibrating))
     missing = spec.generations - history.n_populations
     if missing > 0:
+        # pyabc draws from numpy's global generator: seed it by where this call starts
+        np.random.seed(derive_seed(spec.seed, history.n_populations) % 2**32)
         history = abc.run(max_nr_populations=missing)
     return CalibrationRun(history=history, generations_run=max(missing, 0), folder=folder)
