@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from sasci_sim.errors import InputError
 
 #: Subcommand modules under sasci_sim.ui.commands, in the order ``--help`` lists them.
-COMMANDS = ("run", "check", "params", "validate", "compare", "dashboard", "sweep", "analyse")
+COMMANDS = ("run", "check", "params", "validate", "compare", "dashboard", "sweep", "analyse", "calibrate")
 
 
 class _Parser(argparse.ArgumentParser):
