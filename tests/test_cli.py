@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -62,7 +63,13 @@ def test_run_writes_spread_summary_plot_and_manifest(tmp_path: Path, capsys: pyt
     manifest = json.loads((folder / "manifest.json").read_text())
     resolved = load_scenario(None, ["population.providers=300", "simulation.steps=12", "simulation.replications=3"])
     resolved = resolved.model_copy(update={"simulation": resolved.simulation.model_copy(update={"seed": 5})})
-    assert manifest["scenario"] == resolved.model_dump(mode="json")
+    expected = resolved.model_dump(mode="json")
+    recorded = manifest["scenario"]
+    assert recorded.pop("description").startswith(
+        "Baseline with these settings set by you: population.providers = 300 (was 2000)."
+    )
+    expected.pop("description")
+    assert recorded == expected  # a size setting keeps the scenario's name and folder
     assert manifest["seed"] == 5
     assert manifest["replication_seeds"] == [derive_seed(5, r) for r in range(3)]
     assert manifest["versions"]["mesa"] == "3.5.1"
@@ -292,3 +299,82 @@ def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path: Path, capsys: pyt
     assert err.startswith(f"error: {mine}: exists and was not made by sasci-sim")
     assert [p.name for p in tmp_path.iterdir()] == ["baseline"]
     assert (mine / "notes.txt").read_text() == "precious"
+
+
+# -- runs with --set are described exactly ------------------------------------------------------
+
+LEVERS = ["--set", "regulation.flexibility=0.9", "--set", "funding.grant_duration_months=60"]
+
+
+def report_text(folder: Path) -> str:
+    from test_report import Page
+
+    return Page((folder / "report.html").read_text(encoding="utf-8")).plain
+
+
+def test_a_run_with_lever_overrides_is_a_variant_described_as_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = str(SCENARIOS / "baseline.yaml")
+    code, out, err = run_cli(["run", scenario, "--out", str(tmp_path), "--quiet", *LEVERS, *SMALL], capsys)
+    assert code == 0, err
+    folder = tmp_path / "baseline-flexibility-0_9-grant_duration_months-60"
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # baseline's own folder is not touched
+    assert "replaced" not in out
+    assert out.splitlines()[0] == f"report: {folder / 'report.html'}"
+    findings = out.split("key findings:\n")[1].splitlines()
+    assert len(findings) == 3 and all(f.startswith("- ") and "[evidence: " in f for f in findings)
+
+    text = report_text(folder)
+    assert "Baseline with flexibility 0.9 and grant duration months 60: how innovations spread" in text
+    assert "regulation.flexibility = 0.9 (was 0.3); funding.grant_duration_months = 60 (was 24)" in text
+    rows = text.split("What differs from the built-in baseline")[1].split("Figures")[0]
+    assert re.search(r"regulation\.flexibility [^|]*? 0\.3 0\.9 set by you", rows), rows
+    assert re.search(r"funding\.grant_duration_months [^|]*? 24 60 set by you", rows), rows
+    assert rows.index("regulation.flexibility") < rows.index("population.providers")  # levers first
+    command = text.split("To reproduce: ")[1].split(" (the same")[0]
+    assert command == shlex.join(
+        [
+            "sasci-sim",
+            "run",
+            scenario,
+            *LEVERS,
+            "--set",
+            "population.providers=300",
+            "--replications",
+            "3",
+            "--seed",
+            "20240920",
+            "--steps",
+            "12",
+        ]
+    )
+    again = tmp_path / "again"
+    assert run_cli([*shlex.split(command)[1:], "--out", str(again), "--quiet"], capsys)[0] == 0
+    assert (again / folder.name / "spread.csv").read_bytes() == (folder / "spread.csv").read_bytes()
+
+
+def test_name_chooses_the_folder_and_replacing_says_so_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["run", "--out", str(tmp_path), "--quiet", "--name", "my-try", *LEVERS, *SMALL]
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0 and "replaced" not in out
+    assert [p.name for p in tmp_path.iterdir()] == ["my-try"]
+    assert "--name my-try" in report_text(tmp_path / "my-try")
+    code, out, err = run_cli(argv, capsys)
+    replaced = [line for line in out.splitlines() if line.startswith("replaced:")]
+    assert code == 0 and replaced == [
+        f"replaced: the earlier results in {tmp_path / 'my-try'} (use --name or another --out to keep both)"
+    ]
+    code, _, err = run_cli([*argv[: -len(SMALL)], "--name", "../up"], capsys)
+    assert code == 2 and err.startswith("error: command line") and err.count("\n") == 1
+
+
+def test_a_plain_run_reports_its_headline_and_grade(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["run", "--out", str(tmp_path), "--quiet", "--steps", "12", "--replications", "2"], capsys)
+    assert code == 0
+    text = report_text(tmp_path / "baseline")
+    headline = text.split("how innovations spread over 1 year ")[-1].split(" 2 replications")[0]
+    assert headline.startswith("After 1 year, the average innovation is sustained by ")
+    assert "Evidence: ungraded" not in text
+    assert "[evidence: assumption]" in out  # the one changed setting: simulation.steps
+    assert "sasci-sim run --replications 2 --seed 20240920 --steps 12" in text

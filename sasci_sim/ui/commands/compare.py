@@ -64,7 +64,10 @@ def execute(args: argparse.Namespace) -> int:
     for name, source in comparison.sources.items():
         if source != "run":
             print(f"reused: {name} from {source}")
+    from sasci_sim.output.findings import comparison_headline
+
     print(f"report: {folder / 'report.html'}")
+    print(comparison_headline(comparison.results, comparison.findings))
     print("key findings:")
     for finding in comparison.findings:
         print(f"- {finding.text} [evidence: {finding.grade}]")
