@@ -321,11 +321,25 @@ def comparison_headline(results: Sequence[RunResult], findings: Sequence[Finding
             others = [f for f in others if figure(f.figure).better and _is_good(res, base, f.figure) is not good]
             link = "but"
         else:
-            link = "while"
+            link = "but"
         if others:
-            sentence += f"; {link} {_lower(_short(others[0].text).split(': ', 1)[-1])}"
+            sentence += f"; {link} {_gist(res, base, others[0].figure)}"
         sentences.append(sentence + ".")
     return " ".join(sentences[:2]) or "The scenarios could not be compared."
+
+
+def _gist(res: RunResult, base: RunResult, key: str) -> str:
+    """A figure's change in a few words: 'fewer pilots are abandoned when their grant ends (0 against 18)'."""
+    fig = figure(key)
+    x, b = (float(np.nanmean(v)) for v in _paired(res.runs, base.runs, key))
+    numbers = f"({value(x, fig.unit)} against {value(b, fig.unit)})"
+    _, more, fewer = COMPARATIVES[fig.measure]
+    word = more if x > b else fewer
+    if fig.noun and fig.measure == "countable":
+        return f"{word} {fig.noun} {fig.predicate.format(period=period(res.scenario.simulation.steps))} {numbers}"
+    if fig.noun:
+        return f"{fig.noun} {fig.verb} {word} {numbers}"
+    return f"{_lower(fig.label)}: {'higher' if x > b else 'lower'} {numbers}"
 
 
 def _short(text: str) -> str:
