@@ -192,3 +192,14 @@ def test_list_settings_are_folded_below_the_levers_and_titles_keep_punctuation(t
     assert "funding.funders" in main and "settings differ; they are listed under" in Page(main).plain
     assert "funding.funders.0.name" in details and "funding.funders.1.budget_share" in details
     assert main.index("funding.grant_duration_months") < main.index("<code>funding.funders</code>")
+
+
+def test_times_never_reached_read_as_such_in_both_reports(compare_folder, run_folder: Path) -> None:
+    comparison, folder = compare_folder
+    never = comparison.figures[(comparison.figures["figure"] == "months_to_50pct") & comparison.figures["mean"].isna()]
+    assert len(never) == 2  # no small scenario reaches half the providers in three years
+    rows = Page((folder / "report.html").read_text(encoding="utf-8")).plain.split("Summary figures")[1]
+    months = rows.split(figure("months_to_50pct").label)[1].split(figure("pilots_abandoned_at_grant_end").label)[0]
+    assert months.count("not reached in 3 years") == 2 and "n/a" not in months
+    run_rows = Page((run_folder / "report.html").read_text(encoding="utf-8")).plain.split("Summary figures")[1]
+    assert "not reached in 3 years" in run_rows.split(figure("months_to_50pct").label)[1][:60]

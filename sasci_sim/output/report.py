@@ -232,8 +232,12 @@ def compare_table(comparison: Comparison) -> dict[str, Any]:
                 cells.append({"value": "n/a", "range": "", "diff": "", "is_clear": False})
                 continue
             r = sub.loc[name]
+            mean = _num(r["mean"])
+            steps = comparison.results[i].scenario.simulation.steps
             cell = {
-                "value": value(_num(r["mean"]), fig.unit),
+                "value": f"not reached in {period(steps)}"
+                if mean is None and fig.unit == "months"
+                else value(mean, fig.unit),
                 "range": _spread_text({"p5": _num(r["p5"]), "p95": _num(r["p95"])}, fig.unit),
                 "diff": "",
                 "is_clear": False,
