@@ -315,8 +315,9 @@ def report_text(folder: Path) -> str:
 
 
 def test_a_run_with_lever_overrides_is_a_variant_described_as_run(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
     scenario = str(SCENARIOS / "baseline.yaml")
     code, out, err = run_cli(["run", scenario, "--out", str(tmp_path), "--quiet", *LEVERS, *SMALL], capsys)
     assert code == 0, err
@@ -324,8 +325,9 @@ def test_a_run_with_lever_overrides_is_a_variant_described_as_run(
     assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # baseline's own folder is not touched
     assert "replaced" not in out
     assert out.splitlines()[0] == f"report: {folder / 'report.html'}"
-    findings = out.split("key findings:\n")[1].splitlines()
-    assert len(findings) == 3 and all(f.startswith("- ") and "[evidence: " in f for f in findings)
+    findings = re.split(r"^- ", out.split("key findings:\n")[1], flags=re.M)[1:]
+    assert len(findings) == 3 and all("[evidence: " in f for f in findings)
+    assert all(len(line) <= 100 for line in out.splitlines() if not line.startswith(("report:", "spread", "tables")))
 
     text = report_text(folder)
     assert "Baseline with flexibility 0.9 and grant duration months 60: how innovations spread" in text

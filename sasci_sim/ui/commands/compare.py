@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from pathlib import Path
 
 from tqdm import tqdm
@@ -14,7 +13,7 @@ from sasci_sim.config.loader import load_scenario
 from sasci_sim.errors import InputError
 from sasci_sim.output.folders import check_target, safe_child
 from sasci_sim.ui.commands.args import positive_int, seed
-from sasci_sim.ui.commands.tables import Column, add_table_options, render_table, terminal_width
+from sasci_sim.ui.commands.tables import Column, add_table_options, render_table, wrapped
 
 NAME = "compare"
 HELP = "compare scenarios (same seeds for all) and write a report with figures, table and findings"
@@ -79,14 +78,9 @@ def execute(args: argparse.Namespace) -> int:
         print(render_table(frame.to_dict("records"), COLUMNS, args.format))
         print(f"report: {folder / 'report.html'}", file=sys.stderr)
         return 0
-    width = None if args.wide else terminal_width()
-
-    def say(text: str, indent: str = "") -> None:
-        print(text if width is None else textwrap.fill(text, width, subsequent_indent=indent))
-
     print(f"report: {folder / 'report.html'}")
-    say(comparison_headline(comparison.results, comparison.findings))
+    print(wrapped(comparison_headline(comparison.results, comparison.findings), wide=args.wide))
     print("key findings:")
     for finding in comparison.findings:
-        say(f"- {finding.text} [evidence: {finding.grade}]", "  ")
+        print(wrapped(f"- {finding.text} [evidence: {finding.grade}]", "  ", args.wide))
     return 0

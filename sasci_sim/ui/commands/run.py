@@ -17,6 +17,7 @@ from sasci_sim.config.limits import check_fits
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.output.folders import check_target, safe_child
 from sasci_sim.ui.commands.args import add_overrides, positive_int, seed
+from sasci_sim.ui.commands.tables import wrapped
 
 NAME = "run"
 HELP = "run a scenario's replications and write spread curves"
@@ -76,10 +77,11 @@ def execute(args: argparse.Namespace) -> int:
     if replacing:
         print(f"replaced: the earlier results in {folder} (use --name or another --out to keep both)")
     print(f"report: {folder / 'report.html'}")
-    print(f"spread curves: {folder / 'spread.png'}; tables: {folder / 'spread.csv'}, {folder / 'summary.json'}")
-    print(run_headline(result))
+    print(f"spread curves: {folder / 'spread.png'}")
+    print(f"tables: {folder / 'spread.csv'}, {folder / 'summary.json'}")
+    print(wrapped(run_headline(result)))
     print("key findings:")
     findings = run_findings(result, load_scenario(baseline_path()), origin.settings())
     for finding in findings[:3]:
-        print(f"- {finding.text} [evidence: {finding.grade}]")
+        print(wrapped(f"- {finding.text} [evidence: {finding.grade}]", "  "))
     return 0

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -66,6 +67,24 @@ def terminal_width() -> int:
     except ValueError:
         return DEFAULT_WIDTH
     return width if width >= 40 else DEFAULT_WIDTH
+
+
+def wrapped(text: str, indent: str = "", wide: bool = False) -> str:
+    """A sentence for the terminal: wrapped to ``$COLUMNS`` at spaces (paths and words are never split).
+
+    Args:
+        text: The sentence.
+        indent: What continuation lines start with (under a list's "- ").
+        wide: Leave it on one line.
+
+    Returns:
+        The text, with newlines where it wraps.
+    """
+    if wide:
+        return text
+    return textwrap.fill(
+        text, terminal_width(), subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
 
 
 def _rich(rows: Sequence[Mapping[str, str]], columns: Sequence[Column], width: int | None) -> str:
