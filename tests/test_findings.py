@@ -140,7 +140,7 @@ def test_a_time_some_replications_never_reach_says_over_how_many() -> None:
     assert "present in 50% of councils" in text  # why more are at scale than reach 10% of providers
     result.summary["months_to_10pct"] = {"mean": None, "p5": None, "p95": None, "n": 0}
     text = {f.figure: f.text for f in run_findings(result, result.scenario)}["share_reaching_10pct"]
-    assert "not reached in 3 years" in text and "take" not in text
+    assert "none is reached in 3 years" in text and "take" not in text
 
 
 def synthetic(scenario: Scenario, sustained: np.ndarray, lost: np.ndarray) -> RunResult:

@@ -245,7 +245,7 @@ def run_findings(result: RunResult, reference: Scenario, set_by_user: Collection
         months = summary.get("months_to_10pct") or {}
         defined = int(months.get("n") or 0)
         if reach[0] == 0 or not defined:
-            tail = f"; none reaches 10% of providers in {when} (not reached in {when})"
+            tail = f": none is reached in {when}"
         else:
             tail = (
                 f"; those that do take {months['mean']:.0f} months on average (averaged over {_of(defined, n)}; "
@@ -395,7 +395,7 @@ def programme_note(results: Sequence[RunResult]) -> str | None:
         if longer < 0:
             long_t, short_t = short_t, long_t
         return (
-            f"Why fewer providers sustain innovations under {long_t} although longer grants work better: "
+            f"Why fewer providers sustain innovations under {long_t}, when long grants keep more of their pilots: "
             "sasci-sim validate checks (fact 4) what a grant programme buys, and there more of the pilots paid "
             "for by long grants are still going years later, and far fewer stop when the money ends. The figures "
             "here are for the whole sector. With the same budget, short grants pay for about twice as many "
