@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sasci_sim.experiments.compare import gather
 from sasci_sim.experiments.replications import run_replications
 from sasci_sim.output.compare_folder import write_comparison
 from sasci_sim.output.findings import comparison_headline, run_findings
+from sasci_sim.output.report import compare_table
 from sasci_sim.output.run_folder import write_results
 from sasci_sim.output.wording import figure, scenario_title
 
@@ -203,3 +205,14 @@ def test_times_never_reached_read_as_such_in_both_reports(compare_folder, run_fo
     assert months.count("not reached in 3 years") == 2 and "n/a" not in months
     run_rows = Page((run_folder / "report.html").read_text(encoding="utf-8")).plain.split("Summary figures")[1]
     assert "not reached in 3 years" in run_rows.split(figure("months_to_50pct").label)[1][:60]
+
+
+def test_a_compare_figure_over_some_replications_says_over_how_many(compare_folder, tmp_path: Path) -> None:
+    comparison, _ = compare_folder
+    figures = comparison.figures.copy()
+    row = figures.index[(figures["figure"] == "final_sustained_share") & (figures["scenario"] == "long")][0]
+    figures.loc[row, "replications"] = 2
+    table = compare_table(replace(comparison, figures=figures))
+    cells = next(r["cells"] for r in table["rows"] if r["label"] == figure("final_sustained_share").label)
+    assert cells[1]["range"].endswith("; over the 2 of 3 replications in which it was reached")
+    assert "over the" not in cells[0]["range"]

@@ -242,6 +242,9 @@ def compare_table(comparison: Comparison) -> dict[str, Any]:
                 "diff": "",
                 "is_clear": False,
             }
+            total, defined = len(comparison.results[i].seeds), _num(r.get("replications"))
+            if mean is not None and defined is not None and 0 < defined < total:
+                cell["range"] += f"; over the {defined:.0f} of {total} replications in which it was reached"
             if i > 0:
                 d, lo, hi = (_num(r.get(c)) for c in ("difference", "difference_low", "difference_high"))
                 if d is not None:
