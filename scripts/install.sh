@@ -36,7 +36,11 @@ if [ ! -x .venv/bin/python ] || ! ok_python .venv/bin/python; then
   "$py" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" >&2 || true
-.venv/bin/python -m pip install --quiet -e ".${extras}" 2>&1 | grep -v "^WARNING: Location" >&2 || true
+# setuptools reports every editable install with an alarming-looking "BuildBackendWarning:
+# Editable installation ... Please be careful with folders ..." that is for information only
+# (its class is InformationOnly); this filter silences that one message and nothing else.
+PYTHONWARNINGS="ignore:Editable installation${PYTHONWARNINGS:+,$PYTHONWARNINGS}" \
+  .venv/bin/python -m pip install --quiet -e ".${extras}" 2>&1 | grep -v "^WARNING: Location" >&2 || true
 .venv/bin/python -c "import sasci_sim" || { echo "error: installing sasci-sim failed" >&2; exit 1; }
 
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 import sasci_sim.output.run_folder
 from sasci_sim.config.loader import load_scenario
+from sasci_sim.config.paramtable import rows
 from sasci_sim.seeds import derive_seed
 from sasci_sim.ui.cli import main
 from tests.support.core import ROOT, SASCI_SIM, SCENARIOS
@@ -62,7 +64,13 @@ def test_run_writes_spread_summary_plot_and_manifest(tmp_path: Path, capsys: pyt
     manifest = json.loads((folder / "manifest.json").read_text())
     resolved = load_scenario(None, ["population.providers=300", "simulation.steps=12", "simulation.replications=3"])
     resolved = resolved.model_copy(update={"simulation": resolved.simulation.model_copy(update={"seed": 5})})
-    assert manifest["scenario"] == resolved.model_dump(mode="json")
+    expected = resolved.model_dump(mode="json")
+    recorded = manifest["scenario"]
+    assert recorded.pop("description").startswith(
+        "Baseline with these settings set by you: population.providers = 300 (was 2000)."
+    )
+    expected.pop("description")
+    assert recorded == expected  # a size setting keeps the scenario's name and folder
     assert manifest["seed"] == 5
     assert manifest["replication_seeds"] == [derive_seed(5, r) for r in range(3)]
     assert manifest["versions"]["mesa"] == "3.5.1"
@@ -81,7 +89,8 @@ def test_real_subprocess_run_records_its_command_line(tmp_path: Path) -> None:
     assert (tmp_path / "long_term_funding" / "spread.csv").stat().st_size > 0
 
 
-def test_check_reports_each_file(capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_each_file(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     files = [str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "england.yaml")]
     code, out, err = run_cli(["check", *files], capsys)
     assert code == 0 and err == ""
@@ -292,3 +301,194 @@ def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path: Path, capsys: pyt
     assert err.startswith(f"error: {mine}: exists and was not made by sasci-sim")
     assert [p.name for p in tmp_path.iterdir()] == ["baseline"]
     assert (mine / "notes.txt").read_text() == "precious"
+
+
+# -- runs with --set are described exactly ------------------------------------------------------
+
+LEVERS = ["--set", "regulation.flexibility=0.9", "--set", "funding.grant_duration_months=60"]
+
+
+def report_text(folder: Path) -> str:
+    from tests.test_report import Page
+
+    return Page((folder / "report.html").read_text(encoding="utf-8")).plain
+
+
+def test_a_run_with_lever_overrides_is_a_variant_described_as_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    scenario = str(SCENARIOS / "baseline.yaml")
+    code, out, err = run_cli(["run", scenario, "--out", str(tmp_path), "--quiet", *LEVERS, *SMALL], capsys)
+    assert code == 0, err
+    folder = tmp_path / "baseline-flexibility-0_9-grant_duration_months-60"
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # baseline's own folder is not touched
+    assert "replaced" not in out
+    assert out.splitlines()[0] == f"report: {folder / 'report.html'}"
+    findings = re.split(r"^- ", out.split("key findings:\n")[1], flags=re.M)[1:]
+    assert len(findings) == 3 and all("[evidence: " in f for f in findings)
+    assert all(len(line) <= 100 for line in out.splitlines() if not line.startswith(("report:", "spread", "tables")))
+
+    text = report_text(folder)
+    assert "Baseline with flexibility 0.9 and grant duration months 60: how innovations spread" in text
+    assert "regulation.flexibility = 0.9 (was 0.3); funding.grant_duration_months = 60 (was 24)" in text
+    rows = text.split("What differs from the built-in baseline")[1].split("Figures")[0]
+    assert re.search(r"regulation\.flexibility [^|]*? 0\.3 0\.9 set by you", rows), rows
+    assert re.search(r"funding\.grant_duration_months [^|]*? 24 60 set by you", rows), rows
+    assert rows.index("regulation.flexibility") < rows.index("population.providers")  # levers first
+    command = text.split("To reproduce: ")[1].split(" (the same")[0]
+    assert command == shlex.join(
+        [
+            "sasci-sim",
+            "run",
+            scenario,
+            *LEVERS,
+            "--set",
+            "population.providers=300",
+            "--replications",
+            "3",
+            "--seed",
+            "20240920",
+            "--steps",
+            "12",
+        ]
+    )
+    again = tmp_path / "again"
+    assert run_cli([*shlex.split(command)[1:], "--out", str(again), "--quiet"], capsys)[0] == 0
+    assert (again / folder.name / "spread.csv").read_bytes() == (folder / "spread.csv").read_bytes()
+
+
+def test_name_chooses_the_folder_and_replacing_says_so_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["run", "--out", str(tmp_path), "--quiet", "--name", "my-try", *LEVERS, *SMALL]
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0 and "replaced" not in out
+    assert [p.name for p in tmp_path.iterdir()] == ["my-try"]
+    assert "--name my-try" in report_text(tmp_path / "my-try")
+    code, out, err = run_cli(argv, capsys)
+    replaced = [line for line in out.splitlines() if line.startswith("replaced:")]
+    assert code == 0 and replaced == [
+        f"replaced: the earlier results in {tmp_path / 'my-try'} (use --name or another --out to keep both)"
+    ]
+    code, _, err = run_cli([*argv[: -len(SMALL)], "--name", "../up"], capsys)
+    assert code == 2 and err.startswith("error: command line") and err.count("\n") == 1
+
+
+def test_a_plain_run_reports_its_headline_and_grade(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["run", "--out", str(tmp_path), "--quiet", "--steps", "12", "--replications", "2"], capsys)
+    assert code == 0
+    text = report_text(tmp_path / "baseline")
+    headline = text.split("how innovations spread over 1 year ")[-1].split(" 2 replications")[0]
+    assert headline.startswith("After 1 year, the average innovation is sustained by ")
+    assert "Evidence: ungraded" not in text
+    assert "[evidence: assumption]" in out  # the one changed setting: simulation.steps
+    assert "sasci-sim run --replications 2 --seed 20240920 --steps 12" in text
+
+
+# -- tables fit the terminal ----------------------------------------------------------------------
+
+
+def widths(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("columns", ["100", "72", None])
+def test_params_fits_the_terminal_and_explains_its_source_keys(
+    columns: str | None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    code, out, _ = run_cli(["params"], capsys)
+    assert code == 0 and widths(out) <= int(columns or 100)
+    for row in rows():
+        assert f"{row['key']} = " in out
+    sources = out.split("Sources (what the source keys stand for")[1]
+    assert "malley_holder_2024: Malley & Holder 2024" in sources and "design: a modelling choice" in sources
+    code, wide, _ = run_cli(["params", "--wide"], capsys)
+    lines = [line for line in wide.split("\n\nSources")[0].splitlines() if line.startswith(("simulation.", "funding."))]
+    assert widths(wide) > 200 and all(re.search(r" (strong|moderate|weak|assumption) +\S+$", line) for line in lines)
+
+
+def test_params_writes_csv_and_json_that_programs_read(capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    _, text, _ = run_cli(["params", "--format", "csv"], capsys)
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert table == rows()
+    _, text, _ = run_cli(["params", "--format", "json"], capsys)
+    assert json.loads(text) == rows()
+
+
+def test_validate_table_fits_says_what_it_left_out_and_reads_censored_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from sasci_sim.experiments.validation.checks import Verdict
+    from sasci_sim.experiments.validation.facts import FACTS
+    from sasci_sim.experiments.validation.stats import Estimate
+    from sasci_sim.ui.commands.tables import render_table
+    from sasci_sim.ui.commands.validate import COLUMNS, table_rows
+
+    verdicts = []
+    for fact in FACTS:
+        values = np.full(10, 361.0) if fact.label == "7a" else np.linspace(0.1, 0.3, 10)
+        verdicts.append(Verdict(fact, values, Estimate.of(values), True))
+    horizons = {n: 360 if n == "long_run" else 120 for f in FACTS for n in f.variants}
+    results = {
+        n: SimpleNamespace(scenario=SimpleNamespace(simulation=SimpleNamespace(steps=h))) for n, h in horizons.items()
+    }
+    bass = [SimpleNamespace(p=0.03, q=0.38, max_abs_deviation=0.0123, within_tolerance=True)]
+    table = table_rows(verdicts, results, bass)  # type: ignore[arg-type]
+    seven = next(r for r in table if r["fact"] == "7a")
+    assert seven["observed"] == "not reached in 30 years (in none of the 10 replications)"
+    monkeypatch.setenv("COLUMNS", "100")
+    text = render_table(table, COLUMNS)
+    assert widths(text) <= 100
+    assert text.splitlines()[-1].startswith("(left out to fit 100 columns: metric; --wide")
+    for fact in FACTS:
+        assert re.search(rf"^{fact.label} ", text, re.M), fact.label
+    wide = render_table(table, COLUMNS, wide=True)
+    assert all(fact.metric in wide for fact in FACTS) and "left out" not in wide
+    assert json.loads(render_table(table, COLUMNS, "json")) == table
+
+
+def test_check_fits_the_terminal_and_writes_a_table(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    files = [str(SCENARIOS / "joint_health_social_care_fund.yaml")]
+    _, out, _ = run_cli(["check", *files], capsys)
+    assert out == f"ok: {files[0]}: joint_health_social_care_fund\n"  # the counts do not fit 80 columns
+    _, out, _ = run_cli(["check", *files, "--wide"], capsys)
+    assert out == f"ok: {files[0]}: joint_health_social_care_fund (20 innovations, 2000 providers, 15 councils)\n"
+    _, out, _ = run_cli(["check", *files, "--format", "json"], capsys)
+    assert json.loads(out)[0]["title"] == "Joint health and social care fund"
+
+
+def test_compare_fits_the_terminal_and_writes_its_figures_as_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+    import io
+
+    files = []
+    for name in ("short_term_funding", "long_term_funding"):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(
+            f"extends: {SCENARIOS / name}.yaml\npopulation: {{providers: 300}}\nsimulation: {{steps: 24, replications: 3}}\n"
+        )
+        files.append(str(path))
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, _ = run_cli(["compare", *files, "--out", str(tmp_path / "out"), "--quiet"], capsys)
+    assert code == 0
+    assert all(len(line) <= 100 for line in out.splitlines() if not line.startswith("report: "))  # paths never wrap
+    assert out.splitlines()[1].startswith("Long-term funding: ")  # the headline, titled
+    code, out, err = run_cli(["compare", *files, "--out", str(tmp_path / "out"), "--quiet", "--format", "csv"], capsys)
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and {r["scenario"] for r in table} == {"short_term_funding", "long_term_funding"}
+    assert "report: " in err and "reused: " in err

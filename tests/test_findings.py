@@ -12,7 +12,13 @@ from sasci_sim.analysis.intervals import paired_difference, ratio_of_means
 from sasci_sim.config.paramtable import rows
 from sasci_sim.config.schema import Scenario
 from sasci_sim.experiments.replications import run_replications
-from sasci_sim.output.findings import comparison_findings, pair_sentence, run_findings
+from sasci_sim.output.findings import (
+    comparison_findings,
+    comparison_headline,
+    pair_sentence,
+    programme_note,
+    run_findings,
+)
 from sasci_sim.output.results import RunResult
 from sasci_sim.output.wording import change, period, value
 from tests.support.reports import long_funding, small
@@ -111,3 +117,66 @@ def test_run_findings_describe_the_run_from_its_summary() -> None:
     scale = result.summary["share_at_scale"]["mean"] * 3
     assert f"On average {scale:.1f} of the 3 innovations are at scale" in texts["share_at_scale"]
     assert all(f.leans_on == (("regulation.flexibility", GRADES["regulation.flexibility"]),) for f in found)
+
+
+def test_findings_grade_user_set_values_and_defaults_by_what_they_are() -> None:
+    result = run_replications(small("runner", regulation={"flexibility": 0.9}))
+    reference = small("runner")
+    mine = run_findings(result, reference, {"regulation.flexibility"})
+    assert all(f.leans_on == (("regulation.flexibility", "set by you"),) and f.grade == "set by you" for f in mine)
+    same = run_findings(result, result.scenario)
+    assert all(f.leans_on == () and f.grade == "defaults" for f in same)
+
+
+def test_a_time_some_replications_never_reach_says_over_how_many() -> None:
+    result = run_replications(small("runner"))
+    n = len(result.seeds)
+    result.summary["share_reaching_10pct"] = {"mean": 0.04, "p5": 0.0, "p95": 0.1, "n": n}
+    result.summary["months_to_10pct"] = {"mean": 104.0, "p5": 90.0, "p95": 118.0, "n": n - 1}
+    result.summary["share_at_scale"] = {"mean": 0.2, "p5": 0.1, "p95": 0.3, "n": n}
+    text = {f.figure: f.text for f in run_findings(result, result.scenario)}["share_reaching_10pct"]
+    assert f"averaged over the {n - 1} of {n} replications in which any did" in text
+    assert "the others are not reached in 3 years" in text
+    assert "present in 50% of councils" in text  # why more are at scale than reach 10% of providers
+    result.summary["months_to_10pct"] = {"mean": None, "p5": None, "p95": None, "n": 0}
+    text = {f.figure: f.text for f in run_findings(result, result.scenario)}["share_reaching_10pct"]
+    assert "none is reached in 3 years" in text and "take" not in text
+
+
+def synthetic(scenario: Scenario, sustained: np.ndarray, lost: np.ndarray) -> RunResult:
+    """A run with only two figures per replication, to test sentences without simulating."""
+    runs = pd.DataFrame(
+        {
+            "replication": range(len(sustained)),
+            "final_sustained_share": sustained,
+            "pilots_abandoned_at_grant_end": lost,
+        }
+    )
+    summary = {
+        c: {"mean": float(runs[c].mean()), "p5": 0.0, "p95": 1.0, "n": len(runs)} for c in runs if c != "replication"
+    }
+    return RunResult(scenario, list(range(len(runs))), pd.DataFrame(), pd.DataFrame(), runs, summary)
+
+
+def test_the_headline_names_a_trade_off_rather_than_hiding_it() -> None:
+    short = synthetic(small("short"), BASE, BASE * 1000)
+    long = synthetic(long_funding(), 0.6 * BASE + NOISE / 3, 300 * BASE + NOISE * 10)
+    found = comparison_findings([short, long])
+    headline = comparison_headline([short, long], found)
+    assert headline.startswith("Long: ") and "fewer providers sustain the average innovation" in headline
+    assert "; but " in headline and "fewer pilots are abandoned when their grant ends" in headline
+    assert "interval" not in headline  # numbers and method stay in the findings and the footnote
+
+
+def test_the_programme_note_appears_only_where_sector_and_programme_seem_to_disagree() -> None:
+    short = synthetic(small("short"), BASE, BASE * 1000)
+    fewer = synthetic(long_funding(), 0.6 * BASE + NOISE / 3, 300 * BASE)
+    note = programme_note([short, fewer])
+    assert note is not None and note.startswith("Why fewer providers sustain innovations under Long")
+    assert "fact 4" in note and "whole sector" in note
+    more = synthetic(long_funding(), 1.5 * BASE + NOISE, 300 * BASE)
+    assert programme_note([short, more]) is None
+    unclear = synthetic(long_funding(), BASE + NOISE, 300 * BASE)
+    assert programme_note([short, unclear]) is None
+    other_lever = synthetic(small("short", regulation={"flexibility": 0.9}), 0.6 * BASE, 300 * BASE)
+    assert programme_note([short, other_lever]) is None

@@ -5,16 +5,19 @@ from __future__ import annotations
 import base64
 import html
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from sasci_sim.config.loader import load_scenario
+from sasci_sim.config.schema import joint_fund
 from sasci_sim.experiments.compare import gather
 from sasci_sim.experiments.replications import run_replications
 from sasci_sim.output.compare_folder import write_comparison
-from sasci_sim.output.findings import run_findings
+from sasci_sim.output.findings import comparison_headline, run_findings
+from sasci_sim.output.report import compare_table
 from sasci_sim.output.run_folder import write_results
 from sasci_sim.output.wording import figure, scenario_title
 from tests.support.reports import long_funding, small
@@ -156,3 +159,60 @@ def test_the_compare_table_marks_only_clear_differences(compare_folder) -> None:
     clear = ((rows["difference_low"] > 0) | (rows["difference_high"] < 0)).sum()
     assert text.count('class="diff clear"') == clear
     assert text.count('class="diff"') == len(comparison.figures.dropna(subset=["difference"])) - clear
+
+
+def test_the_compare_report_opens_with_its_headline_and_titles_its_figures(compare_folder) -> None:
+    comparison, folder = compare_folder
+    page = Page((folder / "report.html").read_text(encoding="utf-8"))
+    headline = page.plain.split("Comparing Short and Long ")[-1].split(" 3 replications per scenario")[0]
+    assert headline.startswith("Long: ") and 20 < len(headline) < 600
+    assert headline.count(". ") <= 2  # one or two sentences; the details follow
+    assert headline == comparison_headline(comparison.results, comparison.findings)
+    headings = re.findall(r"<h3>([^<]*)</h3>", (folder / "report.html").read_text(encoding="utf-8"))
+    assert headings == ["How innovations spread under each scenario", "What changes compared with Short"]
+    assert "higher is better" in page.plain and "lower is better" in page.plain
+    assert "each row has its own" in page.plain  # the spread figure's scales are explained
+    caption = page.plain.split("What changes compared with Short")[1].split("Summary figures")[0]
+    assert "Fieller" not in caption  # the method is in the footnote
+    assert "Fieller" in page.plain.split("How these numbers were made")[1]
+
+
+def test_list_settings_are_folded_below_the_levers_and_titles_keep_punctuation(tmp_path: Path) -> None:
+    joint = small(
+        "joint",
+        title="Joint health & social care fund",
+        funding={"grant_duration_months": 60, "funders": [joint_fund().model_dump()]},
+    )
+    comparison = gather([small("short"), joint], tmp_path)
+    folder = write_comparison(comparison, tmp_path)
+    text = (folder / "report.html").read_text(encoding="utf-8")
+    page = assert_self_contained(text)
+    assert "Comparing Short and Joint health & social care fund" in page.plain
+    main, details = text.split('<details class="folded">')
+    main = main.split('id="levers-h"')[1]
+    assert "funding.grant_duration_months" in main and "funding.funders.0.name" not in main
+    assert "funding.funders" in main and "settings differ; they are listed under" in Page(main).plain
+    assert "funding.funders.0.name" in details and "funding.funders.1.budget_share" in details
+    assert main.index("funding.grant_duration_months") < main.index("<code>funding.funders</code>")
+
+
+def test_times_never_reached_read_as_such_in_both_reports(compare_folder, run_folder: Path) -> None:
+    comparison, folder = compare_folder
+    never = comparison.figures[(comparison.figures["figure"] == "months_to_50pct") & comparison.figures["mean"].isna()]
+    assert len(never) == 2  # no small scenario reaches half the providers in three years
+    rows = Page((folder / "report.html").read_text(encoding="utf-8")).plain.split("Summary figures")[1]
+    months = rows.split(figure("months_to_50pct").label)[1].split(figure("pilots_abandoned_at_grant_end").label)[0]
+    assert months.count("not reached in 3 years") == 2 and "n/a" not in months
+    run_rows = Page((run_folder / "report.html").read_text(encoding="utf-8")).plain.split("Summary figures")[1]
+    assert "not reached in 3 years" in run_rows.split(figure("months_to_50pct").label)[1][:60]
+
+
+def test_a_compare_figure_over_some_replications_says_over_how_many(compare_folder, tmp_path: Path) -> None:
+    comparison, _ = compare_folder
+    figures = comparison.figures.copy()
+    row = figures.index[(figures["figure"] == "final_sustained_share") & (figures["scenario"] == "long")][0]
+    figures.loc[row, "replications"] = 2
+    table = compare_table(replace(comparison, figures=figures))
+    cells = next(r["cells"] for r in table["rows"] if r["label"] == figure("final_sustained_share").label)
+    assert cells[1]["range"].endswith("; over the 2 of 3 replications in which it was reached")
+    assert "over the" not in cells[0]["range"]

@@ -24,7 +24,7 @@ ABSENT = "(absent)"
 #: Grades from weakest to strongest; "ungraded" settings are not parameters with a source.
 GRADES = ("assumption", "weak", "moderate", "strong")
 #: Not levers: labels, and the replication settings a comparison shares (they change luck, not outcomes).
-NOT_LEVERS = frozenset({"name", "description", "simulation.replications", "simulation.seed"})
+NOT_LEVERS = frozenset({"name", "title", "description", "simulation.replications", "simulation.seed"})
 
 
 @dataclass(frozen=True)

@@ -56,3 +56,13 @@ def render(fmt: str = "text") -> str:
     head = "  ".join(c.ljust(widths[c]) for c in widths) + "  meaning"
     body = ["  ".join(r[c].ljust(widths[c]) for c in widths) + "  " + r["meaning"] for r in table]
     return "\n".join([head, *body])
+
+
+def sources_used() -> dict[str, str]:
+    """The source keys the table's rows name (``malley_holder_2024``, ``design``...), each with its reference.
+
+    Returns:
+        Source key -> reference, in the order of :data:`~sasci_sim.config.params.SOURCES`.
+    """
+    used = {k for r in rows() for k in r["source"].split("+")}
+    return {k: v for k, v in SOURCES.items() if k in used}

@@ -1056,6 +1056,11 @@ class Scenario(Section):
         pattern=r"^[A-Za-z0-9_\-]+$",
         description="Name; also the output folder name.",
     )
+    title: str = Field(
+        "",
+        max_length=120,
+        description="Title for reports and the page, with any punctuation (default: the name, in words).",
+    )
     description: str = Field("", max_length=5000, description="What the scenario represents.")
     simulation: Simulation = Field(default_factory=Simulation)
     population: Population = Field(default_factory=Population)

@@ -14,8 +14,9 @@ import pandas as pd
 from sasci_sim.output.compare_plots import plot_compare_spread, plot_differences
 from sasci_sim.output.folders import MANIFEST, atomic_folder, manifest, safe_child, write_json
 from sasci_sim.output.report import write_compare_report
-from sasci_sim.output.results import Comparison
+from sasci_sim.output.results import Comparison, Origin
 from sasci_sim.output.run_folder import write_results
+from sasci_sim.output.wording import scenario_title
 
 MAX_FOLDER_NAME = 120
 
@@ -100,17 +101,19 @@ def write_comparison(comparison: Comparison, out: Path, files: Sequence[str] = (
     with atomic_folder(target) as tmp:
         runs = tmp / "runs"
         runs.mkdir()
-        for res in comparison.results:
+        for i, res in enumerate(comparison.results):
             source = comparison.sources[res.scenario.name]
             if source == "run":
-                write_results(res, runs)
+                write_results(res, runs, Origin(files[i]) if i < len(files) else None)
             else:
                 shutil.copytree(source, runs / res.scenario.name)
         comparison.figures.to_csv(tmp / "figures.csv", index=False)
         lever_table(comparison).to_csv(tmp / "levers.csv", index=False)
         (tmp / "findings.txt").write_text("".join(f.text + "\n" for f in comparison.findings), encoding="utf-8")
-        plot_compare_spread({r.scenario.name: r.spread for r in comparison.results}, tmp / "spread.png")
-        plot_differences(comparison.figures, comparison.names, tmp / "differences.png")
+        titles = [scenario_title(r.scenario) for r in comparison.results]
+        titles = [t if titles.count(t) == 1 else f"{t} ({n})" for t, n in zip(titles, comparison.names, strict=True)]
+        plot_compare_spread(dict(zip(titles, (r.spread for r in comparison.results), strict=True)), tmp / "spread.png")
+        plot_differences(comparison.figures, comparison.names, tmp / "differences.png", titles)
         write_compare_report(comparison, tmp / "report.html", tmp / "spread.png", tmp / "differences.png", files)
         write_json(tmp / MANIFEST, comparison_manifest(comparison))
     return target

@@ -21,11 +21,22 @@ from sasci_sim.analysis.intervals import PCT
 from sasci_sim.config.schema import KINDS
 from sasci_sim.output.findings import HEADLINE
 from sasci_sim.output.plots import KIND_TITLES, LINESTYLES, OKABE_ITO, SERIES, band, kind_shares
-from sasci_sim.output.wording import figure, scenario_title
+from sasci_sim.output.wording import better_words, figure, scenario_title
 
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 #: Figures shown as relative differences to the first scenario.
 DIFFERENCE_FIGURES = (*HEADLINE[:-2], "peak_piloting_share", *HEADLINE[-2:])
+
+
+#: Which direction is good news in each row of the spread figure (sustained, piloting, abandoned).
+ROW_BETTER = ("higher is better", "", "lower is better")
+
+
+def _label(key: str) -> str:
+    """A figure's axis label: what it is, wrapped, and which direction is better."""
+    fig = figure(key)
+    words = better_words(fig)
+    return textwrap.fill(fig.label, 46) + (f"\n({words})" if words else "")
 
 
 def style(i: int) -> dict[str, object]:
@@ -50,13 +61,16 @@ def style(i: int) -> dict[str, object]:
 def plot_compare_spread(spreads: Mapping[str, pd.DataFrame], path: Path) -> None:
     """Sustained, piloting and abandoned shares per innovation kind, every scenario overlaid with its band.
 
+    The panels of a row (one state) share their vertical scale, so kinds compare by height; each
+    row has its own scale, and its label says which direction is good.
+
     Args:
-        spreads: Each scenario's spread table, by name, first scenario first.
+        spreads: Scenario title -> its spread table, first scenario first.
         path: The PNG to write.
     """
     kinds = [k for k in KINDS if any(k in set(s["kind"]) for s in spreads.values())]
     fig, axes = plt.subplots(
-        len(SERIES), len(kinds), figsize=(4.4 * len(kinds), 3.0 * len(SERIES)), sharex=True, squeeze=False
+        len(SERIES), len(kinds), figsize=(4.4 * len(kinds), 3.0 * len(SERIES)), sharex=True, sharey="row", squeeze=False
     )
     for i, (name, spread) in enumerate(spreads.items()):
         st = style(i)
@@ -75,11 +89,11 @@ def plot_compare_spread(spreads: Mapping[str, pd.DataFrame], path: Path) -> None
                     linewidth=2,
                     markevery=max(len(x) // 8, 1),
                     markersize=5,
-                    label=scenario_title(name) if row == 0 and c == 0 else None,
+                    label=name if row == 0 and c == 0 else None,
                     **st,
                 )
     for row, label in enumerate(SERIES.values()):
-        axes[row][0].set_ylabel(f"share {label}")
+        axes[row][0].set_ylabel(f"share {label}\n({ROW_BETTER[row]})" if ROW_BETTER[row] else f"share {label}")
         for ax in axes[row]:
             ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=None))
         for c, kind in enumerate(kinds):
@@ -93,7 +107,8 @@ def plot_compare_spread(spreads: Mapping[str, pd.DataFrame], path: Path) -> None
     reps = max(s["replication"].nunique() for s in spreads.values())
     fig.legend(loc="upper center", ncol=min(len(spreads), 4), frameon=False, bbox_to_anchor=(0.5, 1.0))
     fig.suptitle(
-        f"Share of providers per innovation (mean over innovations of each kind); lines: mean, bands: 5-95% range over {reps} replications",
+        f"How innovations spread: share of providers (mean over innovations of each kind); lines: mean, bands: "
+        f"90% of {reps} replications; each row has its own scale",
         y=0.955,
         fontsize=10,
     )
@@ -102,17 +117,22 @@ def plot_compare_spread(spreads: Mapping[str, pd.DataFrame], path: Path) -> None
     plt.close(fig)
 
 
-def plot_differences(figures: pd.DataFrame, names: Sequence[str], path: Path) -> None:
+def plot_differences(
+    figures: pd.DataFrame, names: Sequence[str], path: Path, titles: Sequence[str] | None = None
+) -> None:
     """Each scenario relative to the first (% difference of means) with its paired Fieller interval.
 
     Relative differences put figures of different units and sizes on one scale;
-    a figure whose first-scenario mean is zero has no relative difference and is left out.
+    a figure whose first-scenario mean is zero has no relative difference and is left out. Each
+    figure's label says which direction is better; the method is in the report's footnote.
 
     Args:
-        figures: The comparison's figures table (per figure and scenario: values and intervals).
-        names: The scenario names, first scenario first.
+        figures: figures.csv of the comparison.
+        names: Scenario names, first scenario first.
         path: The PNG to write.
+        titles: Scenario titles for the legend and heading (default: from the names).
     """
+    titles = list(titles) if titles is not None else [scenario_title(n) for n in names]
     others = list(names[1:])
     rel = figures[figures["scenario"].isin(others) & figures["figure"].isin(DIFFERENCE_FIGURES)]
     rel = rel[np.isfinite(pd.to_numeric(rel["ratio"], errors="coerce"))]
@@ -142,14 +162,15 @@ def plot_differences(figures: pd.DataFrame, names: Sequence[str], path: Path) ->
             capsize=4,
             markersize=7,
             linewidth=2,
-            label=f"{scenario_title(name)} against {scenario_title(names[0])}",
+            label=f"{titles[j]} against {titles[0]}",
         )
     ax.axvline(0, color="black", linewidth=1)
-    ax.set_yticks(range(len(keys)), [textwrap.fill(figure(k).label, 46) for k in keys], fontsize=9)
+    ax.set_yticks(range(len(keys)), [_label(k) for k in keys], fontsize=9)
     ax.set_ylim(len(keys) - 0.5, -0.5)
     ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
-    ax.set_xlabel(f"difference to {scenario_title(names[0])}, relative to its mean ({PCT}% Fieller interval, paired)")
+    ax.set_xlabel(f"higher or lower than under {titles[0]} (bars: the likely range, {PCT}% confidence)")
     ax.grid(axis="x", alpha=0.3)
+    ax.set_title(f"What changes compared with {titles[0]}", fontsize=12, loc="left", pad=28)
     fig.legend(loc="upper center", ncol=min(len(others), 2), frameon=False, bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / fig.get_figheight()))
     fig.savefig(path, dpi=100)

@@ -9,8 +9,7 @@ and their evidence grades from the schema.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -38,31 +37,45 @@ COMPARATIVES = {  # measure -> (times as ..., more, fewer)
 }
 
 
-def lever_grades(diffs: Sequence[LeverDiff]) -> tuple[tuple[str, str], ...]:
+#: The grade of a lever whose value the user set with ``--set``: its evidence is the user's, not the default's.
+SET_BY_YOU = "set by you"
+#: The grade of a finding that leans on no changed setting: it rests on the model's defaults as a whole.
+DEFAULTS = "defaults"
+
+
+def lever_grades(diffs: Sequence[LeverDiff], set_by_user: Collection[str] = ()) -> tuple[tuple[str, str], ...]:
     """Differing settings grouped into levers (a funder list is one lever), each with its weakest grade.
 
     Args:
-        diffs: The settings that differ between the scenarios.
+        diffs: The settings that differ.
+        set_by_user: Dotted keys the user set with ``--set``; their default's grade does not apply.
 
     Returns:
-        (lever, weakest grade) pairs in the order the levers first appear.
+        (lever, grade) pairs; a lever whose differing settings were all set by the user is "set by you".
     """
     groups: dict[str, list[str]] = {}
     for d in diffs:
-        groups.setdefault(group(d.key), []).append(d.grade)
-    return tuple((name, weakest(grades) or "ungraded") for name, grades in groups.items())
+        groups.setdefault(group(d.key), []).append(SET_BY_YOU if d.key in set_by_user else d.grade)
+    out = []
+    for name, grades in groups.items():
+        graded = weakest(grades)
+        out.append((name, graded or (SET_BY_YOU if SET_BY_YOU in grades else "ungraded")))
+    return tuple(out)
 
 
 def overall_grade(leans_on: Sequence[tuple[str, str]]) -> str:
-    """A finding is only as strong as the weakest evidence behind the levers it leans on.
+    """The weakest schema grade among the levers a finding leans on.
 
     Args:
-        leans_on: (lever, grade) pairs, as ``lever_grades`` gives them.
+        leans_on: (lever, grade) pairs.
 
     Returns:
-        The weakest grade, or "ungraded" when none is graded.
+        That grade; "set by you" if only user-set values are leant on; "defaults" if nothing differs.
     """
-    return weakest([g for _, g in leans_on]) or "ungraded"
+    if not leans_on:
+        return DEFAULTS
+    grades = [g for _, g in leans_on]
+    return weakest(grades) or (SET_BY_YOU if SET_BY_YOU in grades else "ungraded")
 
 
 def _pct(x: float) -> str:
@@ -86,21 +99,24 @@ def _lower(text: str) -> str:
 
 
 def pair_sentence(
-    key: str, name: str, base_name: str, x: np.ndarray, base: np.ndarray, steps: int, always: bool = False
+    key: str,
+    name: str | Scenario,
+    base_name: str | Scenario,
+    x: np.ndarray,
+    base: np.ndarray,
+    steps: int,
+    always: bool = False,
 ) -> str | None:
     """One figure of a scenario against the first; None if the difference is not clear (unless ``always``).
 
-    The sentence says the size of the difference as readers compare things (times as many,
-    percent more or fewer) with its paired interval, and only claims what the interval shows.
-
     Args:
         key: The summary figure.
-        name: The scenario compared.
-        base_name: The first scenario.
-        x: The figure per replication under ``name``.
-        base: The figure per replication under ``base_name``, paired by replication.
-        steps: Months run, for "over 10 years".
-        always: Whether to say something even when the difference is not clear.
+        name: The scenario (or its name), for its title.
+        base_name: The first scenario (or its name).
+        x: The figure per replication in the scenario.
+        base: The figure per replication in the first scenario, paired with ``x``.
+        steps: Months simulated.
+        always: State the figure even when the difference is not clear.
 
     Returns:
         The sentence, or None.
@@ -160,9 +176,7 @@ def comparison_findings(results: Sequence[RunResult]) -> list[Finding]:
             if key not in res.runs or key not in base.runs:
                 continue
             x, b = _paired(res.runs, base.runs, key)
-            text = pair_sentence(
-                key, res.scenario.name, base.scenario.name, x, b, res.scenario.simulation.steps, always=i == 0
-            )
+            text = pair_sentence(key, res.scenario, base.scenario, x, b, res.scenario.simulation.steps, always=i == 0)
             if text is not None:
                 out.append(Finding(text, res.scenario.name, key, leans, grade))
     return out
@@ -175,18 +189,24 @@ def _fig(summary: dict[str, dict[str, float]], key: str) -> tuple[float, float, 
     return entry["mean"], entry["p5"], entry["p95"]
 
 
-def run_findings(result: RunResult, reference: Scenario) -> list[Finding]:
+def _of(n: int, total: int) -> str:
+    """'in all 10 replications', 'in the 7 of 10 replications where any did'."""
+    return f"all {total} replications" if n >= total else f"the {n} of {total} replications in which any did"
+
+
+def run_findings(result: RunResult, reference: Scenario, set_by_user: Collection[str] = ()) -> list[Finding]:
     """A run's headline figures in words; they lean on the settings that differ from ``reference``.
 
     Args:
         result: The run.
-        reference: The scenario whose settings count as given (the built-in baseline).
+        reference: The scenario its settings are set against (the built-in baseline).
+        set_by_user: Dotted keys the user set with ``--set`` (graded "set by you").
 
     Returns:
-        The findings of the run, in the order of the headline figures.
+        The findings, most important first.
     """
     s, summary = result.scenario, result.summary
-    leans = lever_grades(lever_differences([reference, s]))
+    leans = lever_grades(lever_differences([reference, s]), set_by_user)
     grade = overall_grade(leans)
     n = len(result.seeds)
     when = period(s.simulation.steps)
@@ -213,8 +233,9 @@ def run_findings(result: RunResult, reference: Scenario) -> list[Finding]:
         texts.append(
             (
                 "share_at_scale",
-                f"On average {scale[0] * m:.1f} of the {m} innovations are at scale after {when} (sustained by at "
-                f"least {s.scale.provider_share:.0%} of providers or present in at least {s.scale.council_share:.0%} of councils).",
+                f"On average {scale[0] * m:.1f} of the {m} innovations are at scale "
+                f"after {when}: sustained by at least {s.scale.provider_share:.0%} of providers, or present in at "
+                f"least {s.scale.council_share:.0%} of councils (one provider per council is enough for that).",
             )
         )
     cliff, lost = _fig(summary, "pilots_abandoned_at_grant_end"), _fig(summary, "share_of_grants_lost_at_cliff")
@@ -226,17 +247,168 @@ def run_findings(result: RunResult, reference: Scenario) -> list[Finding]:
                 f"On average {cliff[0]:.0f} pilots are abandoned when their grant ends{share}, over {when}.",
             )
         )
-    reach, months = _fig(summary, "share_reaching_10pct"), _fig(summary, "months_to_10pct")
+    reach = _fig(summary, "share_reaching_10pct")
     if reach is not None:
-        tail = (
-            ""
-            if months is None or not math.isfinite(months[0])
-            else f"; those that do take {months[0]:.0f} months on average"
-        )
+        months = summary.get("months_to_10pct") or {}
+        defined = int(months.get("n") or 0)
+        if reach[0] == 0 or not defined:
+            tail = f": none is reached in {when}"
+        else:
+            tail = (
+                f"; those that do take {months['mean']:.0f} months on average (averaged over {_of(defined, n)}; "
+                f"the others are not reached in {when})"
+            )
+        gap = ""
+        if scale is not None and scale[0] > reach[0]:
+            gap = (
+                " More innovations are at scale than reach 10% of providers because most of those at scale "
+                f"get there by being present in {s.scale.council_share:.0%} of councils, not by being used widely."
+            )
         texts.append(
             (
                 "share_reaching_10pct",
-                f"{value(reach[0], 'share')} of innovations are ever piloted or sustained by 10% of providers{tail}.",
+                f"{value(reach[0], 'share')} of innovations are ever piloted or sustained by 10% of providers"
+                f"{tail}.{gap}",
             )
         )
     return [Finding(text, s.name, key, leans, grade) for key, text in texts]
+
+
+def run_headline(result: RunResult) -> str:
+    """One or two sentences a director can read first: how far innovations spread and what is lost.
+
+    Args:
+        result: The run.
+
+    Returns:
+        The headline, from the run's summary figures.
+    """
+    s, summary = result.scenario, result.summary
+    when = period(s.simulation.steps)
+    parts = []
+    sustained, scale = _fig(summary, "final_sustained_share"), _fig(summary, "share_at_scale")
+    if sustained is not None:
+        parts.append(
+            f"After {when}, the average innovation is sustained by {value(sustained[0], 'share')} of providers"
+        )
+        if scale is not None:
+            m = len(s.innovations)
+            parts[-1] += f", and {scale[0] * m:.1f} of {m} innovations are at scale"
+        parts[-1] += "."
+    cliff, lost = _fig(summary, "pilots_abandoned_at_grant_end"), _fig(summary, "share_of_grants_lost_at_cliff")
+    if cliff is not None and lost is not None and 0 <= lost[0] <= 1:
+        parts.append(f"{value(lost[0], 'share')} of grant-funded pilots stop when their grant ends.")
+    return " ".join(parts) or "No summary figure could be computed from this run."
+
+
+def comparison_headline(results: Sequence[RunResult], findings: Sequence[Finding]) -> str:
+    """The comparison in one or two sentences: each scenario's headline finding, and its main trade-off.
+
+    A scenario that does better on one figure where better has a direction and worse on another
+    (fewer sustaining but fewer lost at the cliff, say) is reported with both, so the headline
+    never hides a trade-off.
+
+    Args:
+        results: The runs, first scenario first.
+        findings: The comparison's findings (:func:`comparison_findings`).
+
+    Returns:
+        The headline.
+    """
+    sentences = []
+    base = results[0]
+    for res in results[1:]:
+        own = [f for f in findings if f.scenario == res.scenario.name]
+        if not own:
+            continue
+        first, others = own[0], own[1:]
+        sentence = _short(first.text)
+        if _clear(res, base, first.figure):
+            good = _is_good(res, base, first.figure)
+            others = [f for f in others if figure(f.figure).better and _is_good(res, base, f.figure) is not good]
+            link = "but"
+        else:
+            link = "but"
+        if others:
+            sentence += f"; {link} {_gist(res, base, others[0].figure)}"
+        sentences.append(sentence + ".")
+    return " ".join(sentences[:2]) or "The scenarios could not be compared."
+
+
+def _gist(res: RunResult, base: RunResult, key: str) -> str:
+    """A figure's change in a few words: 'fewer pilots are abandoned when their grant ends (0 against 18)'."""
+    fig = figure(key)
+    x, b = (float(np.nanmean(v)) for v in _paired(res.runs, base.runs, key))
+    numbers = f"({value(x, fig.unit)} against {value(b, fig.unit)})"
+    _, more, fewer = COMPARATIVES[fig.measure]
+    word = more if x > b else fewer
+    if fig.noun and fig.measure == "countable":
+        return f"{word} {fig.noun} {fig.predicate.format(period=period(res.scenario.simulation.steps))} {numbers}"
+    if fig.noun:
+        return f"{fig.noun} {fig.verb} {word} {numbers}"
+    return f"{_lower(fig.label)}: {'higher' if x > b else 'lower'} {numbers}"
+
+
+def _short(text: str) -> str:
+    """A finding without its numbers in brackets (the headline gives the gist; the list gives the numbers)."""
+    return text.split(" (")[0].rstrip(".")
+
+
+def _clear(res: RunResult, base: RunResult, key: str) -> bool:
+    """Whether a figure's paired difference to the first scenario is clear (its interval excludes zero)."""
+    if key not in res.runs or key not in base.runs:
+        return False
+    return bool(paired_difference(*_paired(res.runs, base.runs, key)).clear)
+
+
+def _is_good(res: RunResult, base: RunResult, key: str) -> bool | None:
+    """Whether a scenario moves a figure in its good direction against the first (None: no direction)."""
+    better = figure(key).better
+    if not better or key not in res.runs or key not in base.runs:
+        return None
+    x, b = _paired(res.runs, base.runs, key)
+    return bool((np.nanmean(x) > np.nanmean(b)) == (better == "up"))
+
+
+#: Settings that make a comparison one of grant regimes (short against long grants).
+GRANT_KEYS = ("funding.grant_duration_months", "funding.funders")
+
+
+def programme_note(results: Sequence[RunResult]) -> str | None:
+    """Why "longer funding beats short funding" and "fewer providers sustain under long grants" are both true.
+
+    Shown when the scenarios differ in grant length and the longer grants give a lower sector-wide
+    sustained share: ``sasci-sim validate``'s fact 4 judges what a programme buys, these figures the
+    whole sector (docs/ODD.md, "What the model says about short and long grants overall").
+
+    Args:
+        results: The runs, first scenario first.
+
+    Returns:
+        The explanation, or None where the figures do not seem to disagree with fact 4.
+    """
+    base = results[0]
+    for res in results[1:]:
+        diffs = lever_differences([base.scenario, res.scenario])
+        if not any(d.key.startswith(GRANT_KEYS) for d in diffs):
+            continue
+        longer = res.scenario.funding.grant_duration_months - base.scenario.funding.grant_duration_months
+        b, x = _fig(base.summary, "final_sustained_share"), _fig(res.summary, "final_sustained_share")
+        if not longer or b is None or x is None or (x[0] - b[0]) * longer >= 0:
+            continue
+        if not _clear(res, base, "final_sustained_share"):
+            continue
+        long_t, short_t = (scenario_title(res.scenario), scenario_title(base.scenario))
+        if longer < 0:
+            long_t, short_t = short_t, long_t
+        return (
+            f"Why fewer providers sustain innovations under {long_t}, when long grants keep more of their pilots: "
+            "sasci-sim validate checks (fact 4) what a grant programme buys, and there more of the pilots paid "
+            "for by long grants are still going years later, and far fewer stop when the money ends. The figures "
+            "here are for the whole sector. With the same budget, short grants pay for about twice as many "
+            "pilots; they spread the word to more providers, and their survivors reach council commissioning "
+            f"sooner, so after {period(res.scenario.simulation.steps)} more providers sustain an innovation "
+            f"under {short_t}. Most adoption is not grant-funded at all. Both statements hold; they answer "
+            "different questions (docs/ODD.md, 'What the model says about short and long grants overall')."
+        )
+    return None

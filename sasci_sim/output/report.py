@@ -13,7 +13,7 @@ import base64
 import math
 import shlex
 import struct
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,11 +25,11 @@ from sasci_sim.config.diff import ABSENT, LeverDiff, group, lever_differences, w
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.config.params import SOURCES
 from sasci_sim.config.schema import Scenario
-from sasci_sim.output.findings import run_findings
+from sasci_sim.output.findings import SET_BY_YOU, comparison_headline, programme_note, run_findings, run_headline
 from sasci_sim.output.folders import package_versions
 from sasci_sim.output.plots import OKABE_ITO
-from sasci_sim.output.results import Finding, RunResult
-from sasci_sim.output.wording import change, figure, ordered, period, scenario_title, value
+from sasci_sim.output.results import SIZE_KEYS, Finding, Origin, RunResult
+from sasci_sim.output.wording import better_words, change, figure, ordered, period, scenario_title, value
 
 if TYPE_CHECKING:
     from sasci_sim.output.results import Comparison
@@ -39,8 +39,11 @@ MAX_ROWS_PER_LEVER = 40
 GRADES_NOTE = (
     "Evidence grades come from the parameter table (sasci-sim params): strong and moderate values rest on "
     "published data or consistent findings, weak ones on limited evidence, and 'assumption' marks a modelling "
-    "choice. 'Ungraded' settings are switches, names and lists that the schema does not grade. A finding is "
-    "only as firm as the weakest grade it leans on."
+    "choice. 'Ungraded' settings are switches, names and lists that the schema does not grade; 'set by you' "
+    "marks a value given with --set, whose evidence is yours, not the default's; 'defaults' marks a finding "
+    "that leans on no changed setting, so on the model's default parameters as a whole (their grades are in "
+    "sasci-sim params). A finding is only as firm as the weakest grade it leans on. Sources are named in the "
+    "Source column; their full references are listed in docs/parameters.md."
 )
 NATURE_NOTE = (
     "These are simulated outcomes of an agent-based model of providers, councils and funders: they show what "
@@ -59,28 +62,24 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def png_figure(path: Path, caption: str, alt: str) -> dict[str, Any]:
+def png_figure(path: Path, caption: str, alt: str, title: str = "") -> dict[str, Any]:
     """An embedded PNG: data URI and its pixel size (read from the PNG header).
-
-    Embedding the figure keeps the report one self-contained file.
 
     Args:
         path: The PNG file.
-        caption: The caption shown under it.
-        alt: The text alternative for screen readers.
+        caption: What the figure shows and how to read it (which direction is good).
+        alt: Text for readers who cannot see it.
+        title: The figure's heading in the report.
 
     Returns:
         The template's figure entry.
-
-    Raises:
-        ValueError: When the file is not a PNG.
     """
     data = Path(path).read_bytes()
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError(f"{path} is not a PNG file")
     width, height = struct.unpack(">II", data[16:24])
     src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-    return {"src": src, "width": width, "height": height, "caption": caption, "alt": alt}
+    return {"src": src, "width": width, "height": height, "caption": caption, "alt": alt, "title": title}
 
 
 def render(**context: Any) -> str:
@@ -133,55 +132,65 @@ def _entries(scenario: Scenario, path: str) -> str:
     return f"{len(node)} {'entry' if len(node) == 1 else 'entries'}"
 
 
-def lever_rows(diffs: Sequence[LeverDiff], scenarios: Sequence[Scenario]) -> list[dict[str, Any]]:
-    """One row per differing setting; a list lever with many differing settings is one summary row.
+def lever_rows(
+    diffs: Sequence[LeverDiff], scenarios: Sequence[Scenario], set_by_user: Collection[str] = ()
+) -> dict[str, list[dict[str, Any]]]:
+    """The "What differs" table: levers first, the settings inside lists (funders, innovations) folded away.
 
     Args:
-        diffs: The settings that differ.
+        diffs: The differing settings.
         scenarios: The scenarios, in column order.
+        set_by_user: Dotted keys the user set with ``--set`` (graded "set by you").
 
     Returns:
-        The template's lever table rows, with the sources written out.
+        ``{"main": rows, "folded": rows}``: main holds every setting outside a list and one summary row
+        per list lever; folded holds the list's differing settings (a list with more than
+        ``MAX_ROWS_PER_LEVER`` of them is left to manifest.json).
     """
     groups: dict[str, list[LeverDiff]] = {}
     for d in diffs:
         groups.setdefault(group(d.key), []).append(d)
-    rows = []
+    main: list[dict[str, Any]] = []
+    folded: list[dict[str, Any]] = []
+
+    def row(d: LeverDiff) -> dict[str, Any]:
+        return {
+            "key": d.key,
+            "settings": [show(v) for v in d.values],
+            "meaning": d.meaning,
+            "grade": SET_BY_YOU if d.key in set_by_user else d.grade,
+            "source": _sources(d.source),
+        }
+
     for name, members in groups.items():
-        if len(members) > MAX_ROWS_PER_LEVER:
-            rows.append(
-                {
-                    "key": name,
-                    "settings": [_entries(s, name) for s in scenarios],
-                    "meaning": f"{len(members)} settings differ; the full scenarios are in manifest.json.",
-                    "grade": weakest([d.grade for d in members]) or "ungraded",
-                    "source": _sources("+".join(dict.fromkeys(k for d in members for k in d.source.split("+") if k))),
-                }
-            )
+        if len(members) == 1 and members[0].key == name:
+            main.append(row(members[0]))
             continue
-        rows += [
+        many = len(members) > MAX_ROWS_PER_LEVER
+        where = "the full scenarios are in manifest.json." if many else "they are listed under 'Details of the lists'."
+        main.append(
             {
-                "key": d.key,
-                "settings": [show(v) for v in d.values],
-                "meaning": d.meaning,
-                "grade": d.grade,
-                "source": _sources(d.source),
+                "key": name,
+                "settings": [_entries(s, name) for s in scenarios],
+                "meaning": f"{len(members)} settings differ; {where}",
+                "grade": SET_BY_YOU
+                if all(d.key in set_by_user for d in members)
+                else weakest([d.grade for d in members]) or "ungraded",
+                "source": _sources("+".join(dict.fromkeys(k for d in members for k in d.source.split("+") if k))),
             }
-            for d in members
-        ]
-    return rows
+        )
+        if not many:
+            folded += [row(d) for d in members]
+    main.sort(key=lambda r: r["key"] in SIZE_KEYS)  # levers first, then the size of the run
+    return {"main": main, "folded": folded}
 
 
 def finding_rows(findings: Sequence[Finding]) -> list[dict[str, Any]]:
-    """The findings as the report template shows them: sentence, grade and the levers it leans on.
-
-    Args:
-        findings: The findings, in order.
-
-    Returns:
-        One row per finding.
-    """
-    return [{"text": f.text, "grade": f.grade, "leans_on": f.leans_on} for f in findings]
+    """Findings for the template: text, grade (its CSS class has no spaces) and levers."""
+    return [
+        {"text": f.text, "grade": f.grade, "grade_class": f.grade.replace(" ", "-"), "leans_on": f.leans_on}
+        for f in findings
+    ]
 
 
 def _spread_text(stats: dict[str, Any], unit: Any) -> str:
@@ -191,19 +200,26 @@ def _spread_text(stats: dict[str, Any], unit: Any) -> str:
     return f"5-95%: {value(p5, unit)} to {value(p95, unit)}"
 
 
-def reproduce(command: str, files: Sequence[str], results: Sequence[RunResult]) -> str:
+def reproduce(command: str, files: Sequence[str], results: Sequence[RunResult], origin: Origin | None = None) -> str:
     """The command that gives these numbers again (the report itself has no date, so it is reproducible too).
 
     Args:
-        command: The subcommand ("run" or "compare").
-        files: The scenario files as given.
-        results: The runs (for replications, seed and months).
+        command: ``run`` or ``compare``.
+        files: The scenario files as given (none: the built-in baseline).
+        results: The runs, for their replications, seed and steps.
+        origin: A run's ``--set`` overrides and ``--name``, repeated in the command.
 
     Returns:
-        A shell-quoted command line.
+        A shell command line.
     """
     sim = results[0].scenario.simulation
-    args = ["sasci-sim", command, *files, "--replications", str(sim.replications), "--seed", str(sim.seed)]
+    args = ["sasci-sim", command, *files]
+    if origin is not None:
+        for text in origin.overrides:
+            args += ["--set", text]
+        if origin.name:
+            args += ["--name", origin.name]
+    args += ["--replications", str(sim.replications), "--seed", str(sim.seed)]
     if len({r.scenario.simulation.steps for r in results}) == 1:
         args += ["--steps", str(sim.steps)]
     return shlex.join(args)
@@ -237,12 +253,19 @@ def compare_table(comparison: Comparison) -> dict[str, Any]:
                 cells.append({"value": "n/a", "range": "", "diff": "", "is_clear": False})
                 continue
             r = sub.loc[name]
+            mean = _num(r["mean"])
+            steps = comparison.results[i].scenario.simulation.steps
             cell = {
-                "value": value(_num(r["mean"]), fig.unit),
+                "value": f"not reached in {period(steps)}"
+                if mean is None and fig.unit == "months"
+                else value(mean, fig.unit),
                 "range": _spread_text({"p5": _num(r["p5"]), "p95": _num(r["p95"])}, fig.unit),
                 "diff": "",
                 "is_clear": False,
             }
+            total, defined = len(comparison.results[i].seeds), _num(r.get("replications"))
+            if mean is not None and defined is not None and 0 < defined < total:
+                cell["range"] += f"; over the {defined:.0f} of {total} replications in which it was reached"
             if i > 0:
                 d, lo, hi = (_num(r.get(c)) for c in ("difference", "difference_low", "difference_high"))
                 if d is not None:
@@ -252,13 +275,14 @@ def compare_table(comparison: Comparison) -> dict[str, Any]:
                     cell["diff"] = f"{change(d, fig.unit)} ({interval})"
                     cell["is_clear"] = lo is not None and hi is not None and (lo > 0 or hi < 0)
             cells.append(cell)
-        rows.append({"label": fig.label, "cells": cells})
+        rows.append({"label": fig.label, "better": better_words(fig), "cells": cells})
     return {
         "columns": [scenario_title(n) for n in comparison.names],
         "rows": rows,
         "note": (
-            f"Mean over replications, its 5-95% range, and for each scenario after the first the paired difference "
-            f"to the first with its {PCT}% interval (in bold where the interval excludes zero). "
+            f"Mean over replications and the range of 90% of them; for each scenario after the first, its "
+            f"difference to the first with the range that difference is likely to lie in ({PCT}% confidence; in "
+            "bold where that range excludes zero, so the difference is clear). "
             "Shares are averaged over innovations; money is in pounds over the whole run."
         ),
     }
@@ -270,16 +294,16 @@ def write_compare_report(
     """report.html of a comparison; ``files`` are the scenario files as given (else placeholders).
 
     Args:
-        comparison: The comparison.
-        path: The HTML file to write.
+        comparison: The runs and what was learnt from them.
+        path: Where to write the page.
         spread_png: The overlaid spread curves.
-        differences_png: The differences figure.
-        files: The scenario files as given.
+        differences_png: The differences to the first scenario.
+        files: The scenario files as the user gave them, for the reproduce line.
     """
     results = comparison.results
     first = results[0].scenario
     names = comparison.names
-    titles = [scenario_title(n) for n in names]
+    titles = [scenario_title(r.scenario) for r in results]
     reps = len(results[0].seeds)
     scenarios = []
     for i, res in enumerate(results):
@@ -298,23 +322,32 @@ def write_compare_report(
     figures = [
         png_figure(
             spread_png,
-            "Spread curves: share of providers sustaining, piloting and ever having abandoned the average "
-            "innovation of each kind, month by month. Lines are means over replications, shaded bands their "
-            "5-95% range; each scenario keeps its colour, line style and marker in every panel.",
+            "Share of providers sustaining (top row: higher is better), piloting (middle) and ever having "
+            "abandoned (bottom row: lower is better) the average innovation of each kind, month by month. "
+            "Lines are means over replications, shaded bands the range of 90% of them; each scenario keeps its "
+            "colour, line style and marker in every panel. The panels of a row share one vertical scale; each "
+            "row has its own, so compare heights within a row, not between rows.",
             "Spread curves of " + ", ".join(titles) + " overlaid, one panel per innovation kind and state.",
+            "How innovations spread under each scenario",
         ),
         png_figure(
             differences_png,
-            f"Relative difference to {titles[0]}: each scenario's mean over {titles[0]}'s, minus one, with Fieller's "
-            f"{PCT}% interval over the paired common-random-number replications. Intervals crossing the zero line show "
-            f"no clear difference; figures whose mean under {titles[0]} is zero are left out.",
+            f"How much higher or lower each figure is than under {titles[0]}, as a percentage of its value "
+            f"there. Each figure's label says which direction is better. A bar is the range the difference "
+            f"is likely to lie in ({PCT}% confidence, see the footnote); a bar crossing the zero line means no "
+            f"clear difference. Figures that are zero under {titles[0]} are left out.",
             f"Relative differences to {titles[0]} in the headline figures, with {PCT}% intervals.",
+            f"What changes compared with {titles[0]}",
         ),
     ]
+    note = programme_note(results)
+    levers = lever_rows(comparison.levers, [r.scenario for r in results])
     html = render(
         title=f"Comparing {_and(titles)}",
+        headline=comparison_headline(results, comparison.findings),
+        headline_note=note,
         meta=[
-            f"{reps} replication{'s' if reps != 1 else ''} per scenario with common random numbers (root seed {first.simulation.seed})",
+            f"{reps} replication{'s' if reps != 1 else ''} per scenario, all with the same seeds (root seed {first.simulation.seed})",
             f"{period(first.simulation.steps)} in monthly steps",
         ],
         lean_note="the settings in which that scenario differs from the first one (see 'What differs')",
@@ -322,17 +355,20 @@ def write_compare_report(
         scenarios=scenarios,
         levers={
             "heading": "What differs between the scenarios",
-            "note": "Settings of the fully resolved scenarios that differ, as dotted keys (the form --set accepts; "
-            "list entries are numbered from 0; a dash means the scenario has no such entry). " + GRADES_NOTE,
+            "note": "The levers that differ come first; settings inside lists (each funder's name, share and "
+            "kinds, each innovation's figures) are folded under 'Details of the lists'. Keys are in the form "
+            "--set accepts; list entries are numbered from 0; a dash means the scenario has no such entry. "
+            + GRADES_NOTE,
             "columns": titles,
-            "rows": lever_rows(comparison.levers, [r.scenario for r in results]),
+            "rows": levers["main"],
+            "folded": levers["folded"],
         },
         figures=figures,
         table=compare_table(comparison),
         method=[
             NATURE_NOTE,
-            "Common random numbers: every scenario ran the same replications with the same seeds, so a "
-            "difference between scenarios comes from their levers, not from luck. " + METHOD,
+            "Same seeds for every scenario (common random numbers): every scenario ran the same replications "
+            "with the same seeds, so a difference between scenarios comes from their levers, not from luck. " + METHOD,
             "Files beside this report: figures.csv (the table, with ratios), levers.csv, findings.txt, "
             "spread.png, differences.png, and runs/<scenario>/ (each scenario's full run folder).",
         ],
@@ -346,24 +382,26 @@ def _and(items: Sequence[str]) -> str:
 
 
 def run_table(result: RunResult) -> dict[str, Any]:
-    """A run's summary figures as the report template's table: mean and 5-95% range per figure.
-
-    Args:
-        result: The run.
-
-    Returns:
-        The table's columns, rows and note.
-    """
+    """The run's summary figures: mean and 5-95% range, and how many replications a mean is over."""
     rows = []
+    n = len(result.seeds)
     for key in ordered(list(result.summary)):
         fig, stats = figure(key), result.summary[key]
+        defined = int(stats.get("n") or 0)
+        mean = _num(stats.get("mean"))
+        if mean is None and fig.unit == "months":
+            shown = f"not reached in {period(result.scenario.simulation.steps)}"
+        else:
+            shown = value(mean, fig.unit)
+        note = f"over the {defined} of {n} replications in which it was reached" if 0 < defined < n else ""
         rows.append(
             {
                 "label": fig.label,
+                "better": better_words(fig),
                 "cells": [
                     {
-                        "value": value(_num(stats.get("mean")), fig.unit),
-                        "range": _spread_text(stats, fig.unit),
+                        "value": shown,
+                        "range": "; ".join(x for x in (_spread_text(stats, fig.unit), note) if x),
                         "diff": "",
                         "is_clear": False,
                     }
@@ -371,34 +409,41 @@ def run_table(result: RunResult) -> dict[str, Any]:
             }
         )
     return {
-        "columns": [scenario_title(result.scenario.name)],
+        "columns": [scenario_title(result.scenario)],
         "rows": rows,
-        "note": "Mean over replications and its 5-95% range. Shares are averaged over innovations; "
-        "money is in pounds over the whole run.",
+        "note": "Mean over replications and the range of 90% of them (5th to 95th percentile). Shares are "
+        "averaged over innovations; money is in pounds over the whole run. A time that some replications "
+        "never reach is averaged over those that do, and the cell says over how many.",
     }
 
 
-def write_run_report(result: RunResult, path: Path, spread_png: Path) -> None:
+def write_run_report(result: RunResult, path: Path, spread_png: Path, origin: Origin | None = None) -> None:
     """report.html of a run, beside its spread.png.
 
     Args:
         result: The run.
-        path: The HTML file to write.
+        path: Where to write the page.
         spread_png: The run's spread curves.
+        origin: The scenario file and ``--set`` overrides the run was asked for (None: unknown).
     """
     s = result.scenario
-    title = scenario_title(s.name)
+    title = scenario_title(s)
     reps = len(result.seeds)
     baseline = load_scenario(None)
     diffs = lever_differences([baseline, s])
+    set_by_user = origin.settings() if origin is not None else {}
+    levers = lever_rows(diffs, [baseline, s], set_by_user)
+    files = [f"<the file of scenario {s.name}>"] if origin is None else [origin.file] if origin.file else []
     html = render(
         title=f"{title}: how innovations spread over {period(s.simulation.steps)}",
+        headline=run_headline(result),
+        headline_note=None,
         meta=[
             f"{reps} replication{'s' if reps != 1 else ''} (root seed {s.simulation.seed})",
             f"{s.population.providers} providers, {s.population.local_authorities} councils, {len(s.innovations)} innovations",
         ],
         lean_note="the settings in which this scenario differs from the built-in baseline (see below)",
-        findings=finding_rows(run_findings(result, baseline)),
+        findings=finding_rows(run_findings(result, baseline, set_by_user)),
         scenarios=[
             {
                 "name": s.name,
@@ -410,18 +455,20 @@ def write_run_report(result: RunResult, path: Path, spread_png: Path) -> None:
         ],
         levers={
             "heading": "What differs from the built-in baseline",
-            "note": "Settings of this fully resolved scenario that differ from the built-in baseline scenario, as "
-            "dotted keys (the form --set accepts). " + GRADES_NOTE,
+            "note": "Settings of this fully resolved scenario that differ from the built-in baseline scenario, "
+            "levers first, as dotted keys (the form --set accepts). " + GRADES_NOTE,
             "columns": ["Built-in baseline", title],
-            "rows": lever_rows(diffs, [baseline, s]),
+            "rows": levers["main"],
+            "folded": levers["folded"],
         },
         figures=[
             png_figure(
                 spread_png,
-                "Spread curves per innovation kind: share of providers sustaining, piloting and ever having "
-                "abandoned the average innovation, month by month; lines are means over replications, shaded "
-                "bands their 5-95% range.",
+                "Share of providers sustaining (higher is better), piloting, and ever having abandoned (lower is "
+                "better) the average innovation of each kind, month by month; lines are means over replications, "
+                "shaded bands the range of 90% of them. All panels share one vertical scale.",
                 f"Spread curves of {title}, one panel per innovation kind.",
+                "How innovations spread",
             )
         ],
         table=run_table(result),
@@ -431,6 +478,6 @@ def write_run_report(result: RunResult, path: Path, spread_png: Path) -> None:
             f"alone; ranges are the 5th to 95th percentiles over the {reps} replications.",
             "Files beside this report: spread.csv, runs.csv, money.csv, summary.json, spread.png, manifest.json.",
         ],
-        command=reproduce("run", [f"<the file of scenario {s.name}>"], [result]),
+        command=reproduce("run", files, [result], origin),
     )
     Path(path).write_text(html, encoding="utf-8")

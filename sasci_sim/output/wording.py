@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from sasci_sim.config.schema import KINDS
+import yaml
+
+from sasci_sim.config.schema import KINDS, Scenario
 
 Unit = Literal["share", "count", "months", "money"]
 #: How a change is said: countable things are more/fewer, amounts higher/lower, times longer/shorter.
 Measure = Literal["countable", "amount", "duration"]
+#: Which direction of a figure is good news for care: "up", "down", or "" where it depends (money spent).
+Better = Literal["up", "down", ""]
 
 KIND_WORDS = {"business_model": "business-model", "systems": "systems", "social": "social"}
 
@@ -38,6 +42,25 @@ class Figure:
     noun: str = ""  # for sentences: "providers", "pilots", "council spending on running innovations"
     predicate: str = ""  # for sentences, after the noun: "sustain the average innovation after {period}"
     verb: str = "is"  # for amounts: "council spending is", "council savings are"
+    better: Better = ""  # which direction is good news
+
+
+def better_words(fig: Figure) -> str:
+    """'higher is better', 'fewer is better' or '' for a figure, in the words of its measure.
+
+    Args:
+        fig: The figure's description.
+
+    Returns:
+        The phrase, or "" when neither direction is plainly good (money spent, say).
+    """
+    if not fig.better:
+        return ""
+    words = {"countable": ("more", "fewer"), "amount": ("higher", "lower"), "duration": ("longer", "shorter")}
+    up, down = words[fig.measure]
+    if fig.unit == "share" and fig.measure == "countable":
+        up, down = "higher", "lower"
+    return f"{up if fig.better == 'up' else down} is better"
 
 
 def _kinds() -> dict[str, Figure]:
@@ -49,9 +72,10 @@ def _kinds() -> dict[str, Figure]:
             "share",
             noun="providers",
             predicate=f"sustain the average {words} innovation after {{period}}",
+            better="up",
         )
         out[f"councils_reached_share_{kind}"] = Figure(
-            f"Councils with a sustained adopter of the average {words} innovation at the end", "share"
+            f"Councils with a sustained adopter of the average {words} innovation at the end", "share", better="up"
         )
     return out
 
@@ -62,34 +86,47 @@ FIGURES: dict[str, Figure] = {
         "share",
         noun="providers",
         predicate="sustain the average innovation after {period}",
+        better="up",
     ),
-    "final_adopting_share": Figure("Providers piloting or sustaining the average innovation at the end", "share"),
+    "final_adopting_share": Figure(
+        "Providers piloting or sustaining the average innovation at the end", "share", better="up"
+    ),
     "peak_piloting_share": Figure("Peak share of providers piloting the average innovation", "share"),
     "share_at_scale": Figure(
-        "Innovations at scale at the end", "share", noun="innovations", predicate="are at scale after {period}"
+        "Innovations at scale at the end",
+        "share",
+        noun="innovations",
+        predicate="are at scale after {period}",
+        better="up",
     ),
-    "share_reaching_10pct": Figure("Innovations ever piloted or sustained by 10% of providers", "share"),
+    "share_reaching_10pct": Figure("Innovations ever piloted or sustained by 10% of providers", "share", better="up"),
     "months_to_10pct": Figure(
-        "Months for an innovation to reach 10% of providers (those that do)", "months", "duration"
+        "Months for an innovation to reach 10% of providers (those that do)", "months", "duration", better="down"
     ),
     "months_to_50pct": Figure(
-        "Months for an innovation to reach 50% of providers (those that do)", "months", "duration"
+        "Months for an innovation to reach 50% of providers (those that do)", "months", "duration", better="down"
     ),
     "pilots_abandoned_at_grant_end": Figure(
         "Pilots abandoned when their grant ended",
         "count",
         noun="pilots",
         predicate="are abandoned when their grant ends",
+        better="down",
     ),
-    "share_of_grants_lost_at_cliff": Figure("Grants whose pilot was abandoned at the funding cliff", "share"),
+    "share_of_grants_lost_at_cliff": Figure(
+        "Grants whose pilot was abandoned at the funding cliff", "share", better="down"
+    ),
     "ever_abandoned_share": Figure(
         "Providers that ever abandoned the average innovation",
         "share",
         noun="providers",
         predicate="abandon the average innovation at some point in {period}",
+        better="down",
     ),
     "partial_share_of_sustained": Figure("Sustained adopters keeping only a cut-down version", "share"),
-    "councils_reached_share": Figure("Councils with a sustained adopter of the average innovation", "share"),
+    "councils_reached_share": Figure(
+        "Councils with a sustained adopter of the average innovation", "share", better="up"
+    ),
     **_kinds(),
     "grants_awarded_k": Figure("Grants awarded over the run", "money", "amount", noun="grant money awarded"),
     "council_spend_k": Figure(
@@ -98,7 +135,9 @@ FIGURES: dict[str, Figure] = {
     "provider_spend_k": Figure(
         "Providers' own spending on innovations over the run", "money", "amount", noun="providers' own spending"
     ),
-    "council_savings_k": Figure("Council savings over the run", "money", "amount", noun="council savings", verb="are"),
+    "council_savings_k": Figure(
+        "Council savings over the run", "money", "amount", noun="council savings", verb="are", better="up"
+    ),
 }
 
 
@@ -190,14 +229,39 @@ def period(steps: int) -> str:
     return f"{steps} months"
 
 
-def scenario_title(name: str) -> str:
-    """long_term_funding -> Long term funding.
+def scenario_title(scenario: Scenario | str) -> str:
+    """A scenario's title for people: its ``title:`` as written, else its name in words.
 
     Args:
-        name: A scenario name.
+        scenario: A scenario, or only its name (long_term_funding -> Long term funding).
 
     Returns:
-        The name as a title, for sentences and table heads.
+        The title, punctuation kept.
     """
-    words = name.replace("_", " ").replace("-", " ").strip()
+    if isinstance(scenario, Scenario):
+        if scenario.title.strip():
+            return scenario.title.strip()
+        scenario = scenario.name
+    words = scenario.replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+def setting(scenario: Scenario, key: str) -> str | None:
+    """A setting of a scenario by dotted key (``funding.grant_duration_months``, ``innovations.0.benefit``) as text.
+
+    Args:
+        scenario: The resolved scenario.
+        key: A dotted key as ``--set`` takes it.
+
+    Returns:
+        The value as YAML would write it (``0.3``, ``true``, ``[a, b]``), or None if the scenario has no such key.
+    """
+    node: Any = scenario.model_dump(mode="json")
+    for part in key.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return None
+    return yaml.safe_dump(node, default_flow_style=True, width=10_000).strip().removesuffix("...").strip()

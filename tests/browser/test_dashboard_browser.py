@@ -1,9 +1,10 @@
 """The teaching page in a real headless Chromium, served by ``sasci-sim dashboard`` as a subprocess.
 
 One walk through a lesson, as a teacher would: the page loads with no request leaving the
-machine, a slider moves, Reset applies it, the model steps, the chart and counts change,
-Play runs and pauses, another lesson switches in, and screenshots are saved (paths printed).
-Each Step's latency (click to redrawn chart) is measured and printed.
+machine, every lever's value is written beside it (not only while dragged), no Mesa control or
+word a class would not understand shows, a slider moves, Reset applies it, the model steps, the
+chart and counts change, Play runs and pauses, another lesson switches in, and screenshots are
+saved (paths printed). Each Step's latency (click to redrawn chart) is measured and printed.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ import pytest
 pytestmark = pytest.mark.slow
 
 STARTUP_SECONDS = 90
+#: What Mesa's SolaraViz frame would show and a class would not understand.
+MESA_JARGON = ("Play Interval", "Render Interval", "Use Threads", "PAGE 0", "Page 0", "Time:", "Model Parameters")
 LOCAL_SCHEMES = {"blob", "data", "about"}
 
 
@@ -126,6 +129,21 @@ def test_teaching_page_in_chromium(
     assert "800 providers" in page.locator(".sasci-month").inner_text()
     for panel in ("sasci-map", "sasci-curves"):
         assert image_src(page, panel), f"{panel} has no image"
+    # Every lever's value is visible without touching it, and nothing of Mesa's frame shows.
+    sidebar = page.locator(".sasci-controls").inner_text()
+    for shown in (
+        "Grant length (months): 24",
+        "Regulatory flexibility (0 rigid, 1 flexible): 0.30",
+        "Providers (teaching size, at most 1,000): 800",
+        "Council areas: 10",
+        "Months per frame while playing: 1",
+    ):
+        assert shown in sidebar, (shown, sidebar)
+    body = page.locator("body").inner_text()
+    for word in MESA_JARGON:
+        assert word not in body, f"{word!r} shows on the page"
+    assert "What students ask" in narrative
+    assert page.locator(".sasci-map img").bounding_box()["width"] >= 700, "the map is too small for a projector"
     shoot(page, shots, "dashboard-loaded", capsys)
 
     # A slider moves; Reset builds a run with it (the Tally reports the running model's levers).
@@ -133,10 +151,11 @@ def test_teaching_page_in_chromium(
     providers.focus()
     providers.press("End")
     assert providers.get_attribute("aria-valuenow") == "1000"
-    grant = page.get_by_role("slider", name="Grant length (months)")
+    grant = page.get_by_role("slider", name=re.compile(r"^Grant length \(months\)"))
     grant.focus()
     grant.press("ArrowRight")
     assert grant.get_attribute("aria-valuenow") == "30"
+    page.wait_for_function(f"() => {text_js('.sasci-controls')}.includes('Grant length (months): 30')")
     page.get_by_role("button", name="Reset").click()
     page.wait_for_function(
         f"() => {text_js('.sasci-month')}.includes('1,000 providers')"
@@ -181,6 +200,8 @@ def test_teaching_page_in_chromium(
     assert paused_at >= 24
     assert image_src(page, "sasci-map") != map_before
     assert counts_text(page) != counts_at_start
+    why = page.locator(".sasci-why").inner_text()
+    assert "for other reasons" not in why and "Given up: " in why, why
     shoot(page, shots, "dashboard-after-two-years", capsys)
 
     # Another lesson switches in: its narrative, innovation, levers, and a fresh run at month 0.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -54,22 +55,39 @@ def test_every_lesson_loads_and_runs_small(entry, capsys: pytest.CaptureFixture)
 
 def test_narrative_sections_are_checked(tmp_path: Path) -> None:
     good = tmp_path / "good.md"
-    good.write_text("## What to try\nA.\n\n## What to look for\nB.\n\n## What the evidence says\nC.\n")
-    assert parse_narrative(good) == {"What to try": "A.", "What to look for": "B.", "What the evidence says": "C."}
+    good.write_text(
+        "## What to try\nA.\n\n## What to look for\nB.\n\n## What students ask\nQ.\n\n## What the evidence says\nC.\n"
+    )
+    assert parse_narrative(good) == {
+        "What to try": "A.",
+        "What to look for": "B.",
+        "What students ask": "Q.",
+        "What the evidence says": "C.",
+    }
 
     missing = tmp_path / "missing.md"
-    missing.write_text("## What to try\nA.\n\n## What to look for\nB.\n")
+    missing.write_text("## What to try\nA.\n\n## What to look for\nB.\n\n## What the evidence says\nC.\n")
     with pytest.raises(InputError) as err:
         parse_narrative(missing)
     assert err.value.message == (
-        f"error: {missing}: What the evidence says: missing or empty section; "
-        "a narrative has '## ' sections What to try, What to look for, What the evidence says"
+        f"error: {missing}: What students ask: missing or empty section; "
+        "a narrative has '## ' sections What to try, What to look for, What students ask, What the evidence says"
     )
 
     extra = tmp_path / "extra.md"
     extra.write_text(good.read_text() + "\n## Homework\nD.\n")
     with pytest.raises(InputError, match="Homework: unknown section"):
         parse_narrative(extra)
+
+
+@pytest.mark.parametrize("entry", read_lessons(), ids=lambda e: e.key)
+def test_every_lesson_answers_the_question_its_numbers_raise(entry) -> None:
+    """The question is in the students' words (quoted, ending in '?') and the answer follows it."""
+    asked = entry.narrative["What students ask"]
+    question = re.search(r'\*"([^"]+\?)"\*', asked)
+    assert question, asked
+    answer = asked[question.end() :].strip()
+    assert len(answer.split()) >= 25, answer
 
 
 def copy_lessons(tmp_path: Path) -> Path:

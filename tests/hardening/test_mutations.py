@@ -27,10 +27,11 @@ from sasci_sim.errors import InputError
 from sasci_sim.experiments.sweep.designs import build_design
 from sasci_sim.experiments.sweep.experiment import load_experiment
 from sasci_sim.experiments.sweep.sizes import largest_run
-from tests.support.hardening import EXPERIMENTS, SCENARIOS, TINY_RUN, assert_one_line_error, cli
+from tests.support.core import SWEEP_EXPERIMENTS
+from tests.support.hardening import SCENARIOS, TINY_RUN, assert_one_line_error, cli
 
 SHIPPED_SCENARIOS = sorted(SCENARIOS.glob("*.yaml"))
-SHIPPED_EXPERIMENTS = sorted(EXPERIMENTS.glob("*.yaml"))
+SHIPPED_EXPERIMENTS = SWEEP_EXPERIMENTS
 #: A sweep of a mutated experiment is run only when it stays this small (runs, providers, months).
 SWEEP_LIMITS = {"runs": 60, "providers": 200, "steps": 120}
 SETTINGS = settings(

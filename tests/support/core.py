@@ -15,6 +15,11 @@ from sasci_sim.model.social_care import SocialCareModel
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
+#: The shipped sweep experiments; calibration experiments (which hold ``priors:``) are tested in
+#: tests/experiments/test_calibration.py.
+SWEEP_EXPERIMENTS = sorted(
+    p for p in (ROOT / "experiments").glob("*.yaml") if "\npriors:" not in p.read_text(encoding="utf-8")
+)
 SASCI_SIM = ROOT / ".venv" / "bin" / "sasci-sim"
 
 

@@ -10,9 +10,10 @@ from sasci_sim.errors import InputError
 from sasci_sim.experiments.sweep.experiment import load_experiment
 from sasci_sim.experiments.sweep.keys import resolve_key, value_at
 from sasci_sim.ui.cli import main
+from tests.support.core import SWEEP_EXPERIMENTS
 from tests.support.sweep import ROOT, TINY, tiny_grid, write_experiment
 
-SHIPPED = sorted((ROOT / "experiments").glob("*.yaml"))
+SHIPPED = SWEEP_EXPERIMENTS
 
 
 def test_the_four_experiments_of_the_issue_are_shipped():

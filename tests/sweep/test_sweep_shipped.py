@@ -8,7 +8,7 @@ from sasci_sim.experiments.sweep.analysis import analyse
 from sasci_sim.experiments.sweep.executors import open_workers
 from sasci_sim.experiments.sweep.experiment import load_experiment
 from sasci_sim.experiments.sweep.runner import run_sweep
-from tests.support.sweep import ROOT
+from tests.support.core import SWEEP_EXPERIMENTS
 
 TINY_SAMPLES = {"grid": None, "lhs": 24, "sobol": 4, "morris": 2}
 
@@ -24,7 +24,7 @@ def tiny(path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", sorted((ROOT / "experiments").glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SWEEP_EXPERIMENTS, ids=lambda p: p.stem)
 def test_shipped_experiment_runs_and_is_analysed_at_tiny_size(path, tmp_path):
     experiment = tiny(path)
     with open_workers(1) as pool:

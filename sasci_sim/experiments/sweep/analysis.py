@@ -8,6 +8,7 @@ run; envelopes and discovery use what there is). Everything goes to
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -28,6 +29,12 @@ from sasci_sim.output.folders import replace_folder
 from sasci_sim.seeds import derive_seed
 
 ANALYSIS = "analysis"
+#: A Sobol index is a share of output variance (0 to 1): its 95% bootstrap interval should be no
+#: wider than this either side, or an index of 0.2 cannot be told from none.
+SOBOL_HALF_WIDTH = 0.1
+#: A Morris mu* interval should be no wider, either side, than this share of the largest mu*,
+#: or the ranking of the parameters (what screening is for) is not settled.
+MORRIS_RELATIVE_HALF_WIDTH = 0.1
 ENVELOPE_QUANTILES = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
 
 
@@ -144,6 +151,7 @@ def _indices(
     problem = meta["problem"]
     seed = derive_seed(spec.seed, 1) % 2**32  # bootstrap intervals reproducible
     raw = design[[RAW + name for name in problem["names"]]].to_numpy(dtype=float)
+    widest: tuple[float, str] | None = None  # (samples needed, outcome)
     for outcome in meta["outcomes"]:
         y = point_means(runs, meta["points"], outcome)
         if spec.design == "sobol":
@@ -154,9 +162,64 @@ def _indices(
         report.lines.extend(describe(result, method))
         if result.table is None:
             continue
+        flags, needed = too_wide(result.table, method, int(spec.samples or 0))
+        if needed is not None and (widest is None or needed > widest[0]):
+            widest = (needed, outcome)
         stem = f"{method.lower()}_{outcome}"
         result.table.to_csv(folder / f"{stem}.csv", index=False)
-        (charts.sobol_bars if method == "Sobol" else charts.morris_bars)(result.table, outcome, folder / f"{stem}.png")
+        chart = charts.sobol_bars if method == "Sobol" else charts.morris_bars
+        chart(result.table, outcome, folder / f"{stem}.png", flags)
+    if widest is not None:
+        report.lines.append(size_warning(spec, method, *widest))
+
+
+def too_wide(table: pd.DataFrame, method: str, samples: int) -> tuple[np.ndarray, float | None]:
+    """Which indices are too uncertain to read, and how many samples would make them readable.
+
+    The judgement uses the 95% bootstrap intervals SALib gives: a Sobol index whose interval is
+    wider than ±0.1 either side (the index is a share of variance, 0 to 1), or a Morris mu* whose
+    interval is wider than ±10% of the largest mu*, is flagged. Intervals shrink as one over the
+    square root of the samples, so the samples needed are the samples used times the square of
+    (widest interval / allowed interval); a Sobol design needs a power of 2.
+
+    Args:
+        table: The indices of one outcome (from ``sasci_sim.analysis.sensitivity``).
+        method: "Sobol" or "Morris".
+        samples: The design's base samples (Sobol) or trajectories (Morris).
+
+    Returns:
+        A flag per row of ``table``, and the samples needed (None if every index is readable).
+    """
+    if method == "Sobol":
+        width = np.maximum(table["S1_conf"].to_numpy(float), table["ST_conf"].to_numpy(float))
+        allowed = SOBOL_HALF_WIDTH
+    else:
+        width = table["mu_star_conf"].to_numpy(float)
+        allowed = MORRIS_RELATIVE_HALF_WIDTH * float(np.nanmax(np.abs(table["mu_star"].to_numpy(float))))
+    width = np.where(np.isfinite(width), width, np.inf)
+    flags = width > allowed if allowed > 0 else np.zeros(len(table), dtype=bool)
+    if not flags.any() or samples < 1:
+        return flags, None
+    worst = float(width.max())
+    needed = samples * (worst / allowed) ** 2 if np.isfinite(worst) else samples * 16.0
+    if method == "Sobol":
+        needed = 2 ** math.ceil(math.log2(max(needed, samples * 2)))
+    return flags, float(math.ceil(max(needed, samples + 1)))
+
+
+def size_warning(spec: ExperimentSpec, method: str, needed: float, outcome: str) -> str:
+    """The one ``warning:`` line of an analysis whose samples are too few for its indices."""
+    what = "base samples" if method == "Sobol" else "trajectories"
+    rule = (
+        f"wider than ±{SOBOL_HALF_WIDTH:g}"
+        if method == "Sobol"
+        else f"wider than ±{MORRIS_RELATIVE_HALF_WIDTH:.0%} of the largest mu*"
+    )
+    return (
+        f"warning: {spec.samples} {what} are too few for these {method} indices: some 95% bootstrap intervals are "
+        f"{rule} (worst for {outcome}); use --samples {int(needed)} or more (intervals narrow as "
+        "1/sqrt(samples)); flagged indices are hatched grey in the charts"
+    )
 
 
 def _grid(meta: dict[str, Any], ok: pd.DataFrame, folder: Path, report: AnalysisReport) -> None:

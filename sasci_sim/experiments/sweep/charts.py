@@ -19,46 +19,65 @@ from sasci_sim.experiments.simulate import CURVES
 from sasci_sim.output.plots import OKABE_ITO
 
 
-def sobol_bars(table: pd.DataFrame, outcome: str, path: Path) -> None:
-    """S1 and ST per parameter with 95% intervals.
+def _flag(ax: plt.Axes, y: np.ndarray, flags: np.ndarray | None, right: float) -> bool:
+    """Grey hatching behind rows whose indices are too uncertain to read, with a note; True if any."""
+    if flags is None or not np.any(flags):
+        return False
+    for pos in y[np.asarray(flags, dtype=bool)]:
+        ax.axhspan(pos - 0.45, pos + 0.45, color="0.85", hatch="xx", zorder=0, linewidth=0)
+        ax.text(right, pos, " too uncertain", va="center", ha="left", fontsize=7, color="0.3", clip_on=False)
+    return True
+
+
+def sobol_bars(table: pd.DataFrame, outcome: str, path: Path, flags: np.ndarray | None = None) -> None:
+    """S1 and ST per parameter with 95% intervals; rows too uncertain to read are hatched grey.
 
     Args:
-        table: The Sobol indices, one row per parameter.
-        outcome: The outcome, for the title.
+        table: The Sobol indices of one outcome.
+        outcome: Its name, for the title.
         path: The PNG to write.
+        flags: Per row: the interval is too wide to read the index (see the analysis's warning).
     """
     y = np.arange(len(table))
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.6))
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(table) + 1.8))
     ax.barh(y - 0.2, table["S1"], 0.4, xerr=table["S1_conf"], color=OKABE_ITO[0], label="first order (S1)")
     ax.barh(y + 0.2, table["ST"], 0.4, xerr=table["ST_conf"], color=OKABE_ITO[1], label="total (ST)", hatch="//")
     ax.set_yticks(y, table["parameter"])
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("Sobol index (share of output variance), 95% interval")
-    ax.set_title(f"Sobol indices: {outcome}")
+    ax.set_xlabel("Sobol index (share of output variance, 0 to 1), 95% interval")
+    flagged = _flag(ax, y, flags, ax.get_xlim()[1])
+    ax.set_title(
+        f"Sobol indices: {outcome}" + ("\ngrey rows: too few samples to read (see the warning)" if flagged else "")
+    )
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
-def morris_bars(table: pd.DataFrame, outcome: str, path: Path) -> None:
-    """mu* with its 95% interval, and sigma beside it.
+def morris_bars(table: pd.DataFrame, outcome: str, path: Path, flags: np.ndarray | None = None) -> None:
+    """mu* with its 95% interval, and sigma beside it; rows too uncertain to rank are hatched grey.
 
     Args:
-        table: The Morris indices, one row per parameter.
-        outcome: The outcome, for the title.
+        table: The Morris indices of one outcome.
+        outcome: Its name, for the title.
         path: The PNG to write.
+        flags: Per row: the mu* interval is too wide to rank the parameter (see the analysis's warning).
     """
     y = np.arange(len(table))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.35 * len(table) + 1.6), sharey=True)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.35 * len(table) + 1.8), sharey=True)
     left.barh(y, table["mu_star"], xerr=table["mu_star_conf"], color=OKABE_ITO[0])
     left.set_yticks(y, table["parameter"], fontsize=8)
     left.invert_yaxis()
     left.set_xlabel("mu* (mean absolute elementary effect), 95% interval")
+    flagged = _flag(left, y, flags, left.get_xlim()[1])
     right.barh(y, table["sigma"], color=OKABE_ITO[1], hatch="//")
     right.set_xlabel("sigma (interactions and non-linearity)")
-    fig.suptitle(f"Morris screening: {outcome}")
+    fig.suptitle(
+        f"Morris screening: {outcome}"
+        + (" (grey rows: too few trajectories to rank; see the warning)" if flagged else "")
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

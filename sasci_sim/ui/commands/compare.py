@@ -13,6 +13,7 @@ from sasci_sim.config.loader import load_scenario
 from sasci_sim.errors import InputError
 from sasci_sim.output.folders import check_target, safe_child
 from sasci_sim.ui.commands.args import positive_int, seed
+from sasci_sim.ui.commands.tables import Column, add_table_options, render_table, wrapped
 
 NAME = "compare"
 HELP = "compare scenarios (same seeds for all) and write a report with figures, table and findings"
@@ -37,6 +38,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="output folder; matching run folders already in it are reused (default: results)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_table_options(parser)
+
+
+#: ``--format`` csv, json or markdown: the summary figures of figures.csv, for other programs.
+COLUMNS = tuple(
+    Column(k, k) for k in ("scenario", "figure", "mean", "p5", "p95", "difference", "difference_low", "difference_high")
+)
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -55,6 +63,7 @@ def execute(args: argparse.Namespace) -> int:
     from sasci_sim.experiments.compare import gather
     from sasci_sim.experiments.replications import run_replications
     from sasci_sim.output.compare_folder import folder_name, write_comparison
+    from sasci_sim.output.findings import comparison_headline
     from sasci_sim.output.results import RunResult
 
     if len(args.scenarios) < 2:
@@ -79,9 +88,15 @@ def execute(args: argparse.Namespace) -> int:
     folder = write_comparison(comparison, args.out, [str(p) for p in args.scenarios])
     for name, source in comparison.sources.items():
         if source != "run":
-            print(f"reused: {name} from {source}")
+            print(f"reused: {name} from {source}", file=sys.stdout if args.format == "text" else sys.stderr)
+    if args.format != "text":
+        frame = comparison.figures.astype(object).where(comparison.figures.notna(), "")
+        print(render_table(frame.to_dict("records"), COLUMNS, args.format))
+        print(f"report: {folder / 'report.html'}", file=sys.stderr)
+        return 0
     print(f"report: {folder / 'report.html'}")
+    print(wrapped(comparison_headline(comparison.results, comparison.findings), wide=args.wide))
     print("key findings:")
     for finding in comparison.findings:
-        print(f"- {finding.text} [evidence: {finding.grade}]")
+        print(wrapped(f"- {finding.text} [evidence: {finding.grade}]", "  ", args.wide))
     return 0

@@ -6,10 +6,18 @@ import argparse
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
+from sasci_sim.output.wording import period
 from sasci_sim.ui.commands.args import positive_int
+from sasci_sim.ui.commands.tables import Column, add_table_options, render_table
+
+if TYPE_CHECKING:
+    from sasci_sim.experiments.validation.bass import BassResult
+    from sasci_sim.experiments.validation.checks import Verdict
+    from sasci_sim.output.results import RunResult
 
 NAME = "validate"
 HELP = "check the stylised facts and the Bass limit; exit 1 if one fails"
@@ -29,6 +37,80 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--out", type=Path, default=Path("results"), help="figures go to OUT/validation/ (default results)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_table_options(parser)
+
+
+#: The table's columns; the metric (what exactly is measured) is the first left out on a narrow terminal.
+COLUMNS = (
+    Column("fact", "fact", 0, 4),
+    Column("statement", "statement", 0, 22),
+    Column("observed", "observed mean [95% CI]", 1, 14),
+    Column("expected", "expected", 2, 14),
+    Column("verdict", "verdict", 0, 7),
+    Column("metric", "metric", 3, 30),
+)
+
+
+def observed(v: Verdict, horizon: int) -> str:
+    """A check's mean and interval, or "not reached in N years" where replications hit the horizon.
+
+    A time-to-event metric counts an event that never happens as the month after the run ends:
+    printing that as a number (361 [361, 361]) would read as a measured time.
+
+    Args:
+        v: The verdict.
+        horizon: Months the check's variants ran.
+
+    Returns:
+        The observed cell.
+    """
+    text = v.estimate.text()
+    if "months" not in v.check.metric or "minus" in v.check.metric:
+        return text
+    censored = int((v.values >= horizon + 1).sum())
+    if censored == v.values.size:
+        return f"not reached in {period(horizon)} (in none of the {v.values.size} replications)"
+    if censored:
+        return f"{text} ({censored} of {v.values.size} not reached in {period(horizon)}, counted as {horizon + 1})"
+    return text
+
+
+def table_rows(verdicts: list[Verdict], results: dict[str, RunResult], bass: list[BassResult]) -> list[dict[str, Any]]:
+    """The validation table: one row per check, then one per Bass-limit pair.
+
+    Args:
+        verdicts: The judged checks.
+        results: The variants' runs (for their horizons).
+        bass: The Bass-limit runs.
+
+    Returns:
+        Rows with the keys of :data:`COLUMNS`.
+    """
+    out = []
+    for v in verdicts:
+        horizon = max(results[name].scenario.simulation.steps for name in v.check.variants)
+        out.append(
+            {
+                "fact": v.check.label,
+                "statement": v.check.statement,
+                "observed": observed(v, horizon),
+                "expected": v.check.check.text(),
+                "verdict": "PASS" if v.passed else "FAIL",
+                "metric": v.check.metric,
+            }
+        )
+    for b in bass:
+        out.append(
+            {
+                "fact": "Bass",
+                "statement": f"Bass limit at p={b.p:g}, q={b.q:g}: model mean over replications against the recursion",
+                "observed": f"max |deviation| {b.max_abs_deviation:.4f}",
+                "expected": "within 4 SE + 1/N at each step",
+                "verdict": "PASS" if b.within_tolerance else "FAIL",
+                "metric": "adopted share per month",
+            }
+        )
+    return out
 
 
 def finite(x: float) -> float | None:
@@ -62,7 +144,6 @@ def execute(args: argparse.Namespace) -> int:
         plot_verdict,
         run_bass,
         run_variants,
-        table,
     )
     from sasci_sim.experiments.validation.facts import FACTS
     from sasci_sim.output.folders import atomic_folder, package_versions, write_json
@@ -77,14 +158,7 @@ def execute(args: argparse.Namespace) -> int:
             bass.append(run_bass(p, q, max(args.replications, 20)))
             bar.update()
     verdicts = judge(results)
-    print(table(verdicts))
-    print()
-    print("Bass limit (model mean over replications vs the discrete recursion):")
-    for b in bass:
-        verdict = "PASS" if b.within_tolerance else "FAIL"
-        print(
-            f"  p={b.p:g} q={b.q:g}: max |deviation| {b.max_abs_deviation:.4f} (tolerance 4 SE + 1/N at each step): {verdict}"
-        )
+    print(render_table(table_rows(verdicts, results, bass), COLUMNS, args.format, args.wide))
     with atomic_folder(args.out / "validation") as tmp:
         for v in verdicts:
             plot_verdict(v, tmp / f"fact_{v.check.label}.png")
@@ -121,6 +195,6 @@ def execute(args: argparse.Namespace) -> int:
                 "versions": package_versions(),
             },
         )
-    print(f"\nfigures: {args.out / 'validation'}")
+    print(f"\nfigures: {args.out / 'validation'}", file=sys.stderr if args.format != "text" else sys.stdout)
     ok = all(v.passed for v in verdicts) and all(b.within_tolerance for b in bass)
     return 0 if ok else 1

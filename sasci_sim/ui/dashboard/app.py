@@ -1,23 +1,27 @@
-"""The teaching page: a Mesa SolaraViz dashboard on why innovations fail to spread.
+"""The teaching page: why innovations fail to spread, for a classroom and a projector.
 
 Serve it with ``sasci-sim dashboard`` (loopback, offline). A lesson picker and its narrative
-sit above SolaraViz's panels (map of council areas, spread curves, counts, all-innovation
-curves); SolaraViz's sidebar holds Step, Play and Reset, the levers and the seed. Picking
-another lesson remounts SolaraViz, so its sliders start at that lesson's values.
+sit above the panels (map of council areas, counts, spread curves of the innovation shown and
+of all of them). The sidebar holds Step, Play and Reset (Mesa's ``ModelController``), how many
+months each frame shows, and the levers, each with its value always written beside its label.
+Mesa's own SolaraViz frame is not used: its speed and threading controls, its "Page 0" tab and
+its "Time" counter mean nothing to a class. Picking another lesson remounts the page, so its
+levers start at that lesson's values.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import markdown
 import solara
-from mesa.visualization import SolaraViz
+from mesa.visualization.solara_viz import ModelController
 
 from sasci_sim.ui.dashboard.catalogue import Entry, build_catalogue, find
 from sasci_sim.ui.dashboard.components import PANELS, shown_innovation
-from sasci_sim.ui.dashboard.levers import initial_kwargs, model_params
+from sasci_sim.ui.dashboard.levers import initial_kwargs, model_params, shown_value
 from sasci_sim.ui.dashboard.model import LessonModel
 
 #: Set by ``sasci-sim dashboard``: extra scenario files for the picker, and the first lesson.
@@ -25,6 +29,23 @@ ENV_SCENARIOS = "SASCI_DASHBOARD_SCENARIOS"
 ENV_LESSON = "SASCI_DASHBOARD_LESSON"
 DEFAULT_LESSON = "funding_cliff"
 TITLE = "Why innovations fail to spread: sasci-sim"
+#: Milliseconds between frames while playing.
+PLAY_INTERVAL_MS = 150
+#: Months a frame may jump while playing (1: every month is drawn).
+FRAME_MONTHS = (1, 3, 6, 12)
+#: Larger type and thumbs for a projector; each label sits on its own line above its control.
+CSS = """
+.sasci-page { font-size: 17px; }
+.sasci-page .v-label, .sasci-page .v-input { font-size: 17px; }
+.sasci-narratives { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 4px 16px; }
+.sasci-controls .v-slider__thumb { width: 18px; height: 18px; }
+.sasci-controls .v-input__slot { flex-wrap: wrap; }
+.sasci-controls .v-input__slot > .v-label { flex: 1 0 100%; white-space: normal; height: auto; line-height: 1.3; }
+.sasci-panels { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 8px; }
+.sasci-panels > * { min-width: 0; }
+.sasci-panels > .sasci-map { grid-column: 1 / -1; }
+@media (max-width: 1100px) { .sasci-panels { grid-template-columns: minmax(0, 1fr); } }
+"""
 
 
 def scenario_files_from_env() -> list[Path]:
@@ -90,12 +111,12 @@ def LessonPanel(entry: Entry) -> None:
                 classes=["sasci-innovation-picker"],
             )
         solara.Text(
-            "Move the sliders and switches in the sidebar, then press Reset to start a run with them; "
+            "Move the levers in the sidebar, then press Reset to start a run with them; "
             "the same seed gives the same run.",
-            style={"color": "#666"},
+            style={"color": "#555"},
         )
         if entry.narrative is not None:
-            with solara.Columns([1, 1, 1]):
+            with solara.Div(classes=["sasci-narratives"]):
                 for title, text in entry.narrative.items():
                     solara.HTML(unsafe_innerHTML=as_html(f"#### {title}\n\n{text}"), classes=["sasci-narrative"])
         else:
@@ -103,14 +124,82 @@ def LessonPanel(entry: Entry) -> None:
 
 
 @solara.component
+def LeverInputs(params: dict[str, Any], chosen: solara.Reactive[dict[str, Any]]) -> None:
+    """A control per lever, its value written beside its label; changes wait for Reset.
+
+    Args:
+        params: The levers (:func:`~sasci_sim.ui.dashboard.levers.model_params`).
+        chosen: What the next Reset builds the run from (Mesa's ``model_parameters``).
+    """
+    for name, spec in params.items():
+        if not (isinstance(spec, dict) and "type" in spec):
+            continue
+        value = chosen.value.get(name, spec["value"])
+
+        def change(new: Any, name: str = name) -> None:
+            chosen.set({**chosen.value, name: new})
+
+        label = f"{spec['label']}: {shown_value(spec, value)}"
+        kind = spec["type"]
+        if kind in ("SliderInt", "SliderFloat"):
+            slider = solara.SliderInt if kind == "SliderInt" else solara.SliderFloat
+            slider(
+                label,
+                value=value,
+                on_value=change,
+                min=spec["min"],
+                max=spec["max"],
+                step=spec["step"],
+            )
+        elif kind == "Checkbox":
+            solara.Checkbox(label=label, value=bool(value), on_value=change)
+        else:
+            solara.InputText(label=spec["label"], value=str(value), on_value=change)
+
+
+@solara.component
+def Teaching(entry: Entry) -> None:
+    """One lesson's page: sidebar controls, the lesson, and the panels of the running model."""
+    params = solara.use_memo(lambda: model_params(entry), [entry.key])
+    model = solara.use_reactive(solara.use_memo(lambda: LessonModel(**initial_kwargs(params)), [entry.key]))
+    chosen = solara.use_reactive(initial_kwargs(params))
+    play_interval = solara.use_reactive(PLAY_INTERVAL_MS)
+    frame_months = solara.use_reactive(1)
+    no_threads = solara.use_reactive(False)
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar(), solara.Column(classes=["sasci-page", "sasci-controls"]):
+        with solara.Card("Run"):
+            solara.Text("Step: one month. ▶ plays, ❚❚ pauses. Reset starts again with the levers below.")
+            ModelController(
+                model,
+                model_parameters=chosen,
+                play_interval=play_interval,
+                render_interval=frame_months,
+                use_threads=no_threads,
+            )
+            solara.Text(f"Months per frame while playing: {frame_months.value}", classes=["sasci-frame-label"])
+            solara.ToggleButtonsSingle(
+                value=frame_months.value,
+                values=list(FRAME_MONTHS),
+                on_value=frame_months.set,
+                classes=["sasci-frame-months"],
+            )
+        with solara.Card("Levers (used on Reset)"):
+            LeverInputs(params, chosen)
+    with solara.Column(style={"width": "100%"}, classes=["sasci-page"]):
+        LessonPanel(entry)
+        with solara.Div(classes=["sasci-panels"]):
+            for panel in PANELS:
+                panel(model.value)
+
+
+@solara.component
 def Page() -> None:
     """The page: the lesson panel above Mesa's SolaraViz with the picker's model and levers."""
     entry = BY_LABEL[chosen_label.value]
-    params = solara.use_memo(lambda: model_params(entry), [entry.key])
-    model = solara.use_memo(lambda: LessonModel(**initial_kwargs(params)), [entry.key])
-    with solara.Column(style={"width": "100%"}):
-        LessonPanel(entry)
-        SolaraViz(model, components=list(PANELS), model_params=params, name=TITLE, play_interval=150).key(entry.key)
+    Teaching(entry).key(entry.key)
 
 
 page = Page

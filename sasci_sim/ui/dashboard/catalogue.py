@@ -20,7 +20,7 @@ from sasci_sim.errors import InputError
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 CATALOGUE = LESSONS_DIR / "lessons.yaml"
-SECTIONS = ("What to try", "What to look for", "What the evidence says")
+SECTIONS = ("What to try", "What to look for", "What students ask", "What the evidence says")
 
 
 class LessonSpec(BaseModel):

@@ -172,25 +172,42 @@ def Tally(model: LessonModel) -> None:
         rec = model.recorder
         reached = int(rec.councils_reached[rec.t, j])
         why = {cause: int(rec.events[f"abandoned_{cause}"][: rec.t + 1, j].sum()) for cause in CAUSES}
-        waiting, cliff = why.pop("rigidity"), why.pop("cliff")
         solara.Text(
-            f"Sustained in {reached} of {model.councils.n} council areas. Given up: {cliff} at the funding cliff, "
-            f"{waiting} while waiting for approval, {sum(why.values())} for other reasons.",
+            f"Sustained in {reached} of {model.councils.n} council areas. {given_up(why)}",
             classes=["sasci-why"],
             style={"color": "#444"},
         )
         solara.Text(f"This run: {levers_line(model)}.", classes=["sasci-levers"], style={"color": "#444"})
 
 
-def levers_line(model: LessonModel) -> str:
-    """The running model's lever values (the sliders show theirs only while dragged).
+#: Why a pilot or service was given up, in words a class understands (one per cause in CAUSES).
+CAUSE_WORDS = {
+    "cliff": "at the funding cliff (the grant ended and nobody paid on)",
+    "rigidity": "while waiting for approval",
+    "background": "for everyday reasons (staff leave, priorities change)",
+    "money": "because the provider could not afford to keep it going",
+    "reorganisation": "when their council reorganised",
+    "review": "when a council review stopped paying for it",
+}
+
+
+def given_up(why: dict[str, int]) -> str:
+    """Every cause of giving up the shown innovation so far, largest first; the cliff always shown.
 
     Args:
-        model: The page's model.
+        why: Cause (one of CAUSES) -> how many times providers gave the innovation up for it.
 
     Returns:
-        The main levers' values (grants, joint fund, flexibility, pressure, evidence, peers), as one line.
+        "Given up: 31 for everyday reasons (...), 13 at the funding cliff (...), ..." or "Given up: none yet."
     """
+    if not any(why.values()):
+        return "Given up: none yet."
+    shown = sorted(((n, c) for c, n in why.items() if n or c == "cliff"), key=lambda x: (-x[0], CAUSES.index(x[1])))
+    return "Given up: " + "; ".join(f"{n:,} {CAUSE_WORDS[c]}" for n, c in shown) + "."
+
+
+def levers_line(model: LessonModel) -> str:
+    """The running model's lever values (the sliders show what the next Reset will use)."""
     c = model.config
     return (
         f"grants {c.funding.grant_duration_months} months, joint fund {'on' if is_joint_fund_only(c) else 'off'}, "
@@ -200,5 +217,5 @@ def levers_line(model: LessonModel) -> str:
     )
 
 
-#: The panels in the order SolaraViz lays them out (two per row).
-PANELS = [CouncilMap, SpreadCurves, Tally, AllInnovationsCurves]
+#: The panels: the map and the counts first (the map wide, for a projector), then the curves.
+PANELS = [CouncilMap, Tally, SpreadCurves, AllInnovationsCurves]

@@ -31,7 +31,8 @@ EMPTY = len(State)
 PALETTE = np.array(
     [[round(255 * c) for c in to_rgb(colour)] for colour in [*STATE_COLOURS.values(), "#ffffff"]], dtype=np.uint8
 )
-MAP_WIDTH_PX = 560
+#: The map image's width: wide enough that a provider's square reads on a projector.
+MAP_WIDTH_PX = 900
 
 
 @dataclass(frozen=True)
@@ -88,16 +89,14 @@ class MapLayout:
         return max(2, MAP_WIDTH_PX // self.shape[1])
 
     def png(self, states: np.ndarray) -> bytes:
-        """The map as PNG bytes: each cell a square of ``scale`` pixels in its state's colour.
-
-        Args:
-            states: One innovation's state per provider.
-
-        Returns:
-            The PNG bytes.
-        """
+        """The map as PNG bytes: each cell a square of ``scale`` pixels in its state's colour, edged in white."""
         rgb = PALETTE[self.image(states)]
         big = np.repeat(np.repeat(rgb, self.scale, axis=0), self.scale, axis=1)
+        if self.scale >= 6:  # a thin white line round each cell, so neighbours read as separate squares
+            edge = np.arange(big.shape[0]) % self.scale == self.scale - 1
+            big[edge] = PALETTE[EMPTY]
+            edge = np.arange(big.shape[1]) % self.scale == self.scale - 1
+            big[:, edge] = PALETTE[EMPTY]
         out = io.BytesIO()
         mpl_image.imsave(out, big, format="png", pil_kwargs={"compress_level": 1})
         return out.getvalue()

@@ -82,6 +82,26 @@ def model_params(entry: Entry) -> dict[str, Any]:
     }
 
 
+def shown_value(spec: dict[str, Any], value: Any) -> str:
+    """A control's value as the page shows it beside its label: 24, 0.30, on, the seed's text.
+
+    Args:
+        spec: The control's entry in :func:`model_params`.
+        value: Its current value.
+
+    Returns:
+        The value in words.
+    """
+    kind = spec["type"]
+    if kind == "SliderFloat":
+        return f"{float(value):.2f}"
+    if kind == "SliderInt":
+        return f"{int(value):,}"
+    if kind == "Checkbox":
+        return "on" if value else "off"
+    return str(value) if str(value).strip() else "the scenario's own"
+
+
 def initial_kwargs(params: dict[str, Any]) -> dict[str, Any]:
     """The keywords SolaraViz would pass on Reset before anything is moved: fixed values and starting positions.
 
