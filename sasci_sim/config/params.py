@@ -35,6 +35,24 @@ SOURCES: dict[str, str] = {
     "ordinarylife": "SASCI witness seminar: the Ordinary Life initiative (1980-2001)",
     "sharedlives": "Shared Lives Plus: reached most councils, ~1% of clients in ~40 years",
     "fixsen2005": "Fixsen et al. 2005, Implementation Research: full implementation takes two to four years",
+    "icb_establishment_2022": "NHS England, Integrated Care Boards (Establishment) Order 2022: 42 ICBs from 1 July 2022",
+    "better_care_fund_2025": (
+        "NHS England, Better Care Fund 2025-26 minimum contributions: NHS GBP 5,614m, local authority"
+        " BCF grant GBP 2,640m, Disabled Facilities Grant GBP 711m, pooled under section 75"
+    ),
+    "popp_evaluation_2009": (
+        "Windle et al. 2009, National Evaluation of Partnerships for Older People Projects (PSSRU):"
+        " about GBP 1.20 saved on emergency bed days per extra GBP 1 spent (range 0.80-1.60)"
+    ),
+    "nao_integration_2017": (
+        "National Audit Office 2017, Health and social care integration: the Better Care Fund's planned"
+        " GBP 511m savings in 2015-16 were not realised"
+    ),
+    "transformation_fund_2015": (
+        "King's Fund and Health Foundation 2015, Making change possible: a Transformation Fund for the NHS"
+        " (dedicated money for double running during transition)"
+    ),
+    "arrow_lind_1970": "Arrow and Lind 1970, Uncertainty and the evaluation of public investment decisions",
     "design": "a modelling choice of sasci-sim (see docs/ODD.md)",
 }
 
