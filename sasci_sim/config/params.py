@@ -44,6 +44,18 @@ SOURCES: dict[str, str] = {
         "Windle et al. 2009, National Evaluation of Partnerships for Older People Projects (PSSRU):"
         " about GBP 1.20 saved on emergency bed days per extra GBP 1 spent (range 0.80-1.60)"
     ),
+    "falls_costs_2003": (
+        "Scuffham, Chaplin and Legood 2003, Incidence and costs of unintentional falls in older people in the UK:"
+        " GBP 981m a year, 59.2% borne by the NHS, most of the rest long-term care"
+    ),
+    "falls_costs_scotland_2013": (
+        "Craig et al. 2013, The high cost to health and social care of managing falls in older adults"
+        " (Scotland): over GBP 470m, 60% incurred by social services"
+    ),
+    "reablement_evaluation_2010": (
+        "Glendinning et al. 2010, Home care re-ablement services (SPRU, York): social care use fell by about"
+        " 60% over a year, with no significant saving in healthcare costs"
+    ),
     "nao_integration_2017": (
         "National Audit Office 2017, Health and social care integration: the Better Care Fund's planned"
         " GBP 511m savings in 2015-16 were not realised"

@@ -703,9 +703,9 @@ class NhsSavingShare(KindShares):
         ge=0,
         le=0.95,
         unit="share",
-        doc="NHS share of the public saving of a business-model innovation (the rest falls to the council).",
-        source="popp_evaluation_2009",
-        grade="assumption",
+        doc="NHS share of the public saving of a business-model innovation (falls: 0.4-0.6; reablement: less).",
+        source="falls_costs_2003+falls_costs_scotland_2013+reablement_evaluation_2010",
+        grade="weak",
     )
     systems: float = param(
         0.5,
@@ -714,7 +714,7 @@ class NhsSavingShare(KindShares):
         unit="share",
         doc="NHS share of the public saving of a systems innovation (discharge, shared records: mostly hospital flow).",
         source="popp_evaluation_2009",
-        grade="assumption",
+        grade="weak",
     )
     social: float = param(
         0.3,
