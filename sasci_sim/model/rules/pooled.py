@@ -84,34 +84,38 @@ def shared_confidence(world: BoardsWorld, councils: np.ndarray, confidence: np.n
 def share_pooled_costs(world: BoardsWorld) -> None:
     """Split the month's commitments between councils, ICBs and the joint fund, and set next month's pools.
 
-    In each pooled council the joint fund pays first: the double running of covered moves
-    (``fund_double_running``), then commitments up to the rest of its monthly share; the ICB pays
-    its share ``s[l]`` of what is left. Council spend is reduced by what the others paid. NHS
-    savings (operating sites times ``nhs_saving``, whoever pays) are recorded in every area. The
-    pooled budget for next month is the council's budget, the ICB's contribution and what the
-    fund will leave after double running.
+    In each pooled council the joint fund pays first, never more than its monthly share: the
+    double running of covered moves (``fund_double_running``), then commitments up to what is
+    left of its share; double running beyond its share falls back on the partners. The ICB pays
+    its share ``s[l]`` of what the fund does not. Council spend is reduced by what the others paid
+    (and raised by its share of any double running the fund could not pay). NHS savings
+    (operating sites times ``nhs_saving``, whoever pays) are recorded in every area. The pooled
+    budget for next month is the council's budget, the ICB's contribution and what the fund will
+    leave after double running.
 
     Args:
         world: The model state.
     """
     cfg, b, c, p = world.config, world.boards, world.councils, world.providers
+    running = fund_running(cfg, world.t)
+    monthly = cfg.nhs.joint_fund_k_per_year / 12.0 * b.fund_share * running
     fund_dr = np.zeros(c.n)
-    if b.pooled.any() and fund_running(cfg, world.t):
+    if b.pooled.any() and running:
         rows, cols = split_cells(np.flatnonzero(p.payer == Payer.COUNCIL.value), p.state.shape[1])
         fund_dr = fund_double_running(world, rows, cols)
-    monthly = cfg.nhs.joint_fund_k_per_year / 12.0 * b.fund_share
-    room_now = np.maximum(monthly - fund_dr, 0.0) if fund_running(cfg, world.t) else np.zeros(c.n)
-    fund_paid = np.minimum(c.committed, room_now) + fund_dr
-    rest = c.committed - np.minimum(c.committed, room_now)
+    dr_paid = np.minimum(fund_dr, monthly)
+    room_now = monthly - dr_paid
+    contracts_paid = np.minimum(c.committed, room_now)
+    rest = c.committed - contracts_paid + (fund_dr - dr_paid)  # what the partners pay
     nhs_paid = b.nhs_share * rest
     b.committed = np.bincount(b.board, weights=nhs_paid, minlength=b.n)
     scalars = world.events_scalar
-    scalars["council_spend_k"] -= float(nhs_paid.sum() + (fund_paid - fund_dr).sum())
+    scalars["council_spend_k"] += float((fund_dr - dr_paid).sum() - nhs_paid.sum() - contracts_paid.sum())
     scalars["nhs_spend_k"] += float(nhs_paid.sum())
-    scalars["joint_fund_spent_k"] += float(fund_paid.sum())
+    scalars["joint_fund_spent_k"] += float((contracts_paid + dr_paid).sum())
     sites = column_counts(world.operating_mask())
     scalars["nhs_savings_k"] += float(sites @ world.portfolio.nhs_saving)
-    room_next = np.maximum(monthly - fund_dr, 0.0) * fund_running(cfg, world.t + 1)
-    added = b.contribution + room_next
+    share_next = cfg.nhs.joint_fund_k_per_year / 12.0 * b.fund_share * fund_running(cfg, world.t + 1)
+    added = b.contribution + np.maximum(share_next - fund_dr, 0.0)
     c.budget = c.budget + (added - b.added)
     b.added = added
