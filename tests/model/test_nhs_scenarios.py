@@ -7,6 +7,7 @@ from core_helpers import SCENARIOS
 
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.experiments.replications import run_replications
+from sasci_sim.model.social_care import SocialCareModel
 
 SMALL = ["population.providers=600", "population.local_authorities=6"]
 
@@ -38,3 +39,22 @@ def test_the_joint_fund_pays_through_the_pools_and_no_grants_are_awarded() -> No
     assert (totals.joint_fund_spent_k > 0).all()
     # it never pays more than its 3m a year (250k a month) into the pools, double running included
     assert (money.joint_fund_spent_k <= 3000 / 12 + 1e-6).all()
+
+
+def test_pools_never_commit_beyond_their_budget_and_no_money_goes_negative_when_the_fund_ends() -> None:
+    overrides = [
+        *SMALL,
+        "population.providers=400",
+        "nhs.pooled_council_share=0.6",
+        "nhs.joint_fund_months=40",
+        "simulation.steps=80",
+    ]
+    for seed in (0, 1):
+        model = SocialCareModel(load_scenario(SCENARIOS / "joint_health_social_care_fund.yaml", overrides), rng=seed)
+        while model.running:
+            model.step()
+            c = model.councils
+            assert (c.committed <= c.budget + 1e-6).all(), model.steps
+            assert all(v >= -1e-9 for v in model.events_scalar.values()), model.steps
+            assert (model.boards.committed >= 0).all()
+        assert model.boards.pooled.sum() == 3

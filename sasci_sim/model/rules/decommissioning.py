@@ -3,8 +3,8 @@
 A pooled budget shrinks when the joint fund paying into it ends (and any council budget may
 move). A council l whose budget has fallen since last month and whose commitments now exceed
 it keeps its contracts in order of its
-value V[l, j] (ODD 'commissioning') while their monthly cost, net cost plus any double running
-still due, fits in the budget, as a panel funds down a ranked list; the rest are dropped
+value V[l, j] (ODD 'commissioning') while their cost next month, net cost plus any double
+running still due that no fund will pay, fits in the budget, as a panel funds down a ranked list; the rest are dropped
 (cause ``review``) and commitments are recomputed. This is the funding cliff of a fund that pays
 through commissioners rather than through grants.
 """
@@ -38,7 +38,8 @@ def drop_unaffordable(world: BoardsWorld) -> None:
     la = p.council[rows]
     hit = over[la]
     rows, cols, la = rows[hit], cols[hit], la[hit]
-    cost = council_net_cost(world, cols, councils=la) + monthly_commitment(world, rows, cols)
+    # what each contract will cost next month, when the smaller budget applies
+    cost = council_net_cost(world, cols, councils=la) + monthly_commitment(world, rows, cols, world.t + 1)
     keep = allocate(la, cost, council_value(world, la, cols), c.budget)
     abandon(world, rows[~keep], cols[~keep], "review")
     refresh_commitments(world)

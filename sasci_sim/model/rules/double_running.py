@@ -25,18 +25,20 @@ from sasci_sim.model.nhs import BoardsWorld, fund_running
 from sasci_sim.model.population import NO_MONTH, State
 
 
-def fund_covers_moves(world: BoardsWorld, councils: np.ndarray) -> np.ndarray:
-    """Whether the joint fund pays the double running of moves by these councils' pools this month.
+def fund_covers_moves(world: BoardsWorld, councils: np.ndarray, month: int | None = None) -> np.ndarray:
+    """Whether the joint fund pays the double running of moves by these councils' pools in a month.
 
     Args:
         world: The model state.
         councils: Council of each move.
+        month: The month (default: this month).
 
     Returns:
         A mask: pooled, with the fund running and covering double running.
     """
     cfg = world.config
-    if not (cfg.nhs.joint_fund_covers_double_running and fund_running(cfg, world.t)):
+    month = world.t if month is None else month
+    if not (cfg.nhs.joint_fund_covers_double_running and fund_running(cfg, month)):
         return np.zeros(len(councils), dtype=bool)
     return world.boards.pooled[councils]
 
@@ -97,38 +99,41 @@ def start_moves(world: BoardsWorld, rows: np.ndarray, cols: np.ndarray) -> None:
     p.transition_end[rows, cols] = np.where(paying, end, NO_MONTH).astype(np.int16)
 
 
-def in_transition(world: BoardsWorld, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Which of these commissioned cells are still double running this month.
+def in_transition(world: BoardsWorld, rows: np.ndarray, cols: np.ndarray, month: int | None = None) -> np.ndarray:
+    """Which of these commissioned cells are still double running in a month.
 
     Args:
         world: The model state.
         rows: Provider of each cell.
         cols: Innovation of each cell.
+        month: The month (default: this month).
 
     Returns:
-        A mask: sustained, and the transition ends after this month.
+        A mask: sustained, and the transition ends after that month.
     """
     p = world.providers
     m = p.state.shape[1]
     flat = rows * m + cols
-    return (p.transition_end.ravel()[flat] > world.t) & (p.state.ravel()[flat] == State.SUSTAINED.value)
+    month = world.t if month is None else month
+    return (p.transition_end.ravel()[flat] > month) & (p.state.ravel()[flat] == State.SUSTAINED.value)
 
 
-def monthly_commitment(world: BoardsWorld, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Double running each commissioned cell adds to its commissioner's commitments this month, k GBP.
+def monthly_commitment(world: BoardsWorld, rows: np.ndarray, cols: np.ndarray, month: int | None = None) -> np.ndarray:
+    """Double running each commissioned cell adds to its commissioner's commitments in a month, k GBP.
 
     Args:
         world: The model state.
         rows: Provider of each commissioned cell.
         cols: Innovation of each cell.
+        month: The month (default: this month).
 
     Returns:
         ``double_running[j]`` for cells in transition whose double running no fund pays, else 0.
     """
-    moving = in_transition(world, rows, cols)
+    moving = in_transition(world, rows, cols, month)
     if not moving.any():
         return np.zeros(len(rows))
-    covered = fund_covers_moves(world, world.providers.council[rows])
+    covered = fund_covers_moves(world, world.providers.council[rows], month)
     return np.where(moving & ~covered, world.portfolio.double_running[cols], 0.0)
 
 
