@@ -68,7 +68,7 @@ def _cycle(innovations: list[dict[str, Any]], m: int) -> list[dict[str, Any]]:
 
 
 def model_runner(scenario: Any) -> Callable[[int], dict[str, Any]]:
-    """One replication as the runner does it (no Mesa Provider agents); also times building with them."""
+    """One replication as run_replications does it (no Mesa Provider agents); also times building with them."""
     from sasci_sim.model.social_care import SocialCareModel
 
     def once(seed: int) -> dict[str, Any]:

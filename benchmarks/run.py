@@ -220,7 +220,7 @@ def table(result: dict[str, Any]) -> str:
         )
     lines.append("")
     lines.append(
-        f"median s: one replication (build + {steps} months, no Mesa Provider agents, as the runner does), "
+        f"median s: one replication (build + {steps} months, no Mesa Provider agents, as run_replications does), "
         "wall clock; cpu s: its processor time;"
     )
     lines.append("+agents s: extra to build with Mesa Provider agents;")
@@ -299,7 +299,7 @@ def targets(result: dict[str, Any]) -> list[str]:
     if "england_agents_extra_s" in s:
         out.append(
             f"  [info] building 27,000 Mesa Provider agents adds {s['england_agents_extra_s']:.3f} s; "
-            "the runner skips them (provider_agents=False)"
+            "run_replications skips them (provider_agents=False)"
         )
     return out
 

@@ -1,5 +1,8 @@
-"""sasci-sim: an agent-based model of how innovations in English adult social care
-start, spread, scale or die (docs/ODD.md)."""
+"""sasci-sim: an agent-based model of how innovations in English adult social care spread.
+
+The model follows innovations as they start, spread, scale or die (docs/ODD.md). This module
+is the public API; the code map in the README shows where everything lives.
+"""
 
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.config.schema import LEVERS, Scenario

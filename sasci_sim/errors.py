@@ -13,14 +13,28 @@ _MAX_GOT = 60
 
 
 def show_value(value: Any) -> str:
-    """A short, single-line rendering of a value for an error message."""
+    """A short, single-line rendering of a value for an error message.
+
+    Args:
+        value: Any value a user gave.
+
+    Returns:
+        Its ``repr`` on one line, cut to 60 characters so a long input cannot flood the terminal.
+    """
     text = repr(value)
     text = text.replace("\n", "\\n")
     return text if len(text) <= _MAX_GOT else text[: _MAX_GOT - 3] + "..."
 
 
 def one_line(text: str) -> str:
-    """``text`` with control characters escaped (a carriage return in a key, a newline in a file name)."""
+    """``text`` with control characters escaped (a carriage return in a key, a newline in a file name).
+
+    Args:
+        text: A message that may quote user input.
+
+    Returns:
+        The text with every non-printable character written as its escape, so it stays one line.
+    """
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
@@ -35,6 +49,14 @@ class InputError(Exception):
         *,
         got: Any = ...,
     ) -> None:
+        """Record what was wrong and where, so the message can be rebuilt at any time.
+
+        Args:
+            source: The file (or other input) the problem is in.
+            field: The dotted field that is wrong; empty when the whole input is.
+            problem: What is wrong, said as what is allowed.
+            got: The offending value, shown shortened; left out of the message when not given.
+        """
         self.source = str(source)
         self.field = field
         self.problem = problem
@@ -43,6 +65,11 @@ class InputError(Exception):
 
     @property
     def message(self) -> str:
+        """The single line the command line prints: ``error: <file>: <field>: <problem> (got ...)``.
+
+        Returns:
+            The message with control characters escaped, so it never spans two lines.
+        """
         parts = [f"error: {self.source}"]
         if self.field:
             parts.append(self.field)
@@ -53,4 +80,5 @@ class InputError(Exception):
         return one_line(text)
 
     def __str__(self) -> str:
+        """The one-line message, so ``print(error)`` shows exactly what users see."""
         return self.message

@@ -1,6 +1,6 @@
 """Root of the test suite.
 
-Loading this file makes pytest (prepend import mode) put tests/ on sys.path before it
-collects any subfolder, so the shared helper modules here (core_helpers, report_helpers)
-can be imported by tests in subfolders such as tests/browser/ as well.
+Shared helpers live in the ``tests.support`` package (see its docstring); pytest runs with
+``--import-mode=importlib`` and the repository root on ``sys.path`` (pyproject.toml), so no test
+folder is put on ``sys.path``.
 """

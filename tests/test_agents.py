@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from core_helpers import innovation, tiny_scenario
 
 from sasci_sim import Funder, LocalAuthority, Payer, Provider, SocialCareModel, State
 from sasci_sim.config.loader import load_scenario
+from tests.support.core import innovation, tiny_scenario
 
 
 @pytest.fixture

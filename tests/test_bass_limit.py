@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from core_helpers import SCENARIOS
 
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.experiments.replications import run_replications
+from tests.support.core import SCENARIOS
 
 BASS = SCENARIOS / "validation" / "bass_limit.yaml"
 N_PROVIDERS = 2000

@@ -26,7 +26,7 @@ def test_batch_run_returns_one_row_per_run_with_the_model_reporters() -> None:
         assert row["Step"] == 24
         assert set(MODEL_REPORTERS) <= set(row)
         assert 0 <= row["sustained"] <= 1 and 0 <= row["piloting"] <= 1
-        assert row["pilots_lost_at_cliff"] >= 0
+        assert row["abandoned_cliff_so_far"] >= 0
     # the same lever values and seed give the same row
     again = batch()
     key = lambda r: (r["grant_duration_months"], r["rng"])  # noqa: E731

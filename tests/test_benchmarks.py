@@ -15,7 +15,8 @@ import sys
 
 import numpy as np
 import pytest
-from core_helpers import ROOT
+
+from tests.support.core import ROOT
 
 BENCHMARKS = ROOT / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from core_helpers import ROOT, SASCI_SIM, SCENARIOS
 
 import sasci_sim.output.run_folder
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.seeds import derive_seed
 from sasci_sim.ui.cli import main
+from tests.support.core import ROOT, SASCI_SIM, SCENARIOS
 
 SMALL = ["--set", "population.providers=300", "--steps", "12", "--replications", "3"]
 SPREAD_COLUMNS = {"replication", "step", "innovation", "kind", "aware", "piloting", "sustained", "abandoned"}

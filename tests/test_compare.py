@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from report_helpers import long_funding, small, small_data
 
 import sasci_sim.output.compare_folder as compare_folder_module
 from sasci_sim.analysis.intervals import paired_difference
@@ -23,6 +22,7 @@ from sasci_sim.output.results import RunResult
 from sasci_sim.output.run_folder import write_results
 from sasci_sim.seeds import derive_seed
 from sasci_sim.ui.cli import main
+from tests.support.reports import long_funding, small, small_data
 
 
 def refuse(scenario: Scenario) -> RunResult:

@@ -7,7 +7,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from report_helpers import long_funding, small
 
 from sasci_sim.analysis.intervals import paired_difference, ratio_of_means
 from sasci_sim.config.paramtable import rows
@@ -16,6 +15,7 @@ from sasci_sim.experiments.replications import run_replications
 from sasci_sim.output.findings import comparison_findings, pair_sentence, run_findings
 from sasci_sim.output.results import RunResult
 from sasci_sim.output.wording import change, period, value
+from tests.support.reports import long_funding, small
 
 GRADES = {r["key"]: r["grade"] for r in rows()}
 BASE = np.array([0.030, 0.032, 0.028, 0.031, 0.029, 0.030, 0.033, 0.027, 0.030, 0.031])

@@ -16,12 +16,12 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pytest
-from core_helpers import SCENARIOS, make_model
 
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.experiments.replications import run_replications
 from sasci_sim.model.recording import STATE_COLUMNS
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import SCENARIOS, make_model
 
 #: Columns whose values make the fingerprint (present in every spread table).
 CORE = (
@@ -70,7 +70,7 @@ def test_short_run_matches_its_pinned_fingerprint(key: str) -> None:
 def test_a_run_is_the_same_with_or_without_mesa_provider_agents() -> None:
     scenario = load_scenario(None)
     with_agents = SocialCareModel(scenario, rng=3, provider_agents=True)  # as the page and batch_run build it
-    without = make_model(scenario, seed=3)  # as the runner does
+    without = make_model(scenario, seed=3)  # as run_replications does
     for model in (with_agents, without):
         for _ in range(24):
             model.step()

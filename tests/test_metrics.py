@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from core_helpers import innovation, make_model, tiny_scenario
 
 from sasci_sim.analysis.summary import first_step_at, summarise, summarise_run
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.recording import STATE_COLUMNS
+from tests.support.core import innovation, make_model, tiny_scenario
 
 
 def test_first_step_at_finds_the_first_crossing_or_nan() -> None:
@@ -40,7 +40,7 @@ def hand_spread(sustained: list[list[int]], piloting: list[list[int]], n: int = 
                     "councils_reached": min(n_la, s_row[j]),
                     "grants": 2 if t == 1 else 0,
                     "abandoned_cliff": 2 if t == 2 else 0,  # one grant pilot and one pilot-fund pilot
-                    "grant_pilots_lost": 1 if t == 2 else 0,
+                    "pilots_abandoned_at_grant_end": 1 if t == 2 else 0,
                     "providers": n,
                     "local_authorities": n_la,
                 }

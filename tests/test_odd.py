@@ -24,6 +24,7 @@ from sasci_sim.config.schema import Scenario
 from sasci_sim.experiments.validation.checks import BASS_PAIRS
 from sasci_sim.experiments.validation.facts import FACTS
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.code_map import package_entries, tree_entries
 
 ODD_PATH = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 ODD = ODD_PATH.read_text(encoding="utf-8")
@@ -215,3 +216,11 @@ def test_patterns_list_every_fact_check_and_the_bass_pairs() -> None:
         assert f"\n| {fact.label} | {fact.statement} |" in patterns, f"fact check {fact.label} not in the table"
     for p, q in BASS_PAIRS:
         assert f"({p:g}, {q:g})" in patterns, f"Bass pair ({p}, {q}) not listed"
+
+
+def test_the_code_map_tree_lists_every_module_of_the_package() -> None:
+    entries = tree_entries(CODE_MAP)
+    assert set(entries) - package_entries() == set(), "the ODD's code map names modules that do not exist"
+    assert package_entries() - set(entries) == set(), "modules missing from the ODD's code map"
+    rules = {p for p in entries if p.startswith("sasci_sim/model/rules/") and p.endswith(".py")}
+    assert len(rules) == len(rule_modules()), "every rules module is in the code map"

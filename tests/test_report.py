@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from report_helpers import long_funding, small
 
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.experiments.compare import gather
@@ -18,6 +17,7 @@ from sasci_sim.output.compare_folder import write_comparison
 from sasci_sim.output.findings import run_findings
 from sasci_sim.output.run_folder import write_results
 from sasci_sim.output.wording import figure, scenario_title
+from tests.support.reports import long_funding, small
 
 VOID = {"meta", "link", "img", "br", "hr", "input", "source", "col", "area", "base", "embed", "track", "wbr"}
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_helpers import binomial_ok
 
 from sasci_sim.model.kernels.sampling import DENSE_ABOVE, bernoulli_indices, cells_with_chance, thin
 from sasci_sim.model.rules.adoption import one_per_row
+from tests.support.core import binomial_ok
 
 
 @pytest.mark.parametrize("p", [0.002, 0.05, 0.19, DENSE_ABOVE + 0.05, 0.7])

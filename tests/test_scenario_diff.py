@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import yaml
-from core_helpers import SCENARIOS
-from report_helpers import small, small_data
 
 from sasci_sim.config.diff import describe, flatten, group, lever_differences, schema_key, weakest
 from sasci_sim.config.loader import load_scenario, validate
 from sasci_sim.config.paramtable import rows
+from tests.support.core import SCENARIOS
+from tests.support.reports import small, small_data
 
 GRADES = {r["key"]: r["grade"] for r in rows()}
 

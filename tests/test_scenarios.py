@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from core_helpers import SCENARIOS
 
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.model.recording import STATE_COLUMNS
 from sasci_sim.model.social_care import SocialCareModel
 from sasci_sim.ui.cli import main
+from tests.support.core import SCENARIOS
 
 SHIPPED = sorted([*SCENARIOS.glob("*.yaml"), *(SCENARIOS / "validation").glob("*.yaml")])
 LARGE = 10_000  # providers above which a scenario runs fewer months here
@@ -58,7 +58,7 @@ def total_call_budget(path: Path) -> float:
 
 
 def test_long_and_short_funding_differ_in_grant_length_at_equal_total_budget() -> None:
-    """The comparison the two scenario files are written for (brief, stylised fact 4)."""
+    """The comparison the two scenario files are written for (stylised fact 4, docs/ODD.md 1.2)."""
     short = load_scenario(SCENARIOS / "short_term_funding.yaml")
     long_ = load_scenario(SCENARIOS / "long_term_funding.yaml")
     assert long_.funding.grant_duration_months > short.funding.grant_duration_months

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_helpers import innovation, make_model, tiny_scenario
 
 from sasci_sim.model.kernels.columns import column_counts
 from sasci_sim.model.population import NO_MONTH, Payer, State
 from sasci_sim.model.social_care import SocialCareModel
 from sasci_sim.model.tally import CellTally
+from tests.support.core import innovation, make_model, tiny_scenario
 
 
 def recount(model: SocialCareModel) -> dict[str, np.ndarray]:

@@ -50,7 +50,23 @@ def _t(level: float, n: int) -> float:
 
 
 def paired_difference(x: np.ndarray, base: np.ndarray, level: float = LEVEL) -> Estimate:
-    """Mean of x - base over pairs, with the Student t interval (n - 1 degrees of freedom)."""
+    """Mean of x - base over pairs, with the Student t interval (n - 1 degrees of freedom).
+
+    Pairing by replication (common random numbers) removes the luck both runs share, so
+    the interval is much narrower than for two independent samples.
+
+    Args:
+        x: The figure per replication under the scenario compared.
+        base: The same figure per replication under the base scenario.
+        level: The interval's confidence level.
+
+    Returns:
+        The mean difference over the pairs where both figures exist, with its interval
+        (bounds None with fewer than two pairs).
+
+    Raises:
+        ValueError: When ``x`` and ``base`` differ in length.
+    """
     x, base = _pairs(x, base)
     n = x.size
     if n == 0:
@@ -68,6 +84,17 @@ def ratio_of_means(x: np.ndarray, base: np.ndarray, level: float = LEVEL) -> Est
 
     Undefined (NaN) unless mean(base) > 0; the bounds are None when the interval
     is unbounded, i.e. when mean(base) is not clearly above zero.
+
+    Args:
+        x: The figure per replication under the scenario compared.
+        base: The same figure per replication under the base scenario.
+        level: The interval's confidence level.
+
+    Returns:
+        The ratio and its interval over the pairs where both figures exist.
+
+    Raises:
+        ValueError: When ``x`` and ``base`` differ in length.
     """
     x, base = _pairs(x, base)
     n = x.size

@@ -30,7 +30,16 @@ class Indices:
 
 
 def point_means(runs: pd.DataFrame, points: int, outcome: str) -> np.ndarray:
-    """Mean of ``outcome`` over the successful replicates of each point (NaN where none)."""
+    """Mean of ``outcome`` over the successful replicates of each point (NaN where none).
+
+    Args:
+        runs: A sweep's table, one row per run with ``point``, ``status`` and the outcomes.
+        points: How many design points the design has.
+        outcome: The outcome column.
+
+    Returns:
+        One mean per design point, in point order, as SALib expects.
+    """
     ok = runs[runs["status"] == "ok"]
     means = ok.groupby("point")[outcome].mean()
     return means.reindex(range(points)).to_numpy(dtype=float)
@@ -46,7 +55,19 @@ def _unusable(y: np.ndarray) -> str:
 
 
 def sobol_indices(problem: dict[str, Any], y: np.ndarray, outcome: str, *, second_order: bool, seed: int) -> Indices:
-    """First-order and total Sobol indices with bootstrap confidence intervals."""
+    """First-order and total Sobol indices with bootstrap confidence intervals.
+
+    Args:
+        problem: SALib's problem (names and bounds of the parameters).
+        y: One outcome value per design point of a Saltelli sample.
+        outcome: The outcome's name, for the result.
+        second_order: Whether the sample was drawn with second-order terms.
+        seed: Seed of the bootstrap, so the intervals are reproducible.
+
+    Returns:
+        The table sorted by ST, or no table and the reason when ``y`` has missing values or
+        does not vary.
+    """
     if reason := _unusable(y):
         return Indices(outcome, None, reason)
     res = sobol.analyze(
@@ -72,7 +93,19 @@ def sobol_indices(problem: dict[str, Any], y: np.ndarray, outcome: str, *, secon
 def morris_indices(
     problem: dict[str, Any], x: np.ndarray, y: np.ndarray, outcome: str, *, levels: int, seed: int
 ) -> Indices:
-    """Morris elementary effects: mu* (overall influence) and sigma (interactions, non-linearity)."""
+    """Morris elementary effects: mu* (overall influence) and sigma (interactions, non-linearity).
+
+    Args:
+        problem: SALib's problem (names and bounds of the parameters).
+        x: The Morris sample.
+        y: One outcome value per row of ``x``.
+        outcome: The outcome's name, for the result.
+        levels: The grid levels the sample was drawn with.
+        seed: Seed of the bootstrap, so the intervals are reproducible.
+
+    Returns:
+        The table sorted by mu*, or no table and the reason when ``y`` is unusable.
+    """
     if reason := _unusable(y):
         return Indices(outcome, None, reason)
     res = morris.analyze(problem, x, y, num_resamples=RESAMPLES, conf_level=CONF_LEVEL, num_levels=levels, seed=seed)
@@ -89,7 +122,15 @@ def morris_indices(
 
 
 def describe(indices: Indices, method: str) -> list[str]:
-    """The table as text lines for the terminal and summary.txt."""
+    """The table as text lines for the terminal and summary.txt.
+
+    Args:
+        indices: One outcome's indices.
+        method: "Sobol" or "Morris", which decides the columns.
+
+    Returns:
+        A heading and one aligned line per parameter, or one line saying why it was skipped.
+    """
     if indices.table is None:
         return [f"{method} indices for {indices.outcome}: skipped, {indices.skipped}"]
     t = indices.table

@@ -14,7 +14,15 @@ from sasci_sim.config.schema import KINDS, Scenario
 
 
 def first_step_at(shares: np.ndarray, level: float) -> np.ndarray:
-    """First step (per column) at which a share reaches a level; NaN if never."""
+    """First step (per column) at which a share reaches a level; NaN if never.
+
+    Args:
+        shares: Step x column shares.
+        level: The share to reach.
+
+    Returns:
+        The first step per column, as float so that never can be NaN.
+    """
     hit = shares >= level
     first = np.argmax(hit, axis=0).astype(float)
     first[~hit.any(axis=0)] = np.nan
@@ -26,7 +34,19 @@ def _nanmean(values: np.ndarray) -> float:
 
 
 def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Scenario) -> dict[str, float]:
-    """The brief's summary figures for one replication, from its spread table."""
+    """The summary figures of one replication (ODD 4.11 'Observation'), from its spread table.
+
+    Computed from the tables alone, so the figures of any run folder can be recomputed
+    without running the model again.
+
+    Args:
+        spread: One replication's spread table.
+        money: Its money table, or None to leave out the money totals.
+        scenario: The scenario run (for the scale thresholds).
+
+    Returns:
+        Figure name -> value; months to a level are NaN when no innovation gets there.
+    """
     steps = int(spread["step"].max())
     order = spread.sort_values(["step", "innovation"])
     names = sorted(spread["innovation"].unique())
@@ -44,7 +64,7 @@ def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Sc
     at_scale = (sustained[-1] >= scenario.scale.provider_share) | (reached[-1] >= scenario.scale.council_share)
     t10, t50 = first_step_at(adopting, 0.10), first_step_at(adopting, 0.50)
     grants = order["grants"].sum()
-    cliff = order["grant_pilots_lost"].sum()
+    cliff = order["pilots_abandoned_at_grant_end"].sum()
     out: dict[str, float] = {
         "final_sustained_share": float(sustained[-1].mean()),
         "final_adopting_share": float(adopting[-1].mean()),
@@ -66,14 +86,72 @@ def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Sc
         if mask.any():
             out[f"final_sustained_share_{kind}"] = float(sustained[-1][mask].mean())
             out[f"councils_reached_share_{kind}"] = float(reached[-1][mask].mean())
+    if "people_supported" in order:
+        out |= _people_figures(
+            matrix("people_supported")[-1],
+            matrix("councils_with_scheme")[-1] / n_la,
+            float(order["people_using_care"].iloc[0]),
+            names,
+            kinds,
+            scenario,
+        )
     if money is not None:
         for col in ("grants_awarded_k", "council_spend_k", "provider_spend_k", "council_savings_k"):
             out[col] = float(money[col].sum())
+    if money is not None and scenario.national.programmes:
+        out["programme_awarded_k"] = float(money["programme_awarded_k"].sum())
+        out["programme_spent_k"] = float(money["programme_spent_k"].sum())
+    if money is not None and scenario.national.mandates:
+        out["noncompliance_cost_k"] = float(money["noncompliance_cost_k"].sum())
+    return out
+
+
+def _people_figures(
+    people: np.ndarray, coverage: np.ndarray, using_care: float, names: list[str], kinds: np.ndarray, scenario: Scenario
+) -> dict[str, float]:
+    """Penetration as a share of people, and council coverage by schemes, at the end.
+
+    Over the innovations whose people are counted (``people_per_scheme`` above 0): the
+    people their schemes support as a share of the people using care, and the share of
+    councils with at least one of their schemes operating; for all of them and per kind.
+
+    Args:
+        people: People supported per innovation at the end (innovations in ``names`` order).
+        coverage: Share of councils with a scheme, per innovation at the end.
+        using_care: People using care in all councils.
+        names: Innovation names, in the order of the other arrays.
+        kinds: Innovation kinds, in the same order.
+        scenario: The scenario (which innovations count people).
+
+    Returns:
+        The figures ``people_share``, ``scheme_coverage_share`` and their per-kind versions.
+    """
+    per_scheme = {i.name: i.people_per_scheme for i in scenario.innovations}
+    counted = np.array([per_scheme.get(name, 0.0) > 0 for name in names])
+    out: dict[str, float] = {}
+    if not counted.any() or using_care <= 0:
+        return out
+    share = people / using_care
+    out["people_share"] = float(share[counted].mean())
+    out["scheme_coverage_share"] = float(coverage[counted].mean())
+    for kind in KINDS:
+        mask = counted & (kinds == kind)
+        if mask.any():
+            out[f"people_share_{kind}"] = float(share[mask].mean())
+            out[f"scheme_coverage_share_{kind}"] = float(coverage[mask].mean())
     return out
 
 
 def summarise(runs: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Mean and 5-95% range over replications of each summary figure."""
+    """Mean and 5-95% range over replications of each summary figure.
+
+    Args:
+        runs: One row per replication, one column per summary figure.
+
+    Returns:
+        Per figure its mean, 5th and 95th percentiles and the number of replications where
+        it is defined (all None, n 0, when it is defined in none).
+    """
     out: dict[str, dict[str, float]] = {}
     for col in runs.columns:
         if col == "replication":

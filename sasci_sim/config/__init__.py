@@ -1,5 +1,7 @@
-"""Layer 1, configuration: the scenario schema with each parameter's unit, range, source and grade;
-reading scenario files; lever and scenario differences; the parameter table; memory limits.
+"""Layer 1, configuration: what a run is asked to do.
+
+The scenario schema with each parameter's unit, range, source and grade; reading scenario
+files; lever and scenario differences; the parameter table; memory limits.
 
 Imports only the top-level ``errors`` and ``seeds``.
 """

@@ -29,6 +29,16 @@ NOT_LEVERS = frozenset({"name", "description", "simulation.replications", "simul
 
 @dataclass(frozen=True)
 class LeverDiff:
+    """One lever that differs between scenarios, with what readers need to weigh it.
+
+    Attributes:
+        key: The dotted scenario key.
+        values: One value per scenario, ``ABSENT`` where a scenario has none.
+        meaning: The parameter's description from the schema.
+        grade: Its evidence grade (one of ``GRADES``), or "ungraded".
+        source: Its source key(s) from ``config.params.SOURCES``.
+    """
+
     key: str
     values: tuple[Any, ...]  # one per scenario, ABSENT where missing
     meaning: str
@@ -44,7 +54,15 @@ def _branches(value: Any) -> bool:
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested mappings and lists of mappings -> {dotted key: leaf value}."""
+    """Nested mappings and lists of mappings -> {dotted key: leaf value}.
+
+    Args:
+        data: A scenario dump (mappings, lists of mappings, plain values).
+        prefix: The dotted key of ``data`` itself; empty at the top.
+
+    Returns:
+        Every leaf under its dotted key; list items are keyed by their index.
+    """
     if not _branches(data):
         return {prefix: data}
     items = data.items() if isinstance(data, Mapping) else enumerate(data)
@@ -56,7 +74,16 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def group(key: str) -> str:
-    """The lever a key belongs to: up to its first list index (``funding.funders.0.name`` -> ``funding.funders``)."""
+    """The lever a key belongs to: up to its first list index (``funding.funders.0.name`` -> ``funding.funders``).
+
+    A funder or innovation is one lever, so its fields are reported together.
+
+    Args:
+        key: A dotted key as ``flatten`` makes it.
+
+    Returns:
+        The key up to its first list index, or the key itself.
+    """
     parts = key.split(".")
     for i, part in enumerate(parts):
         if part.isdigit():
@@ -65,7 +92,14 @@ def group(key: str) -> str:
 
 
 def schema_key(key: str) -> str:
-    """``funding.funders.0.budget_share`` -> ``funding.funders[].budget_share`` (the table's form)."""
+    """``funding.funders.0.budget_share`` -> ``funding.funders[].budget_share`` (the table's form).
+
+    Args:
+        key: A dotted key with list indices.
+
+    Returns:
+        The same key with each index written ``[]``, as the parameter table names it.
+    """
     return re.sub(r"\.\d+(?=\.|$)", "[]", key)
 
 
@@ -91,7 +125,15 @@ def _field_doc(key: str) -> str:
 
 
 def describe(key: str) -> tuple[str, str, str]:
-    """(meaning, grade, source) of a dotted key; grade "ungraded" if the schema gives none."""
+    """(meaning, grade, source) of a dotted key; grade "ungraded" if the schema gives none.
+
+    Args:
+        key: A dotted key with or without list indices.
+
+    Returns:
+        The parameter's meaning, evidence grade and source keys; for a field the table does not
+        trace (a name, say), its description, "ungraded" and "".
+    """
     row = _graded().get(schema_key(key))
     if row is None:
         return _field_doc(key), "ungraded", ""
@@ -99,7 +141,16 @@ def describe(key: str) -> tuple[str, str, str]:
 
 
 def lever_differences(scenarios: Sequence[Scenario]) -> list[LeverDiff]:
-    """Keys whose resolved values differ between any of the scenarios, in schema order."""
+    """Keys whose resolved values differ between any of the scenarios, in schema order.
+
+    Labels and the shared replication settings are not levers and are left out.
+
+    Args:
+        scenarios: Resolved scenarios, in the order their values are reported.
+
+    Returns:
+        One ``LeverDiff`` per key that differs, in the order the keys first appear.
+    """
     flats = [flatten(s.model_dump(mode="json")) for s in scenarios]
     keys: list[str] = []
     seen: set[str] = set()
@@ -121,6 +172,15 @@ def lever_differences(scenarios: Sequence[Scenario]) -> list[LeverDiff]:
 
 
 def weakest(grades: Sequence[str]) -> str | None:
-    """The weakest schema grade among ``grades`` (None if none is graded)."""
+    """The weakest schema grade among ``grades`` (None if none is graded).
+
+    A finding resting on several levers is only as strong as its weakest one.
+
+    Args:
+        grades: Evidence grades, possibly with "ungraded" among them.
+
+    Returns:
+        The weakest of them in ``GRADES`` order, or None.
+    """
     graded = [g for g in grades if g in GRADES]
     return min(graded, key=GRADES.index) if graded else None

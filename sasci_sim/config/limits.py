@@ -44,6 +44,11 @@ class Estimate:
 
     @property
     def total(self) -> int:
+        """Bytes in all: the models alive at once plus the tables kept until written.
+
+        Returns:
+            The estimate to compare with the memory available.
+        """
         return self.model + self.tables
 
     @property
@@ -55,7 +60,19 @@ class Estimate:
 def estimate(
     scenario: Scenario, *, replications: int | None = None, steps: int | None = None, runs_at_once: int = 1
 ) -> Estimate:
-    """Memory for ``scenario``'s replications (``runs_at_once`` models alive together, e.g. pool workers)."""
+    """Memory for ``scenario``'s replications (``runs_at_once`` models alive together, e.g. pool workers).
+
+    The constants are per cell, provider, tie and recorded month, measured on this code.
+
+    Args:
+        scenario: The resolved scenario.
+        replications: Replications to keep tables for; the scenario's when None.
+        steps: Months to run; the scenario's when None.
+        runs_at_once: Models alive together (pool workers).
+
+    Returns:
+        The estimate, split into the models and the tables.
+    """
     n = scenario.population.providers
     m = len(scenario.innovations)
     months = (steps if steps is not None else scenario.simulation.steps) + 1
@@ -66,7 +83,11 @@ def estimate(
 
 
 def available_bytes() -> int | None:
-    """Memory this process may still use: the least of free RAM, a cgroup limit and an address-space limit."""
+    """Memory this process may still use: the least of free RAM, a cgroup limit and an address-space limit.
+
+    Returns:
+        Bytes, or None where none of the three can be read.
+    """
     limits = [x for x in (_meminfo_available(), _cgroup_room(), _address_space_room()) if x is not None]
     return min(limits) if limits else None
 
@@ -111,6 +132,14 @@ def _address_space_room() -> int | None:
 
 
 def gigabytes(value: int) -> str:
+    """A byte count in the unit a person reads at a glance (GB from one gigabyte, else MB).
+
+    Args:
+        value: Bytes.
+
+    Returns:
+        For example "3.2 GB" or "450 MB".
+    """
     return f"{value / _GB:.1f} GB" if value >= _GB else f"{value / 1024**2:.0f} MB"
 
 
@@ -125,6 +154,20 @@ def check_fits(
     """Refuse, with one line, runs whose memory estimate exceeds the memory available.
 
     Several scenarios (a comparison) run one after another but their tables are all kept.
+
+    Args:
+        scenarios: One scenario, or those of a comparison.
+        source: The file named in the error.
+        replications: Overrides each scenario's replications when given.
+        steps: Overrides each scenario's months when given.
+        runs_at_once: Models alive together (pool workers).
+
+    Returns:
+        The estimate, when it fits.
+
+    Raises:
+        InputError: When the estimate exceeds the memory available; it names the field to
+            shrink first.
     """
     group = [scenarios] if isinstance(scenarios, Scenario) else list(scenarios)
     parts = [estimate(s, replications=replications, steps=steps, runs_at_once=runs_at_once) for s in group]

@@ -31,8 +31,11 @@ _BAD_VALUE = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (a silent override is a lost edit) and reports
-    values it cannot build as YAML errors at their line, not as Python exceptions."""
+    """SafeLoader that refuses duplicate keys and reports bad values at their line.
+
+    A silent override by a repeated key is a lost edit; a value it cannot build is reported as
+    a YAML error at its line, not as a Python exception.
+    """
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
@@ -63,7 +66,21 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 
 
 def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
-    """Read a YAML mapping from ``path`` safely, or raise a one-line InputError."""
+    """Read a YAML mapping from ``path`` safely, or raise a one-line InputError.
+
+    Duplicate keys, Python tags and alias bombs are refused, so a file cannot silently lose
+    an edit or run code.
+
+    Args:
+        path: The file to read.
+        what: What the file is, for the error message ("scenario", "experiment").
+
+    Returns:
+        The top-level mapping.
+
+    Raises:
+        InputError: When the file cannot be read, is not YAML or is not a mapping.
+    """
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -138,7 +155,15 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
 
 
 def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Deep-merge two mappings: nested mappings merge, anything else is replaced."""
+    """Deep-merge two mappings: nested mappings merge, anything else is replaced.
+
+    Args:
+        base: The mapping merged into (left unchanged).
+        over: The mapping whose values win.
+
+    Returns:
+        A new mapping; lists are replaced whole, not merged.
+    """
     out = dict(base)
     for key, value in over.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
@@ -149,7 +174,18 @@ def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """Read a scenario and the files it extends, parents first, into one mapping."""
+    """Read a scenario and the files it extends, parents first, into one mapping.
+
+    Args:
+        path: The scenario file.
+        chain: The files already being read, to refuse cycles.
+
+    Returns:
+        The merged mapping, without the ``extends`` key.
+
+    Raises:
+        InputError: On a cycle, a chain deeper than ``MAX_EXTENDS_DEPTH`` or a missing parent.
+    """
     path = Path(path)
     try:
         real = path.resolve()
@@ -173,7 +209,17 @@ def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
 
 
 def parse_override(text: str) -> tuple[str, Any]:
-    """Split ``key.path=value``; the value is read as YAML (numbers, booleans, lists)."""
+    """Split ``key.path=value``; the value is read as YAML (numbers, booleans, lists).
+
+    Args:
+        text: One ``--set`` argument.
+
+    Returns:
+        The key and its value (text when it is not valid YAML).
+
+    Raises:
+        InputError: When there is no ``=`` or no key.
+    """
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
@@ -186,7 +232,21 @@ def parse_override(text: str) -> tuple[str, Any]:
 
 
 def apply_override(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
-    """Set a dotted key (``innovations.0.benefit`` indexes lists) in a nested mapping."""
+    """Set a dotted key (``innovations.0.benefit`` indexes lists) in a nested mapping.
+
+    Flat lever names (``LEVERS``) are accepted as keys too.
+
+    Args:
+        data: The scenario mapping (left unchanged).
+        key: A dotted key or lever name.
+        value: The value to set.
+
+    Returns:
+        A copy of ``data`` with the key set, sections created as needed.
+
+    Raises:
+        InputError: When a list index is out of range or a part of the key is not a section.
+    """
     key = LEVERS.get(key, key)
     parts = key.split(".")
     out = merge(data, {})
@@ -220,7 +280,14 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]
 
 
 def field_path(loc: Iterable[Any]) -> str:
-    """Render a pydantic location as ``section.key`` or ``innovations[2].kind``."""
+    """Render a pydantic location as ``section.key`` or ``innovations[2].kind``.
+
+    Args:
+        loc: A pydantic error location (keys and list indices).
+
+    Returns:
+        The path as a user writes it in a scenario file.
+    """
     text = ""
     for part in loc:
         if isinstance(part, int):
@@ -247,7 +314,16 @@ def _schema_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] 
 
 
 def explain(model: type[BaseModel], exc: ValidationError) -> tuple[str, str, Any]:
-    """Turn pydantic's first error into (field path, what is wrong and allowed, got)."""
+    """Turn pydantic's first error into (field path, what is wrong and allowed, got).
+
+    Args:
+        model: The schema validated against, to list allowed keys for an unknown one.
+        exc: The validation error.
+
+    Returns:
+        The field path, the problem said as what is allowed, and the offending value (``...``
+        when there is none to show).
+    """
     err = exc.errors()[0]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     path = field_path(loc)
@@ -295,7 +371,18 @@ def _reject_non_finite(source: Path | str, data: Any, path: str = "") -> None:
 
 
 def validate(data: Mapping[str, Any], source: Path | str) -> Scenario:
-    """Validate a plain mapping as a Scenario, or raise a one-line InputError."""
+    """Validate a plain mapping as a Scenario, or raise a one-line InputError.
+
+    Args:
+        data: A scenario mapping, as read from YAML.
+        source: The file named in errors.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        InputError: On the first problem, NaN and infinities included.
+    """
     try:
         _reject_non_finite(source, data)
         return Scenario.model_validate(dict(data))
@@ -307,7 +394,18 @@ def validate(data: Mapping[str, Any], source: Path | str) -> Scenario:
 
 
 def load_scenario(path: str | Path | None = None, overrides: Iterable[str] = ()) -> Scenario:
-    """Load a scenario file (or the built-in baseline), apply ``key=value`` overrides."""
+    """Load a scenario file (or the built-in baseline), apply ``key=value`` overrides.
+
+    Args:
+        path: The scenario file; the built-in baseline when None.
+        overrides: ``key=value`` texts, applied in order after ``extends``.
+
+    Returns:
+        The validated scenario, named after the file when it has no name.
+
+    Raises:
+        InputError: On any problem; an error in an overridden key names ``--set``.
+    """
     path = Path(path) if path is not None else baseline_path()
     data = resolve_extends(path)
     if "name" not in data:
@@ -326,5 +424,9 @@ def load_scenario(path: str | Path | None = None, overrides: Iterable[str] = ())
 
 
 def baseline_path() -> Path:
-    """The built-in baseline scenario shipped inside the package."""
+    """The built-in baseline scenario shipped inside the package.
+
+    Returns:
+        The path of ``sasci_sim/data/baseline.yaml``.
+    """
     return Path(__file__).resolve().parents[1] / "data" / "baseline.yaml"

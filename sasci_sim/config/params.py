@@ -15,11 +15,11 @@ Grade = Literal["strong", "moderate", "weak", "assumption"]
 
 #: Short names for the sources cited by parameters (full references in docs/ODD.md).
 SOURCES: dict[str, str] = {
-    "seed000": "Malley & Holder 2024, 'Evidencing and empowering innovation in adult social care' (SASCI)",
-    "seed001": "SASCI project aims (LSE CPEC, 2019)",
-    "seed002": "SASCI organisational survey 2023-24 (UK Data Service)",
-    "seed003": "Mann et al. 2022, rapid review of scale and spread in social care (Wales)",
-    "seed004": "Evans 2024, integrated health and social care innovation (Social Care Wales)",
+    "malley_holder_2024": "Malley & Holder 2024, 'Evidencing and empowering innovation in adult social care' (SASCI)",
+    "sasci_aims_2019": "SASCI project aims (LSE CPEC, 2019)",
+    "sasci_survey_2024": "SASCI organisational survey 2023-24 (UK Data Service)",
+    "mann_2022": "Mann et al. 2022, rapid review of scale and spread in social care (Wales)",
+    "evans_2024": "Evans 2024, integrated health and social care innovation (Social Care Wales)",
     "bass1969": "Bass 1969, A new product growth model for consumer durables",
     "rogers2003": "Rogers 2003, Diffusion of Innovations, 5th ed.",
     "nasss2017": "Greenhalgh et al. 2017, the NASSS framework",
@@ -65,6 +65,37 @@ SOURCES: dict[str, str] = {
         " (dedicated money for double running during transition)"
     ),
     "arrow_lind_1970": "Arrow and Lind 1970, Uncertainty and the evaluation of public investment decisions",
+    "cqc_asc_2014_2017": (
+        "CQC 2017, The state of adult social care services 2014 to 2017: over 33,000 inspections of about "
+        "24,000 adult social care locations between October 2014 and February 2017"
+    ),
+    "care_certificate_2015": (
+        "Skills for Care, Skills for Health and Health Education England 2015, the Care Certificate: 15 standards "
+        "for new care workers from 1 April 2015, expected by CQC at inspection (Community Care, 26 March 2015)"
+    ),
+    "pac2018_workforce": (
+        "House of Commons Public Accounts Committee 2018, The adult social care workforce in England (HC 690), "
+        "para 17: around two-thirds of care workers new since 2015 had attained or were undertaking the Care Certificate"
+    ),
+    "dscr_programme": (
+        "DHSC Digitising Social Care programme (accounting officer assessment, 2023; minister's answers 2023-24): "
+        "40% of CQC-registered providers had a digital social care record in December 2021, target 80% by March 2024, "
+        "63% reached by February 2024 (target moved to March 2025); at least GBP 150m from the 2021 white paper, "
+        "implementation support funded within each integrated care system"
+    ),
+    "icb_areas_2022": "Health and Care Act 2022: 42 integrated care boards in England from 1 July 2022",
+    "sharedlivesplus_schemes": (
+        "Shared Lives Plus, About Shared Lives schemes: around 150 schemes across the UK, almost all on the "
+        "boundaries of one council; around 99% of schemes are members of Shared Lives Plus"
+    ),
+    "sharedlivesplus_2024": (
+        "Shared Lives Plus 2024, The state of the sector: Shared Lives care in the UK 2023-24: 9,802 people "
+        "supported by 10,081 Shared Lives carers (83% of people supported are in England)"
+    ),
+    "nhse_ltc_2023": (
+        "NHS England 2023, Adult Social Care Activity and Finance Report, England, 2022-23: 835,335 people "
+        "received long-term care during the year (629,050 at its end), in 153 councils"
+    ),
     "design": "a modelling choice of sasci-sim (see docs/ODD.md)",
 }
 
@@ -80,7 +111,27 @@ def param(
     le: float | None = None,
     gt: float | None = None,
 ) -> Any:
-    """A pydantic field carrying its unit, source and evidence grade."""
+    """A pydantic field carrying its unit, source and evidence grade.
+
+    Declaring every number this way keeps its meaning, unit, range, source and grade in one
+    place, so the parameter table and the ODD cannot drift from the code.
+
+    Args:
+        default: The default value.
+        unit: The unit, in words.
+        doc: What the parameter means, one sentence.
+        source: Source keys from ``SOURCES``, joined with ``+``.
+        grade: The evidence grade.
+        ge: Smallest allowed value.
+        le: Largest allowed value.
+        gt: Value the parameter must exceed.
+
+    Returns:
+        A pydantic ``Field``.
+
+    Raises:
+        KeyError: When a source key is not in ``SOURCES``.
+    """
     for key in source.split("+"):
         if key not in SOURCES:
             raise KeyError(f"unknown source {key!r} for parameter: {doc}")
@@ -89,7 +140,15 @@ def param(
 
 
 def allowed_range(model: type[BaseModel], name: str) -> str:
-    """The allowed range of a field, in words, from its constraints."""
+    """The allowed range of a field, in words, from its constraints.
+
+    Args:
+        model: The schema class.
+        name: The field's name.
+
+    Returns:
+        For example "from 0 to 1", "at least 1" or "one of a, b"; "" when unconstrained.
+    """
     field = model.model_fields[name]
     low = high = None
     low_open = False
@@ -124,7 +183,15 @@ def _choices(annotation: Any) -> list[str]:
 
 
 def parameter_rows(model: type[BaseModel], prefix: str = "") -> list[dict[str, str]]:
-    """Flatten a schema into rows: key, meaning, unit, default, range, source, grade."""
+    """Flatten a schema into rows: key, meaning, unit, default, range, source, grade.
+
+    Args:
+        model: The schema class to walk (nested sections are walked into).
+        prefix: The dotted prefix of its keys.
+
+    Returns:
+        One row per traced field, as text ready for the table.
+    """
     rows: list[dict[str, str]] = []
     for name, field in model.model_fields.items():
         key = f"{prefix}{name}"

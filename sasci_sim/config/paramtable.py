@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 from sasci_sim.config.params import SOURCES, parameter_rows
-from sasci_sim.config.schema import Funder, Innovation, Scenario
+from sasci_sim.config.schema import Funder, Innovation, Intermediary, Mandate, Programme, Scenario
 
 COLUMNS = ("key", "meaning", "unit", "default", "range", "source", "grade")
 
 
 def rows() -> list[dict[str, str]]:
-    """Every traced parameter: scenario sections, then per-funder and per-innovation fields."""
+    """Every traced parameter: scenario sections, then per-funder and per-innovation fields.
+
+    Returns:
+        One row per parameter, in the order of the table.
+    """
     return (
         parameter_rows(Scenario)
         + parameter_rows(Funder, "funding.funders[].")
         + parameter_rows(Innovation, "innovations[].")
+        + parameter_rows(Mandate, "national.mandates[].")
+        + parameter_rows(Programme, "national.programmes[].")
+        + parameter_rows(Intermediary, "intermediaries[].")
     )
 
 
 def render(fmt: str = "text") -> str:
-    """The table as aligned text (terminal) or as the Markdown of docs/parameters.md."""
+    """The table as aligned text (terminal) or as the Markdown of docs/parameters.md.
+
+    Args:
+        fmt: "text" or "markdown".
+
+    Returns:
+        The table; the Markdown adds the sources and the count per evidence grade.
+    """
     table = rows()
     if fmt == "markdown":
         lines = [

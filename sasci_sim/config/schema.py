@@ -23,8 +23,11 @@ COMPLEXITY_WORDS = {"simple": 0.0, "complicated": 0.5, "complex": 1.0}
 
 
 class Section(BaseModel):
-    """A scenario section: unknown keys are errors, values are checked on assignment, and a
-    number must be written as a number ("12" and true are not numbers; 12.0 is 12)."""
+    """A scenario section: unknown keys are errors and values are checked on assignment.
+
+    A number must be written as a number ("12" and true are not numbers; 12.0 is 12), so a
+    typo or a quoted value is an error rather than a silent conversion.
+    """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -50,6 +53,8 @@ def _check_unique(names: list[str], what: str) -> None:
 
 
 class Simulation(Section):
+    """How long a run lasts and how its replications are seeded (``simulation`` in a scenario file)."""
+
     steps: int = param(
         120,
         ge=1,
@@ -80,6 +85,8 @@ class Simulation(Section):
 
 
 class ProviderMix(Section):
+    """The kinds of provider in the population, as shares that add up to 1."""
+
     residential: float = param(
         0.5,
         ge=0,
@@ -104,7 +111,7 @@ class ProviderMix(Section):
         le=1,
         unit="share",
         doc="Share of providers that are community and voluntary organisations.",
-        source="seed002",
+        source="sasci_survey_2024",
         grade="weak",
     )
 
@@ -117,6 +124,8 @@ class ProviderMix(Section):
 
 
 class Population(Section):
+    """Who is in the model: councils, providers and the spread of their capabilities and money."""
+
     local_authorities: int = param(
         15,
         ge=1,
@@ -142,7 +151,7 @@ class Population(Section):
         le=0.99,
         unit="score 0..1",
         doc="Mean of each innovation-capability cluster (leadership, knowledge, culture, collaboration, resources).",
-        source="cpec_wp10+seed002",
+        source="cpec_wp10+sasci_survey_2024",
         grade="weak",
     )
     capability_sd: float = param(
@@ -151,7 +160,7 @@ class Population(Section):
         le=0.45,
         unit="score 0..1",
         doc="Spread of capability across providers (0 makes providers identical).",
-        source="seed002",
+        source="sasci_survey_2024",
         grade="weak",
     )
     reserves_median_k: float = param(
@@ -184,6 +193,12 @@ class Population(Section):
 
 
 class Funder(Section):
+    """One funder with its own share of each call, the kinds it funds and its grant terms.
+
+    Funders differ in what they fund and for how long (ODD 2.4), so a scenario can
+    give a charity short grants for social innovations and a programme long ones.
+    """
+
     name: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\- ]+$", description="Name of the funder.")
     budget_share: float = param(
         1.0,
@@ -198,12 +213,12 @@ class Funder(Section):
         default_factory=lambda: list(KINDS),
         min_length=1,
         description="Innovation kinds the funder's calls accept.",
-        json_schema_extra={"unit": "kinds", "source": "seed000", "grade": "moderate"},
+        json_schema_extra={"unit": "kinds", "source": "malley_holder_2024", "grade": "moderate"},
     )
     covers_double_running: bool = Field(
         False,
-        description="Grants also pay the cost of running old and new services side by side during transition (seed004).",
-        json_schema_extra={"unit": "yes/no", "source": "seed004", "grade": "moderate"},
+        description="Grants also pay the cost of running old and new services side by side during transition (Evans 2024).",
+        json_schema_extra={"unit": "yes/no", "source": "evans_2024", "grade": "moderate"},
     )
     grant_duration_months: int | None = Field(
         None,
@@ -223,6 +238,8 @@ def _default_funders() -> list[Funder]:
 
 
 class Funding(Section):
+    """Grant calls: how often, how much, how long; and the funders who put the money up (ODD 7.1)."""
+
     grant_duration_months: int = param(
         24,
         ge=1,
@@ -286,13 +303,15 @@ class Funding(Section):
 
 
 class Regulation(Section):
+    """How long approval takes and how often waiting pilots give up under rigid rules (ODD 7.5)."""
+
     flexibility: float = param(
         0.3,
         ge=0,
         le=1,
         unit="score 0..1",
         doc="Regulatory flexibility: 1 approves any pilot at once, 0 gives the full delay.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="moderate",
     )
     max_delay_months: float = param(
@@ -301,7 +320,7 @@ class Regulation(Section):
         le=120,
         unit="months",
         doc="Mean wait for approval and compliance at burden 1 and flexibility 0.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     rigidity_hazard_per_month: float = param(
@@ -310,19 +329,21 @@ class Regulation(Section):
         le=1,
         unit="probability/month",
         doc="Extra abandonment of waiting pilots per unit of complexity or systems kind, at flexibility 0.",
-        source="seed000+nasss2017",
+        source="malley_holder_2024+nasss2017",
         grade="assumption",
     )
 
 
 class LocalAuthorities(Section):
+    """Councils as commissioners: pressure, budgets, pilot funds, reviews, sign-up, reorganisation (ODD 7.8)."""
+
     cost_saving_pressure: float = param(
         0.6,
         ge=0,
         le=1,
         unit="score 0..1",
         doc="How far councils judge innovations by savings rather than benefit (63% overspent in 2022/23).",
-        source="adass2023+seed000",
+        source="adass2023+malley_holder_2024",
         grade="moderate",
     )
     pressure_sd: float = param(
@@ -358,7 +379,7 @@ class LocalAuthorities(Section):
         le=1,
         unit="share",
         doc="Share of an innovation's saving to the council that frees budget (the rest is avoided cost, not cash).",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     commissioning_propensity: float = param(
@@ -380,7 +401,13 @@ class LocalAuthorities(Section):
         grade="assumption",
     )
     pilot_fund_k_per_year: float = param(
-        30.0, ge=0, le=1e7, unit="k GBP/year", doc="A council's local pilot fund.", source="seed000", grade="weak"
+        30.0,
+        ge=0,
+        le=1e7,
+        unit="k GBP/year",
+        doc="A council's local pilot fund.",
+        source="malley_holder_2024",
+        grade="weak",
     )
     signup_rate_per_month: float = param(
         0.3,
@@ -388,7 +415,7 @@ class LocalAuthorities(Section):
         le=1,
         unit="probability/month",
         doc="Monthly chance that a council signs up to a systems innovation, at full evidence or peer uptake.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     reorganisation_rate_per_year: float = param(
@@ -397,7 +424,7 @@ class LocalAuthorities(Section):
         le=12,
         unit="events/year",
         doc="Council restructures and priority changes per year.",
-        source="seed003",
+        source="mann_2022",
         grade="weak",
     )
     reorganisation_withdrawal: float = param(
@@ -406,7 +433,7 @@ class LocalAuthorities(Section):
         le=1,
         unit="probability",
         doc="Chance that a reorganisation withdraws each piece of council support.",
-        source="seed003",
+        source="mann_2022",
         grade="assumption",
     )
     reorganisation_disruption: float = param(
@@ -415,19 +442,21 @@ class LocalAuthorities(Section):
         le=1,
         unit="probability",
         doc="Chance that a reorganisation stops each adopter in the area.",
-        source="seed003",
+        source="mann_2022",
         grade="assumption",
     )
 
 
 class Research(Section):
+    """How far councils and providers rely on research evidence, and how evidence accumulates (ODD 7.9)."""
+
     evidence_role: float = param(
         0.2,
         ge=0,
         le=1,
         unit="score 0..1",
         doc="How much decisions rest on research evidence rather than practice knowledge (limited in social care).",
-        source="seed000+boaz2023",
+        source="malley_holder_2024+boaz2023",
         grade="moderate",
     )
     dissemination_per_month: float = param(
@@ -469,6 +498,8 @@ class Research(Section):
 
 
 class Diffusion(Section):
+    """Awareness, the decision to pilot and the funding cliff: the providers' side of diffusion (ODD 7.2-7.6)."""
+
     external_influence: float = param(
         0.0008,
         ge=0,
@@ -502,7 +533,7 @@ class Diffusion(Section):
         le=1,
         unit="weight",
         doc="Weight providers give to savings beside benefit (less than councils).",
-        source="seed000",
+        source="malley_holder_2024",
         grade="moderate",
     )
     risk_aversion: float = param(
@@ -511,7 +542,7 @@ class Diffusion(Section):
         le=1,
         unit="weight",
         doc="Discount on unproven innovations for a provider with no appetite for risk.",
-        source="seed000+seed004",
+        source="malley_holder_2024+evans_2024",
         grade="weak",
     )
     trial_months: int = param(
@@ -547,7 +578,7 @@ class Diffusion(Section):
         le=1,
         unit="share",
         doc="Most of its monthly surplus a provider will commit to carrying one innovation after its pilot.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     pilot_fatigue: float = param(
@@ -565,7 +596,7 @@ class Diffusion(Section):
         le=100,
         unit="pilots",
         doc="Most pilots a provider runs at once: its capacity to innovate (management time, staff).",
-        source="seed002+cpec_wp10",
+        source="sasci_survey_2024+cpec_wp10",
         grade="weak",
     )
     bedding_in_months: float = param(
@@ -597,6 +628,8 @@ class Diffusion(Section):
 
 
 class Abandonment(Section):
+    """Abandonment unrelated to money, and whether abandoners may come back (ODD 7.7)."""
+
     base_hazard_per_month: float = param(
         0.0025,
         ge=0,
@@ -632,6 +665,8 @@ class Abandonment(Section):
 
 
 class Network(Section):
+    """The peer network through which providers hear of innovations (ODD 2.6)."""
+
     topology: Literal["council_and_sector", "complete"] = Field(
         "council_and_sector",
         description="Peer network: ties within council areas and within provider kinds, or everyone connected (Bass limit).",
@@ -658,6 +693,8 @@ class Network(Section):
 
 
 class Scale(Section):
+    """When an innovation counts as at scale, for the summary figure ``share_at_scale``."""
+
     provider_share: float = param(
         0.10,
         gt=0,
@@ -698,6 +735,8 @@ class KindShares(Section):
 
 
 class NhsSavingShare(KindShares):
+    """NHS share of an innovation's public saving, by kind (``nhs.saving_share``): the "wrong pocket"."""
+
     business_model: float = param(
         0.4,
         ge=0,
@@ -728,6 +767,8 @@ class NhsSavingShare(KindShares):
 
 
 class Nhs(Section):
+    """The ``nhs:`` section: integrated care boards, pooled budgets and a joint health and social care fund."""
+
     councils_per_board: float = param(
         3.64,
         ge=1,
@@ -771,7 +812,7 @@ class Nhs(Section):
         le=1e8,
         unit="k GBP/year",
         doc="A joint health and social care fund paid into the pooled budgets (all pooled areas together).",
-        source="seed004",
+        source="evans_2024",
         grade="assumption",
     )
     joint_fund_start_month: int = param(
@@ -783,17 +824,19 @@ class Nhs(Section):
         le=1200,
         unit="months",
         doc="How long the joint fund pays (long term: seed 004).",
-        source="seed004",
+        source="evans_2024",
         grade="assumption",
     )
     joint_fund_covers_double_running: bool = Field(
         True,
-        description="The joint fund pays the double running of pooled commissioners' moves while it lasts (seed004).",
-        json_schema_extra={"unit": "yes/no", "source": "seed004", "grade": "moderate"},
+        description="The joint fund pays the double running of pooled commissioners' moves while it lasts (evans_2024).",
+        json_schema_extra={"unit": "yes/no", "source": "evans_2024", "grade": "moderate"},
     )
 
 
 class DoubleRunningMonths(KindShares):
+    """Months of double running by kind (``double_running.months``), for innovations that give none."""
+
     business_model: float = param(
         3.0,
         ge=0,
@@ -824,6 +867,8 @@ class DoubleRunningMonths(KindShares):
 
 
 class DoubleRunningCost(KindShares):
+    """Monthly cost of the old service during transition by kind (``double_running.cost_share``)."""
+
     business_model: float = param(
         0.5,
         ge=0,
@@ -854,11 +899,15 @@ class DoubleRunningCost(KindShares):
 
 
 class DoubleRunning(Section):
+    """The ``double_running:`` section: what moving to a new service costs, by kind of innovation."""
+
     months: DoubleRunningMonths = Field(default_factory=DoubleRunningMonths)
     cost_share: DoubleRunningCost = Field(default_factory=DoubleRunningCost)
 
 
 class Learning(Section):
+    """The ``learning:`` section: how failed pilots and working sites teach the sector an innovation's benefit."""
+
     failure_weight: float = param(
         0.5,
         ge=0,
@@ -898,12 +947,14 @@ class Learning(Section):
 
 
 class Innovation(Section):
+    """One innovation: its kind, what it is worth to whom, what it costs and how hard it is to adopt."""
+
     name: str = Field(
         min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\-]+$", description="Short name (letters, digits, _ and -)."
     )
     kind: Kind = Field(
         description="SASCI innovation journey.",
-        json_schema_extra={"unit": "kind", "source": "seed000", "grade": "strong"},
+        json_schema_extra={"unit": "kind", "source": "malley_holder_2024", "grade": "strong"},
     )
     benefit: float = param(
         0.6,
@@ -920,7 +971,7 @@ class Innovation(Section):
         le=100,
         unit="k GBP/site/month",
         doc="Saving to the council per adopting site (may be negative).",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     provider_saving_k_per_month: float = param(
@@ -929,7 +980,7 @@ class Innovation(Section):
         le=100,
         unit="k GBP/site/month",
         doc="Saving to the adopting provider.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     upfront_cost_k: float = param(
@@ -950,7 +1001,7 @@ class Innovation(Section):
         le=1e4,
         unit="k GBP/site/month",
         doc="Cost of keeping the old service going beside the new during transition (None: double_running.cost_share of its kind times the running cost).",
-        source="seed004",
+        source="evans_2024",
         grade="weak",
     )
     transition_months: int | None = param(
@@ -959,7 +1010,7 @@ class Innovation(Section):
         le=120,
         unit="months",
         doc="Months of double running when a pilot becomes the way things are done (None: double_running.months of its kind).",
-        source="seed004",
+        source="evans_2024",
         grade="assumption",
     )
     nhs_saving_k_per_month: float | None = param(
@@ -986,7 +1037,7 @@ class Innovation(Section):
         le=1,
         unit="score 0..1",
         doc="How much approval and compliance it needs.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
     )
     evidence: float = param(
@@ -995,8 +1046,35 @@ class Innovation(Section):
         le=1,
         unit="score 0..1",
         doc="Research evidence at the start of the run.",
-        source="seed000",
+        source="malley_holder_2024",
         grade="assumption",
+    )
+    people_per_scheme: float = param(
+        0.0,
+        ge=0,
+        le=100000,
+        unit="people/site",
+        doc="People one operating site (a scheme) supports once grown; 0: people are not counted for it "
+        "(Shared Lives: 9,802 people in about 150 schemes, about 65 each).",
+        source="sharedlivesplus_2024+sharedlivesplus_schemes",
+        grade="moderate",
+    )
+    scheme_growth_months: float = param(
+        24.0,
+        ge=0,
+        le=240,
+        unit="months",
+        doc="Operating months a new scheme takes to grow to its full number of people (recruiting and matching carers).",
+        source="design",
+        grade="assumption",
+    )
+    schemes_per_council: int | None = Field(
+        None,
+        ge=1,
+        le=100000,
+        description="Most schemes a council area has: further sites there work within its schemes and add no "
+        "people (Shared Lives: almost all schemes are on one council's boundaries, so 1); unset: no limit.",
+        json_schema_extra={"unit": "schemes/council", "source": "sharedlivesplus_schemes", "grade": "moderate"},
     )
     launch_month: int = param(
         0, ge=0, le=1200, unit="month", doc="Month the innovation first exists.", source="design", grade="assumption"
@@ -1054,6 +1132,187 @@ def _default_innovations() -> list[Innovation]:
     ]
 
 
+def _monthly_window(start: int, end: int | None, what: str) -> None:
+    """A start month after the end month is a typing slip, not a scenario."""
+    if end is not None and end < start:
+        raise ValueError(f"{what}: end_month ({end}) is before start_month ({start})")
+
+
+class Mandate(Section):
+    """A national standard that the regulator expects at inspection (the Care Certificate kind)."""
+
+    innovation: str = Field(min_length=1, max_length=60, description="Name of the innovation the standard requires.")
+    start_month: int = param(
+        1,
+        ge=0,
+        le=1200,
+        unit="month",
+        doc="Month from which inspections expect the standard (the Care Certificate: April 2015).",
+        source="care_certificate_2015",
+        grade="strong",
+    )
+    inspections_per_year: float = param(
+        0.59,
+        ge=0,
+        le=12,
+        unit="inspections/provider/year",
+        doc="Inspections of a provider per year (CQC: over 33,000 of about 24,000 locations in 28 months).",
+        source="cqc_asc_2014_2017",
+        grade="moderate",
+    )
+    compliance: float = param(
+        0.8,
+        ge=0,
+        le=1,
+        unit="probability",
+        doc="Chance that an inspected provider not using the standard starts to.",
+        source="design",
+        grade="assumption",
+    )
+    noncompliance_cost_k: float = param(
+        2.0,
+        ge=0,
+        le=10000,
+        unit="k GBP/inspection",
+        doc="Cost to an inspected provider that does not comply (a poorer rating, an action plan), paid from reserves.",
+        source="design",
+        grade="assumption",
+    )
+
+
+class Programme(Section):
+    """A national programme with money, a window and a target, routed through local systems."""
+
+    name: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\- ]+$", description="Name of the programme.")
+    innovations: list[str] = Field(min_length=1, max_length=500, description="Innovations the programme pays for.")
+    budget_k: float = param(
+        11000.0,
+        ge=0,
+        le=1e8,
+        unit="k GBP",
+        doc="Money of the whole programme (digitising social care: at least GBP 150m for England's ~27,000 providers).",
+        source="dscr_programme",
+        grade="weak",
+    )
+    start_month: int = param(
+        1, ge=1, le=1200, unit="month", doc="First month of the programme.", source="dscr_programme", grade="moderate"
+    )
+    end_month: int = param(
+        40,
+        ge=1,
+        le=1200,
+        unit="month",
+        doc="Last month of the programme (digitising social care: December 2021 to March 2025, 40 months).",
+        source="dscr_programme",
+        grade="moderate",
+    )
+    target_share: float = param(
+        0.8,
+        ge=0,
+        le=1,
+        unit="share of providers",
+        doc="Share of providers using the innovation at which an area stops offering money (DSCR: 80%).",
+        source="dscr_programme",
+        grade="strong",
+    )
+    route: Literal["councils", "icb_areas"] = Field(
+        "icb_areas",
+        description="Who holds the money locally: each council, or integrated care board areas of several councils.",
+        json_schema_extra={"unit": "route", "source": "dscr_programme+icb_areas_2022", "grade": "moderate"},
+    )
+    funded_months: int = param(
+        12,
+        ge=0,
+        le=240,
+        unit="months",
+        doc="Months of running cost the programme pays for a provider it funds, beside the upfront cost.",
+        source="design",
+        grade="assumption",
+    )
+    uptake_per_month: float = param(
+        0.05,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Monthly chance that the area's team offers the money to a provider not yet using it (taken up with "
+        "chance its appeal).",
+        source="design",
+        grade="assumption",
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> Programme:
+        _monthly_window(self.start_month, self.end_month, "programme")
+        return self
+
+
+class National(Section):
+    """National routes to adoption: standards expected at inspection, and funded programmes (none: off)."""
+
+    mandates: list[Mandate] = Field(default_factory=list, max_length=100)
+    programmes: list[Programme] = Field(default_factory=list, max_length=100)
+
+    @field_validator("programmes")
+    @classmethod
+    def _unique_programmes(cls, programmes: list[Programme]) -> list[Programme]:
+        _check_unique([p.name for p in programmes], "programme")
+        return programmes
+
+
+class Intermediary(Section):
+    """A national network body (Shared Lives Plus kind) that supports an innovation's schemes."""
+
+    name: str = Field(
+        min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\- ]+$", description="Name of the network body."
+    )
+    innovations: list[str] = Field(min_length=1, max_length=500, description="Innovations whose schemes it supports.")
+    founded_month: int = param(
+        0, ge=0, le=1200, unit="month", doc="Month the body starts its work.", source="design", grade="assumption"
+    )
+    membership_share: float = param(
+        0.99,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Chance that a provider running one of its innovations is a member (Shared Lives Plus: around 99%).",
+        source="sharedlivesplus_schemes",
+        grade="moderate",
+    )
+    abandonment_cut: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of the background abandonment hazard of a member scheme that the body's support removes.",
+        source="design",
+        grade="assumption",
+    )
+    awareness_per_month: float = param(
+        0.002,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        doc="Monthly chance that an unaware provider hears of its innovations from the body (an external channel).",
+        source="design",
+        grade="assumption",
+    )
+
+
+class People(Section):
+    """People using care, so that penetration can be a share of people (absent or unset: not counted)."""
+
+    using_care_per_council: float | None = param(
+        None,
+        ge=0,
+        le=1e7,
+        unit="people/council",
+        doc="People using long-term care in the average council, shared out by council size (England 2022-23: "
+        "835,335 people in 153 councils, about 5,460 each); unset: people are not counted.",
+        source="nhse_ltc_2023",
+        grade="strong",
+    )
+
+
 class Scenario(Section):
     """A complete, validated scenario: one specification of a family of runs."""
 
@@ -1079,6 +1338,9 @@ class Scenario(Section):
     double_running: DoubleRunning = Field(default_factory=DoubleRunning)
     learning: Learning = Field(default_factory=Learning)
     innovations: list[Innovation] = Field(default_factory=_default_innovations, min_length=1, max_length=500)
+    national: National = Field(default_factory=National)
+    intermediaries: list[Intermediary] = Field(default_factory=list, max_length=100)
+    people: People = Field(default_factory=People)
 
     @field_validator("innovations")
     @classmethod
@@ -1086,9 +1348,46 @@ class Scenario(Section):
         _check_unique([i.name for i in innovations], "innovation")
         return innovations
 
+    @field_validator("national")
+    @classmethod
+    def _national_names(cls, national: National, info: ValidationInfo) -> National:
+        known = _innovation_names(info)
+        for k, mandate in enumerate(national.mandates):
+            _known_innovation(mandate.innovation, known, f"mandates[{k}].innovation")
+        for k, programme in enumerate(national.programmes):
+            for name in programme.innovations:
+                _known_innovation(name, known, f"programmes[{k}].innovations")
+        return national
+
+    @field_validator("intermediaries")
+    @classmethod
+    def _intermediary_names(cls, bodies: list[Intermediary], info: ValidationInfo) -> list[Intermediary]:
+        _check_unique([b.name for b in bodies], "intermediary")
+        known = _innovation_names(info)
+        for k, body in enumerate(bodies):
+            for name in body.innovations:
+                _known_innovation(name, known, f"[{k}].innovations")
+        return bodies
+
+
+def _innovation_names(info: ValidationInfo) -> set[str] | None:
+    """Names of the scenario's innovations, or None if they failed validation (reported on their own)."""
+    innovations = info.data.get("innovations")
+    return None if innovations is None else {i.name for i in innovations}
+
+
+def _known_innovation(name: str, known: set[str] | None, where: str) -> None:
+    """National routes and network bodies must name innovations of the portfolio."""
+    if known is not None and name not in known:
+        raise ValueError(f"{where} names {name!r}, which is not one of the scenario's innovations")
+
 
 def joint_fund() -> Funder:
-    """Seed 004's long-term joint health and social care fund: all kinds, covers double running."""
+    """Evans 2024's long-term joint health and social care fund: all kinds, covers double running.
+
+    Returns:
+        A funder putting up the whole call budget for all kinds, paying the double running.
+    """
     return Funder(name="joint health and social care fund", budget_share=1.0, covers_double_running=True)
 
 

@@ -38,7 +38,17 @@ SPREAD_NEEDS = ("replication", "step", "innovation", "kind", "providers", "susta
 
 
 def resolve(scenario: Scenario, replications: int, seed: int, steps: int | None = None) -> Scenario:
-    """The scenario as ``run_replications`` resolves it with these settings (so manifests compare equal)."""
+    """The scenario as ``run_replications`` resolves it with these settings (so manifests compare equal).
+
+    Args:
+        scenario: The scenario as loaded.
+        replications: Replications to run.
+        seed: The root seed shared by the comparison.
+        steps: Months, when overridden.
+
+    Returns:
+        The resolved, validated scenario.
+    """
     cfg = with_levers(scenario, {})
     data = cfg.model_dump()
     updates = {"replications": replications, "seed": seed} | ({"steps": steps} if steps is not None else {})
@@ -47,12 +57,31 @@ def resolve(scenario: Scenario, replications: int, seed: int, steps: int | None 
 
 
 def candidates(out: Path, name: str) -> list[Path]:
-    """Run folders in ``out`` that may hold a scenario's results."""
+    """Run folders in ``out`` that may hold a scenario's results.
+
+    Args:
+        out: The output folder.
+        name: The scenario's name.
+
+    Returns:
+        ``out/<name>`` and the run folders of earlier comparisons, to check in that order.
+    """
     return [out / name, *sorted(out.glob(f"compare-*/runs/{name}"))]
 
 
 def load_run(folder: Path, scenario: Scenario) -> RunResult | None:
-    """A run folder's results if its manifest matches ``scenario`` exactly, else None."""
+    """A run folder's results if its manifest matches ``scenario`` exactly, else None.
+
+    Reuse is only safe when scenario, seeds and code are exactly the same and every table is
+    complete, so anything else means running again.
+
+    Args:
+        folder: A run folder.
+        scenario: The resolved scenario to match.
+
+    Returns:
+        The run read back, or None.
+    """
     try:
         meta = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -90,7 +119,22 @@ def gather(
     steps: int | None = None,
     runner: Callable[[Scenario], RunResult] = run_replications,
 ) -> Comparison:
-    """Run (or reuse) every scenario with common random numbers; defaults come from the first scenario."""
+    """Run (or reuse) every scenario with common random numbers; defaults come from the first scenario.
+
+    Args:
+        scenarios: The scenarios, first scenario first (the others are compared with it).
+        out: The output folder, searched for run folders to reuse.
+        replications: Replications for every scenario.
+        seed: The root seed for every scenario.
+        steps: Months for every scenario, when overridden.
+        runner: How to run a scenario (``run_replications``; tests pass stand-ins).
+
+    Returns:
+        The comparison, with where each run came from.
+
+    Raises:
+        InputError: With fewer than two scenarios or two of the same name.
+    """
     if len(scenarios) < 2:
         raise InputError("command line", "scenarios", "compare needs at least two scenarios", got=len(scenarios))
     names = [s.name for s in scenarios]
@@ -117,7 +161,18 @@ def gather(
 
 
 def analyse(results: list[RunResult], sources: dict[str, str]) -> Comparison:
-    """Figures table, lever differences and findings of runs that share their seeds."""
+    """Figures table, lever differences and findings of runs that share their seeds.
+
+    Args:
+        results: The runs, first scenario first.
+        sources: Scenario name -> "run" or the folder it was reused from.
+
+    Returns:
+        The comparison.
+
+    Raises:
+        ValueError: When the runs do not share their seeds (no common random numbers).
+    """
     seeds = {tuple(r.seeds) for r in results}
     if len(seeds) != 1:
         raise ValueError("a comparison needs common random numbers: every run must use the same seeds")
@@ -131,7 +186,14 @@ def analyse(results: list[RunResult], sources: dict[str, str]) -> Comparison:
 
 
 def figure_table(results: Sequence[RunResult]) -> pd.DataFrame:
-    """One row per (figure, scenario): mean and 5-95% range; difference and ratio to the first, paired."""
+    """One row per (figure, scenario): mean and 5-95% range; difference and ratio to the first, paired.
+
+    Args:
+        results: The runs, first scenario first.
+
+    Returns:
+        The figures table (figures.csv).
+    """
     base = results[0].runs
     keys = ordered([c for c in base.columns if c != "replication"])
     rows: list[dict[str, Any]] = []

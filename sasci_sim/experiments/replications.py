@@ -40,7 +40,16 @@ def replication_seeds(scenario: Scenario) -> list[int]:
 
 
 def run_one(scenario: Scenario, replication: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
-    """One replication: its spread table, money table and summary figures."""
+    """One replication: its spread table, money table and summary figures.
+
+    Args:
+        scenario: The resolved scenario.
+        replication: The replication's number.
+        seed: Its seed.
+
+    Returns:
+        Its spread table, money table and a row of summary figures (with ``replication``).
+    """
     model = SocialCareModel(scenario, rng=seed, provider_agents=False)
     model.run()
     spread = model.recorder.tidy(model, replication)
@@ -60,7 +69,24 @@ def run_replications(
     steps: int | None = None,
     on_done: Callable[[int], None] | None = None,
 ) -> RunResult:
-    """Run a scenario's replications; arguments given here override the file."""
+    """Run a scenario's replications; arguments given here override the file.
+
+    Each replication's seed derives from the root seed and its number, so any replication
+    can be rerun alone and comparisons share their luck.
+
+    Args:
+        scenario: A Scenario, a scenario file, or None for the built-in baseline.
+        replications: Overrides the scenario's replications.
+        seed: Overrides its root seed.
+        steps: Overrides its months.
+        on_done: Called with each replication's number when it finishes (progress).
+
+    Returns:
+        The run: resolved scenario, seeds, tables and summary.
+
+    Raises:
+        InputError: When the scenario or an override is invalid.
+    """
     cfg = with_levers(scenario, {})
     updates = {k: v for k, v in {"replications": replications, "seed": seed, "steps": steps}.items() if v is not None}
     if updates:
@@ -94,5 +120,15 @@ def run_scenario(
     seed: int | None = None,
     steps: int | None = None,
 ) -> pd.DataFrame:
-    """The spread table (one row per replication, step and innovation)."""
+    """The spread table (one row per replication, step and innovation).
+
+    Args:
+        scenario: A Scenario, a scenario file, or None for the built-in baseline.
+        replications: Overrides the scenario's replications.
+        seed: Overrides its root seed.
+        steps: Overrides its months.
+
+    Returns:
+        The spread table of every replication.
+    """
     return run_replications(scenario, replications=replications, seed=seed, steps=steps).spread

@@ -31,7 +31,14 @@ CURVES: dict[str, str] = {
 
 
 def spread_curves(spread: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The ``CURVES`` of one replication's spread table (one value per step)."""
+    """The ``CURVES`` of one replication's spread table (one value per step).
+
+    Args:
+        spread: One replication's spread table.
+
+    Returns:
+        Curve name -> share per month (mean over innovations).
+    """
     providers = float(spread["providers"].iloc[0])
     councils = float(spread["local_authorities"].iloc[0])
 
@@ -50,7 +57,16 @@ def spread_curves(spread: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def run_outcomes(scenario: Scenario, seed: int, replication: int = 0) -> dict[str, Any]:
-    """Summary figures (floats) and spread curves (arrays) of one replication."""
+    """Summary figures (floats) and spread curves (arrays) of one replication.
+
+    Args:
+        scenario: The resolved scenario.
+        seed: The run's seed.
+        replication: The replication's number, for the tables.
+
+    Returns:
+        Figure and curve name -> value.
+    """
     spread, _money, figures = run_one(scenario, replication, seed)
     out: dict[str, Any] = {k: float(v) for k, v in figures.items() if k != "replication"}
     out.update(spread_curves(spread))
@@ -65,6 +81,18 @@ def simulate(
     ``scenario`` defaults to the built-in baseline. Without ``seed`` the run uses
     replication ``replication`` of the scenario's own seed, exactly as ``sasci-sim run``
     would, so the same call always gives the same outcomes.
+
+    Args:
+        scenario: A Scenario, a scenario file, or None for the built-in baseline.
+        seed: The run's seed; derived from the scenario's when None.
+        replication: Which replication to run.
+        **levers: Flat lever keywords.
+
+    Returns:
+        The summary figures (floats) and spread curves (arrays), by name.
+
+    Raises:
+        InputError: On an unknown lever or a value the schema refuses.
     """
     cfg = with_levers(scenario, levers)
     run_seed = derive_seed(cfg.simulation.seed, replication) if seed is None else int(seed)

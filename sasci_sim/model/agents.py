@@ -26,7 +26,14 @@ class AgentWorld(World, Protocol):
     local_authorities: list[LocalAuthority]
 
     def innovation_index(self, innovation: int | str) -> int:
-        """The column of an innovation given by index or name."""
+        """The column of an innovation given by index or name.
+
+        Args:
+            innovation: Its index or name.
+
+        Returns:
+            Its column in the cell arrays.
+        """
         ...
 
 
@@ -42,27 +49,38 @@ class Provider(mesa.Agent):
     model: AgentWorld
 
     def __init__(self, model: AgentWorld, index: int) -> None:
+        """Make the view of one provider; the arrays stay the only copy of its state.
+
+        Args:
+            model: The model holding the provider arrays.
+            index: The provider's row in those arrays.
+        """
         super().__init__(model)
         self.index = index
 
     @property
     def local_authority(self) -> LocalAuthority:
+        """The council whose area the provider is in (its agent)."""
         return self.model.local_authorities[int(self.model.providers.council[self.index])]
 
     @property
     def kind(self) -> str:
+        """The kind of provider: residential, domiciliary or community."""
         return PROVIDER_KINDS[int(self.model.providers.kind[self.index])]
 
     @property
     def reserves_k(self) -> float:
+        """Reserves, k GBP: what pays the provider's own pilots and running costs."""
         return float(self.model.providers.reserves[self.index])
 
     @property
     def capability(self) -> float:
+        """Composite innovation capability, 0..1, from the five SASCI clusters (ODD 7.3)."""
         return float(self.model.providers.capability[self.index])
 
     @property
     def capabilities(self) -> dict[str, float]:
+        """The five SASCI capability clusters, each 0..1, by name."""
         p = self.model.providers
         return {
             name: float(getattr(p, name)[self.index])
@@ -70,16 +88,32 @@ class Provider(mesa.Agent):
         }
 
     def state_of(self, innovation: int | str) -> State:
-        """This provider's state for one innovation (by index or name)."""
+        """This provider's state for one innovation (by index or name).
+
+        Args:
+            innovation: The innovation's index or name.
+
+        Returns:
+            The state, read from the arrays at the time of the call.
+        """
         j = self.model.innovation_index(innovation)
         return State(int(self.model.providers.state[self.index, j]))
 
     def payer_of(self, innovation: int | str) -> Payer:
+        """Who pays this provider's running cost of one innovation.
+
+        Args:
+            innovation: The innovation's index or name.
+
+        Returns:
+            The payer (``Payer.NONE`` when it is not piloting or sustaining it).
+        """
         j = self.model.innovation_index(innovation)
         return Payer(int(self.model.providers.payer[self.index, j]))
 
     @property
     def states(self) -> dict[str, State]:
+        """This provider's state for every innovation, by innovation name."""
         row = self.model.providers.state[self.index]
         return {name: State(int(s)) for name, s in zip(self.model.portfolio.names, row, strict=True)}
 
@@ -90,36 +124,49 @@ class LocalAuthority(mesa.Agent):
     model: AgentWorld
 
     def __init__(self, model: AgentWorld, index: int) -> None:
+        """Make the view of one council; the arrays stay the only copy of its state.
+
+        Args:
+            model: The model holding the council arrays.
+            index: The council's entry in those arrays.
+        """
         super().__init__(model)
         self.index = index
 
     @property
     def cost_saving_pressure(self) -> float:
+        """How far the council judges innovations by savings rather than benefit, 0..1."""
         return float(self.model.councils.pressure[self.index])
 
     @property
     def budget_k_per_month(self) -> float:
+        """What the council can commit to running innovations each month, k GBP."""
         return float(self.model.councils.budget[self.index])
 
     @property
     def committed_k_per_month(self) -> float:
+        """What it has committed to the contracts it pays for, k GBP a month."""
         return float(self.model.councils.committed[self.index])
 
     @property
     def pilot_fund_k(self) -> float:
+        """What is left in its local pilot fund, k GBP."""
         return float(self.model.councils.pilot_pot[self.index])
 
     @property
     def reorganisations(self) -> int:
+        """How often it has reorganised so far."""
         return int(self.model.councils.reorganisations[self.index])
 
     @property
     def signed_up(self) -> list[str]:
+        """The systems innovations it has signed up to, by name."""
         row = self.model.councils.signed[self.index]
         return [n for n, s in zip(self.model.portfolio.names, row, strict=True) if s]
 
     @property
     def n_providers(self) -> int:
+        """Providers in its area."""
         return int(self.model.councils.n_providers[self.index])
 
 
@@ -172,6 +219,12 @@ class Funder(mesa.Agent):
     model: World
 
     def __init__(self, model: World, spec: FunderSpec) -> None:
+        """Make a funder that acts on its own cycle of calls.
+
+        Args:
+            model: The world its calls draw from and write to.
+            spec: Its share of each call, the kinds it funds and its grant terms.
+        """
         super().__init__(model)
         self.spec = spec
         self.awarded_k = 0.0
@@ -179,9 +232,15 @@ class Funder(mesa.Agent):
 
     @property
     def name(self) -> str:
+        """The funder's name, as in the scenario."""
         return self.spec.name
 
     def step(self) -> None:
+        """Run a call if this is a call month, and add what it awarded to the month's money.
+
+        Funders are Mesa agents because each acts on its own terms; ``award_grants`` does the
+        work, vectorised over the providers.
+        """
         if is_call_month(self.model):
             before = int(self.model.events["grants"].sum())
             awarded = award_grants(self.model, self.spec)

@@ -37,7 +37,21 @@ def _ties_within_groups(group: np.ndarray, per_node: float, rng: np.random.Gener
 def build_network(
     cfg: Network, council: np.ndarray, kind: np.ndarray, rng: np.random.Generator
 ) -> sp.csr_matrix | None:
-    """Symmetric 0/1 adjacency (CSR), or None for the complete graph."""
+    """Symmetric 0/1 adjacency (CSR), or None for the complete graph.
+
+    Each provider makes about ``local_ties`` ties to providers in its council area and
+    ``sector_ties`` to providers of its kind anywhere (ODD 2.6); ties are symmetric.
+
+    Args:
+        cfg: The network section of the scenario.
+        council: Each provider's council.
+        kind: Each provider's kind.
+        rng: The run's random stream.
+
+    Returns:
+        The adjacency, or None when everyone is connected (the Bass limit), which needs no
+        matrix at all.
+    """
     if cfg.topology == "complete":
         return None
     n = len(council)
@@ -59,6 +73,13 @@ class PeerExposure:
     """
 
     def __init__(self, adjacency: sp.csr_matrix | None, n: int, m: int) -> None:
+        """Start with no one using anything; ``update`` folds in the operating cells.
+
+        Args:
+            adjacency: The symmetric 0/1 peer network, or None for everyone connected.
+            n: Providers.
+            m: Innovations.
+        """
         self.adjacency = adjacency
         self.n, self.m = n, m
         self.active = np.zeros((n, m), dtype=bool)
@@ -74,7 +95,13 @@ class PeerExposure:
             self.count = np.zeros((n, m), dtype=dtype)
 
     def update(self, active_now: np.ndarray) -> None:
-        """Fold in the cells whose active status changed since the last update."""
+        """Fold in the cells whose active status changed since the last update.
+
+        Only changed cells touch the counts, so a month costs in proportion to what changed.
+
+        Args:
+            active_now: The N x M operating mask after this month's changes.
+        """
         changed = np.flatnonzero(active_now.ravel() != self.active.ravel())
         if changed.size == 0:
             return
@@ -95,11 +122,24 @@ class PeerExposure:
                 np.add.at(self.count.ravel(), flat, np.repeat(sign, lengths))
 
     def exposed_mask(self) -> np.ndarray:
-        """N x M mask of cells with at least one peer using the innovation (network topologies)."""
+        """N x M mask of cells with at least one peer using the innovation (network topologies).
+
+        Returns:
+            The mask; awareness draws its peer channel only in these cells.
+        """
         return self.count > 0
 
     def share_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Peer share using the innovation for the given cells."""
+        """Peer share using the innovation for the given cells.
+
+        Args:
+            rows: Providers of the cells.
+            cols: Innovations of the cells.
+
+        Returns:
+            x[i, j], the share of provider i's peers using innovation j (of all providers, with
+            the complete topology).
+        """
         if self.adjacency is None:
             return self.count[cols] / self.n
         return self.count.ravel()[rows * self.m + cols] * self.inv_degree[rows]

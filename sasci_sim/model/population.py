@@ -67,6 +67,14 @@ class Portfolio:
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Portfolio:
+        """The innovations of a scenario as one array per attribute, so rules index them by column.
+
+        Args:
+            scenario: The resolved scenario.
+
+        Returns:
+            The portfolio, in the scenario's order of innovations.
+        """
         inn = scenario.innovations
 
         def col(attr: str, dtype: type = np.float64) -> np.ndarray:
@@ -111,6 +119,7 @@ class Portfolio:
 
     @property
     def size(self) -> int:
+        """Innovations in the portfolio (M)."""
         return len(self.names)
 
     @property
@@ -152,14 +161,20 @@ class Providers:
     capability: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
+        """Compute the composite capability once, from the five clusters drawn."""
         self.capability = capability_score(self)
 
     @property
     def n(self) -> int:
+        """Providers in the population (N)."""
         return len(self.council)
 
     def counts(self) -> np.ndarray:
-        """Providers in each State for each innovation: array (5, M)."""
+        """Providers in each State for each innovation: array (5, M).
+
+        Returns:
+            Counts indexed by State value, then innovation; UNAWARE is what the others leave.
+        """
         out = np.empty((len(State), self.state.shape[1]), dtype=np.int64)
         for s in State:
             if s != State.UNAWARE:
@@ -172,7 +187,16 @@ CAPABILITY_WEIGHTS = {"leadership": 0.2, "knowledge": 0.2, "culture": 0.15, "col
 
 
 def capability_score(p: Providers) -> np.ndarray:
-    """Composite innovation capability, 0..1 (ODD: Submodel adoption)."""
+    """Composite innovation capability, 0..1 (ODD: Submodel adoption).
+
+    Collaboration weighs most, as the SASCI capability clusters suggest (ODD 7.3).
+
+    Args:
+        p: The providers, with the five clusters drawn.
+
+    Returns:
+        The weighted mean of the clusters per provider.
+    """
     return sum(w * getattr(p, name) for name, w in CAPABILITY_WEIGHTS.items())
 
 
@@ -186,7 +210,19 @@ def _beta(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.ndarra
 
 
 def build_providers(scenario: Scenario, portfolio: Portfolio, rng: np.random.Generator) -> Providers:
-    """Draw the provider population (ODD: Initialisation)."""
+    """Draw the provider population (ODD: Initialisation).
+
+    Councils, kinds, the five capability clusters, reserves and surplus; every cell starts
+    unaware.
+
+    Args:
+        scenario: The resolved scenario.
+        portfolio: The innovations (for the number of cell columns).
+        rng: The run's random stream.
+
+    Returns:
+        The providers.
+    """
     pop = scenario.population
     n, m, n_la = pop.providers, portfolio.size, pop.local_authorities
     # council areas differ in size (log-normal), every council gets at least one provider
@@ -235,13 +271,27 @@ class Councils:
 
     @property
     def n(self) -> int:
+        """Councils (L)."""
         return len(self.pressure)
 
 
 def build_councils(
     scenario: Scenario, providers: Providers, portfolio: Portfolio, rng: np.random.Generator
 ) -> Councils:
-    """Draw council pressure and budgets (ODD: Initialisation)."""
+    """Draw council pressure and budgets (ODD: Initialisation).
+
+    Pressure varies between councils around the scenario's mean; budgets scale with the
+    providers in each area and shrink with pressure.
+
+    Args:
+        scenario: The resolved scenario.
+        providers: The providers (for the number in each area).
+        portfolio: The innovations (for the sign-up columns).
+        rng: The run's random stream.
+
+    Returns:
+        The councils, nothing committed yet and pilot funds full.
+    """
     la = scenario.local_authorities
     n_la = scenario.population.local_authorities
     pressure = _beta(rng, min(max(la.cost_saving_pressure, 0.005), 0.995), la.pressure_sd, n_la)

@@ -1,4 +1,4 @@
-"""Per-step aggregates and end-of-run summary figures (ODD: Design concepts, Observation).
+"""Per-month aggregates of a run: state counts, events and money (ODD: Design concepts, Observation).
 
 ``Recorder`` keeps preallocated arrays (step x state x innovation) filled from
 the population each month: no pandas in the step. ``tidy`` turns them into the
@@ -13,6 +13,7 @@ import pandas as pd
 
 from sasci_sim.config.schema import KINDS
 from sasci_sim.model.population import Payer
+from sasci_sim.model.schemes import People, people_supported, schemes_by_council
 from sasci_sim.model.tally import CellTally
 from sasci_sim.model.world import World
 
@@ -30,6 +31,12 @@ class Recorder:
     """Spread curves of one run, preallocated for ``steps`` months."""
 
     def __init__(self, model: World, steps: int) -> None:
+        """Preallocate every array for the scenario's months, so recording a month allocates nothing.
+
+        Args:
+            model: The world to record; its event names decide the event columns.
+            steps: Months the run is expected to last (the arrays grow if it goes on).
+        """
         m = model.portfolio.size
         shape = (steps + 1, m)
         self.t = -1
@@ -44,6 +51,11 @@ class Recorder:
         self.events = {name: np.zeros(shape, dtype=np.int32) for name in model.events}
         self.scalars = {name: np.zeros(steps + 1) for name in model.events_scalar}
         self.tally = CellTally(model.providers, model.councils.n)
+        # people supported by schemes and councils with a scheme (only when the scenario counts people)
+        self.people: People | None = getattr(model, "people", None)
+        if self.people is not None:
+            self.people_supported = np.zeros(shape)
+            self.councils_with_scheme = np.zeros(shape, dtype=np.int32)
 
     def _grow(self) -> None:
         """Double the month capacity (a page or script stepping past the scenario's end)."""
@@ -58,6 +70,11 @@ class Recorder:
                 setattr(self, name, {k: bigger(v) for k, v in value.items()})
 
     def record(self, model: World) -> None:
+        """Store this month's counts, events, money and evidence in row ``model.steps``.
+
+        Args:
+            model: The world after this month's rules.
+        """
         t = model.steps
         while t >= len(self.counts):
             self._grow()
@@ -73,13 +90,27 @@ class Recorder:
         self.evidence[t] = model.evidence
         self.perceived_benefit[t] = model.portfolio.benefit
         self.by_payer[t] = tally.payers[[int(payer) for payer in PAYER_COLUMNS.values()]]
+        if self.people is not None:
+            counted = self.people.counted
+            self.people_supported[t, counted] = people_supported(self.people, model.providers, model.councils.n).sum(0)
+            schemes = schemes_by_council(self.people, model.providers, model.councils.n)
+            self.councils_with_scheme[t, counted] = np.count_nonzero(schemes, axis=0)
         for name, values in model.events.items():
             self.events[name][t] = values
         for name, value in model.events_scalar.items():
             self.scalars[name][t] = value
 
     def tidy(self, model: World, replication: int = 0) -> pd.DataFrame:
-        """Long table: one row per (step, innovation)."""
+        """Long table: one row per (step, innovation).
+
+        Args:
+            model: The recorded world (for names, kinds and sizes).
+            replication: The replication number written in each row.
+
+        Returns:
+            The spread table (spread.csv): state counts, adopters by payer, events, councils
+            reached and evidence per month and innovation.
+        """
         steps = self.t + 1
         m = model.portfolio.size
         step = np.repeat(np.arange(steps), m)
@@ -103,13 +134,25 @@ class Recorder:
             data[col] = self.by_payer[:steps, k].ravel()
         for name, values in self.events.items():
             data[name] = values[:steps].ravel()
+        if self.people is not None:
+            data["people_supported"] = self.people_supported[:steps].ravel().round(3)
+            data["councils_with_scheme"] = self.councils_with_scheme[:steps].ravel()
         frame = pd.DataFrame(data)
         frame["providers"] = model.providers.n
         frame["local_authorities"] = model.councils.n
+        if self.people is not None:
+            frame["people_using_care"] = round(self.people.total, 3)
         return frame
 
     def money(self, replication: int = 0) -> pd.DataFrame:
-        """Money per step (k GBP): grants awarded, council and provider spend, savings."""
+        """Money per step (k GBP): grants awarded, council and provider spend, savings.
+
+        Args:
+            replication: The replication number written in each row.
+
+        Returns:
+            One row per month recorded (money.csv).
+        """
         steps = self.t + 1
         frame = pd.DataFrame({name: v[:steps] for name, v in self.scalars.items()})
         frame.insert(0, "step", np.arange(steps))

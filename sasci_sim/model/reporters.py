@@ -37,19 +37,50 @@ def _share(model: Observed, state: State) -> float:
 
 
 def aware_share(model: Observed) -> float:
-    """Share of provider-innovation cells aware but not (yet) adopting."""
+    """Share of provider-innovation cells aware but not (yet) adopting.
+
+    Args:
+        model: The recorded world.
+
+    Returns:
+        A share, 0..1.
+    """
     return _share(model, State.AWARE)
 
 
 def piloting_share(model: Observed) -> float:
+    """Share of provider-innovation cells piloting.
+
+    Args:
+        model: The recorded world.
+
+    Returns:
+        A share, 0..1.
+    """
     return _share(model, State.PILOTING)
 
 
 def sustained_share(model: Observed) -> float:
+    """Share of provider-innovation cells sustained.
+
+    Args:
+        model: The recorded world.
+
+    Returns:
+        A share, 0..1.
+    """
     return _share(model, State.SUSTAINED)
 
 
 def ever_abandoned_share(model: Observed) -> float:
+    """Share of provider-innovation cells ever abandoned.
+
+    Args:
+        model: The recorded world.
+
+    Returns:
+        A share, 0..1.
+    """
     cells = model.providers.ever_abandoned
     t = _recorded(model)
     if t is not None:
@@ -57,12 +88,27 @@ def ever_abandoned_share(model: Observed) -> float:
     return np.count_nonzero(cells) / cells.size
 
 
-def pilots_lost_at_cliff(model: Observed) -> int:
-    """Pilots abandoned when their grant or pilot fund ran out, so far."""
+def abandoned_cliff_so_far(model: Observed) -> int:
+    """Pilots abandoned when their grant or pilot fund ran out, so far.
+
+    Args:
+        model: The recorded world.
+
+    Returns:
+        ``abandoned_cliff`` summed over innovations and the months recorded.
+    """
     return int(model.recorder.events["abandoned_cliff"][: model.recorder.t + 1].sum())
 
 
 def mean_evidence(model: Observed) -> float:
+    """Mean evidence strength over the innovations.
+
+    Args:
+        model: The world.
+
+    Returns:
+        Evidence, 0..1.
+    """
     return float(model.evidence.mean())
 
 
@@ -71,6 +117,6 @@ MODEL_REPORTERS = {
     "piloting": piloting_share,
     "sustained": sustained_share,
     "ever_abandoned": ever_abandoned_share,
-    "pilots_lost_at_cliff": pilots_lost_at_cliff,
+    "abandoned_cliff_so_far": abandoned_cliff_so_far,
     "mean_evidence": mean_evidence,
 }

@@ -32,20 +32,29 @@ from sasci_sim.model.rules.commissioning import (
 )
 from sasci_sim.model.rules.decommissioning import drop_unaffordable
 from sasci_sim.model.rules.evidence import accumulate_evidence
+from sasci_sim.model.rules.intermediaries import NetworkBodies, network_awareness
 from sasci_sim.model.rules.learning import Learned, learn_from_outcomes
+from sasci_sim.model.rules.national import (
+    NATIONAL_EVENTS,
+    NATIONAL_SCALARS,
+    ProgrammePots,
+    fund_programmes,
+    inspect_mandates,
+)
 from sasci_sim.model.rules.pooled import share_pooled_costs
 from sasci_sim.model.rules.regulation import approve_pilots
 from sasci_sim.model.rules.scaling import council_rollout
 from sasci_sim.model.rules.sustainment import funding_cliff
 from sasci_sim.model.rules.transitions import CAUSES, abandon
+from sasci_sim.model.schemes import People
 
 EVENT_NAMES = (
     "aware_new",
     "pilots_started",
     "grants",
     "sustained_new",
-    "abandoned_post_grant",
-    "grant_pilots_lost",
+    "abandoned_within_6_months_of_grant_end",
+    "pilots_abandoned_at_grant_end",
     *(f"abandoned_{c}" for c in CAUSES),
 )
 SCALAR_NAMES = (
@@ -58,10 +67,24 @@ SCALAR_NAMES = (
     "joint_fund_spent_k",
     "nhs_savings_k",
 )
+EVENT_NAMES += NATIONAL_EVENTS
+SCALAR_NAMES += NATIONAL_SCALARS
 
 
 def with_levers(scenario: Scenario | str | Path | None, levers: Mapping[str, Any]) -> Scenario:
-    """Resolve a scenario argument and apply flat lever keywords (``LEVERS``)."""
+    """Resolve a scenario argument and apply flat lever keywords (``LEVERS``).
+
+    Args:
+        scenario: A Scenario, a scenario file, or None for the built-in baseline.
+        levers: Flat lever keywords and values.
+
+    Returns:
+        The scenario with the levers applied and validated again.
+
+    Raises:
+        TypeError: When ``scenario`` is none of those.
+        InputError: On an unknown lever or a value the schema refuses.
+    """
     if isinstance(scenario, Scenario):
         base = scenario
     elif scenario is None or isinstance(scenario, str | Path):
@@ -86,7 +109,7 @@ def with_levers(scenario: Scenario | str | Path | None, levers: Mapping[str, Any
 
 
 def _piloting_or_sustained(state: np.ndarray) -> np.ndarray:
-    """state in (PILOTING, SUSTAINED), as one unsigned comparison (they are consecutive)."""
+    """Whether each state is PILOTING or SUSTAINED, as one unsigned comparison (they are consecutive)."""
     return (state.view(np.uint8) - np.uint8(State.PILOTING)) <= State.SUSTAINED - State.PILOTING
 
 
@@ -107,6 +130,19 @@ class SocialCareModel(mesa.Model):
         provider_agents: bool = True,
         **levers: Any,
     ) -> None:
+        """Build the population, councils, network and agents; launch and record month 0.
+
+        Args:
+            scenario: A loaded Scenario, a path, or None for the built-in baseline.
+            rng: Seed or generator for the run's only random stream (text, as SolaraViz
+                hands it, is read as an integer).
+            provider_agents: Whether to create the Mesa ``Provider`` views (the rules never need
+                them; results are identical without them, and faster).
+            **levers: Flat lever keywords (see ``LEVERS``), so ``mesa.batch_run`` can sweep them.
+
+        Raises:
+            InputError: When the levers or the scenario are invalid.
+        """
         if isinstance(rng, str):  # SolaraViz's seed box hands over text
             rng = int(rng) if rng.strip() else None
         super().__init__(rng=rng)
@@ -126,6 +162,9 @@ class SocialCareModel(mesa.Model):
         self.initial_evidence = np.array([i.evidence for i in cfg.innovations])
         self.evidence = self.initial_evidence.copy()
         self.experience = np.zeros(m)
+        self.programme_pots = ProgrammePots.build(cfg, self.portfolio, self.councils)
+        self.network_bodies = NetworkBodies.build(cfg, self.portfolio, n, self.rng)
+        self.people = People.from_scenario(cfg, self.councils)
         self.events: dict[str, np.ndarray] = {}
         self.events_scalar: dict[str, float] = {}
         self._reset_events()
@@ -149,15 +188,34 @@ class SocialCareModel(mesa.Model):
 
     # -- views used by several rules ------------------------------------------------
     def operating_mask(self) -> np.ndarray:
-        """Cells where the innovation is in use: approved pilots and sustained."""
+        """Cells where the innovation is in use: approved pilots and sustained.
+
+        Returns:
+            The N x M operating mask.
+        """
         return self.providers.approved & _piloting_or_sustained(self.providers.state)
 
     def operating_at(self, cells: np.ndarray) -> np.ndarray:
-        """``operating_mask()`` at the given flat cell indices only."""
+        """``operating_mask()`` at the given flat cell indices only.
+
+        Args:
+            cells: Flat cell indices.
+
+        Returns:
+            Whether each of those cells is operating, without building the whole mask.
+        """
         p = self.providers
         return p.approved.ravel()[cells] & _piloting_or_sustained(p.state.ravel()[cells])
 
     def innovation_index(self, innovation: int | str) -> int:
+        """The column of an innovation, so callers may name it instead of counting.
+
+        Args:
+            innovation: Its index or name.
+
+        Returns:
+            Its column in the cell arrays.
+        """
         if isinstance(innovation, str):
             return self.portfolio.names.index(innovation)
         return int(innovation)
@@ -186,15 +244,18 @@ class SocialCareModel(mesa.Model):
         place_existing_users(self.portfolio, p, self.councils, launching, proven, self.rng)
 
     def step(self) -> None:
-        """One month, in the brief's order (docs/ODD.md, 'Process overview')."""
+        """One month, in the order of docs/ODD.md section 3 ('Process overview and scheduling')."""
         self.t = self.steps
         self._reset_events()
         self.launch_innovations()
         for funder in self.funders:  # 1. calls and grants
             funder.step()
+        fund_programmes(self, self.programme_pots)  # 1b. national programmes through local pots
         spread_awareness(self)  # 2. awareness
+        network_awareness(self)  # 2b. network bodies spread awareness
         decide_pilots(self)  # 3. decision to pilot
         council_rollout(self)  # 3b. scaling through commissioning
+        inspect_mandates(self)  # 3c. national standards at inspection
         approve_pilots(self)  # 4. regulation
         funding_cliff(self)  # 5. sustain or abandon at the cliff
         background_abandonment(self)  # 5. background hazard
@@ -227,7 +288,11 @@ class SocialCareModel(mesa.Model):
             refresh_commitments(self)  # otherwise they are as computed above, less what review dropped
 
     def run(self) -> Recorder:
-        """Step to the end of the scenario and return the recorded spread."""
+        """Step to the end of the scenario and return the recorded spread.
+
+        Returns:
+            The Recorder, with every month recorded.
+        """
         while self.running and self.steps < self.config.simulation.steps:
             self.step()
         return self.recorder

@@ -22,6 +22,12 @@ class CellTally:
     """Counts per innovation (and per council) of the cell states the Recorder reports."""
 
     def __init__(self, providers: Providers, n_councils: int) -> None:
+        """Count every cell once; later months update only the cells that changed.
+
+        Args:
+            providers: The provider arrays to tally.
+            n_councils: Councils, for the per-council counts of sustained sites.
+        """
         self.m = providers.state.shape[1]
         self.council = providers.council.astype(np.int64)
         self.n_councils = n_councils
@@ -47,7 +53,11 @@ class CellTally:
         }
 
     def update(self, providers: Providers) -> None:
-        """Bring the tallies up to date with the arrays."""
+        """Bring the tallies up to date with the arrays.
+
+        Args:
+            providers: The provider arrays, after this month's rules.
+        """
         now = self._watched(providers)
         cells = self._changed(now)
         if cells.size == 0:
@@ -92,5 +102,9 @@ class CellTally:
         self.sustained_in += sign * np.bincount(where, minlength=self.n_councils * m).reshape(self.n_councils, m)
 
     def councils_reached(self) -> np.ndarray:
-        """Councils in which at least one provider sustains each innovation."""
+        """Councils in which at least one provider sustains each innovation.
+
+        Returns:
+            The count of councils per innovation.
+        """
         return np.count_nonzero(self.sustained_in, axis=0)

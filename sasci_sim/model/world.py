@@ -52,9 +52,20 @@ class World(Protocol):
     events_scalar: dict[str, float]
 
     def operating_mask(self) -> np.ndarray:
-        """Cells where the innovation is in use: approved pilots and sustained."""
+        """Cells where the innovation is in use: approved pilots and sustained.
+
+        Returns:
+            The N x M operating mask.
+        """
         ...
 
     def operating_at(self, cells: np.ndarray) -> np.ndarray:
-        """``operating_mask()`` at the given flat cell indices only."""
+        """``operating_mask()`` at the given flat cell indices only.
+
+        Args:
+            cells: Flat cell indices.
+
+        Returns:
+            Whether each of those cells is operating.
+        """
         ...

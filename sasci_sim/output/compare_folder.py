@@ -21,7 +21,14 @@ MAX_FOLDER_NAME = 120
 
 
 def folder_name(names: Sequence[str]) -> str:
-    """``compare-a-vs-b``; long lists become the first name, a count and a hash of all names."""
+    """``compare-a-vs-b``; long lists become the first name, a count and a hash of all names.
+
+    Args:
+        names: The scenario names, first scenario first.
+
+    Returns:
+        A folder name of at most ``MAX_FOLDER_NAME`` characters, the same for the same names.
+    """
     joined = "compare-" + "-vs-".join(names)
     if len(joined) <= MAX_FOLDER_NAME:
         return joined
@@ -30,7 +37,14 @@ def folder_name(names: Sequence[str]) -> str:
 
 
 def lever_table(comparison: Comparison) -> pd.DataFrame:
-    """levers.csv: each differing setting, its value per scenario, meaning, grade and source."""
+    """levers.csv: each differing setting, its value per scenario, meaning, grade and source.
+
+    Args:
+        comparison: The comparison.
+
+    Returns:
+        One row per differing setting; non-text values are written as JSON.
+    """
     rows = []
     for d in comparison.levers:
         row: dict[str, Any] = {"key": d.key}
@@ -44,7 +58,16 @@ def lever_table(comparison: Comparison) -> pd.DataFrame:
 
 
 def comparison_manifest(comparison: Comparison) -> dict[str, Any]:
-    """What produced a comparison folder: resolved scenarios, common seeds, versions, sources."""
+    """What produced a comparison folder: resolved scenarios, common seeds, versions, sources.
+
+    A later comparison reuses run folders only when this matches exactly.
+
+    Args:
+        comparison: The comparison.
+
+    Returns:
+        The manifest's content, every scenario resolved in full.
+    """
     first = comparison.results[0]
     meta = manifest(first.scenario.model_dump(mode="json"), first.seeds)
     del meta["scenario"]
@@ -57,7 +80,21 @@ def comparison_manifest(comparison: Comparison) -> dict[str, Any]:
 
 
 def write_comparison(comparison: Comparison, out: Path, files: Sequence[str] = ()) -> Path:
-    """Write ``out/compare-<names>/`` atomically: report, figures, tables, findings and each run folder."""
+    """Write ``out/compare-<names>/`` atomically: report, figures, tables, findings and each run folder.
+
+    Reused run folders are copied in, so the folder stands on its own.
+
+    Args:
+        comparison: The comparison, with its figures, levers and findings.
+        out: The folder to write it in.
+        files: The scenario files as given, for the report's command to reproduce it.
+
+    Returns:
+        The comparison folder's path.
+
+    Raises:
+        InputError: When the folder cannot be written; earlier results are left untouched.
+    """
     out = Path(out)
     target = safe_child(out, folder_name(comparison.names))
     with atomic_folder(target) as tmp:

@@ -29,7 +29,17 @@ DIFFERENCE_FIGURES = (*HEADLINE[:-2], "peak_piloting_share", *HEADLINE[-2:])
 
 
 def style(i: int) -> dict[str, object]:
-    """Colour, line style and marker of the i-th scenario."""
+    """Colour, line style and marker of the i-th scenario.
+
+    Colour, line style and marker all differ, so scenarios stay apart in grey print and for
+    readers who do not see colour.
+
+    Args:
+        i: The scenario's position.
+
+    Returns:
+        Keyword arguments for matplotlib's ``plot``.
+    """
     return {
         "color": OKABE_ITO[i % len(OKABE_ITO)],
         "linestyle": LINESTYLES[i % len(LINESTYLES)],
@@ -38,7 +48,12 @@ def style(i: int) -> dict[str, object]:
 
 
 def plot_compare_spread(spreads: Mapping[str, pd.DataFrame], path: Path) -> None:
-    """Sustained, piloting and abandoned shares per innovation kind, every scenario overlaid with its band."""
+    """Sustained, piloting and abandoned shares per innovation kind, every scenario overlaid with its band.
+
+    Args:
+        spreads: Each scenario's spread table, by name, first scenario first.
+        path: The PNG to write.
+    """
     kinds = [k for k in KINDS if any(k in set(s["kind"]) for s in spreads.values())]
     fig, axes = plt.subplots(
         len(SERIES), len(kinds), figsize=(4.4 * len(kinds), 3.0 * len(SERIES)), sharex=True, squeeze=False
@@ -92,6 +107,11 @@ def plot_differences(figures: pd.DataFrame, names: Sequence[str], path: Path) ->
 
     Relative differences put figures of different units and sizes on one scale;
     a figure whose first-scenario mean is zero has no relative difference and is left out.
+
+    Args:
+        figures: The comparison's figures table (per figure and scenario: values and intervals).
+        names: The scenario names, first scenario first.
+        path: The PNG to write.
     """
     others = list(names[1:])
     rel = figures[figures["scenario"].isin(others) & figures["figure"].isin(DIFFERENCE_FIGURES)]

@@ -39,7 +39,14 @@ COMPARATIVES = {  # measure -> (times as ..., more, fewer)
 
 
 def lever_grades(diffs: Sequence[LeverDiff]) -> tuple[tuple[str, str], ...]:
-    """Differing settings grouped into levers (a funder list is one lever), each with its weakest grade."""
+    """Differing settings grouped into levers (a funder list is one lever), each with its weakest grade.
+
+    Args:
+        diffs: The settings that differ between the scenarios.
+
+    Returns:
+        (lever, weakest grade) pairs in the order the levers first appear.
+    """
     groups: dict[str, list[str]] = {}
     for d in diffs:
         groups.setdefault(group(d.key), []).append(d.grade)
@@ -47,6 +54,14 @@ def lever_grades(diffs: Sequence[LeverDiff]) -> tuple[tuple[str, str], ...]:
 
 
 def overall_grade(leans_on: Sequence[tuple[str, str]]) -> str:
+    """A finding is only as strong as the weakest evidence behind the levers it leans on.
+
+    Args:
+        leans_on: (lever, grade) pairs, as ``lever_grades`` gives them.
+
+    Returns:
+        The weakest grade, or "ungraded" when none is graded.
+    """
     return weakest([g for _, g in leans_on]) or "ungraded"
 
 
@@ -73,7 +88,23 @@ def _lower(text: str) -> str:
 def pair_sentence(
     key: str, name: str, base_name: str, x: np.ndarray, base: np.ndarray, steps: int, always: bool = False
 ) -> str | None:
-    """One figure of a scenario against the first; None if the difference is not clear (unless ``always``)."""
+    """One figure of a scenario against the first; None if the difference is not clear (unless ``always``).
+
+    The sentence says the size of the difference as readers compare things (times as many,
+    percent more or fewer) with its paired interval, and only claims what the interval shows.
+
+    Args:
+        key: The summary figure.
+        name: The scenario compared.
+        base_name: The first scenario.
+        x: The figure per replication under ``name``.
+        base: The figure per replication under ``base_name``, paired by replication.
+        steps: Months run, for "over 10 years".
+        always: Whether to say something even when the difference is not clear.
+
+    Returns:
+        The sentence, or None.
+    """
     fig: Figure = figure(key)
     ok = np.isfinite(x) & np.isfinite(base)
     if not ok.any():
@@ -112,7 +143,14 @@ def _paired(runs: pd.DataFrame, base_runs: pd.DataFrame, key: str) -> tuple[np.n
 
 
 def comparison_findings(results: Sequence[RunResult]) -> list[Finding]:
-    """Each scenario against the first: the headline figure always, the others where the difference is clear."""
+    """Each scenario against the first: the headline figure always, the others where the difference is clear.
+
+    Args:
+        results: The runs, first scenario first, replications paired by seed.
+
+    Returns:
+        The findings, each with the levers it leans on and its weakest grade.
+    """
     base = results[0]
     out: list[Finding] = []
     for res in results[1:]:
@@ -138,7 +176,15 @@ def _fig(summary: dict[str, dict[str, float]], key: str) -> tuple[float, float, 
 
 
 def run_findings(result: RunResult, reference: Scenario) -> list[Finding]:
-    """A run's headline figures in words; they lean on the settings that differ from ``reference``."""
+    """A run's headline figures in words; they lean on the settings that differ from ``reference``.
+
+    Args:
+        result: The run.
+        reference: The scenario whose settings count as given (the built-in baseline).
+
+    Returns:
+        The findings of the run, in the order of the headline figures.
+    """
     s, summary = result.scenario, result.summary
     leans = lever_grades(lever_differences([reference, s]))
     grade = overall_grade(leans)

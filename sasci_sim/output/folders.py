@@ -29,7 +29,11 @@ MANIFEST = "manifest.json"
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of the package's own files: results from other code are never reused as ours."""
+    """A hash of the package's own files: results from other code are never reused as ours.
+
+    Returns:
+        The first 16 hex digits of a SHA-256 over the package's code and data files.
+    """
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
@@ -40,7 +44,11 @@ def code_fingerprint() -> str:
 
 
 def package_versions() -> dict[str, str]:
-    """Versions of the packages that shape results, and the fingerprint of this package's code."""
+    """Versions of the packages that shape results, and the fingerprint of this package's code.
+
+    Returns:
+        Package name -> version ("not installed" where missing), Python's and the code fingerprint.
+    """
     out = {"python": platform.python_version(), "sasci-sim-code": code_fingerprint()}
     for name in ("sasci-sim", "mesa", "numpy", "scipy", "pandas", "pydantic"):
         try:
@@ -51,7 +59,16 @@ def package_versions() -> dict[str, str]:
 
 
 def manifest(scenario_dump: dict[str, Any], seeds: list[int], **extra: Any) -> dict[str, Any]:
-    """What produced a result folder: resolved scenario, seeds, versions, command line."""
+    """What produced a result folder: resolved scenario, seeds, versions, command line.
+
+    Args:
+        scenario_dump: The resolved scenario as JSON-ready data.
+        seeds: The replication seeds.
+        **extra: Further entries to record.
+
+    Returns:
+        The manifest's content.
+    """
     return {
         "scenario": scenario_dump,
         "seed": scenario_dump["simulation"]["seed"],
@@ -64,11 +81,28 @@ def manifest(scenario_dump: dict[str, Any], seeds: list[int], **extra: Any) -> d
 
 
 def write_json(path: Path, data: Any) -> None:
+    """Write JSON as the result folders keep it: indented, NaN refused, other objects as text.
+
+    Args:
+        path: The file to write.
+        data: What to write.
+    """
     path.write_text(json.dumps(data, indent=2, allow_nan=False, default=str) + "\n", encoding="utf-8")
 
 
 def safe_child(root: Path, name: str) -> Path:
-    """``root/name``, refusing names that would escape ``root``."""
+    """``root/name``, refusing names that would escape ``root``.
+
+    Args:
+        root: The output folder.
+        name: A scenario name used as a folder name.
+
+    Returns:
+        The child path.
+
+    Raises:
+        InputError: When the name is empty, has a slash or starts with a dot.
+    """
     if not name or name in {".", ".."} or "/" in name or "\\" in name or name.startswith("."):
         raise InputError("name", "", "must be a plain folder name (no slashes, not starting with a dot)", got=name)
     return root / name
@@ -97,6 +131,9 @@ def clear_leftovers(target: Path) -> None:
 
     A half-written ``.<name>.tmp-<pid>-*`` folder is removed. An earlier result moved aside as
     ``.<name>.old-<pid>`` is moved back if its replacement never arrived, else removed.
+
+    Args:
+        target: The result folder whose leftovers to tidy.
     """
     parent = target.parent
     if not parent.is_dir():
@@ -130,13 +167,31 @@ def _temporary_beside(target: Path) -> Path:
 
 
 def check_target(target: Path) -> None:
-    """Refuse an output folder we could not write, before any work is done."""
+    """Refuse an output folder we could not write, before any work is done.
+
+    Args:
+        target: The result folder to be written.
+
+    Raises:
+        InputError: When it exists but was not made by sasci-sim, or nothing can be made there.
+    """
     shutil.rmtree(_temporary_beside(Path(target)), ignore_errors=True)
 
 
 @contextmanager
 def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success it replaces ``target`` in one move."""
+    """Yield a temporary folder; on success it replaces ``target`` in one move.
+
+    Args:
+        target: The result folder to write.
+
+    Yields:
+        An empty temporary folder beside ``target``, to fill.
+
+    Raises:
+        InputError: When writing fails (a full disk, say); the temporary folder is removed and
+            an earlier ``target`` is untouched.
+    """
     target = Path(target)
     tmp = _temporary_beside(target)
     try:
@@ -152,7 +207,14 @@ def atomic_folder(target: Path) -> Iterator[Path]:
 
 
 def replace_folder(new: Path, target: Path) -> None:
-    """Move ``new`` to ``target``; an old ``target`` is moved aside first, then removed."""
+    """Move ``new`` to ``target``; an old ``target`` is moved aside first, then removed.
+
+    If the move fails the earlier result goes back, so a result folder is never lost.
+
+    Args:
+        new: The finished temporary folder.
+        target: Where it goes.
+    """
     old = None
     if target.exists():
         old = target.parent / f".{target.name}.old-{os.getpid()}"
@@ -179,7 +241,15 @@ def _remove(path: Path) -> None:
 
 
 def write_run(target: Path, writers: dict[str, Callable[[Path], None]]) -> Path:
-    """Write every file of a run folder through ``writers`` (file name -> writer)."""
+    """Write every file of a run folder through ``writers`` (file name -> writer).
+
+    Args:
+        target: The run folder.
+        writers: File name -> function writing that file at the path it is given.
+
+    Returns:
+        ``target``, once every file is in place.
+    """
     with atomic_folder(target) as tmp:
         for name, write in writers.items():
             write(tmp / name)

@@ -27,20 +27,41 @@ KIND_TITLES = {
 
 
 def kind_shares(spread: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Share of provider-innovation cells in ``column`` per replication, step and kind."""
+    """Share of provider-innovation cells in ``column`` per replication, step and kind.
+
+    Args:
+        spread: A spread table.
+        column: The state or event column to count.
+
+    Returns:
+        Columns replication, step, kind and share.
+    """
     g = spread.groupby(["replication", "step", "kind"], sort=True)
     frame = (g[column].sum() / g["providers"].sum()).rename("share").reset_index()
     return frame
 
 
 def band(frame: pd.DataFrame) -> pd.DataFrame:
-    """Mean and 5-95% range over replications, per step."""
+    """Mean and 5-95% range over replications, per step.
+
+    Args:
+        frame: A ``kind_shares`` table for one kind.
+
+    Returns:
+        Columns mean, p5 and p95, indexed by step.
+    """
     g = frame.groupby("step")["share"]
     return pd.DataFrame({"mean": g.mean(), "p5": g.quantile(0.05), "p95": g.quantile(0.95)})
 
 
 def plot_spread(spread: pd.DataFrame, path: Path, title: str) -> None:
-    """spread.png: one panel per innovation kind, mean with 5-95% band over replications."""
+    """spread.png: one panel per innovation kind, mean with 5-95% band over replications.
+
+    Args:
+        spread: The run's spread table.
+        path: The PNG to write.
+        title: The scenario's name, for the title.
+    """
     kinds = [k for k in KINDS if k in set(spread["kind"])]
     fig, axes = plt.subplots(1, len(kinds), figsize=(4.6 * len(kinds), 3.8), sharey=True, squeeze=False)
     reps = spread["replication"].nunique()

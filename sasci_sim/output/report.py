@@ -60,7 +60,21 @@ def _environment() -> jinja2.Environment:
 
 
 def png_figure(path: Path, caption: str, alt: str) -> dict[str, Any]:
-    """An embedded PNG: data URI and its pixel size (read from the PNG header)."""
+    """An embedded PNG: data URI and its pixel size (read from the PNG header).
+
+    Embedding the figure keeps the report one self-contained file.
+
+    Args:
+        path: The PNG file.
+        caption: The caption shown under it.
+        alt: The text alternative for screen readers.
+
+    Returns:
+        The template's figure entry.
+
+    Raises:
+        ValueError: When the file is not a PNG.
+    """
     data = Path(path).read_bytes()
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError(f"{path} is not a PNG file")
@@ -70,14 +84,28 @@ def png_figure(path: Path, caption: str, alt: str) -> dict[str, Any]:
 
 
 def render(**context: Any) -> str:
-    """The report page from its parts (see report_templates/report.html.j2)."""
+    """The report page from its parts (see report_templates/report.html.j2).
+
+    Args:
+        **context: The template's variables.
+
+    Returns:
+        The HTML page, its stylesheet inlined.
+    """
     env = _environment()
     css = env.loader.get_source(env, "report.css")[0]  # type: ignore[union-attr]
     return env.get_template("report.html.j2").render(css=css, version=package_versions()["sasci-sim"], **context)
 
 
 def show(v: Any) -> str:
-    """A setting's value in a table cell."""
+    """A setting's value in a table cell.
+
+    Args:
+        v: The value, or ``ABSENT`` when the scenario has none.
+
+    Returns:
+        Text for the cell ("yes", "none", "—", ...).
+    """
     if v is ABSENT:
         return "—"
     if isinstance(v, bool):
@@ -106,7 +134,15 @@ def _entries(scenario: Scenario, path: str) -> str:
 
 
 def lever_rows(diffs: Sequence[LeverDiff], scenarios: Sequence[Scenario]) -> list[dict[str, Any]]:
-    """One row per differing setting; a list lever with many differing settings is one summary row."""
+    """One row per differing setting; a list lever with many differing settings is one summary row.
+
+    Args:
+        diffs: The settings that differ.
+        scenarios: The scenarios, in column order.
+
+    Returns:
+        The template's lever table rows, with the sources written out.
+    """
     groups: dict[str, list[LeverDiff]] = {}
     for d in diffs:
         groups.setdefault(group(d.key), []).append(d)
@@ -137,6 +173,14 @@ def lever_rows(diffs: Sequence[LeverDiff], scenarios: Sequence[Scenario]) -> lis
 
 
 def finding_rows(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    """The findings as the report template shows them: sentence, grade and the levers it leans on.
+
+    Args:
+        findings: The findings, in order.
+
+    Returns:
+        One row per finding.
+    """
     return [{"text": f.text, "grade": f.grade, "leans_on": f.leans_on} for f in findings]
 
 
@@ -148,7 +192,16 @@ def _spread_text(stats: dict[str, Any], unit: Any) -> str:
 
 
 def reproduce(command: str, files: Sequence[str], results: Sequence[RunResult]) -> str:
-    """The command that gives these numbers again (the report itself has no date, so it is reproducible too)."""
+    """The command that gives these numbers again (the report itself has no date, so it is reproducible too).
+
+    Args:
+        command: The subcommand ("run" or "compare").
+        files: The scenario files as given.
+        results: The runs (for replications, seed and months).
+
+    Returns:
+        A shell-quoted command line.
+    """
     sim = results[0].scenario.simulation
     args = ["sasci-sim", command, *files, "--replications", str(sim.replications), "--seed", str(sim.seed)]
     if len({r.scenario.simulation.steps for r in results}) == 1:
@@ -165,7 +218,14 @@ def _num(x: Any) -> float | None:
 
 
 def compare_table(comparison: Comparison) -> dict[str, Any]:
-    """Summary figures: each scenario's mean and range, and its paired difference to the first."""
+    """Summary figures: each scenario's mean and range, and its paired difference to the first.
+
+    Args:
+        comparison: The comparison, with its figures table.
+
+    Returns:
+        The template's table: columns, rows with value, range and difference cells, and a note.
+    """
     frame = comparison.figures
     rows = []
     for key in ordered(list(dict.fromkeys(frame["figure"]))):
@@ -207,7 +267,15 @@ def compare_table(comparison: Comparison) -> dict[str, Any]:
 def write_compare_report(
     comparison: Comparison, path: Path, spread_png: Path, differences_png: Path, files: Sequence[str] = ()
 ) -> None:
-    """report.html of a comparison; ``files`` are the scenario files as given (else placeholders)."""
+    """report.html of a comparison; ``files`` are the scenario files as given (else placeholders).
+
+    Args:
+        comparison: The comparison.
+        path: The HTML file to write.
+        spread_png: The overlaid spread curves.
+        differences_png: The differences figure.
+        files: The scenario files as given.
+    """
     results = comparison.results
     first = results[0].scenario
     names = comparison.names
@@ -278,6 +346,14 @@ def _and(items: Sequence[str]) -> str:
 
 
 def run_table(result: RunResult) -> dict[str, Any]:
+    """A run's summary figures as the report template's table: mean and 5-95% range per figure.
+
+    Args:
+        result: The run.
+
+    Returns:
+        The table's columns, rows and note.
+    """
     rows = []
     for key in ordered(list(result.summary)):
         fig, stats = figure(key), result.summary[key]
@@ -303,7 +379,13 @@ def run_table(result: RunResult) -> dict[str, Any]:
 
 
 def write_run_report(result: RunResult, path: Path, spread_png: Path) -> None:
-    """report.html of a run, beside its spread.png."""
+    """report.html of a run, beside its spread.png.
+
+    Args:
+        result: The run.
+        path: The HTML file to write.
+        spread_png: The run's spread curves.
+    """
     s = result.scenario
     title = scenario_title(s.name)
     reps = len(result.seeds)

@@ -49,4 +49,5 @@ class Comparison:
 
     @property
     def names(self) -> list[str]:
+        """The scenario names, first scenario first (the one the others are compared with)."""
         return [r.scenario.name for r in self.results]

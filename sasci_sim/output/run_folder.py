@@ -11,7 +11,18 @@ from sasci_sim.output.results import RunResult
 
 
 def write_results(result: RunResult, out: Path) -> Path:
-    """Write a run's folder ``out/<scenario name>/`` atomically; returns its path."""
+    """Write a run's folder ``out/<scenario name>/`` atomically; returns its path.
+
+    Args:
+        result: The run.
+        out: The folder to write it in.
+
+    Returns:
+        The run folder's path.
+
+    Raises:
+        InputError: When the folder cannot be written; earlier results are left untouched.
+    """
     target = safe_child(Path(out), result.scenario.name)
     dump = result.scenario.model_dump(mode="json")
     return write_run(

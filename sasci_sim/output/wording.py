@@ -21,6 +21,17 @@ KIND_WORDS = {"business_model": "business-model", "systems": "systems", "social"
 
 @dataclass(frozen=True)
 class Figure:
+    """How a summary figure is said in tables and sentences.
+
+    Attributes:
+        label: What the number is, for tables.
+        unit: How its values are printed.
+        measure: How a change is said (more/fewer, higher/lower, longer/shorter).
+        noun: The subject of a sentence about it ("providers", "pilots"); empty when it has none.
+        predicate: What follows the noun in a sentence, with ``{period}`` for the run's length.
+        verb: The verb for amounts ("is", "are").
+    """
+
     label: str  # for tables: what the number is
     unit: Unit
     measure: Measure = "countable"
@@ -92,18 +103,40 @@ FIGURES: dict[str, Figure] = {
 
 
 def figure(key: str) -> Figure:
-    """The description of a summary figure (its key as label if it has none)."""
+    """The description of a summary figure (its key as label if it has none).
+
+    Args:
+        key: The figure's key, as in runs.csv.
+
+    Returns:
+        Its description.
+    """
     return FIGURES.get(key, Figure(key.replace("_", " "), "count"))
 
 
 def ordered(keys: list[str]) -> list[str]:
-    """Described figures in the order above, then any others in their own order."""
+    """Described figures in the order above, then any others in their own order.
+
+    Args:
+        keys: Figure keys.
+
+    Returns:
+        The same keys, in reading order.
+    """
     known = [k for k in FIGURES if k in keys]
     return known + [k for k in keys if k not in FIGURES]
 
 
 def value(x: float | None, unit: Unit) -> str:
-    """A figure's value for people: 6.9%, 124, 73 months, £4.8m."""
+    """A figure's value for people: 6.9%, 124, 73 months, £4.8m.
+
+    Args:
+        x: The value; None or NaN is "n/a".
+        unit: The figure's unit.
+
+    Returns:
+        The value as text.
+    """
     if x is None or not math.isfinite(x):
         return "n/a"
     if unit == "share":
@@ -116,7 +149,15 @@ def value(x: float | None, unit: Unit) -> str:
 
 
 def change(x: float | None, unit: Unit) -> str:
-    """A signed difference: +1.2 points, -35, +4 months, +£0.3m."""
+    """A signed difference: +1.2 points, -35, +4 months, +£0.3m.
+
+    Args:
+        x: The difference; None or NaN is "n/a".
+        unit: The figure's unit (differences of shares are in points).
+
+    Returns:
+        The signed difference as text.
+    """
     if x is None or not math.isfinite(x):
         return "n/a"
     if abs(x) < 1e-12:  # floating-point noise in a difference of equal sums
@@ -135,7 +176,14 @@ def _percent(p: float) -> str:
 
 
 def period(steps: int) -> str:
-    """10 years, 18 months."""
+    """10 years, 18 months.
+
+    Args:
+        steps: Months.
+
+    Returns:
+        Whole years as years, anything else as months.
+    """
     if steps % 12 == 0:
         years = steps // 12
         return f"{years} year{'s' if years != 1 else ''}"
@@ -143,6 +191,13 @@ def period(steps: int) -> str:
 
 
 def scenario_title(name: str) -> str:
-    """long_term_funding -> Long term funding."""
+    """long_term_funding -> Long term funding.
+
+    Args:
+        name: A scenario name.
+
+    Returns:
+        The name as a title, for sentences and table heads.
+    """
     words = name.replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from sasci_sim.errors import InputError
 
 #: Subcommand modules under sasci_sim.ui.commands, in the order ``--help`` lists them.
-COMMANDS = ("run", "check", "params", "validate", "compare", "dashboard", "sweep", "analyse")
+COMMANDS = ("run", "check", "params", "validate", "compare", "dashboard", "sweep", "analyse", "calibrate")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,6 +25,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+    """Build the parser from the subcommand modules, so each command owns its arguments.
+
+    Returns:
+        The parser, and the command modules by name.
+    """
     parser = _Parser(
         prog="sasci-sim", description="Simulate how innovations in adult social care spread, stall and die."
     )
@@ -38,6 +43,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``sasci-sim``: bad input becomes one ``error:`` line and exit status 2, never a traceback.
+
+    Args:
+        argv: The arguments; ``sys.argv[1:]`` when None.
+
+    Returns:
+        The exit status: the command's, 2 for bad input, 130 when interrupted.
+    """
     try:
         parser, modules = build_parser()
         args = parser.parse_args(argv)

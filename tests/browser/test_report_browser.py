@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_helpers import small
 
 from sasci_sim.experiments.compare import gather
 from sasci_sim.experiments.replications import run_replications
 from sasci_sim.output.compare_folder import write_comparison
 from sasci_sim.output.run_folder import write_results
+from tests.support.reports import small
 
 
 @pytest.fixture(scope="module")

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 import yaml
-from hardening_helpers import CORPUS, SCENARIOS, assert_one_line_error, cli, run_process
 
 from sasci_sim.config.limits import available_bytes, check_fits, estimate
 from sasci_sim.config.loader import MAX_EXTENDS_DEPTH, MAX_FILE_BYTES, load_scenario
 from sasci_sim.errors import InputError
 from sasci_sim.experiments.sweep.experiment import load_experiment
+from tests.support.hardening import CORPUS, SCENARIOS, assert_one_line_error, cli, run_process
 
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
 SCENARIO_FILES = sorted(name for name, e in EXPECTED.items() if e.get("command", "check") == "check")

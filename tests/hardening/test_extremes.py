@@ -18,7 +18,6 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
-from hardening_helpers import SCENARIOS, assert_one_line_error, cli, python_process, run_process
 
 import sasci_sim.config.limits
 from sasci_sim.config.limits import BASE_BYTES, CELL_BYTES, estimate, gigabytes
@@ -27,6 +26,7 @@ from sasci_sim.config.params import parameter_rows
 from sasci_sim.config.schema import Scenario
 from sasci_sim.experiments.sweep.experiment import load_experiment
 from sasci_sim.experiments.sweep.sizes import largest_run
+from tests.support.hardening import SCENARIOS, assert_one_line_error, cli, python_process, run_process
 
 #: Figures that may be undefined in a run (see the module docstring and the README).
 MAY_BE_UNDEFINED = {"share_of_grants_lost_at_cliff", "months_to_10pct", "months_to_50pct"}

@@ -21,12 +21,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from faults import disk_full, kill_after, timed, timed_writing, writing, written_leftovers
-from hardening_helpers import SCENARIOS, assert_one_line_error, cli, hidden_leftovers, python_process, snapshot
 
 import sasci_sim.experiments.sweep.runner
 import sasci_sim.experiments.sweep.store
 from sasci_sim.experiments.sweep.store import SweepStore
+from tests.support.faults import disk_full, kill_after, timed, timed_writing, writing, written_leftovers
+from tests.support.hardening import SCENARIOS, assert_one_line_error, cli, hidden_leftovers, python_process, snapshot
 
 SEED = 20241122
 RUN_FILES = {"spread.csv", "money.csv", "runs.csv", "summary.json", "spread.png", "report.html", "manifest.json"}

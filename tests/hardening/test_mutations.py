@@ -20,7 +20,6 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
-from hardening_helpers import EXPERIMENTS, SCENARIOS, TINY_RUN, assert_one_line_error, cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +27,7 @@ from sasci_sim.errors import InputError
 from sasci_sim.experiments.sweep.designs import build_design
 from sasci_sim.experiments.sweep.experiment import load_experiment
 from sasci_sim.experiments.sweep.sizes import largest_run
+from tests.support.hardening import EXPERIMENTS, SCENARIOS, TINY_RUN, assert_one_line_error, cli
 
 SHIPPED_SCENARIOS = sorted(SCENARIOS.glob("*.yaml"))
 SHIPPED_EXPERIMENTS = sorted(EXPERIMENTS.glob("*.yaml"))

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hardening_helpers import ROOT, assert_one_line_error, cli, snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from sasci_sim.output.compare_folder import folder_name
 from sasci_sim.output.folders import safe_child
 from sasci_sim.ui.cli import build_parser
 from sasci_sim.ui.commands.dashboard import is_loopback
+from tests.support.hardening import ROOT, assert_one_line_error, cli, snapshot
 
 NAME_PATTERN = Scenario.model_fields["name"].metadata
 SCENARIO_NAMES = st.from_regex(r"\A[A-Za-z0-9_\-]{1,80}\Z")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_helpers import innovation, make_model, tiny_scenario
 
 from sasci_sim.model.agents import IntegratedCareBoard
 from sasci_sim.model.nhs import board_count, fund_running
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import innovation, make_model, tiny_scenario
 
 
 def test_england_has_42_boards_and_the_region_four() -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-from core_helpers import SCENARIOS
 
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.experiments.replications import run_replications
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import SCENARIOS
 
 SMALL = ["population.providers=600", "population.local_authorities=6"]
 

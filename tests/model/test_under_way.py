@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from core_helpers import innovation, make_model, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
+from tests.support.core import innovation, make_model, tiny_scenario
 
 
 def test_a_share_of_providers_already_use_it_and_some_councils_pay() -> None:

@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from sweep_helpers import tiny_grid, write_experiment
 
 from sasci_sim.experiments.sweep.analysis import analyse
 from sasci_sim.experiments.sweep.designs import build_design
@@ -17,6 +16,7 @@ from sasci_sim.experiments.sweep.runner import run_sweep
 from sasci_sim.experiments.sweep.store import SweepStore
 from sasci_sim.experiments.sweep.testfunctions import ishigami_indices
 from sasci_sim.ui.cli import main
+from tests.support.sweep import tiny_grid, write_experiment
 
 PI = math.pi
 
@@ -56,7 +56,7 @@ def test_sobol_analysis_recovers_the_ishigami_indices(tmp_path):
 def test_morris_analysis_gives_the_coefficients_of_a_linear_function(tmp_path):
     path = write_experiment(
         tmp_path,
-        model="sweep_standins:linear",
+        model="tests.support.sweep_standins:linear",
         design="morris",
         samples=8,
         parameters={k: {"min": 0, "max": 1} for k in "abc"},
@@ -73,7 +73,7 @@ def test_prim_finds_the_box_where_success_is_likely(tmp_path):
     """Success is 90% likely inside a >= 0.6 and b >= 36, 5% outside; c plays no part."""
     path = write_experiment(
         tmp_path,
-        model="sweep_standins:boxed",
+        model="tests.support.sweep_standins:boxed",
         design="lhs",
         samples=600,
         seed=8,
@@ -118,7 +118,7 @@ def test_a_two_parameter_grid_gets_heat_maps_and_envelopes(tmp_path):
 def test_sobol_waits_for_every_run_and_skips_outcomes_without_values(tmp_path):
     path = write_experiment(
         tmp_path,
-        model="sweep_standins:fragile",
+        model="tests.support.sweep_standins:fragile",
         design="sobol",
         samples=8,
         parameters={"x": {"min": 0, "max": 1}, "z": {"min": 0, "max": 1}},

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sweep_helpers import BASELINE, write_experiment
 
 from sasci_sim.experiments.sweep.designs import RAW, build_design
 from sasci_sim.experiments.sweep.experiment import load_experiment
+from tests.support.sweep import BASELINE, write_experiment
 
 
 def design_of(tmp_path, **spec):
-    spec.setdefault("model", "sweep_standins:linear")
+    spec.setdefault("model", "tests.support.sweep_standins:linear")
     spec.setdefault("outcomes", ["y"])
     return build_design(load_experiment(write_experiment(tmp_path, **spec)))
 

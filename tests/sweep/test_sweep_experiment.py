@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sweep_helpers import ROOT, TINY, tiny_grid, write_experiment
 
 from sasci_sim.config.params import parameter_rows
 from sasci_sim.config.schema import Scenario
@@ -11,6 +10,7 @@ from sasci_sim.errors import InputError
 from sasci_sim.experiments.sweep.experiment import load_experiment
 from sasci_sim.experiments.sweep.keys import resolve_key, value_at
 from sasci_sim.ui.cli import main
+from tests.support.sweep import ROOT, TINY, tiny_grid, write_experiment
 
 SHIPPED = sorted((ROOT / "experiments").glob("*.yaml"))
 
@@ -165,7 +165,7 @@ def test_bad_experiment_on_the_command_line_is_one_line_and_status_2(tmp_path, c
 def test_a_stand_in_model_takes_free_parameter_names(tmp_path):
     path = write_experiment(
         tmp_path,
-        model="sweep_standins:linear",
+        model="tests.support.sweep_standins:linear",
         design="morris",
         samples=3,
         parameters={k: {"min": 0, "max": 1} for k in "abc"},

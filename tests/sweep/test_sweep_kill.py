@@ -10,12 +10,12 @@ import time
 
 import pandas as pd
 import pytest
-from sweep_helpers import tiny_grid
 
 from sasci_sim.experiments.sweep.executors import open_workers
 from sasci_sim.experiments.sweep.experiment import load_experiment
 from sasci_sim.experiments.sweep.runner import run_sweep
 from sasci_sim.experiments.sweep.store import SweepStore
+from tests.support.sweep import tiny_grid
 
 RUNS = 60
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sweep_helpers import tiny_grid, write_experiment
 
 from sasci_sim.errors import InputError
 from sasci_sim.experiments.sweep.designs import build_design
@@ -15,6 +14,7 @@ from sasci_sim.experiments.sweep.runner import run_sweep
 from sasci_sim.experiments.sweep.store import SweepStore
 from sasci_sim.seeds import derive_seed
 from sasci_sim.ui.cli import main
+from tests.support.sweep import tiny_grid, write_experiment
 
 
 def sweep(path, out, workers=1, **kwargs):
@@ -66,7 +66,7 @@ def test_scheduler_option_runs_on_a_running_dask_cluster(tmp_path, capsys):
 def test_each_run_is_seeded_by_its_point_and_replicate(tmp_path):
     path = write_experiment(
         tmp_path,
-        model="sweep_standins:noisy",
+        model="tests.support.sweep_standins:noisy",
         design="grid",
         replications=3,
         seed=99,
@@ -129,7 +129,11 @@ def test_results_of_other_code_are_not_resumed_and_mixed_code_is_flagged(tmp_pat
     from sasci_sim.output.folders import code_fingerprint
 
     path = write_experiment(
-        tmp_path, model="sweep_standins:noisy", design="grid", parameters={"x": {"values": [1.0, 2.0]}}, outcomes=["y"]
+        tmp_path,
+        model="tests.support.sweep_standins:noisy",
+        design="grid",
+        parameters={"x": {"values": [1.0, 2.0]}},
+        outcomes=["y"],
     )
     report, runs = sweep(path, tmp_path / "out")
     assert (runs["code"] == code_fingerprint()).all()
@@ -173,7 +177,7 @@ def test_two_sweeps_cannot_write_one_folder(tmp_path):
 def test_a_failing_run_is_recorded_and_the_sweep_finishes(tmp_path, capsys):
     path = write_experiment(
         tmp_path,
-        model="sweep_standins:fragile",
+        model="tests.support.sweep_standins:fragile",
         design="grid",
         replications=2,
         parameters={"x": {"values": [0.1, 0.5, 0.8, 0.9]}},

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sweep_helpers import ROOT
 
 from sasci_sim.experiments.sweep.analysis import analyse
 from sasci_sim.experiments.sweep.executors import open_workers
 from sasci_sim.experiments.sweep.experiment import load_experiment
 from sasci_sim.experiments.sweep.runner import run_sweep
+from tests.support.sweep import ROOT
 
 TINY_SAMPLES = {"grid": None, "lhs": 24, "sobol": 4, "morris": 2}
 

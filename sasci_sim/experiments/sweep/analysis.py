@@ -41,11 +41,26 @@ class AnalysisReport:
     rules: list[str] = field(default_factory=list)
 
     def text(self) -> str:
+        """The whole report as text.
+
+        Returns:
+        The report's lines as one text (summary.txt and the terminal).
+        """
         return "\n".join(self.lines) + "\n"
 
 
 def analyse(root: Path) -> AnalysisReport:
-    """Analyse the sweep in ``root`` (OUT/<experiment name>) into ``root/analysis``."""
+    """Analyse the sweep in ``root`` (OUT/<experiment name>) into ``root/analysis``.
+
+    The analysis is written to a temporary folder and moved into place, so a killed
+    analysis never leaves half its files.
+
+    Args:
+        root: The sweep folder.
+
+    Returns:
+        The report: its lines, the indices and the discovered rules.
+    """
     store = SweepStore.existing(root)
     meta = store.meta()
     spec = ExperimentSpec.model_validate(meta["experiment"])
@@ -87,7 +102,17 @@ def analyse(root: Path) -> AnalysisReport:
 
 
 def sweep_folders(path: Path) -> list[Path]:
-    """``path`` if it is a sweep folder, else the sweep folders directly inside it."""
+    """``path`` if it is a sweep folder, else the sweep folders directly inside it.
+
+    Args:
+        path: A sweep folder or a folder of sweep folders.
+
+    Returns:
+        The sweep folders found.
+
+    Raises:
+        InputError: When there are none.
+    """
     path = Path(path)
     if (path / "sweep.json").is_file():
         return [path]

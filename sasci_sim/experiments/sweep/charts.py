@@ -20,7 +20,13 @@ from sasci_sim.output.plots import OKABE_ITO
 
 
 def sobol_bars(table: pd.DataFrame, outcome: str, path: Path) -> None:
-    """S1 and ST per parameter with 95% intervals."""
+    """S1 and ST per parameter with 95% intervals.
+
+    Args:
+        table: The Sobol indices, one row per parameter.
+        outcome: The outcome, for the title.
+        path: The PNG to write.
+    """
     y = np.arange(len(table))
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.6))
     ax.barh(y - 0.2, table["S1"], 0.4, xerr=table["S1_conf"], color=OKABE_ITO[0], label="first order (S1)")
@@ -37,7 +43,13 @@ def sobol_bars(table: pd.DataFrame, outcome: str, path: Path) -> None:
 
 
 def morris_bars(table: pd.DataFrame, outcome: str, path: Path) -> None:
-    """mu* with its 95% interval, and sigma beside it."""
+    """mu* with its 95% interval, and sigma beside it.
+
+    Args:
+        table: The Morris indices, one row per parameter.
+        outcome: The outcome, for the title.
+        path: The PNG to write.
+    """
     y = np.arange(len(table))
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.35 * len(table) + 1.6), sharey=True)
     left.barh(y, table["mu_star"], xerr=table["mu_star_conf"], color=OKABE_ITO[0])
@@ -53,7 +65,13 @@ def morris_bars(table: pd.DataFrame, outcome: str, path: Path) -> None:
 
 
 def heatmap(means: pd.DataFrame, outcome: str, path: Path) -> None:
-    """Mean outcome over a two-parameter grid (rows: first parameter, columns: second)."""
+    """Mean outcome over a two-parameter grid (rows: first parameter, columns: second).
+
+    Args:
+        means: The mean outcome, first parameter's values as rows, second's as columns.
+        outcome: The outcome, for the title.
+        path: The PNG to write.
+    """
     fig, ax = plt.subplots(figsize=(1.1 * means.shape[1] + 2.5, 0.7 * means.shape[0] + 1.8))
     image = ax.imshow(means.to_numpy(dtype=float), cmap="viridis", aspect="auto", origin="lower")
     ax.set_xticks(range(means.shape[1]), [_label(v) for v in means.columns])
@@ -77,7 +95,12 @@ def _label(value: object) -> str:
 
 
 def envelopes(bands: pd.DataFrame, path: Path) -> None:
-    """Median and 50% / 90% bands of each spread curve across the design points."""
+    """Median and 50% / 90% bands of each spread curve across the design points.
+
+    Args:
+        bands: Quantiles per curve and month across design points.
+        path: The PNG to write.
+    """
     curves = list(dict.fromkeys(bands["curve"]))
     cols = 2
     rows = (len(curves) + cols - 1) // cols

@@ -34,13 +34,26 @@ class Design:
 
     @property
     def size(self) -> int:
+        """How many design points there are."""
         return len(self.table)
 
     def values(self, point: int) -> dict[str, Any]:
+        """One design point's parameter values, as a run takes them.
+
+        Args:
+            point: The design point's index.
+
+        Returns:
+            Its parameter values by key, as plain Python values (not numpy scalars).
+        """
         return {k: _plain(self.table[k].iat[point]) for k in self.table.columns if not k.startswith(RAW)}
 
     def raw(self) -> np.ndarray:
-        """The SALib sample matrix (points x parameters)."""
+        """The SALib sample matrix (points x parameters).
+
+        Returns:
+            The raw sample as SALib drew it, which its analysers need.
+        """
         return self.table[[c for c in self.table.columns if c.startswith(RAW)]].to_numpy(dtype=float)
 
 
@@ -49,7 +62,14 @@ def _plain(value: Any) -> Any:
 
 
 def grid_values(param: Parameter) -> list[Any]:
-    """A grid parameter's values: as listed, or evenly spaced from min to max."""
+    """A grid parameter's values: as listed, or evenly spaced from min to max.
+
+    Args:
+        param: The parameter.
+
+    Returns:
+        Its values; integer grids drop repeats.
+    """
     if param.values is not None:
         return list(param.values)
     points = np.linspace(param.low, param.high, param.levels)  # type: ignore[arg-type]
@@ -59,7 +79,17 @@ def grid_values(param: Parameter) -> list[Any]:
 
 
 def bounds(param: Parameter) -> list[float]:
-    """The interval SALib samples for a parameter."""
+    """The interval SALib samples for a parameter.
+
+    Listed values are sampled as positions and integers over half-widened bounds, so every
+    value is equally likely.
+
+    Args:
+        param: The parameter.
+
+    Returns:
+        The lower and upper bound.
+    """
     if param.values is not None:
         return [0.0, float(len(param.values))]
     if param.kind == "int":
@@ -68,7 +98,15 @@ def bounds(param: Parameter) -> list[float]:
 
 
 def from_unit(param: Parameter, column: np.ndarray) -> list[Any]:
-    """Map a raw sample column to the parameter's values."""
+    """Map a raw sample column to the parameter's values.
+
+    Args:
+        param: The parameter.
+        column: Its column of the raw sample.
+
+    Returns:
+        The values the runs take (listed values, rounded integers or floats).
+    """
     if param.values is not None:
         idx = np.clip(np.floor(column).astype(int), 0, len(param.values) - 1)
         return [param.values[i] for i in idx]
@@ -78,7 +116,14 @@ def from_unit(param: Parameter, column: np.ndarray) -> list[Any]:
 
 
 def build_design(experiment: Experiment) -> Design:
-    """The design points of an experiment (deterministic in its seed)."""
+    """The design points of an experiment (deterministic in its seed).
+
+    Args:
+        experiment: The validated experiment.
+
+    Returns:
+        The design: a full grid, or an LHS, Sobol or Morris sample seeded from the experiment.
+    """
     spec = experiment.spec
     params = experiment.parameters
     if spec.design == "grid":

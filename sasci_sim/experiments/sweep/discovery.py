@@ -31,6 +31,16 @@ SIGNIFICANCE = 0.05
 
 @dataclass(frozen=True)
 class Condition:
+    """One limit of a PRIM box on one parameter, as readers are told it.
+
+    Attributes:
+        parameter: The varied parameter.
+        low: The box's lower limit, or None when it is not restricted.
+        high: The box's upper limit, or None when it is not restricted.
+        allowed: The categories kept, for parameters given as lists of values.
+        qp: PRIM's quasi-p-value of the restriction.
+    """
+
     parameter: str
     low: Any  # None when the lower end is not restricted
     high: Any  # None when the upper end is not restricted
@@ -38,6 +48,11 @@ class Condition:
     qp: float = math.nan
 
     def text(self) -> str:
+        """Say the condition as a reader would check it.
+
+        Returns:
+        The condition in words, for example "0.2 <= regulation.flexibility <= 0.8".
+        """
         if self.allowed is not None:
             if len(self.allowed) == 1 and isinstance(self.allowed[0], bool | np.bool_):
                 return f"{self.parameter} is {'on' if self.allowed[0] else 'off'}"
@@ -61,6 +76,11 @@ class Rule:
     runs: int
 
     def text(self) -> str:
+        """Say the box as one plain sentence.
+
+        Returns:
+        The rule as one sentence with its coverage, density and runs.
+        """
         when = " and ".join(c.text() for c in self.conditions)
         return (
             f"{self.describe} in {self.density:.0%} of runs when {when} "
@@ -70,6 +90,15 @@ class Rule:
 
 @dataclass(frozen=True)
 class DiscoveryResult:
+    """What scenario discovery found: the boxes, the base rate of the runs of interest, or why none.
+
+    Attributes:
+        rules: The boxes found, best first.
+        base_rate: The share of all runs that are of interest.
+        runs: Runs analysed.
+        note: Why nothing was found, when that is the case.
+    """
+
     rules: tuple[Rule, ...]
     base_rate: float  # share of all runs that are of interest
     runs: int
@@ -83,7 +112,15 @@ def _num(value: float) -> str:
 
 
 def of_interest(values: pd.Series, spec: Discovery) -> np.ndarray:
-    """Which runs are of interest (NaN never is)."""
+    """Which runs are of interest (NaN never is).
+
+    Args:
+        values: An outcome per run.
+        spec: The discovery settings (``at_least`` or ``at_most``).
+
+    Returns:
+        Which runs are of interest.
+    """
     v = values.to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         hit = v >= spec.at_least if spec.at_least is not None else v <= spec.at_most
@@ -91,7 +128,17 @@ def of_interest(values: pd.Series, spec: Discovery) -> np.ndarray:
 
 
 def discover(x: pd.DataFrame, y: np.ndarray, spec: Discovery, int_columns: set[str]) -> DiscoveryResult:
-    """Run PRIM on parameter values ``x`` (one row per run) and the runs of interest ``y``."""
+    """Run PRIM on parameter values ``x`` (one row per run) and the runs of interest ``y``.
+
+    Args:
+        x: Parameter values, one row per run.
+        y: Whether each run is of interest.
+        spec: The discovery settings (number of boxes).
+        int_columns: Parameters that take whole numbers, so limits are printed as such.
+
+    Returns:
+        The boxes found, or why there are none (nothing to find, or EMA Workbench missing).
+    """
     n, k = len(y), int(y.sum())
     if n == 0 or k == 0 or k == n:
         what = "no run is" if k == 0 else "every run is"

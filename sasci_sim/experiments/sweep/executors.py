@@ -3,7 +3,7 @@
 The sweep only calls ``submit`` and ``concurrent.futures.wait``, so any executor
 works; results never depend on which, because each run's seed is fixed by its
 design point and replicate. A Dask ``LocalCluster`` (``--dask-local``) is kept on
-127.0.0.1, dashboard included (see NOTES.md: the default binds every interface).
+127.0.0.1, dashboard included (Dask's default binds every interface).
 """
 
 from __future__ import annotations
@@ -24,6 +24,16 @@ class InlineExecutor(Executor):
     """Runs each task at once in this process (one worker: no pickling, easy debugging)."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        """Run the task now, in this process; its exception is kept in the future, as a pool would.
+
+        Args:
+            fn: The task.
+            *args: Its positional arguments.
+            **kwargs: Its keyword arguments.
+
+        Returns:
+            A finished future.
+        """
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
@@ -42,12 +52,29 @@ class Workers:
 
 
 def default_workers() -> int:
+    """How many processes a sweep may use by default.
+
+    Returns:
+    The processors this process may run on (its affinity), else the machine's count.
+    """
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 @contextmanager
 def open_workers(workers: int = 1, scheduler: str | None = None, dask_local: int | None = None) -> Iterator[Workers]:
-    """Open the executor the command line asked for; everything started here is stopped on exit."""
+    """Open the executor the command line asked for; everything started here is stopped on exit.
+
+    Args:
+        workers: Processes for a local pool; 1 runs in this process.
+        scheduler: Address of a Dask scheduler to use instead.
+        dask_local: Workers of a local Dask cluster to start instead.
+
+    Yields:
+        The open executor and how many runs it takes at once.
+
+    Raises:
+        InputError: When the Dask scheduler cannot be reached.
+    """
     if scheduler is not None:
         with _dask_client(scheduler) as client:
             threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()) or 1

@@ -149,10 +149,12 @@ class Experiment:
 
     @property
     def name(self) -> str:
+        """The experiment's name: its folder under ``--out``."""
         return self.spec.name
 
     @property
     def simulator(self) -> bool:
+        """Whether sasci-sim itself is the model (rather than a stand-in function)."""
         return self.spec.model == SIMULATOR
 
     @property
@@ -161,7 +163,11 @@ class Experiment:
         return tuple(CURVES) if self.simulator else ()
 
     def results_identity(self) -> dict[str, Any]:
-        """Everything that shapes the results table (not its name, notes or analysis settings), code included."""
+        """Everything that shapes the results table (not its name, notes or analysis settings), code included.
+
+        Returns:
+            A JSON-ready mapping; its hash is the fingerprint.
+        """
         spec = {k: v for k, v in self.spec.model_dump(mode="json").items() if k not in ANALYSIS_ONLY}
         del spec["base"]  # the file's path does not matter, its contents do:
         spec["base scenario"] = self.base.model_dump(mode="json") if self.base is not None else None
@@ -169,6 +175,11 @@ class Experiment:
         return spec
 
     def fingerprint(self) -> str:
+        """A hash identifying the results this experiment produces.
+
+        Returns:
+        SHA-256 of ``results_identity``: a resumed sweep must match it, or its runs would mix.
+        """
         text = json.dumps(self.results_identity(), sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -181,7 +192,21 @@ def load_experiment(
     seed: int | None = None,
     overrides: Iterable[str] = (),
 ) -> Experiment:
-    """Read and validate an experiment file; arguments given here override it (``overrides``: ``key=value``)."""
+    """Read and validate an experiment file; arguments given here override it (``overrides``: ``key=value``).
+
+    Args:
+        path: The experiment file.
+        samples: Overrides the sample size.
+        replications: Overrides the replicates per point.
+        seed: Overrides the root seed.
+        overrides: ``key=value`` scenario settings added to the file's ``set``.
+
+    Returns:
+        The validated experiment: base scenario, parameters, outcomes.
+
+    Raises:
+        InputError: On any problem, named by field.
+    """
     path = Path(path)
     data = read_yaml(path, what="experiment")
     data.setdefault("name", path.stem)
@@ -332,7 +357,15 @@ def _checked(data: dict[str, Any], values: dict[ScenarioKey, Any], source: str, 
 
 
 def apply_values(data: dict[str, Any], values: Mapping[ScenarioKey, Any]) -> dict[str, Any]:
-    """A scenario mapping with parameter values set (flat levers such as joint_funding included)."""
+    """A scenario mapping with parameter values set (flat levers such as joint_funding included).
+
+    Args:
+        data: The base scenario's mapping.
+        values: One design point's value per resolved key.
+
+    Returns:
+        The mapping with the values set.
+    """
     special = {k.key: v for k, v in values.items() if k.key in SPECIAL_LEVERS}
     for k, v in values.items():
         if k.key not in SPECIAL_LEVERS:
@@ -434,7 +467,18 @@ def _stand_in_experiment(path: Path, spec: ExperimentSpec, parameters: dict[str,
 
 
 def resolve_model(reference: str, source: Path | str = "model") -> Callable[..., Mapping[str, Any]]:
-    """Import ``package.module:function``, the function that stands in for the simulator."""
+    """Import ``package.module:function``, the function that stands in for the simulator.
+
+    Args:
+        reference: ``package.module:function``.
+        source: The file named in errors.
+
+    Returns:
+        The function.
+
+    Raises:
+        InputError: When the module cannot be imported or has no such function.
+    """
     module_name, _, attr = reference.partition(":")
     try:
         module = importlib.import_module(module_name)

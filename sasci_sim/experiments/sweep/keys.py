@@ -37,6 +37,7 @@ class ScenarioKey:
 
     @property
     def numeric(self) -> bool:
+        """Whether the key takes a number (so it has a range to sample)."""
         return self.kind in ("int", "float")
 
 
@@ -69,14 +70,30 @@ def _bound(metadata: list[Any], *names: str) -> float | None:
 
 
 def value_at(data: Any, path: str) -> Any:
-    """The value at a dotted path of a scenario mapping (list items by index)."""
+    """The value at a dotted path of a scenario mapping (list items by index).
+
+    Args:
+        data: A scenario mapping.
+        path: A dotted path.
+
+    Returns:
+        The value there.
+    """
     for part in path.split("."):
         data = data[int(part)] if isinstance(data, list) else data[part]
     return data
 
 
 def known_keys(model: type[BaseModel] = Scenario, prefix: str = "") -> list[str]:
-    """Every settable leaf key of the schema (list items shown as ``innovations.0.benefit``)."""
+    """Every settable leaf key of the schema (list items shown as ``innovations.0.benefit``).
+
+    Args:
+        model: The schema class to walk.
+        prefix: The dotted prefix of its keys.
+
+    Returns:
+        The keys, for suggestions when a key is misspelt.
+    """
     out: list[str] = []
     for name, field in model.model_fields.items():
         key = f"{prefix}{name}"
@@ -98,7 +115,20 @@ def _unknown(source: str, label: str, key: str) -> InputError:
 
 
 def resolve_key(key: str, base: dict[str, Any], source: str, label: str) -> ScenarioKey:
-    """Check ``key`` against the schema (and list lengths in ``base``); ``label`` names it in errors."""
+    """Check ``key`` against the schema (and list lengths in ``base``); ``label`` names it in errors.
+
+    Args:
+        key: A dotted key or flat lever name, as written.
+        base: The base scenario's mapping.
+        source: The file named in errors.
+        label: Where the key is in the file.
+
+    Returns:
+        The resolved key with its value type and allowed range.
+
+    Raises:
+        InputError: When the key is unknown, indexes past a list or names a section.
+    """
     if key in SPECIAL_LEVERS:
         return ScenarioKey(key, LEVERS[key], SPECIAL_LEVERS[key])
     path = LEVERS.get(key, key)

@@ -16,7 +16,15 @@ from sasci_sim.experiments.simulate import CURVES, run_outcomes
 
 
 def curve_point_name(curve: str, step: int) -> str:
-    """Column name of a curve's value at one month."""
+    """Column name of a curve's value at one month.
+
+    Args:
+        curve: A curve name (``sustained_curve``).
+        step: The month.
+
+    Returns:
+        For example ``sustained_at_month_60``.
+    """
     return f"{curve.removesuffix('_curve')}_at_month_{step}"
 
 
@@ -25,6 +33,12 @@ def summary_figure_names(base: Scenario) -> list[str]:
 
     The names depend on the portfolio (one figure per innovation kind present), so the
     base's own innovations are kept and only the population and length are shrunk.
+
+    Args:
+        base: The base scenario.
+
+    Returns:
+        The names of the scalar summary figures.
     """
     data = base.model_dump()
     for key, value in (

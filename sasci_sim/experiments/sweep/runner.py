@@ -74,11 +74,20 @@ class SweepReport:
 
     @property
     def runs_per_second(self) -> float:
+        """Runs finished per second of wall clock in this invocation (NaN before any)."""
         return self.ran / self.seconds if self.seconds > 0 else float("nan")
 
 
 def tasks(experiment: Experiment, design: Design) -> Iterator[RunTask]:
-    """Every run of the experiment, point by point, with its derived seed."""
+    """Every run of the experiment, point by point, with its derived seed.
+
+    Args:
+        experiment: The experiment.
+        design: Its design points.
+
+    Yields:
+        One task per (point, replicate).
+    """
     seed = experiment.spec.seed
     for point in range(design.size):
         values = design.values(point)
@@ -94,7 +103,24 @@ def run_sweep(
     restart: bool = False,
     progress: bool = True,
 ) -> SweepReport:
-    """Run (or resume) an experiment into ``out/<name>/``."""
+    """Run (or resume) an experiment into ``out/<name>/``.
+
+    Finished runs are saved in batches; a rerun skips them, so a killed sweep resumes.
+
+    Args:
+        experiment: The validated experiment.
+        out: The output folder.
+        workers: The open executor.
+        restart: Start again even if the folder holds another version of the experiment.
+        progress: Whether to print progress.
+
+    Returns:
+        What the sweep did.
+
+    Raises:
+        InputError: When the folder holds a different experiment (without ``restart``).
+        SweepAborted: When the executor breaks; finished runs are saved.
+    """
     design = build_design(experiment)
     store = SweepStore.for_experiment(experiment, design, out, restart=restart)
     try:

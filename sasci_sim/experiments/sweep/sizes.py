@@ -11,7 +11,14 @@ SIZE_KEYS = ("population.providers", "simulation.steps", "network.local_ties", "
 
 
 def largest_run(experiment: Experiment) -> Scenario | None:
-    """The experiment's base scenario with every varied size at its largest value (None: not the simulator)."""
+    """The experiment's base scenario with every varied size at its largest value (None: not the simulator).
+
+    Args:
+        experiment: The experiment.
+
+    Returns:
+        The largest scenario the sweep will run, for the memory check.
+    """
     if experiment.base is None:
         return None
     data = experiment.base.model_dump()

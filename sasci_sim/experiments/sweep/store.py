@@ -44,7 +44,14 @@ _ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "other":
 
 
 def run_schema(experiment: Experiment) -> pa.Schema:
-    """The columns of a run record, typed, so every part of a sweep reads as one table."""
+    """The columns of a run record, typed, so every part of a sweep reads as one table.
+
+    Args:
+        experiment: The experiment.
+
+    Returns:
+        The Arrow schema of its run records.
+    """
     fields = [
         pa.field("point", pa.int64()),
         pa.field("replicate", pa.int64()),
@@ -85,6 +92,12 @@ class SweepStore:
     """The folder of one experiment's results."""
 
     def __init__(self, root: Path, experiment: Experiment | None = None) -> None:
+        """Point at a sweep folder; nothing is read or written until asked.
+
+        Args:
+            root: The sweep folder, OUT/<experiment name>.
+            experiment: The experiment, needed to write runs; None for reading only.
+        """
         self.root = Path(root)
         self.runs = self.root / RUNS
         self.experiment = experiment
@@ -93,7 +106,20 @@ class SweepStore:
     # -- opening -----------------------------------------------------------------------
     @classmethod
     def for_experiment(cls, experiment: Experiment, design: Design, out: Path, *, restart: bool = False) -> SweepStore:
-        """Create the folder, or reopen it to resume; refuse if the experiment changed (unless ``restart``)."""
+        """Create the folder, or reopen it to resume; refuse if the experiment changed (unless ``restart``).
+
+        Args:
+            experiment: The experiment.
+            design: Its design points.
+            out: The output folder.
+            restart: Whether to discard a folder made by another version of the experiment.
+
+        Returns:
+            The open, locked store.
+
+        Raises:
+            InputError: When the folder is not a sweep folder, is locked, or holds another experiment.
+        """
         root = safe_child(Path(out), experiment.name)
         if root.exists() and not (root / META).is_file():
             raise InputError(
@@ -119,7 +145,17 @@ class SweepStore:
 
     @classmethod
     def existing(cls, root: Path) -> SweepStore:
-        """An existing sweep folder (for analysis)."""
+        """An existing sweep folder (for analysis).
+
+        Args:
+            root: The sweep folder.
+
+        Returns:
+            A store for reading.
+
+        Raises:
+            InputError: When ``root`` is not a sweep folder.
+        """
         root = Path(root)
         if not (root / META).is_file():
             raise InputError(root, "", "is not a sweep folder (no sweep.json); give OUT/<experiment name>")
@@ -189,6 +225,11 @@ class SweepStore:
 
     # -- the lock ------------------------------------------------------------------------
     def lock(self) -> None:
+        """Take the folder's lock, so two sweeps never write into one folder.
+
+        Raises:
+            InputError: When another sweep holds it.
+        """
         fd = os.open(self.root / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -198,15 +239,26 @@ class SweepStore:
         self._lock = fd
 
     def unlock(self) -> None:
+        """Release the lock, if held."""
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
 
     # -- reading -------------------------------------------------------------------------
     def meta(self) -> dict[str, Any]:
+        """The sweep's metadata.
+
+        Returns:
+        The content of sweep.json: the experiment, its parameters, points and runs.
+        """
         return json.loads((self.root / META).read_text(encoding="utf-8"))
 
     def design(self) -> pd.DataFrame:
+        """The design points, as stored when the sweep was created.
+
+        Returns:
+        The design table, one row per point; list-valued parameters decoded from JSON.
+        """
         frame = pd.read_parquet(self.root / DESIGN)
         for param in self.meta()["parameters"]:
             if param["kind"] == "other":
@@ -214,10 +266,22 @@ class SweepStore:
         return frame
 
     def parts(self) -> list[Path]:
+        """The files holding finished runs, one per batch written.
+
+        Returns:
+        The run part files, oldest first.
+        """
         return sorted(p for p in self.runs.glob("part-*.parquet"))
 
     def read(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """Every finished run, one row per (point, replicate), sorted."""
+        """Every finished run, one row per (point, replicate), sorted.
+
+        Args:
+            columns: Only these columns; all when None.
+
+        Returns:
+            The runs (a run in two parts, after a kill, counts once).
+        """
         frame = self._raw(columns)
         for param in self.meta()["parameters"]:
             if param["kind"] == "other" and param["key"] in frame:
@@ -233,12 +297,24 @@ class SweepStore:
         return frame.sort_values(KEY, kind="stable").reset_index(drop=True)
 
     def finished(self) -> set[tuple[int, int]]:
+        """Which runs are finished.
+
+        Returns:
+        The (point, replicate) pairs already run, which a resumed sweep skips.
+        """
         frame = self.read(columns=KEY)
         return set(zip(frame["point"].astype(int), frame["replicate"].astype(int), strict=True))
 
     # -- writing -------------------------------------------------------------------------
     def append(self, records: list[dict[str, Any]]) -> Path:
-        """Write finished runs as one new part (atomically)."""
+        """Write finished runs as one new part (atomically).
+
+        Args:
+            records: Run records, as ``run_task`` makes them.
+
+        Returns:
+            The part file written.
+        """
         assert self.experiment is not None, "open the store with for_experiment to write"
         frame = _encode_other(pd.DataFrame.from_records(records), self.experiment)
         table = pa.Table.from_pandas(frame, schema=run_schema(self.experiment), preserve_index=False)

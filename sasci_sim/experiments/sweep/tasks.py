@@ -37,6 +37,14 @@ class RunContext:
 
     @classmethod
     def of(cls, experiment: Experiment) -> RunContext:
+        """What every run of ``experiment`` needs, gathered once.
+
+        Args:
+            experiment: The experiment.
+
+        Returns:
+            What its runs share, as plain data a worker process can receive.
+        """
         base = experiment.base.model_dump() if experiment.base is not None else None
         return cls(
             experiment.spec.model,
@@ -59,7 +67,17 @@ class RunTask:
 
 
 def run_task(context: RunContext, task: RunTask) -> dict[str, Any]:
-    """Run one design point replicate and return its record (status ``ok`` or ``failed``)."""
+    """Run one design point replicate and return its record (status ``ok`` or ``failed``).
+
+    A failure is recorded with its message, so one bad point does not stop the sweep.
+
+    Args:
+        context: What the experiment's runs share.
+        task: The point, replicate, seed and values.
+
+    Returns:
+        The run's record: identifiers, values, outcomes, status, error and seconds.
+    """
     record: dict[str, Any] = {"point": task.point, "replicate": task.replicate, "seed": task.seed, **task.values}
     start = time.perf_counter()
     try:

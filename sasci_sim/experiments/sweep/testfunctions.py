@@ -15,13 +15,31 @@ ISHIGAMI_B = 0.1
 
 
 def ishigami(x1: float, x2: float, x3: float, seed: int | None = None) -> dict[str, float]:
-    """y = sin x1 + a sin^2 x2 + b x3^4 sin x1 (deterministic: ``seed`` is ignored)."""
+    """The Ishigami function, y = sin x1 + a sin^2 x2 + b x3^4 sin x1 (deterministic: ``seed`` is ignored).
+
+    Args:
+        x1: First input, usually in [-pi, pi].
+        x2: Second input.
+        x3: Third input.
+        seed: Accepted, as the sweep passes one to every model.
+
+    Returns:
+        {"y": value}.
+    """
     y = math.sin(x1) + ISHIGAMI_A * math.sin(x2) ** 2 + ISHIGAMI_B * x3**4 * math.sin(x1)
     return {"y": y}
 
 
 def ishigami_indices(a: float = ISHIGAMI_A, b: float = ISHIGAMI_B) -> dict[str, dict[str, float]]:
-    """Analytic first-order (S1) and total (ST) indices of the Ishigami function."""
+    """Analytic first-order (S1) and total (ST) indices of the Ishigami function.
+
+    Args:
+        a: The function's a.
+        b: The function's b.
+
+    Returns:
+        {"S1": {...}, "ST": {...}} per input.
+    """
     pi = math.pi
     v1 = 0.5 * (1 + b * pi**4 / 5) ** 2
     v2 = a**2 / 8

@@ -29,6 +29,15 @@ from sasci_sim.output.results import RunResult
 
 @dataclass
 class Verdict:
+    """One stylised fact's check and its outcome.
+
+    Attributes:
+        check: The fact and its test.
+        values: The metric per replication.
+        estimate: Their mean with its standard error and 95% interval.
+        passed: Whether the test passed.
+    """
+
     check: FactCheck
     values: np.ndarray
     estimate: Estimate
@@ -36,7 +45,16 @@ class Verdict:
 
 
 def variant_scenario(base: Scenario, name: str, providers: int | None = None) -> Scenario:
-    """The base scenario with one variant's change (and an optional smaller population)."""
+    """The base scenario with one variant's change (and an optional smaller population).
+
+    Args:
+        base: The base scenario.
+        name: The variant's name.
+        providers: A smaller population for quick checks; the base's when None.
+
+    Returns:
+        The variant, named ``<base>-<variant>``.
+    """
     data: dict[str, Any] = base.model_dump()
     VARIANTS[name](data)
     data["name"] = f"{base.name}-{name}"
@@ -52,7 +70,18 @@ def run_variants(
     providers: int | None = None,
     on_done: Callable[[str], None] | None = None,
 ) -> dict[str, RunResult]:
-    """Run each variant with the base scenario's root seed (common random numbers)."""
+    """Run each variant with the base scenario's root seed (common random numbers).
+
+    Args:
+        names: The variants to run.
+        replications: Replications per variant.
+        base: The base scenario; the built-in baseline when None.
+        providers: A smaller population, when given.
+        on_done: Called with each variant's name when it finishes.
+
+    Returns:
+        Variant name -> run.
+    """
     base = base or load_scenario()
     out = {}
     for name in sorted(names):
@@ -63,7 +92,15 @@ def run_variants(
 
 
 def judge(results: dict[str, RunResult], facts: tuple[FactCheck, ...] = FACTS) -> list[Verdict]:
-    """Apply each check's statistical test to its metric over replications."""
+    """Apply each check's statistical test to its metric over replications.
+
+    Args:
+        results: Variant name -> run.
+        facts: The checks to apply.
+
+    Returns:
+        One verdict per check.
+    """
     verdicts = []
     for check in facts:
         values = np.asarray(check.measure(results), dtype=float)
@@ -73,7 +110,14 @@ def judge(results: dict[str, RunResult], facts: tuple[FactCheck, ...] = FACTS) -
 
 
 def table(verdicts: list[Verdict]) -> str:
-    """The validation table: fact, metric, observed (95% CI), expected, verdict."""
+    """The validation table: fact, metric, observed (95% CI), expected, verdict.
+
+    Args:
+        verdicts: The verdicts.
+
+    Returns:
+        The table as aligned text.
+    """
     rows = [("fact", "statement", "metric", "observed mean [95% CI]", "expected", "verdict")]
     for v in verdicts:
         c = v.check
@@ -85,7 +129,12 @@ def table(verdicts: list[Verdict]) -> str:
 
 
 def plot_verdict(v: Verdict, path: Path) -> None:
-    """Per-replication values, the mean with its 95% CI, and the expected band or threshold."""
+    """Per-replication values, the mean with its 95% CI, and the expected band or threshold.
+
+    Args:
+        v: The verdict.
+        path: The PNG to write.
+    """
     fig, ax = plt.subplots(figsize=(6, 3.2))
     x = np.random.default_rng(0).uniform(-0.15, 0.15, v.values.size)
     ax.scatter(x, v.values, s=14, color=OKABE_ITO[0], alpha=0.6, label="replications")
@@ -118,6 +167,19 @@ def plot_verdict(v: Verdict, path: Path) -> None:
 
 @dataclass
 class BassResult:
+    """The model at the Bass limit against the discrete Bass recursion.
+
+    Attributes:
+        p: The external influence.
+        q: The peer influence.
+        mean: Mean adopted share per month over replications.
+        se: Its standard error.
+        p5: 5th percentile per month.
+        p95: 95th percentile per month.
+        discrete: The recursion's share per month.
+        providers: Providers in the population (its granularity).
+    """
+
     p: float
     q: float
     mean: np.ndarray
@@ -129,6 +191,7 @@ class BassResult:
 
     @property
     def max_abs_deviation(self) -> float:
+        """Largest gap between the model's mean and the recursion over the months."""
         return float(np.max(np.abs(self.mean - self.discrete)))
 
     @property
@@ -138,7 +201,17 @@ class BassResult:
 
 
 def run_bass(p: float, q: float, replications: int, providers: int | None = None) -> BassResult:
-    """The Bass-limit scenario at (p, q): adopted share over replications against the recursion."""
+    """The Bass-limit scenario at (p, q): adopted share over replications against the recursion.
+
+    Args:
+        p: External influence.
+        q: Peer influence.
+        replications: Replications.
+        providers: A smaller population, when given.
+
+    Returns:
+        The model's mean, standard error and band per month against the recursion.
+    """
     overrides = [f"diffusion.external_influence={p}", f"diffusion.peer_influence={q}"]
     if providers is not None:
         overrides.append(f"population.providers={providers}")
@@ -160,7 +233,12 @@ def run_bass(p: float, q: float, replications: int, providers: int | None = None
 
 
 def plot_bass(results: list[BassResult], path: Path) -> None:
-    """Model mean and 5-95% band against the discrete recursion and the closed form."""
+    """Model mean and 5-95% band against the discrete recursion and the closed form.
+
+    Args:
+        results: One result per (p, q).
+        path: The PNG to write.
+    """
     fig, ax = plt.subplots(figsize=(7, 4))
     for i, b in enumerate(results):
         t = np.arange(len(b.mean))

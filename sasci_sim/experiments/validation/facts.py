@@ -1,4 +1,4 @@
-"""The brief's stylised facts 1-11 as named, testable checks (docs/ODD.md, 'Purpose and patterns').
+"""The stylised facts 1-11 as named, testable checks (docs/ODD.md 1.2 'Patterns').
 
 Each check names the scenario variants it needs, a metric computed per
 replication from their result tables, and a statistical test (stats.Band or
@@ -16,7 +16,11 @@ import numpy as np
 import pandas as pd
 
 from sasci_sim.experiments.validation.stats import AtLeast, Band, Check
+from sasci_sim.model.rules.transitions import CAUSES
 from sasci_sim.output.results import RunResult
+
+#: The spread columns that count each abandonment once, by its cause (ODD 4.11, glossary).
+BY_CAUSE = tuple(f"abandoned_{cause}" for cause in CAUSES)
 
 Results = dict[str, RunResult]
 
@@ -31,6 +35,15 @@ LONG_RUN_MONTHS = 360
 
 
 def variant(name: str) -> Callable[[Callable[[dict[str, Any]], None]], Callable[[dict[str, Any]], None]]:
+    """Register a scenario variant under ``name``, for the checks that need it.
+
+    Args:
+        name: The variant's name, as the checks refer to it.
+
+    Returns:
+        A decorator that records the function and returns it unchanged.
+    """
+
     def register(fn: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
         VARIANTS[name] = fn
         return fn
@@ -124,12 +137,29 @@ def _long_run(d: dict[str, Any]) -> None:
 
 
 def final(r: RunResult) -> pd.DataFrame:
-    """Rows of the last step."""
+    """Rows of the last step.
+
+    Args:
+        r: A run.
+
+    Returns:
+        The spread table's rows at the final month.
+    """
     return r.spread[r.spread["step"] == r.spread["step"].max()]
 
 
 def share(r: RunResult, column: str, kind: str | None = None, extra: str | None = None) -> np.ndarray:
-    """Per replication: mean over innovations (of a kind) of column / providers at the end."""
+    """Per replication: mean over innovations (of a kind) of column / providers at the end.
+
+    Args:
+        r: A run.
+        column: The count column.
+        kind: Only innovations of this kind; all when None.
+        extra: A second column added to the first (piloting to sustained, say).
+
+    Returns:
+        One share per replication.
+    """
     f = final(r)
     if kind is not None:
         f = f[f["kind"] == kind]
@@ -138,22 +168,55 @@ def share(r: RunResult, column: str, kind: str | None = None, extra: str | None 
 
 
 def coverage(r: RunResult, kind: str) -> np.ndarray:
-    """Per replication: mean over innovations of a kind of the share of councils reached at the end."""
+    """Per replication: mean over innovations of a kind of the share of councils reached at the end.
+
+    Args:
+        r: A run.
+        kind: The innovation kind.
+
+    Returns:
+        One share per replication.
+    """
     f = final(r)
     f = f[f["kind"] == kind]
     return (f["councils_reached"] / f["local_authorities"]).groupby(f["replication"]).mean().to_numpy()
 
 
 def adopting(r: RunResult, kind: str | None = None) -> np.ndarray:
+    """Per replication: mean adopting share (piloting or sustaining) at the end.
+
+    Args:
+        r: A run.
+        kind: Only innovations of this kind; all when None.
+
+    Returns:
+        Per replication, the mean share of providers piloting or sustaining at the end.
+    """
     return share(r, "sustained", kind, extra="piloting")
 
 
 def figure(r: RunResult, name: str) -> np.ndarray:
+    """Per replication: one summary figure.
+
+    Args:
+        r: A run.
+        name: A summary figure.
+
+    Returns:
+        The figure per replication, in replication order.
+    """
     return r.runs.sort_values("replication")[name].to_numpy(dtype=float)
 
 
 def saving_ratio(r: RunResult) -> pd.Series:
-    """Council saving per pound of running cost, by innovation name, 0..1."""
+    """Council saving per pound of running cost, by innovation name, 0..1.
+
+    Args:
+        r: A run (for its innovations).
+
+    Returns:
+        The ratio per innovation name.
+    """
     inn = r.scenario.innovations
     return pd.Series(
         {
@@ -164,7 +227,15 @@ def saving_ratio(r: RunResult) -> pd.Series:
 
 
 def weighted_saving(r: RunResult, column: str) -> np.ndarray:
-    """Per replication: saving ratio of the innovations in ``column``, weighted by count, over all months."""
+    """Per replication: saving ratio of the innovations in ``column``, weighted by count, over all months.
+
+    Args:
+        r: A run.
+        column: The adopters to weigh by (``commissioned``, ``own_funded``).
+
+    Returns:
+        One weighted ratio per replication (NaN without such adopters).
+    """
     s = r.spread
     ratio = s["innovation"].map(saving_ratio(r))
     num = (ratio * s[column]).groupby(s["replication"]).sum()
@@ -173,7 +244,14 @@ def weighted_saving(r: RunResult, column: str) -> np.ndarray:
 
 
 def abandonment_spike(r: RunResult) -> np.ndarray:
-    """Per replication: abandonments per month in the three months after grants end / in other months."""
+    """Per replication: abandonments per month in the three months after grants end / in other months.
+
+    Args:
+        r: A run.
+
+    Returns:
+        One ratio per replication (fact 2).
+    """
     cfg = r.scenario
     steps = cfg.simulation.steps
     ends = set()
@@ -182,10 +260,12 @@ def abandonment_spike(r: RunResult) -> np.ndarray:
         for call in range(1, steps + 1, cfg.funding.call_interval_months):
             ends.update(range(call + months, min(call + months + SPIKE_WINDOW_MONTHS, steps + 1)))
     first = min(ends) if ends else steps + 1
-    cols = [
-        c for c in r.spread.columns if c.startswith("abandoned_") and c not in ("abandoned_now", "abandoned_post_grant")
-    ]
-    total = r.spread.assign(total=r.spread[cols].sum(axis=1)).groupby(["replication", "step"])["total"].sum().unstack()
+    total = (
+        r.spread.assign(total=r.spread[list(BY_CAUSE)].sum(axis=1))
+        .groupby(["replication", "step"])["total"]
+        .sum()
+        .unstack()
+    )
     months = total.columns.to_numpy()
     window = np.isin(months, sorted(ends))
     other = (months >= first) & ~window
@@ -193,7 +273,14 @@ def abandonment_spike(r: RunResult) -> np.ndarray:
 
 
 def kept_share(r: RunResult) -> np.ndarray:
-    """Per replication: share of pilots reaching their decision that keep something."""
+    """Per replication: share of pilots reaching their decision that keep something.
+
+    Args:
+        r: A run.
+
+    Returns:
+        One share per replication (fact 3b).
+    """
     g = r.spread.groupby("replication")
     kept = g["sustained_new"].sum()
     lost = g["abandoned_cliff"].sum() + g["abandoned_money"].sum()
@@ -201,7 +288,18 @@ def kept_share(r: RunResult) -> np.ndarray:
 
 
 def months_to_councils(r: RunResult, kinds: tuple[str, ...], level: float = 0.5) -> np.ndarray:
-    """Per replication: median over innovations of the first month with `level` of councils reached (censored)."""
+    """Per replication: median over innovations of the first month with `level` of councils reached (censored).
+
+    Innovations that never get there count as one month past the horizon (censored).
+
+    Args:
+        r: A run.
+        kinds: The innovation kinds.
+        level: The share of councils to reach.
+
+    Returns:
+        One median per replication.
+    """
     s = r.spread[r.spread["kind"].isin(kinds)]
     horizon = int(r.spread["step"].max())
     reached = s["councils_reached"] / s["local_authorities"] >= level
@@ -212,17 +310,30 @@ def months_to_councils(r: RunResult, kinds: tuple[str, ...], level: float = 0.5)
 
 
 def abandonment_ratio(r: RunResult) -> np.ndarray:
-    """Per replication: abandonments per pilot started (including originators)."""
+    """Per replication: abandonments per pilot started (including originators).
+
+    Args:
+        r: A run.
+
+    Returns:
+        One ratio per replication.
+    """
     g = r.spread.groupby("replication")
-    cols = [
-        c for c in r.spread.columns if c.startswith("abandoned_") and c not in ("abandoned_now", "abandoned_post_grant")
-    ]
-    abandoned = sum(g[c].sum() for c in cols)
+    abandoned = sum(g[c].sum() for c in BY_CAUSE)
     originators = sum(i.initial_pilots for i in r.scenario.innovations)
     return (abandoned / (g["pilots_started"].sum() + originators)).to_numpy()
 
 
 def relative_gain(r: Results, kind: str) -> np.ndarray:
+    """Ratios of small shares are unstable, so one provider's worth (1/N) is added to both.
+
+    Args:
+        r: The runs of the ``baseline`` and ``flexible`` variants.
+        kind: The innovation kind.
+
+    Returns:
+        Per replication, the relative gain in adopting share from flexible regulation.
+    """
     n = float(final(r["baseline"])["providers"].iloc[0])
     base = adopting(r["baseline"], kind) + 1.0 / n
     return (adopting(r["flexible"], kind) + 1.0 / n) / base - 1.0
@@ -250,7 +361,7 @@ FACTS: tuple[FactCheck, ...] = (
         1,
         "1",
         "Most innovations stay local and time-limited; few spread widely",
-        "seed 000",
+        "Malley and Holder 2024",
         "share of innovations at scale after 10 years",
         ("baseline",),
         lambda r: figure(r["baseline"], "share_at_scale"),
@@ -290,7 +401,7 @@ FACTS: tuple[FactCheck, ...] = (
         4,
         "4",
         "Longer funding beats short funding on sustained adoption at equal total budget",
-        "seeds 003, 004",
+        "Mann et al. 2022 and Evans 2024",
         "grant-funded pilots still sustained at 10 years (share of providers), five calls of 60- minus 24-month grants",
         ("short_programme", "long_programme"),
         lambda r: (
@@ -302,7 +413,7 @@ FACTS: tuple[FactCheck, ...] = (
         5,
         "5a",
         "Cost-saving pressure tilts councils toward cost-saving innovations",
-        "seed 000",
+        "Malley and Holder 2024",
         "saving ratio of commissioned adopters: pressure 0.9 minus 0.2",
         ("low_pressure", "high_pressure"),
         lambda r: (
@@ -314,7 +425,7 @@ FACTS: tuple[FactCheck, ...] = (
         5,
         "5b",
         "Providers are less driven by savings than councils",
-        "seed 000",
+        "Malley and Holder 2024",
         "saving ratio of commissioned minus own-funded adopters",
         ("baseline",),
         lambda r: weighted_saving(r["baseline"], "commissioned") - weighted_saving(r["baseline"], "own_funded"),
@@ -354,7 +465,7 @@ FACTS: tuple[FactCheck, ...] = (
         7,
         "7b",
         "Business-model innovations get there sooner",
-        "seed 000",
+        "Malley and Holder 2024",
         "months to half the councils: social and systems minus business-model",
         ("long_run",),
         lambda r: (
@@ -367,7 +478,7 @@ FACTS: tuple[FactCheck, ...] = (
         8,
         "8a",
         "More regulatory flexibility speeds spread",
-        "seed 000",
+        "Malley and Holder 2024",
         "adopting share of systems innovations at 10 years: flexibility 0.85 minus baseline",
         ("baseline", "flexible"),
         lambda r: adopting(r["flexible"], "systems") - adopting(r["baseline"], "systems"),
@@ -377,7 +488,7 @@ FACTS: tuple[FactCheck, ...] = (
         8,
         "8b",
         "...most for systems innovations",
-        "seed 000",
+        "Malley and Holder 2024",
         "relative gain in adopting share from flexibility: systems minus business-model",
         ("baseline", "flexible"),
         lambda r: relative_gain(r, "systems") - relative_gain(r, "business_model"),
@@ -399,7 +510,7 @@ FACTS: tuple[FactCheck, ...] = (
         10,
         "10",
         "Higher organisational capability raises adoption",
-        "seeds 002, 003",
+        "SASCI survey 2023-24 and Mann et al. 2022",
         "final adopting share: capability 0.65 minus 0.35",
         ("low_capability", "high_capability"),
         lambda r: adopting(r["high_capability"]) - adopting(r["low_capability"]),

@@ -25,6 +25,14 @@ class Estimate:
 
     @classmethod
     def of(cls, values: np.ndarray) -> Estimate:
+        """The mean of per-replication values with its Student t 95% interval.
+
+        Args:
+            values: One value per replication; NaN and infinities are left out.
+
+        Returns:
+            The estimate; with one value the interval is infinite, with none everything is NaN.
+        """
         v = np.asarray(values, dtype=float)
         v = v[np.isfinite(v)]
         n = v.size
@@ -36,6 +44,14 @@ class Estimate:
         return cls(mean, se, mean - half, mean + half, n)
 
     def text(self, digits: int = 3) -> str:
+        """The estimate as text for the validation table.
+
+        Args:
+            digits: Significant digits.
+
+        Returns:
+            "mean [low, high]".
+        """
         return f"{self.mean:.{digits}g} [{self.low:.{digits}g}, {self.high:.{digits}g}]"
 
 
@@ -47,9 +63,22 @@ class Band:
     high: float
 
     def passes(self, e: Estimate) -> bool:
+        """Whether the estimate is inside the band.
+
+        Args:
+            e: The estimate.
+
+        Returns:
+            Whether its 95% interval lies inside the band (never with fewer than two values).
+        """
         return e.n > 1 and self.low <= e.low and e.high <= self.high
 
     def text(self) -> str:
+        """The band in words.
+
+        Returns:
+        The expectation in words, for the validation table.
+        """
         return f"mean in [{self.low:g}, {self.high:g}] (95% CI inside)"
 
 
@@ -60,9 +89,22 @@ class AtLeast:
     threshold: float = 0.0
 
     def passes(self, e: Estimate) -> bool:
+        """Whether the estimate clearly exceeds the threshold.
+
+        Args:
+            e: The estimate.
+
+        Returns:
+            Whether its mean exceeds the threshold by more than three standard errors.
+        """
         return e.n > 1 and e.mean - 3.0 * e.se > self.threshold
 
     def text(self) -> str:
+        """The threshold in words.
+
+        Returns:
+        The expectation in words, for the validation table.
+        """
         return f"mean > {self.threshold:g} by > 3 SE"
 
 

@@ -1,3 +1,5 @@
-"""Numerical kernels the rules share: sparse Bernoulli sampling, greedy budget allocation within
-groups, column sums of tall arrays. They know nothing of social care.
+"""Numerical kernels the rules share; they know nothing of social care.
+
+Sparse Bernoulli sampling, greedy budget allocation within groups, flat cell indices and
+column sums of tall arrays.
 """

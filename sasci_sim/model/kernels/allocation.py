@@ -15,6 +15,15 @@ def allocate(group: np.ndarray, cost: np.ndarray, priority: np.ndarray, budget: 
     ``group`` indexes ``budget``; costs of zero or less always fit. Within a
     group, bids are taken in descending priority and the first bid that does
     not fit closes the group (a call's panel funds down its ranked list).
+
+    Args:
+        group: The group (council, or the call) of each bid; indexes ``budget``.
+        cost: Each bid's cost, in the budget's unit.
+        priority: Each bid's rank key; higher is funded first.
+        budget: Money per group.
+
+    Returns:
+        Which bids are accepted, in the order given.
     """
     n = len(group)
     accepted = np.zeros(n, dtype=bool)
@@ -63,5 +72,16 @@ def _ranked_head(cost: np.ndarray, priority: np.ndarray, budget: float) -> np.nd
 
 
 def spent_by_group(group: np.ndarray, cost: np.ndarray, n_groups: int) -> np.ndarray:
-    """Total cost per group (float, also when there are no bids)."""
+    """Total cost per group (float, also when there are no bids).
+
+    Negative costs count as zero, as in ``allocate``, so the two always agree.
+
+    Args:
+        group: Each accepted bid's group.
+        cost: Each accepted bid's cost.
+        n_groups: How many groups there are.
+
+    Returns:
+        The money spent per group, length ``n_groups``.
+    """
     return np.bincount(group, weights=np.maximum(cost, 0.0), minlength=n_groups).astype(np.float64)

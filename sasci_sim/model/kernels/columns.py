@@ -13,6 +13,12 @@ def column_counts(mask: np.ndarray) -> np.ndarray:
     Summing down a tall, narrow array runs one short vector add per row; folding
     blocks of rows into wide rows lets numpy add long contiguous runs of bytes,
     with small integer accumulators that cannot overflow (at most 2**15 rows each).
+
+    Args:
+        mask: A C-contiguous N x M boolean array.
+
+    Returns:
+        The count per column.
     """
     return _fold_sum(mask.view(np.uint8), np.uint16, np.int64)
 
@@ -22,6 +28,12 @@ def column_sums(values: np.ndarray) -> np.ndarray:
 
     The first fold adds in the array's own type (float32 sums of at most 2**15 terms keep
     about six significant digits); the second in float64.
+
+    Args:
+        values: A C-contiguous N x M float array.
+
+    Returns:
+        The sum per column.
     """
     return _fold_sum(values, values.dtype, np.float64)
 

@@ -21,6 +21,14 @@ def bernoulli_indices(rng: np.random.Generator, size: int, p: float) -> np.ndarr
     """Sorted indices of ``range(size)``, each included independently with chance ``p``.
 
     The gaps between hits are geometric, so the cost is about ``size * p`` draws.
+
+    Args:
+        rng: The run's random stream.
+        size: How many indices there are.
+        p: Each index's chance, the same for all.
+
+    Returns:
+        The hit indices, sorted (int64).
     """
     if size <= 0 or p <= 0.0:
         return np.empty(0, dtype=np.int64)
@@ -57,6 +65,14 @@ def thin(rng: np.random.Generator, chance: np.ndarray, bound: float) -> np.ndarr
 
     Together with :func:`bernoulli_indices` at ``bound`` this hits each cell with
     chance ``chance`` (which must not exceed ``bound``).
+
+    Args:
+        rng: The run's random stream.
+        chance: Each candidate's own chance, at most ``bound``.
+        bound: The chance the candidates were drawn with.
+
+    Returns:
+        Which candidates to keep.
     """
     if bound <= 0.0:
         return np.zeros(len(chance), dtype=bool)
@@ -64,7 +80,20 @@ def thin(rng: np.random.Generator, chance: np.ndarray, bound: float) -> np.ndarr
 
 
 def cells_with_chance(rng: np.random.Generator, values: np.ndarray, value: int, p: float) -> np.ndarray:
-    """Sorted flat indices of the cells of ``values`` equal to ``value``, each kept with chance ``p``."""
+    """Sorted flat indices of the cells of ``values`` equal to ``value``, each kept with chance ``p``.
+
+    Most monthly chances apply to a minority of cells, so drawing sparse hits and keeping
+    those in the right state costs far less than one uniform per cell.
+
+    Args:
+        rng: The run's random stream.
+        values: A cell array (state or payer).
+        value: The value a cell must hold to count.
+        p: Each such cell's chance.
+
+    Returns:
+        The kept cells' flat indices, sorted.
+    """
     flat = values.ravel()
     if p > DENSE_ABOVE:
         cells = np.flatnonzero(flat == value)

@@ -1,7 +1,8 @@
 """Background abandonment, running out of money, and re-adoption (ODD: Submodel 'abandonment').
 
 Operating adopters stop with monthly hazard base * (1 + m * complexity[j])
-(NASSS: complexity stalls adoption and raises abandonment). Providers pay the
+(NASSS: complexity stalls adoption and raises abandonment), less what a network body's
+support saves of its member schemes (ODD: Submodel 'intermediaries'). Providers pay the
 net running cost of what they fund themselves out of reserves, refilled by
 their monthly surplus up to a cap; a provider whose reserves run out drops
 everything it pays for itself that costs it money (what saves it money stays).
@@ -16,12 +17,18 @@ import numpy as np
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.sampling import bernoulli_indices, cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
+from sasci_sim.model.rules.intermediaries import kept_by_network
 from sasci_sim.model.rules.transitions import abandon
 from sasci_sim.model.world import World
 
 
 def background_abandonment(world: World) -> None:
-    """Operating adopters stop for reasons unrelated to money."""
+    """Operating adopters stop for reasons unrelated to money.
+
+    Args:
+        world: The month's world; reads the operating cells and each innovation's complexity, writes
+            abandonments with cause background.
+    """
     ab = world.config.abandonment
     if ab.base_hazard_per_month <= 0:
         return
@@ -32,12 +39,18 @@ def background_abandonment(world: World) -> None:
     cells = bernoulli_indices(world.rng, n * m, bound)
     cells = cells[world.operating_at(cells)]
     cells = cells[thin(world.rng, hazard[cells % m], bound)]
+    cells = cells[~kept_by_network(world, cells)]  # network bodies keep some member schemes going
     rows, cols = split_cells(cells, m)
     abandon(world, rows, cols, "background")
 
 
 def provider_finances(world: World) -> None:
-    """Reserves pay for what providers fund themselves; empty reserves end it."""
+    """Reserves pay for what providers fund themselves; empty reserves end it.
+
+    Args:
+        world: The month's world; reads own-funded operating cells and each innovation's net cost,
+            writes reserves, provider spend and abandonments with cause money.
+    """
     p, port, d = world.providers, world.portfolio, world.config.diffusion
     net = port.net_provider_cost
     if net.any():
@@ -64,7 +77,11 @@ def provider_finances(world: World) -> None:
 
 
 def readopt(world: World) -> None:
-    """Abandoners open to the innovation again become aware (if allowed)."""
+    """Abandoners open to the innovation again become aware (if allowed).
+
+    Args:
+        world: The month's world; reads the abandoned cells, writes their state (back to AWARE).
+    """
     ab = world.config.abandonment
     if not ab.readoption:
         return

@@ -7,7 +7,7 @@ Each month an aware provider i considers innovation j with chance
 lost[i] counts the pilots i has lost at a funding cliff ("pilotitis" leaves
 providers wary of the next pilot, Social Finance 2024). A (appeal) = (1 - w) * benefit[j] + w * own_saving_ratio[j], with w the weight
 providers give to savings (small: "care providers were less driven to save
-money", seed 000). F (capability fit, NASSS) = 1 - complexity[j] * (1 - cap[i]).
+money", Malley and Holder 2024). F (capability fit, NASSS) = 1 - complexity[j] * (1 - cap[i]).
 R (risk) = 1 - risk_aversion * (1 - appetite[i]) * U[i, j], where uncertainty
 U = (1 - e) * (1 - x[i, j]) + e * (1 - E[j]) falls as peers use it (practice
 knowledge) or as research evidence grows, weighted by the role of evidence e.
@@ -36,7 +36,16 @@ from sasci_sim.model.world import World
 
 
 def appeal(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """A * F * R: how much provider i wants innovation j, 0..1."""
+    """A * F * R: how much provider i wants innovation j, 0..1.
+
+    Args:
+        world: The month's world.
+        rows: Providers of the cells.
+        cols: Innovations of the cells.
+
+    Returns:
+        The appeal per cell, the chance factor of the decision to pilot.
+    """
     cfg, port, p = world.config, world.portfolio, world.providers
     w = cfg.diffusion.provider_saving_weight
     own_ratio = np.clip(port.provider_saving / np.maximum(port.running, 1e-9), 0.0, 1.0)
@@ -49,25 +58,59 @@ def appeal(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
 
 
 def eligible(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Systems innovations need the provider's council signed up."""
+    """Systems innovations need the provider's council signed up.
+
+    Args:
+        world: The month's world.
+        rows: Providers of the bids.
+        cols: Innovations of the bids.
+
+    Returns:
+        Which bids may go ahead: every non-systems bid, and systems bids where the provider's
+        council is signed up.
+    """
     systems = world.portfolio.kind[cols] == SYSTEMS
     signed = world.councils.signed
     return ~systems | signed.ravel()[world.providers.council[rows] * signed.shape[1] + cols]
 
 
 def readiness(world: World, rows: np.ndarray) -> np.ndarray:
-    """Pilot fatigue: exp(-fatigue * pilots lost at a funding cliff), 1 for a fresh provider."""
+    """Pilot fatigue: exp(-fatigue * pilots lost at a funding cliff), 1 for a fresh provider.
+
+    Args:
+        world: The month's world.
+        rows: Providers.
+
+    Returns:
+        Each provider's readiness to pilot or bid again, 0..1.
+    """
     return np.exp(-world.config.diffusion.pilot_fatigue * world.providers.pilots_lost[rows])
 
 
 def has_capacity(world: World, rows: np.ndarray) -> np.ndarray:
-    """Providers running fewer than ``max_concurrent_pilots`` pilots (capacity to innovate)."""
+    """Providers running fewer than ``max_concurrent_pilots`` pilots (capacity to innovate).
+
+    Args:
+        world: The month's world.
+        rows: Providers.
+
+    Returns:
+        Which of them can take on another pilot.
+    """
     running = np.count_nonzero(world.providers.state[rows] == State.PILOTING.value, axis=1)
     return running < world.config.diffusion.max_concurrent_pilots
 
 
 def one_per_row(rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
-    """Mask keeping one entry per provider, chosen at random (not by portfolio order)."""
+    """Mask keeping one entry per provider, chosen at random (not by portfolio order).
+
+    Args:
+        rng: The run's random stream.
+        rows: The provider of each entry.
+
+    Returns:
+        A mask keeping exactly one entry of each provider.
+    """
     order = np.argsort(rows, kind="stable")  # linear when rows come sorted, as cells in row-major order do
     sorted_rows = rows[order]
     first = np.ones(rows.size, dtype=bool)
@@ -102,7 +145,12 @@ def one_free_bid_each(world: World, rows: np.ndarray, cols: np.ndarray) -> np.nd
 
 
 def decide_pilots(world: World) -> None:
-    """Aware providers decide whether to pilot, and find the money."""
+    """Aware providers decide whether to pilot, and find the money.
+
+    Args:
+        world: The month's world; reads aware cells, appeal, reserves, pilot funds and capacity,
+            writes new pilots paid by the provider or its council's pilot fund.
+    """
     p, cfg, port = world.providers, world.config, world.portfolio
     # chance decision_rate * appeal per aware cell: draw cells sparsely at
     # decision_rate, keep the aware ones, then keep each with chance appeal

@@ -31,6 +31,10 @@ def spread_awareness(world: World) -> None:
     sampling); then a cell it missed is hit through peers with chance
     min(1 - ext[j], peer[i, j]) / (1 - ext[j]), which is non-zero only where a
     peer uses the innovation. Together: ext + min(1 - ext, peer) = h[i, j].
+
+    Args:
+        world: The month's world; reads unaware cells, evidence and peer exposure, writes their
+            state (to AWARE) and ``aware_new``.
     """
     p, cfg = world.providers, world.config
     world.exposure.update(world.operating_mask())

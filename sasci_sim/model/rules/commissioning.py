@@ -2,7 +2,7 @@
 
 A council l values innovation j by a blend of benefit and savings that tilts to
 savings as its cost-saving pressure pi[l] grows ("local authorities view
-innovation as a tool to save money", seed 000):
+innovation as a tool to save money", Malley and Holder 2024):
 
     V[l, j] = (1 - pi[l]) * benefit[j] + pi[l] * saving_ratio[j]
 
@@ -40,7 +40,16 @@ from sasci_sim.model.world import World
 
 
 def council_value(world: World, councils: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """V[l, j] for the given (council, innovation) pairs."""
+    """V[l, j] for the given (council, innovation) pairs.
+
+    Args:
+        world: The month's world.
+        councils: Councils of the pairs.
+        cols: Innovations of the pairs.
+
+    Returns:
+        V per pair, 0..1.
+    """
     pi = world.councils.pressure[councils]
     port = world.portfolio
     saving_ratio = commissioner_saving_ratio(world, councils, cols)  # a pooled budget counts the NHS saving too
@@ -48,20 +57,47 @@ def council_value(world: World, councils: np.ndarray, cols: np.ndarray) -> np.nd
 
 
 def local_proof(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """L[i, j]: how much of its results a pilot has had time to show, 0..1."""
+    """L[i, j]: how much of its results a pilot has had time to show, 0..1.
+
+    Args:
+        world: The month's world.
+        rows: Providers of the pilots.
+        cols: Innovations of the pilots.
+
+    Returns:
+        L per pilot, 0..1.
+    """
     months_operating = world.providers.months_operating
     return proof_after(months_operating.ravel()[rows * months_operating.shape[1] + cols], world.config.diffusion)
 
 
 def proof_after(months: np.ndarray, d: Diffusion, out: np.ndarray | None = None) -> np.ndarray:
-    """L for sites that have operated ``months`` months (into ``out`` if given, which may be ``months``)."""
+    """L for sites that have operated ``months`` months (into ``out`` if given, which may be ``months``).
+
+    Args:
+        months: Months operating per site.
+        d: The diffusion section (bedding-in and proof months).
+        out: Where to write the result, saving an allocation on large arrays.
+
+    Returns:
+        L per site, 0..1.
+    """
     out = np.subtract(months, d.bedding_in_months, out=out)
     np.divide(out, d.proof_months - d.bedding_in_months, out=out)
     return np.clip(out, 0.0, 1.0, out=out)
 
 
 def confidence(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """C[i, j]: how far the council trusts that the pilot works."""
+    """C[i, j]: how far the council trusts that the pilot works.
+
+    Args:
+        world: The month's world.
+        rows: Providers of the pilots.
+        cols: Innovations of the pilots.
+
+    Returns:
+        C per pilot, 0..1.
+    """
     e = world.config.research.evidence_role
     c = (1.0 - e) * local_proof(world, rows, cols) + e * world.evidence[cols]
     return shared_confidence(world, world.providers.council[rows], c)  # a pooled budget shares the risk
@@ -77,6 +113,15 @@ def council_net_cost(
     the council counts only the savings the pilot has shown (``seen`` = local proof L);
     a contract in place realises its full saving. Given the ``councils``, a pooled budget also
     counts the cashable NHS saving (ODD 'pooled').
+
+    Args:
+        world: The month's world.
+        cols: Innovations of the sites.
+        seen: The share of the saving the council counts (local proof L, or 1).
+        councils: The commissioning council of each site, if known.
+
+    Returns:
+        NC per site, k GBP a month, never below 0.
     """
     port = world.portfolio
     if councils is not None:
@@ -86,7 +131,12 @@ def council_net_cost(
 
 
 def refresh_commitments(world: World) -> None:
-    """Recompute what each council has committed to running innovations per month."""
+    """Recompute what each council has committed to running innovations per month.
+
+    Args:
+        world: The month's world; reads the council-paid cells and their net costs, writes
+            ``councils.committed``.
+    """
     p = world.providers
     m = p.state.shape[1]
     cells = np.flatnonzero(p.payer == Payer.COUNCIL.value)
@@ -97,7 +147,16 @@ def refresh_commitments(world: World) -> None:
 
 
 def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Which of these pilots at their cliff the councils take on (mask)."""
+    """Which of these pilots at their cliff the councils take on (mask).
+
+    Args:
+        world: The month's world; its councils' commitments rise by what they take on.
+        rows: Providers of the pilots at their cliff.
+        cols: Innovations of those pilots.
+
+    Returns:
+        Which pilots a council commissions, in the order given.
+    """
     if len(rows) == 0:
         return np.zeros(0, dtype=bool)
     la = world.providers.council[rows]
@@ -120,6 +179,12 @@ def review_contracts(world: World) -> np.ndarray:
     """Councils drop contracts of little value to them, more so under pressure.
 
     Returns the flat indices of dropped cells (the caller decides their fate).
+
+    Args:
+        world: The month's world; reads contracts, pressure and values.
+
+    Returns:
+        The flat indices of the dropped cells; the caller decides their fate.
     """
     p = world.providers
     m = p.state.shape[1]
@@ -148,6 +213,10 @@ def sign_up_systems(world: World) -> None:
     council's valuation, and 1 / (1 + D[j]) the monthly chance that the rules it
     needs changed are approved (D: the regulatory delay of ODD 'regulation'), so
     rigid regulation holds systems innovations back at the council's door too.
+
+    Args:
+        world: The month's world; reads sign-ups, evidence, values and regulatory delay, writes
+            ``councils.signed``.
     """
     port, c = world.portfolio, world.councils
     systems = np.flatnonzero((port.kind == SYSTEMS) & (port.launch <= world.t))
@@ -166,7 +235,12 @@ def sign_up_systems(world: World) -> None:
 
 
 def reorganise(world: World) -> None:
-    """Some councils restructure: support is withdrawn and adopters are disrupted (seed 003)."""
+    """Some councils restructure: support is withdrawn and adopters are disrupted (Mann et al. 2022).
+
+    Args:
+        world: The month's world; reads each council's providers and sign-ups, writes sign-ups,
+            pilot funds, reorganisation counts and abandonments with cause reorganisation.
+    """
     la_cfg, c, p = world.config.local_authorities, world.councils, world.providers
     hit = np.flatnonzero(world.rng.random(c.n) < la_cfg.reorganisation_rate_per_year / 12.0)
     world.events_scalar["reorganisations"] += hit.size
@@ -190,7 +264,11 @@ def reorganise(world: World) -> None:
 
 
 def update_funds(world: World) -> None:
-    """Local pilot funds refill monthly, up to one year's worth."""
+    """Local pilot funds refill monthly, up to one year's worth.
+
+    Args:
+        world: The month's world; reads the pilot fund size, writes ``councils.pilot_pot``.
+    """
     cap = world.config.local_authorities.pilot_fund_k_per_year
     c = world.councils
     np.minimum(c.pilot_pot + cap / 12.0, cap, out=c.pilot_pot)

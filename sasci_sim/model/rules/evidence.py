@@ -49,7 +49,12 @@ def experience_floor(world: World) -> np.ndarray:
 
 
 def accumulate_evidence(world: LearningWorld) -> None:
-    """Add this month's operating experience, take away failures, and update evidence."""
+    """Add this month's operating experience, take away failures, and update evidence.
+
+    Args:
+        world: The month's world; reads the operating cells, their local proof and this month's
+            failures, writes experience, evidence, months operating and the weight shown.
+    """
     p, res = world.providers, world.config.research
     operating = world.operating_mask()
     # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more

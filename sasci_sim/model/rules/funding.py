@@ -28,7 +28,14 @@ from sasci_sim.model.world import World
 
 
 def is_call_month(world: World) -> bool:
-    """Calls open in month 1 and then every call interval, until the programme's last call."""
+    """Calls open in month 1 and then every call interval, until the programme's last call.
+
+    Args:
+        world: The month's world.
+
+    Returns:
+        Whether funders' calls open this month.
+    """
     f = world.config.funding
     if f.last_call_month is not None and world.t > f.last_call_month:
         return False
@@ -36,7 +43,17 @@ def is_call_month(world: World) -> bool:
 
 
 def grant_cost(world: World, cols: np.ndarray, funder: Funder) -> np.ndarray:
-    """What one grant for innovation j costs this funder, k GBP."""
+    """What one grant for innovation j costs this funder, k GBP.
+
+    Args:
+        world: The month's world.
+        cols: Innovations bid for.
+        funder: The funder paying.
+
+    Returns:
+        Upfront cost plus running cost for the grant's months, plus the double running when
+        the funder covers it.
+    """
     port = world.portfolio
     months = grant_months(world, funder)
     cost = port.upfront[cols] + port.running[cols] * months
@@ -46,11 +63,28 @@ def grant_cost(world: World, cols: np.ndarray, funder: Funder) -> np.ndarray:
 
 
 def grant_months(world: World, funder: Funder) -> int:
+    """How long this funder's grants last: its own term, else the programme's.
+
+    Args:
+        world: The world (for the programme's grant duration).
+        funder: The funder.
+
+    Returns:
+        Months.
+    """
     return funder.grant_duration_months or world.config.funding.grant_duration_months
 
 
 def award_grants(world: World, funder: Funder) -> float:
-    """Run one funder's call; returns the money awarded, k GBP."""
+    """Run one funder's call; returns the money awarded, k GBP.
+
+    Args:
+        world: The month's world; its aware providers bid, and winners start grant-funded pilots.
+        funder: The funder whose call it is.
+
+    Returns:
+        The money awarded, k GBP.
+    """
     cfg, p = world.config, world.providers
     budget = cfg.funding.budget_per_call_k * funder.budget_share
     if budget <= 0:

@@ -21,13 +21,25 @@ from sasci_sim.model.world import World
 
 
 def mean_delay_months(world: World) -> np.ndarray:
-    """Mean approval wait per innovation, months."""
+    """Mean approval wait per innovation, months.
+
+    Args:
+        world: The month's world.
+
+    Returns:
+        D per innovation: max_delay * burden * (1 - flexibility).
+    """
     reg = world.config.regulation
     return reg.max_delay_months * world.portfolio.burden * (1.0 - reg.flexibility)
 
 
 def approve_pilots(world: World) -> None:
-    """Waiting pilots are approved, or give up under rigid rules."""
+    """Waiting pilots are approved, or give up under rigid rules.
+
+    Args:
+        world: The month's world; reads pilots waiting for approval, writes their approval, or
+            abandonments with cause rigidity.
+    """
     p, reg = world.providers, world.config.regulation
     cells = np.flatnonzero(np.greater(p.state == State.PILOTING.value, p.approved))  # piloting, not yet approved
     if cells.size == 0:

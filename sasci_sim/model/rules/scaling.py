@@ -8,7 +8,7 @@ budget lasts. Like any pilot, the offer needs the council signed up (systems
 innovations) and the provider's capacity (fewer than ``max_concurrent_pilots``
 pilots under way); a provider takes at most one new contract a month, chosen at
 random among its offers. This is how business-model innovations spread "through markets
-and commissioning" (seed 000). Funders' scaling grants are in funding.
+and commissioning" (Malley and Holder 2024). Funders' scaling grants are in funding.
 """
 
 from __future__ import annotations
@@ -26,7 +26,12 @@ from sasci_sim.model.world import World
 
 
 def council_rollout(world: World) -> None:
-    """Councils that commission an innovation offer it to more of their providers."""
+    """Councils that commission an innovation offer it to more of their providers.
+
+    Args:
+        world: The month's world; reads aware cells in areas with a council contract, values, fit
+            and budget room, writes council-paid pilots and ``councils.committed``.
+    """
     p, port, c = world.providers, world.portfolio, world.councils
     contracts = np.flatnonzero(p.payer == Payer.COUNCIL.value)
     if contracts.size == 0:

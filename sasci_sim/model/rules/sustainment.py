@@ -39,7 +39,14 @@ from sasci_sim.model.world import World
 
 
 def decisions_due(world: World) -> np.ndarray:
-    """Flat indices of pilots whose grant has ended or whose trial is over."""
+    """Flat indices of pilots whose grant has ended or whose trial is over.
+
+    Args:
+        world: The month's world.
+
+    Returns:
+        The flat indices of the pilots to decide this month.
+    """
     p = world.providers
     cells = np.flatnonzero(p.state == State.PILOTING.value)
     grant = p.payer.ravel()[cells] == Payer.GRANT.value
@@ -50,7 +57,12 @@ def decisions_due(world: World) -> np.ndarray:
 
 
 def funding_cliff(world: World) -> None:
-    """Decide every pilot that has reached its cliff this month."""
+    """Decide every pilot that has reached its cliff this month.
+
+    Args:
+        world: The month's world; reads the pilots due, their payers, reserves, councils and local
+            proof, writes sustained, commissioned or abandoned cells.
+    """
     p, port, cfg = world.providers, world.portfolio, world.config
     cells = decisions_due(world)
     if cells.size == 0:

@@ -1,7 +1,11 @@
 """State changes shared by several rules: starting a pilot, sustaining, abandoning.
 
-Keeping every write of a cell's state here keeps the bookkeeping (who pays,
-grant dates, event counters) in one place (ODD: Submodel 'transitions').
+Every change into or out of piloting, sustained or abandoned after launch goes
+through here, so the bookkeeping that goes with it (who pays, grant dates, event
+counters) stays in one place (ODD: Submodel 'transitions'). The changes with no
+bookkeeping write their one field where they happen: becoming aware (awareness),
+approval (regulation), re-adoption (abandonment) and the originators' pilots at
+launch (``SocialCareModel.launch_innovations``); ODD section 3 lists them.
 """
 
 from __future__ import annotations
@@ -24,7 +28,16 @@ def start_pilots(
     grant_end: np.ndarray | int | None = None,
     double_covered: np.ndarray | bool = False,
 ) -> None:
-    """Aware providers start piloting: they pay the upfront cost unless a grant or fund does."""
+    """Aware providers start piloting: they pay the upfront cost unless a grant or fund does.
+
+    Args:
+        world: The month's world.
+        rows: Providers starting.
+        cols: Innovations they start.
+        payer: Who pays the running cost.
+        grant_end: The month a grant ends (per pilot or for all), or None without a grant.
+        double_covered: Whether a funder pays the double running.
+    """
     p = world.providers
     p.state[rows, cols] = State.PILOTING
     p.payer[rows, cols] = payer
@@ -40,7 +53,15 @@ def start_pilots(
 
 
 def sustain(world: World, rows: np.ndarray, cols: np.ndarray, payer: np.ndarray, partial: np.ndarray) -> None:
-    """Pilots become the way things are done, paid for by ``payer``."""
+    """Pilots become the way things are done, paid for by ``payer``.
+
+    Args:
+        world: The month's world.
+        rows: Providers sustaining.
+        cols: Innovations they sustain.
+        payer: Who pays from now on, per cell.
+        partial: Whether a cut-down version is kept, per cell.
+    """
     p = world.providers
     p.state[rows, cols] = State.SUSTAINED
     p.payer[rows, cols] = payer
@@ -49,7 +70,14 @@ def sustain(world: World, rows: np.ndarray, cols: np.ndarray, payer: np.ndarray,
 
 
 def abandon(world: World, rows: np.ndarray, cols: np.ndarray, cause: str) -> None:
-    """Adopters stop: the state becomes ABANDONED and the cause is counted."""
+    """Adopters stop: the state becomes ABANDONED and the cause is counted.
+
+    Args:
+        world: The month's world.
+        rows: Providers stopping.
+        cols: Innovations they stop.
+        cause: One of ``CAUSES``, counted as ``abandoned_<cause>``.
+    """
     if len(rows) == 0:
         return
     p = world.providers
@@ -62,8 +90,8 @@ def abandon(world: World, rows: np.ndarray, cols: np.ndarray, cause: str) -> Non
     np.add.at(world.events[f"abandoned_{cause}"], cols, 1)
     if cause == "cliff":
         np.add.at(p.pilots_lost, rows, 1)
-        np.add.at(world.events["grant_pilots_lost"], cols[was_grant], 1)
+        np.add.at(world.events["pilots_abandoned_at_grant_end"], cols[was_grant], 1)
     # abandonment within six months after a grant ended (stylised fact 2)
     since = world.t - p.grant_end[rows, cols]
     post = was_grant & (since >= 0) & (since < 6)
-    np.add.at(world.events["abandoned_post_grant"], cols[post], 1)
+    np.add.at(world.events["abandoned_within_6_months_of_grant_end"], cols[post], 1)

@@ -6,6 +6,17 @@ import argparse
 
 
 def positive_int(text: str) -> int:
+    """An argument that must be a whole number of at least 1 (replications, months).
+
+    Args:
+        text: The argument as typed.
+
+    Returns:
+        The number.
+
+    Raises:
+        argparse.ArgumentTypeError: With the reason, which argparse prints as one line.
+    """
     try:
         value = int(text)
     except ValueError:
@@ -16,6 +27,17 @@ def positive_int(text: str) -> int:
 
 
 def seed(text: str) -> int:
+    """A seed: a whole number that numpy and Mesa accept, 0 to 2**63-1.
+
+    Args:
+        text: The argument as typed.
+
+    Returns:
+        The seed.
+
+    Raises:
+        argparse.ArgumentTypeError: With the reason, which argparse prints as one line.
+    """
     try:
         value = int(text)
     except ValueError:
@@ -26,7 +48,12 @@ def seed(text: str) -> int:
 
 
 def add_overrides(parser: argparse.ArgumentParser, help_text: str) -> None:
-    """The repeatable ``--set KEY.PATH=VALUE`` option (scenario overrides)."""
+    """The repeatable ``--set KEY.PATH=VALUE`` option (scenario overrides).
+
+    Args:
+        parser: The subcommand's parser.
+        help_text: The option's help.
+    """
     parser.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE", help=help_text
     )

@@ -13,10 +13,26 @@ HELP = "validate scenario files only"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``sasci-sim check``.
+
+    Args:
+        parser: The subcommand's parser.
+    """
     parser.add_argument("scenarios", nargs="+", type=Path)
 
 
 def execute(args: argparse.Namespace) -> int:
+    """Validate each scenario file and check its memory estimate, printing one ``ok:`` line each.
+
+    Args:
+        args: The parsed arguments.
+
+    Returns:
+        The exit status: 0 on success.
+
+    Raises:
+        InputError: On bad input (the command line prints one line, exit status 2).
+    """
     for path in args.scenarios:
         s = load_scenario(path)
         check_fits(s, path)

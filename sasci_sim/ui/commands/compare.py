@@ -19,6 +19,11 @@ HELP = "compare scenarios (same seeds for all) and write a report with figures, 
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``sasci-sim compare``.
+
+    Args:
+        parser: The subcommand's parser.
+    """
     parser.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO", help="two or more scenario files")
     parser.add_argument(
         "--replications", type=positive_int, help="replications of every scenario (default: the first scenario's)"
@@ -35,6 +40,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    """Run or reuse each scenario, write the comparison folder and print its key findings.
+
+    Args:
+        args: The parsed arguments.
+
+    Returns:
+        The exit status: 0 on success.
+
+    Raises:
+        InputError: On bad input (the command line prints one line, exit status 2).
+    """
     from sasci_sim.config.schema import Scenario
     from sasci_sim.experiments.compare import gather
     from sasci_sim.experiments.replications import run_replications

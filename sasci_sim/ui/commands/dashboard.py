@@ -27,6 +27,17 @@ OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}
 
 
 def port(text: str) -> int:
+    """A port number, 1 to 65535.
+
+    Args:
+        text: The argument as typed.
+
+    Returns:
+        The port.
+
+    Raises:
+        argparse.ArgumentTypeError: With the reason, which argparse prints as one line.
+    """
     try:
         value = int(text)
     except ValueError:
@@ -37,6 +48,11 @@ def port(text: str) -> int:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``sasci-sim dashboard``.
+
+    Args:
+        parser: The subcommand's parser.
+    """
     parser.add_argument(
         "scenarios", nargs="*", type=Path, help="scenario files to add to the page's picker, after the lessons"
     )
@@ -48,7 +64,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def check_free(host: str, number: int) -> None:
-    """Fail with one line if the address cannot be served on (in use, or not this machine's)."""
+    """Fail with one line if the address cannot be served on (in use, or not this machine's).
+
+    Args:
+        host: The address to serve on.
+        number: The port.
+
+    Raises:
+        InputError: When the port is in use or the host is not this machine's.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -65,6 +89,14 @@ def check_free(host: str, number: int) -> None:
 
 
 def is_loopback(host: str) -> bool:
+    """Whether the page would be reachable from this machine only (it warns otherwise).
+
+    Args:
+        host: An address or host name.
+
+    Returns:
+        True for localhost and loopback addresses.
+    """
     if host == "localhost":
         return True
     try:
@@ -74,6 +106,17 @@ def is_loopback(host: str) -> bool:
 
 
 def execute(args: argparse.Namespace) -> int:
+    """Check the address, then serve the teaching page with Solara until Ctrl+C.
+
+    Args:
+        args: The parsed arguments.
+
+    Returns:
+        The exit status: 0 when the page is stopped.
+
+    Raises:
+        InputError: On bad input (the command line prints one line, exit status 2).
+    """
     from sasci_sim.ui.dashboard.catalogue import build_catalogue, find
 
     entries = build_catalogue(args.scenarios)

@@ -18,6 +18,11 @@ HELP = "run a scenario's replications and write spread curves"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``sasci-sim run``.
+
+    Args:
+        parser: The subcommand's parser.
+    """
     parser.add_argument("scenario", nargs="?", default=None, help="scenario file (default: the built-in baseline)")
     parser.add_argument("--replications", type=positive_int)
     parser.add_argument("--seed", type=seed)
@@ -28,6 +33,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    """Run the replications, write the run folder and print where its files are.
+
+    Args:
+        args: The parsed arguments.
+
+    Returns:
+        The exit status: 0 on success.
+
+    Raises:
+        InputError: On bad input (the command line prints one line, exit status 2).
+    """
     from sasci_sim.experiments.replications import run_replications
     from sasci_sim.output.run_folder import write_results
 

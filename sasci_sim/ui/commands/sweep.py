@@ -14,6 +14,11 @@ MAX_FAILURES_SHOWN = 10
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``sasci-sim sweep``.
+
+    Args:
+        parser: The subcommand's parser.
+    """
     parser.add_argument("experiment", type=Path, help="experiment file (YAML)")
     parser.add_argument("--workers", type=positive_int, help="processes on this machine (default: one per core)")
     where = parser.add_mutually_exclusive_group()
@@ -31,6 +36,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    """Run or resume the sweep, then analyse it and print the summary.
+
+    Args:
+        args: The parsed arguments.
+
+    Returns:
+        The exit status: 0 on success, 1 when the sweep or its analysis stopped (finished runs are saved).
+
+    Raises:
+        InputError: On bad input (the command line prints one line, exit status 2).
+    """
     from sasci_sim.config.limits import check_fits
     from sasci_sim.experiments.sweep.analysis import analyse
     from sasci_sim.experiments.sweep.executors import default_workers, open_workers

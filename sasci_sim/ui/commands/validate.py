@@ -16,6 +16,11 @@ HELP = "check the stylised facts and the Bass limit; exit 1 if one fails"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``sasci-sim validate``.
+
+    Args:
+        parser: The subcommand's parser.
+    """
     parser.add_argument("--replications", type=positive_int, default=20, help="replications per variant (default 20)")
     parser.add_argument(
         "--providers", type=positive_int, default=None, help="population size (default: the baseline's)"
@@ -27,11 +32,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def finite(x: float) -> float | None:
-    """JSON has no NaN: an undefined figure is written as null."""
+    """JSON has no NaN: an undefined figure is written as null.
+
+    Args:
+        x: A figure.
+
+    Returns:
+        The figure, or None when it is NaN or infinite.
+    """
     return x if math.isfinite(x) else None
 
 
 def execute(args: argparse.Namespace) -> int:
+    """Run the stylised-fact checks and the Bass-limit check; write the table and figures.
+
+    Args:
+        args: The parsed arguments.
+
+    Returns:
+        The exit status: 0 when every check passes, 1 otherwise.
+
+    Raises:
+        InputError: On bad input (the command line prints one line, exit status 2).
+    """
     from sasci_sim.experiments.validation.checks import (
         BASS_PAIRS,
         judge,

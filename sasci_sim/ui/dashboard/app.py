@@ -28,6 +28,13 @@ TITLE = "Why innovations fail to spread: sasci-sim"
 
 
 def scenario_files_from_env() -> list[Path]:
+    """The scenario files ``sasci-sim dashboard`` hands the page.
+
+    Solara imports the page itself, so the command passes them through the environment.
+
+    Returns:
+        The files, in the order given.
+    """
     return [Path(p) for p in os.environ.get(ENV_SCENARIOS, "").split(os.pathsep) if p]
 
 
@@ -40,13 +47,24 @@ chosen_label = solara.reactive(FIRST.label)
 
 
 def as_html(text: str) -> str:
-    """Our own narrative markdown as HTML (solara.Markdown would fetch KaTeX, which is not offline)."""
+    """Our own narrative markdown as HTML (solara.Markdown would fetch KaTeX, which is not offline).
+
+    Args:
+        text: Markdown from a lesson file.
+
+    Returns:
+        HTML.
+    """
     return markdown.markdown(text)
 
 
 @solara.component
 def LessonPanel(entry: Entry) -> None:
-    """The lesson and innovation pickers, then what to try, look for, and what the evidence says."""
+    """The lesson and innovation pickers, then what to try, look for, and what the evidence says.
+
+    Args:
+        entry: The picker's current entry.
+    """
 
     def pick(label: str) -> None:
         chosen_label.set(label)
@@ -86,6 +104,7 @@ def LessonPanel(entry: Entry) -> None:
 
 @solara.component
 def Page() -> None:
+    """The page: the lesson panel above Mesa's SolaraViz with the picker's model and levers."""
     entry = BY_LABEL[chosen_label.value]
     params = solara.use_memo(lambda: model_params(entry), [entry.key])
     model = solara.use_memo(lambda: LessonModel(**initial_kwargs(params)), [entry.key])

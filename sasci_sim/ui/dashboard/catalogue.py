@@ -52,11 +52,22 @@ class Entry:
 
     @property
     def is_lesson(self) -> bool:
+        """Whether the entry is a lesson (with a narrative) rather than a plain scenario."""
         return self.narrative is not None
 
 
 def parse_narrative(path: Path) -> dict[str, str]:
-    """Split a lesson's markdown into its three ``## `` sections, each required and non-empty."""
+    """Split a lesson's markdown into its three ``## `` sections, each required and non-empty.
+
+    Args:
+        path: The lesson's markdown file.
+
+    Returns:
+        Section title -> markdown, in the order of ``SECTIONS``.
+
+    Raises:
+        InputError: When the file is missing, or a section is missing, empty or unknown.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -75,7 +86,17 @@ def parse_narrative(path: Path) -> dict[str, str]:
 
 
 def read_lessons(catalogue: Path = CATALOGUE) -> list[Entry]:
-    """Every lesson of a catalogue file, with its scenario loaded and its narrative checked."""
+    """Every lesson of a catalogue file, with its scenario loaded and its narrative checked.
+
+    Args:
+        catalogue: The lessons file.
+
+    Returns:
+        One entry per lesson, in the file's order.
+
+    Raises:
+        InputError: On a bad catalogue, a repeated name, or a bad scenario or narrative.
+    """
     data = read_yaml(catalogue, what="lesson catalogue")
     try:
         specs = LessonCatalogue.model_validate(data).lessons
@@ -99,7 +120,17 @@ def read_lessons(catalogue: Path = CATALOGUE) -> list[Entry]:
 
 
 def scenario_entry(path: Path | None) -> Entry:
-    """A plain scenario file (None: the built-in baseline) as a picker entry."""
+    """A plain scenario file (None: the built-in baseline) as a picker entry.
+
+    Args:
+        path: The scenario file.
+
+    Returns:
+        The entry, keyed ``scenario:<name>``, showing its first innovation.
+
+    Raises:
+        InputError: When the scenario is invalid.
+    """
     source = Path(path) if path is not None else baseline_path()
     scenario = load_scenario(source)
     label = f"Scenario: {scenario.name}" + (" (built-in)" if path is None else "")
@@ -107,7 +138,17 @@ def scenario_entry(path: Path | None) -> Entry:
 
 
 def build_catalogue(scenario_files: Sequence[Path] = ()) -> list[Entry]:
-    """The picker's entries: lessons, the built-in baseline, then the given scenario files."""
+    """The picker's entries: lessons, the built-in baseline, then the given scenario files.
+
+    Args:
+        scenario_files: Scenario files given to ``sasci-sim dashboard``.
+
+    Returns:
+        The entries, in picker order.
+
+    Raises:
+        InputError: When two entries share a name, or a file is invalid.
+    """
     entries = [*read_lessons(), scenario_entry(None)]
     for path in scenario_files:
         entry = scenario_entry(path)
@@ -123,7 +164,18 @@ def build_catalogue(scenario_files: Sequence[Path] = ()) -> list[Entry]:
 
 
 def find(entries: Sequence[Entry], key: str) -> Entry:
-    """The entry named ``key`` (a lesson name or ``scenario:NAME``), or a one-line error listing them."""
+    """The entry named ``key`` (a lesson name or ``scenario:NAME``), or a one-line error listing them.
+
+    Args:
+        entries: The picker's entries.
+        key: The entry to find.
+
+    Returns:
+        The entry.
+
+    Raises:
+        InputError: When there is none of that name.
+    """
     for entry in entries:
         if entry.key == key:
             return entry

@@ -24,7 +24,15 @@ shown_innovation = solara.reactive("")
 
 
 def shown_index(model: LessonModel, name: str) -> int:
-    """Column of the innovation to show: the chosen one if this model has it, else the lesson's."""
+    """Column of the innovation to show: the chosen one if this model has it, else the lesson's.
+
+    Args:
+        model: The page's model.
+        name: The innovation chosen in the picker.
+
+    Returns:
+        The column to show; 0 when neither is in the model.
+    """
     names = model.portfolio.names
     for candidate in (name, model.lesson.innovation):
         if candidate in names:
@@ -33,13 +41,26 @@ def shown_index(model: LessonModel, name: str) -> int:
 
 
 def describe(model: LessonModel, j: int) -> str:
+    """The shown innovation's title: its name and kind.
+
+    Args:
+        model: The page's model.
+        j: The innovation's column.
+
+    Returns:
+        Its name and kind, as the panels title it.
+    """
     kind = KINDS[int(model.portfolio.kind[j])].replace("_", " ")
     return f"{model.portfolio.names[j]} ({kind} innovation)"
 
 
 @solara.component
 def CouncilMap(model: LessonModel) -> None:
-    """Each provider a cell in its council's block, coloured by its state for the shown innovation."""
+    """Each provider a cell in its council's block, coloured by its state for the shown innovation.
+
+    Args:
+        model: The page's model, as SolaraViz hands it each month.
+    """
     update_counter.get()
     j = shown_index(model, shown_innovation.value)
     layout = solara.use_memo(lambda: MapLayout.build(model.providers.council, model.councils.n), [model])
@@ -67,7 +88,11 @@ def _legend(items: dict[str, tuple[str, str]]) -> None:
 
 @solara.component
 def SpreadCurves(model: LessonModel) -> None:
-    """Providers sustaining, piloting and abandoning the shown innovation, month by month."""
+    """Providers sustaining, piloting and abandoning the shown innovation, month by month.
+
+    Args:
+        model: The page's model, as SolaraViz hands it each month.
+    """
     update_counter.get()
     j = shown_index(model, shown_innovation.value)
     chart = solara.use_memo(lambda: LineChart(model.config.simulation.steps, "providers"), [model])
@@ -84,7 +109,11 @@ def SpreadCurves(model: LessonModel) -> None:
 
 @solara.component
 def AllInnovationsCurves(model: LessonModel) -> None:
-    """The same curves averaged over every innovation, from the DataCollector's model-level reporters."""
+    """The same curves averaged over every innovation, from the DataCollector's model-level reporters.
+
+    Args:
+        model: The page's model, as SolaraViz hands it each month.
+    """
     update_counter.get()
     chart = solara.use_memo(lambda: LineChart(model.config.simulation.steps, "providers per innovation"), [model])
     png = solara.use_memo(lambda: chart.png(all_innovations_series(model)), [model, model.steps])
@@ -105,7 +134,11 @@ def _count(label: str, value: int, colour: str, css: str) -> None:
 
 @solara.component
 def Tally(model: LessonModel) -> None:
-    """Month, seed, the funding-cliff counter and the shown innovation's counts."""
+    """Month, seed, the funding-cliff counter and the shown innovation's counts.
+
+    Args:
+        model: The page's model, as SolaraViz hands it each month.
+    """
     update_counter.get()
     j = shown_index(model, shown_innovation.value)
     p = model.providers
@@ -121,7 +154,7 @@ def Tally(model: LessonModel) -> None:
             solara.Text(model.seed_problem, classes=["sasci-seed-problem"], style={"color": "#b00020"})
         with solara.Div(classes=["sasci-cliff"], style={"margin": "4px 0"}):
             solara.Text(
-                f"{reporters.pilots_lost_at_cliff(model):,}",
+                f"{reporters.abandoned_cliff_so_far(model):,}",
                 classes=["sasci-cliff-count"],
                 style={"font-size": "2.6em", "font-weight": "bold", "color": STATE_COLOURS[State.ABANDONED]},
             )
@@ -150,7 +183,14 @@ def Tally(model: LessonModel) -> None:
 
 
 def levers_line(model: LessonModel) -> str:
-    """The running model's lever values (the sliders show theirs only while dragged)."""
+    """The running model's lever values (the sliders show theirs only while dragged).
+
+    Args:
+        model: The page's model.
+
+    Returns:
+        The main levers' values (grants, joint fund, flexibility, pressure, evidence, peers), as one line.
+    """
     c = model.config
     return (
         f"grants {c.funding.grant_duration_months} months, joint fund {'on' if is_joint_fund_only(c) else 'off'}, "

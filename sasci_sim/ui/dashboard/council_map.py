@@ -46,6 +46,15 @@ class MapLayout:
 
     @classmethod
     def build(cls, council: np.ndarray, n_councils: int) -> MapLayout:
+        """Lay the providers out: councils as square blocks in a grid wider than tall, each provider a cell in its block.
+
+        Args:
+            council: Each provider's council.
+            n_councils: Councils.
+
+        Returns:
+            The layout, computed once per model.
+        """
         sizes = np.bincount(council, minlength=n_councils)
         block = max(1, math.ceil(math.sqrt(int(sizes.max(initial=1)))))
         across = max(1, math.ceil(math.sqrt(n_councils * 2.5)))  # wider than tall, to fit its panel
@@ -61,7 +70,14 @@ class MapLayout:
         return cls(rows, cols, (down * pitch - 1, across * pitch - 1), block, corners)
 
     def image(self, states: np.ndarray) -> np.ndarray:
-        """States of one innovation (length N) as a grid of state values; EMPTY where there is no provider."""
+        """States of one innovation (length N) as a grid of state values; EMPTY where there is no provider.
+
+        Args:
+            states: One innovation's state per provider.
+
+        Returns:
+            The grid of state values.
+        """
         img = np.full(self.shape, EMPTY, dtype=np.int8)
         img[self.rows, self.cols] = states
         return img
@@ -72,7 +88,14 @@ class MapLayout:
         return max(2, MAP_WIDTH_PX // self.shape[1])
 
     def png(self, states: np.ndarray) -> bytes:
-        """The map as PNG bytes: each cell a square of ``scale`` pixels in its state's colour."""
+        """The map as PNG bytes: each cell a square of ``scale`` pixels in its state's colour.
+
+        Args:
+            states: One innovation's state per provider.
+
+        Returns:
+            The PNG bytes.
+        """
         rgb = PALETTE[self.image(states)]
         big = np.repeat(np.repeat(rgb, self.scale, axis=0), self.scale, axis=1)
         out = io.BytesIO()

@@ -28,7 +28,15 @@ CLIFF = "lost at the cliff"
 
 
 def innovation_series(model: SocialCareModel, j: int) -> dict[str, np.ndarray]:
-    """Months 0..now for innovation j: providers sustaining, piloting, ever abandoned; pilots lost at the cliff."""
+    """Months 0..now for innovation j: providers sustaining, piloting, ever abandoned; pilots lost at the cliff.
+
+    Args:
+        model: The page's model.
+        j: The innovation's column.
+
+    Returns:
+        Curve name -> providers per month.
+    """
     rec = model.recorder
     now = rec.t + 1
     return {
@@ -40,7 +48,14 @@ def innovation_series(model: SocialCareModel, j: int) -> dict[str, np.ndarray]:
 
 
 def all_innovations_series(model: SocialCareModel) -> dict[str, np.ndarray]:
-    """Months 0..now, mean providers per innovation, from the DataCollector's shares (sasci_sim.model.reporters)."""
+    """Months 0..now, mean providers per innovation, from the DataCollector's shares (sasci_sim.model.reporters).
+
+    Args:
+        model: The page's model.
+
+    Returns:
+        Curve name -> mean providers per innovation per month.
+    """
     shares = model.datacollector.model_vars
     n = model.providers.n
     return {
@@ -54,6 +69,12 @@ class LineChart:
     """One figure per model, redrawn in place: the x axis spans the scenario's months so runs compare."""
 
     def __init__(self, months: int, ylabel: str) -> None:
+        """Make the figure once, so each month only moves the lines (redrawing from scratch is slow).
+
+        Args:
+            months: The scenario's months, the x axis's length.
+            ylabel: The y axis's label.
+        """
         self.figure = Figure(figsize=(5.6, 3.4), dpi=80)
         self.figure.subplots_adjust(left=0.12, right=0.95, top=0.96, bottom=0.13)
         ax = self.ax = self.figure.add_subplot()
@@ -68,6 +89,14 @@ class LineChart:
         ax.grid(alpha=0.3)
 
     def png(self, series: dict[str, np.ndarray]) -> bytes:
+        """Redraw the lines and the cliff ticks.
+
+        Args:
+            series: Curve name -> value per month so far.
+
+        Returns:
+            The figure as PNG bytes.
+        """
         months = np.arange(len(series["sustained"]))
         for name, line in self.lines.items():
             line.set_data(months, series[name])

@@ -29,7 +29,14 @@ def _slider_float(label: str, value: float, top: float = 1.0, step: float = 0.05
 
 
 def model_params(entry: Entry) -> dict[str, Any]:
-    """SolaraViz model_params for an entry: its lever values as the starting positions."""
+    """SolaraViz model_params for an entry: its lever values as the starting positions.
+
+    Args:
+        entry: The picker entry.
+
+    Returns:
+        Lever name -> SolaraViz slider, switch or fixed value.
+    """
     s = entry.scenario
     grant = s.funding.grant_duration_months
     return {
@@ -76,5 +83,12 @@ def model_params(entry: Entry) -> dict[str, Any]:
 
 
 def initial_kwargs(params: dict[str, Any]) -> dict[str, Any]:
-    """The keywords SolaraViz would pass on Reset before anything is moved: fixed values and starting positions."""
+    """The keywords SolaraViz would pass on Reset before anything is moved: fixed values and starting positions.
+
+    Args:
+        params: The ``model_params`` of an entry.
+
+    Returns:
+        Keyword arguments for ``LessonModel``.
+    """
     return {k: (v["value"] if isinstance(v, dict) and "type" in v else v) for k, v in params.items()}

@@ -23,12 +23,26 @@ SEED_LIMIT = 2**63
 
 
 def is_joint_fund_only(scenario: Scenario) -> bool:
-    """Whether the whole call budget already goes to the long-term joint fund (the switch is on)."""
+    """Whether the whole call budget already goes to the long-term joint fund (the switch is on).
+
+    Args:
+        scenario: The scenario.
+
+    Returns:
+        True when its only funder is ``joint_fund()``.
+    """
     return [f.model_dump() for f in scenario.funding.funders] == [joint_fund().model_dump()]
 
 
 def without_joint_fund(scenario: Scenario) -> Scenario:
-    """The switch turned off: a joint-fund-only scenario gets today's funders (the schema's default mix)."""
+    """The switch turned off: a joint-fund-only scenario gets today's funders (the schema's default mix).
+
+    Args:
+        scenario: The scenario.
+
+    Returns:
+        The scenario with the default funders when it was joint-fund-only, else unchanged.
+    """
     if not is_joint_fund_only(scenario):
         return scenario
     data = scenario.model_dump()
@@ -37,7 +51,18 @@ def without_joint_fund(scenario: Scenario) -> Scenario:
 
 
 def parse_seed(text: Any, default: int) -> int:
-    """The seed box's text (or an int) as a seed; empty means the scenario's own seed."""
+    """The seed box's text (or an int) as a seed; empty means the scenario's own seed.
+
+    Args:
+        text: The seed box's value.
+        default: The scenario's seed.
+
+    Returns:
+        The seed.
+
+    Raises:
+        InputError: When it is not a whole number from 0 to 2**63-1.
+    """
     if text is None or (isinstance(text, str) and not text.strip()):
         return default
     try:
@@ -61,6 +86,20 @@ class LessonModel(SocialCareModel):
         scenario: MesaScenario | None = None,
         **levers: Any,
     ) -> None:
+        """Build the model of a picker entry with the page's levers.
+
+        Args:
+            lesson: The picker entry.
+            rng: The seed box's value; a bad value falls back to the scenario's seed and says so
+                on the page (Mesa's Reset cannot report an error).
+            joint_funding: The joint-fund switch; False turns a joint-fund-only scenario back to
+                today's funders.
+            scenario: SolaraViz's empty scenario, the only one accepted (the lesson gives it).
+            **levers: The sliders' flat lever keywords.
+
+        Raises:
+            TypeError: When ``scenario`` is anything but SolaraViz's empty one.
+        """
         if scenario is not None and not (isinstance(scenario, MesaScenario) and dict(scenario) == {"rng": None}):
             raise TypeError(
                 "LessonModel takes its scenario from the lesson; scenario= may only be SolaraViz's empty one"

@@ -1,17 +1,18 @@
-"""The abandonment rule against its documented equation: background hazard base * (1 + m * complexity); money.
+"""The abandonment rule against its documented equation: background hazard base * (1 + m * complexity); money; re-adoption.
 
 A test builds a tiny model, sets cells by hand, calls one rule and compares the outcome with the
 equation; random rules are checked with binomial or normal tolerances of four standard errors
-(core_helpers.binomial_ok), a false alarm about once in 16,000 checks.
+(tests.support.core.binomial_ok), a false alarm about once in 16,000 checks.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from core_helpers import IDENTICAL, binomial_ok, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
-from sasci_sim.model.rules.abandonment import background_abandonment, provider_finances
+from sasci_sim.model.rules.abandonment import background_abandonment, provider_finances, readopt
+from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import IDENTICAL, binomial_ok, innovation, make_model, place, tiny_scenario
 
 
 def test_background_hazard_grows_with_complexity() -> None:
@@ -58,3 +59,39 @@ def test_providers_that_run_out_of_money_drop_what_they_fund_themselves() -> Non
     assert np.allclose(p.reserves[:5], 0.0) and np.allclose(p.reserves[5:], 3.0)
     assert (p.state[:, 1] == State.PILOTING).all()  # the grant pays, not the reserves
     assert model.events["abandoned_money"].tolist() == [5, 0]
+
+
+def readopt_model(readoption: bool, n: int = 6000) -> SocialCareModel:
+    s = tiny_scenario(
+        population={"providers": n},
+        abandonment={"readoption": readoption, "readoption_hazard_per_month": 0.15},
+        innovations=[innovation("a"), innovation("b")],
+    )
+    model = make_model(s, seed=9)
+    half = n // 2
+    place(model, np.arange(half), 0, State.ABANDONED, approved=False)
+    model.providers.ever_abandoned[:half, 0] = True
+    place(model, np.arange(half, n), 0, State.SUSTAINED, Payer.OWN)
+    place(model, np.arange(n), 1, State.AWARE, approved=False)
+    return model
+
+
+def test_abandoners_become_aware_again_with_the_readoption_hazard() -> None:
+    n = 6000
+    model = readopt_model(True, n)
+    readopt(model)
+    p = model.providers
+    back = p.state[: n // 2, 0] == State.AWARE
+    assert binomial_ok(back.sum(), n // 2, 0.15)
+    assert ((p.state[: n // 2, 0] == State.ABANDONED) | back).all()
+    assert (p.state[n // 2 :, 0] == State.SUSTAINED).all()  # only abandoners are touched
+    assert (p.state[:, 1] == State.AWARE).all()
+    assert p.ever_abandoned[: n // 2, 0].all()  # the history is kept
+
+
+def test_no_readoption_unless_the_scenario_allows_it() -> None:
+    model = readopt_model(False)
+    before = model.providers.state.copy()
+    for _ in range(12):
+        readopt(model)
+    assert (model.providers.state == before).all()

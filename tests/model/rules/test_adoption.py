@@ -2,17 +2,17 @@
 
 A test builds a tiny model, sets cells by hand, calls one rule and compares the outcome with the
 equation; random rules are checked with binomial or normal tolerances of four standard errors
-(core_helpers.binomial_ok), a false alarm about once in 16,000 checks.
+(tests.support.core.binomial_ok), a false alarm about once in 16,000 checks.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_helpers import IDENTICAL, binomial_ok, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.adoption import appeal, decide_pilots
+from tests.support.core import IDENTICAL, binomial_ok, innovation, make_model, place, tiny_scenario
 
 
 def test_decision_to_pilot_has_chance_rate_times_appeal() -> None:

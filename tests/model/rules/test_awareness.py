@@ -2,16 +2,16 @@
 
 A test builds a tiny model, sets cells by hand, calls one rule and compares the outcome with the
 equation; random rules are checked with binomial or normal tolerances of four standard errors
-(core_helpers.binomial_ok), a false alarm about once in 16,000 checks.
+(tests.support.core.binomial_ok), a false alarm about once in 16,000 checks.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from core_helpers import IDENTICAL, binomial_ok, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.awareness import spread_awareness
+from tests.support.core import IDENTICAL, binomial_ok, innovation, make_model, place, tiny_scenario
 
 
 def test_awareness_hazard_is_external_plus_peer_times_share() -> None:

@@ -2,17 +2,17 @@
 
 A test builds a tiny model, sets cells by hand, calls one rule and compares the outcome with the
 equation; random rules are checked with binomial or normal tolerances of four standard errors
-(core_helpers.binomial_ok), a false alarm about once in 16,000 checks.
+(tests.support.core.binomial_ok), a false alarm about once in 16,000 checks.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_helpers import FULL_PROOF, binomial_ok, innovation, make_model, tiny_scenario
 
 from sasci_sim.model.rules.commissioning import commission, council_value
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import FULL_PROOF, binomial_ok, innovation, make_model, tiny_scenario
 
 
 def commissioning_model(pressure: float, n: int = 3000) -> SocialCareModel:

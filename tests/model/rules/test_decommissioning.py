@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from core_helpers import FULL_PROOF, IDENTICAL, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.commissioning import refresh_commitments
 from sasci_sim.model.rules.decommissioning import drop_unaffordable
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import FULL_PROOF, IDENTICAL, innovation, make_model, place, tiny_scenario
 
 
 def contracted() -> SocialCareModel:

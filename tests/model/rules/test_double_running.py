@@ -6,13 +6,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from core_helpers import FULL_PROOF, IDENTICAL, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import NO_MONTH, Payer, State
 from sasci_sim.model.rules.commissioning import refresh_commitments
 from sasci_sim.model.rules.double_running import monthly_commitment, move_cost
 from sasci_sim.model.rules.sustainment import funding_cliff
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import FULL_PROOF, IDENTICAL, innovation, make_model, place, tiny_scenario
 
 
 def cliff(n: int = 200, nhs: dict[str, Any] | None = None, **inn: Any) -> SocialCareModel:

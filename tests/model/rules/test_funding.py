@@ -2,17 +2,17 @@
 
 A test builds a tiny model, sets cells by hand, calls one rule and compares the outcome with the
 equation; random rules are checked with binomial or normal tolerances of four standard errors
-(core_helpers.binomial_ok), a false alarm about once in 16,000 checks.
+(tests.support.core.binomial_ok), a false alarm about once in 16,000 checks.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_helpers import IDENTICAL, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.funding import award_grants, grant_cost
+from tests.support.core import IDENTICAL, innovation, make_model, place, tiny_scenario
 
 
 def test_grants_go_to_aware_applicants_within_the_call_budget() -> None:

@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from core_helpers import innovation, make_model, tiny_scenario
 
 from sasci_sim.model.rules.evidence import accumulate_evidence
 from sasci_sim.model.rules.learning import failures_this_month, learn_from_outcomes
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import innovation, make_model, tiny_scenario
 
 
 def model_with(**learning: Any) -> SocialCareModel:

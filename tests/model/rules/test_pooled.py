@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from core_helpers import FULL_PROOF, IDENTICAL, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.commissioning import council_net_cost, council_value, refresh_commitments
@@ -18,6 +17,7 @@ from sasci_sim.model.rules.pooled import (
 )
 from sasci_sim.model.rules.sustainment import funding_cliff
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import FULL_PROOF, IDENTICAL, innovation, make_model, place, tiny_scenario
 
 INN = {
     "running_cost_k_per_month": 2.0,

@@ -2,17 +2,17 @@
 
 A test builds a tiny model, sets cells by hand, calls one rule and compares the outcome with the
 equation; random rules are checked with binomial or normal tolerances of four standard errors
-(core_helpers.binomial_ok), a false alarm about once in 16,000 checks.
+(tests.support.core.binomial_ok), a false alarm about once in 16,000 checks.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_helpers import binomial_ok, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.regulation import approve_pilots, mean_delay_months
+from tests.support.core import binomial_ok, innovation, make_model, place, tiny_scenario
 
 
 def test_approval_wait_is_geometric_with_mean_one_plus_delay() -> None:

@@ -2,17 +2,17 @@
 
 A test builds a tiny model, sets cells by hand, calls one rule and compares the outcome with the
 equation; random rules are checked with binomial or normal tolerances of four standard errors
-(core_helpers.binomial_ok), a false alarm about once in 16,000 checks.
+(tests.support.core.binomial_ok), a false alarm about once in 16,000 checks.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from core_helpers import binomial_ok, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.commissioning import reorganise
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import binomial_ok, innovation, make_model, place, tiny_scenario
 
 
 def reorganising_model(withdrawal: float, disruption: float, rate: float = 12.0, n_la: int = 4) -> SocialCareModel:

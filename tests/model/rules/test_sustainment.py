@@ -2,7 +2,7 @@
 
 A test builds a tiny model, sets cells by hand, calls one rule and compares the outcome with the
 equation; random rules are checked with binomial or normal tolerances of four standard errors
-(core_helpers.binomial_ok), a false alarm about once in 16,000 checks.
+(tests.support.core.binomial_ok), a false alarm about once in 16,000 checks.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from core_helpers import FULL_PROOF, IDENTICAL, binomial_ok, innovation, make_model, place, tiny_scenario
 
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.sustainment import funding_cliff
 from sasci_sim.model.social_care import SocialCareModel
+from tests.support.core import FULL_PROOF, IDENTICAL, binomial_ok, innovation, make_model, place, tiny_scenario
 
 
 def cliff_model(n: int = 200, inn: dict[str, Any] | None = None, **sections: Any) -> SocialCareModel:
@@ -102,7 +102,7 @@ def test_pays_for_itself_is_kept_whatever_the_provider_thinks(provider_saving: f
     else:
         assert (state == State.ABANDONED).all() and (payer == Payer.NONE).all()
         assert model.events["abandoned_cliff"][0] == 200
-        assert model.events["abandoned_post_grant"][0] == 200
+        assert model.events["abandoned_within_6_months_of_grant_end"][0] == 200
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,7 @@ def test_self_funded_trial_ending_without_money_is_abandoned_for_money() -> None
     assert (model.providers.state[:, 0] == State.ABANDONED).all()
     assert model.events["abandoned_money"][0] == 200
     assert model.events["abandoned_cliff"][0] == 0
-    assert model.events["abandoned_post_grant"][0] == 0
+    assert model.events["abandoned_within_6_months_of_grant_end"][0] == 0
 
 
 def test_pilots_before_their_cliff_are_left_alone() -> None:

@@ -1,4 +1,4 @@
-"""Stand-in models for sweep tests: known answers, failures on purpose (``model: sweep_standins:...``)."""
+"""Stand-in models for sweep tests: known answers, failures on purpose (``model: tests.support.sweep_standins:...``)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hardening_helpers import SASCI_SIM, process_env
+
+from tests.support.hardening import SASCI_SIM, process_env
 
 
 class DiskFull:

@@ -13,7 +13,7 @@ from sasci_sim.config.schema import Scenario
 from sasci_sim.model.population import NO_MONTH, Payer, State
 from sasci_sim.model.social_care import SocialCareModel
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 SASCI_SIM = ROOT / ".venv" / "bin" / "sasci-sim"
 

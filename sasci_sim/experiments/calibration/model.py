@@ -1,0 +1,147 @@
+"""The model as pyabc sees it: a particle's parameters in, the anchors' values out, and their distance.
+
+A particle sets the prior parameters in every anchor's historical scenario, runs
+each scenario once (anchors that share a scenario share its run) and measures
+every anchor with its metric. The run's seed is derived from the experiment's seed
+and the particle's values, so the same particle always gives the same anchors,
+whichever worker runs it. The distance is the Euclidean norm of the anchors'
+differences, each scaled by its own uncertainty (``Anchor.distance``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import struct
+from collections.abc import Mapping
+from typing import Any
+
+from sasci_sim.analysis.anchors import measure
+from sasci_sim.config.anchors import Anchor
+from sasci_sim.config.loader import validate
+from sasci_sim.experiments.calibration.spec import Calibration
+from sasci_sim.experiments.replications import run_one
+from sasci_sim.experiments.sweep.experiment import apply_values
+from sasci_sim.experiments.sweep.keys import ScenarioKey
+from sasci_sim.seeds import derive_seed
+
+#: An anchor a particle cannot produce (a share of no programmes, a month never reached) counts
+#: as this many of its standard deviations away: far enough to be rejected, finite so that
+#: pyabc's adaptive threshold (a quantile of distances) stays a number.
+UNDEFINED_SD = 100.0
+
+
+def particle_seed(root: int, values: Mapping[str, float]) -> int:
+    """A run seed that depends only on the experiment's seed and the particle's values.
+
+    Args:
+        root: The experiment's seed.
+        values: The particle's parameter values by name.
+
+    Returns:
+        A 63-bit seed.
+    """
+    packed = b"".join(name.encode() + struct.pack("<d", float(values[name])) for name in sorted(values))
+    digest = int.from_bytes(hashlib.sha256(packed).digest()[:4], "little")
+    return derive_seed(root, digest)
+
+
+class AnchorModel:
+    """Callable for ``pyabc.ABCSMC``: parameters -> {anchor id: simulated value}.
+
+    Args:
+        calibration: The checked experiment.
+        anchors: The anchors to measure (default: the calibration anchors only).
+    """
+
+    def __init__(self, calibration: Calibration, anchors: tuple[Anchor, ...] | None = None) -> None:
+        self.anchors = anchors if anchors is not None else calibration.calibrating
+        self.keys: dict[str, ScenarioKey] = dict(calibration.keys)
+        self.scenarios = {a.scenario: calibration.scenarios[a.scenario] for a in self.anchors}
+        self.seed = calibration.spec.seed
+
+    def values(self, parameters: Mapping[str, Any]) -> dict[ScenarioKey, Any]:
+        """The scenario values a particle sets (whole-number parameters rounded).
+
+        Args:
+            parameters: The particle's parameters by prior name.
+
+        Returns:
+            Values by resolved scenario key.
+        """
+        out: dict[ScenarioKey, Any] = {}
+        for name, key in self.keys.items():
+            value = float(parameters[name])
+            out[key] = round(value) if key.kind == "int" else value
+        return out
+
+    def __call__(self, parameters: Mapping[str, Any]) -> dict[str, float]:
+        """Run every anchor scenario with the particle's parameters and measure the anchors.
+
+        Args:
+            parameters: The particle's parameters by prior name (a ``pyabc.Parameter``).
+
+        Returns:
+            Each anchor's simulated value by anchor id.
+        """
+        plain = {name: float(parameters[name]) for name in self.keys}
+        seed = particle_seed(self.seed, plain)
+        values = self.values(plain)
+        out: dict[str, float] = {}
+        for path, data in self.scenarios.items():
+            scenario = validate(apply_values(data, values), path)
+            spread, money, _ = run_one(scenario, 0, seed)
+            for anchor in self.anchors:
+                if anchor.scenario == path:
+                    out[anchor.id] = measure(anchor, spread, money, scenario)
+        return out
+
+
+class AnchorDistance:
+    """Callable distance for pyabc: the norm of each anchor's difference over its own sd.
+
+    Args:
+        anchors: The anchors in the distance.
+    """
+
+    def __init__(self, anchors: tuple[Anchor, ...]) -> None:
+        self.anchors = anchors
+
+    def scaled(self, simulated: Mapping[str, float]) -> dict[str, float]:
+        """Each anchor's distance in units of its sd (``UNDEFINED_SD`` where the model gives no number).
+
+        Args:
+            simulated: Simulated values by anchor id.
+
+        Returns:
+            Scaled distances by anchor id.
+        """
+        out = {}
+        for anchor in self.anchors:
+            value = float(simulated[anchor.id])
+            out[anchor.id] = anchor.distance(value) if math.isfinite(value) else UNDEFINED_SD
+        return out
+
+    def __call__(self, simulated: Mapping[str, float], observed: Mapping[str, float] | None = None) -> float:
+        """The distance of one simulation from the observations.
+
+        Args:
+            simulated: Simulated values by anchor id.
+            observed: pyabc passes the observed values; the anchors already hold them (and their intervals).
+
+        Returns:
+            sqrt(sum over anchors of (distance / sd)^2).
+        """
+        return math.sqrt(sum(d * d for d in self.scaled(simulated).values()))
+
+
+def observed(anchors: tuple[Anchor, ...]) -> dict[str, float]:
+    """The observed values pyabc stores with the run (the middle of an interval anchor).
+
+    Args:
+        anchors: The anchors in the distance.
+
+    Returns:
+        Observed value by anchor id.
+    """
+    return {a.id: a.observed for a in anchors}
