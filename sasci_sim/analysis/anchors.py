@@ -32,6 +32,7 @@ class MissingColumn(LookupError):
     """A metric needs a column that today's run tables do not record (a mechanism still to build)."""
 
     def __init__(self, metric: str, table: str, columns: Iterable[str]) -> None:
+        """Name the metric, the table and the columns it lacks, in the message a user sees."""
         self.metric = metric
         self.table = table
         self.columns = tuple(columns)

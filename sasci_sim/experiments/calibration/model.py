@@ -55,6 +55,7 @@ class AnchorModel:
     """
 
     def __init__(self, calibration: Calibration, anchors: tuple[Anchor, ...] | None = None) -> None:
+        """Resolve the prior keys and load each anchor's scenario once, before any particle runs."""
         self.anchors = anchors if anchors is not None else calibration.calibrating
         self.keys: dict[str, ScenarioKey] = dict(calibration.keys)
         self.scenarios = {a.scenario: calibration.scenarios[a.scenario] for a in self.anchors}
@@ -105,6 +106,7 @@ class AnchorDistance:
     """
 
     def __init__(self, anchors: tuple[Anchor, ...]) -> None:
+        """Keep the anchors whose scaled differences make the distance."""
         self.anchors = anchors
 
     def scaled(self, simulated: Mapping[str, float]) -> dict[str, float]:

@@ -68,7 +68,7 @@ def prior(calibration: Calibration) -> pyabc.Distribution:
 
 
 def sampler(workers: int, scheduler: str | None) -> pyabc.sampler.Sampler:
-    """pyabc's sampler: single-core (reproducible) for one worker, multicore for more, Dask at ``scheduler``.
+    """The pyabc sampler: single-core (reproducible) for one worker, multicore for more, Dask at ``scheduler``.
 
     Args:
         workers: Processes on this machine (ignored with a scheduler).

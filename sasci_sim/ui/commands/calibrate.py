@@ -14,6 +14,11 @@ HELP = "calibrate weak and assumed parameters against the real-world anchors (AB
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``sasci-sim calibrate``.
+
+    Args:
+        parser: The subcommand's parser.
+    """
     parser.add_argument("experiment", type=Path, help="calibration experiment file (YAML)")
     parser.add_argument("--particles", type=positive_int, help="population size per generation (overrides the file)")
     parser.add_argument("--generations", type=positive_int, help="ABC-SMC generations (overrides the file)")
@@ -31,6 +36,14 @@ def _number(x: float) -> str:
 
 
 def execute(args: argparse.Namespace) -> int:
+    """Run (or resume) the calibration, write its outputs and print the predictive checks.
+
+    Args:
+        args: The parsed arguments.
+
+    Returns:
+        The exit status: 0 on success.
+    """
     from sasci_sim.experiments.calibration.outputs import write_outputs
     from sasci_sim.experiments.calibration.runner import run_calibration
     from sasci_sim.experiments.calibration.spec import load_calibration
