@@ -26,6 +26,10 @@ def drop_unaffordable(world: BoardsWorld) -> None:
     """Councils whose budget fell below their commitments drop their least valued contracts until the rest fit.
 
     A council over budget for other reasons (contracts it held when the run began) is left alone.
+
+    Args:
+        world: The month's world; reads budgets and contracts, abandons the contracts dropped and
+            recomputes commitments.
     """
     c, p, b = world.councils, world.providers, world.boards
     over = (c.budget < b.last_budget - 1e-9) & (c.committed > c.budget + 1e-9)

@@ -81,7 +81,12 @@ def failures_this_month(world: World) -> np.ndarray:
 
 
 def learn_from_outcomes(world: LearningWorld) -> None:
-    """Update the remembered failures and the perceived benefit of every innovation."""
+    """Update the remembered failures and the perceived benefit of every innovation.
+
+    Args:
+        world: The month's world; reads this month's failures and the weight of sites shown
+            (set by the evidence rule), writes the remembered failures and ``portfolio.benefit``.
+    """
     cfg, port, learned = world.config.learning, world.portfolio, world.learned
     learned.failures *= np.exp(-1.0 / cfg.memory_months)
     learned.failures += failures_this_month(world)
