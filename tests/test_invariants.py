@@ -15,6 +15,7 @@ from sasci_sim.analysis.summary import summarise, summarise_run
 from sasci_sim.config.loader import load_scenario, validate
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.recording import STATE_COLUMNS
+from sasci_sim.model.rules.learning import failures_this_month
 from sasci_sim.model.social_care import SocialCareModel
 
 BASELINE = load_scenario(None)
@@ -64,7 +65,9 @@ def check_month(model: SocialCareModel, previous: dict[str, np.ndarray] | None) 
     assert (counts[State.ABANDONED] <= ever).all()
     if previous is not None:
         assert (ever >= previous["ever"]).all()  # cumulative abandonment never falls
-        assert (model.evidence >= previous["evidence"] - 1e-12).all()  # evidence only accumulates
+        # evidence falls only for innovations whose pilots failed this month (failure teaches)
+        fell = model.evidence < previous["evidence"] - 1e-12
+        assert not (fell & (failures_this_month(model) == 0)).any()
     return {"ever": ever, "evidence": model.evidence.copy()}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from sasci_sim.config.diff import ABSENT, describe, flatten, group, lever_differences, schema_key, weakest
+from sasci_sim.config.diff import describe, flatten, group, lever_differences, schema_key, weakest
 from sasci_sim.config.loader import load_scenario, validate
 from sasci_sim.config.paramtable import rows
 from tests.support.core import SCENARIOS
@@ -56,19 +56,18 @@ def test_differing_keys_are_ones_set_accepts(tmp_path: Path) -> None:
     assert lever_differences([moved, b]) == []
 
 
-def test_joint_fund_differs_in_its_funders_with_switches_described() -> None:
+def test_joint_fund_differs_in_its_pooled_budgets_with_levers_described() -> None:
     short = load_scenario(SCENARIOS / "short_term_funding.yaml")
     joint = load_scenario(SCENARIOS / "joint_health_social_care_fund.yaml")
     diffs = {d.key: d for d in lever_differences([short, joint])}
-    switch = diffs["funding.funders.0.covers_double_running"]
-    assert switch.values == (False, True)
-    assert switch.grade == GRADES.get("funding.funders[].covers_double_running", "ungraded")
-    assert "side by side" in switch.meaning
-    share = diffs["funding.funders.0.budget_share"]
-    assert share.grade == GRADES["funding.funders[].budget_share"]
-    if len(short.funding.funders) > len(joint.funding.funders):
-        last = len(short.funding.funders) - 1
-        assert diffs[f"funding.funders.{last}.name"].values[1] == ABSENT
+    pooled = diffs["nhs.pooled_council_share"]
+    assert pooled.values == (0.0, 1.0)
+    assert pooled.grade == GRADES["nhs.pooled_council_share"]
+    assert "pooled budget" in pooled.meaning
+    fund = diffs["nhs.joint_fund_k_per_year"]
+    assert fund.values == (0.0, 3000.0)
+    assert fund.grade == GRADES["nhs.joint_fund_k_per_year"]
+    assert diffs["funding.budget_per_call_k"].values[1] == 0.0  # the fund replaces the grants
 
 
 def test_names_descriptions_seeds_and_replications_are_not_levers() -> None:

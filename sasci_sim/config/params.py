@@ -35,6 +35,36 @@ SOURCES: dict[str, str] = {
     "ordinarylife": "SASCI witness seminar: the Ordinary Life initiative (1980-2001)",
     "sharedlives": "Shared Lives Plus: reached most councils, ~1% of clients in ~40 years",
     "fixsen2005": "Fixsen et al. 2005, Implementation Research: full implementation takes two to four years",
+    "icb_establishment_2022": "NHS England, Integrated Care Boards (Establishment) Order 2022: 42 ICBs from 1 July 2022",
+    "better_care_fund_2025": (
+        "NHS England, Better Care Fund 2025-26 minimum contributions: NHS GBP 5,614m, local authority"
+        " BCF grant GBP 2,640m, Disabled Facilities Grant GBP 711m, pooled under section 75"
+    ),
+    "popp_evaluation_2009": (
+        "Windle et al. 2009, National Evaluation of Partnerships for Older People Projects (PSSRU):"
+        " about GBP 1.20 saved on emergency bed days per extra GBP 1 spent (range 0.80-1.60)"
+    ),
+    "falls_costs_2003": (
+        "Scuffham, Chaplin and Legood 2003, Incidence and costs of unintentional falls in older people in the UK:"
+        " GBP 981m a year, 59.2% borne by the NHS, most of the rest long-term care"
+    ),
+    "falls_costs_scotland_2013": (
+        "Craig et al. 2013, The high cost to health and social care of managing falls in older adults"
+        " (Scotland): over GBP 470m, 60% incurred by social services"
+    ),
+    "reablement_evaluation_2010": (
+        "Glendinning et al. 2010, Home care re-ablement services (SPRU, York): social care use fell by about"
+        " 60% over a year, with no significant saving in healthcare costs"
+    ),
+    "nao_integration_2017": (
+        "National Audit Office 2017, Health and social care integration: the Better Care Fund's planned"
+        " GBP 511m savings in 2015-16 were not realised"
+    ),
+    "transformation_fund_2015": (
+        "King's Fund and Health Foundation 2015, Making change possible: a Transformation Fund for the NHS"
+        " (dedicated money for double running during transition)"
+    ),
+    "arrow_lind_1970": "Arrow and Lind 1970, Uncertainty and the evaluation of public investment decisions",
     "cqc_asc_2014_2017": (
         "CQC 2017, The state of adult social care services 2014 to 2017: over 33,000 inspections of about "
         "24,000 adult social care locations between October 2014 and February 2017"

@@ -715,6 +715,237 @@ class Scale(Section):
     )
 
 
+class KindShares(Section):
+    """A share for each innovation kind (the base of the by-kind sections below)."""
+
+    business_model: float = 0.0
+    systems: float = 0.0
+    social: float = 0.0
+
+    def of(self, kind: str) -> float:
+        """The value for one kind.
+
+        Args:
+            kind: One of ``KINDS``.
+
+        Returns:
+            The value for that kind.
+        """
+        return float(getattr(self, kind))
+
+
+class NhsSavingShare(KindShares):
+    """NHS share of an innovation's public saving, by kind (``nhs.saving_share``): the "wrong pocket"."""
+
+    business_model: float = param(
+        0.4,
+        ge=0,
+        le=0.95,
+        unit="share",
+        doc="NHS share of the public saving of a business-model innovation (falls: 0.4-0.6; reablement: less).",
+        source="falls_costs_2003+falls_costs_scotland_2013+reablement_evaluation_2010",
+        grade="weak",
+    )
+    systems: float = param(
+        0.5,
+        ge=0,
+        le=0.95,
+        unit="share",
+        doc="NHS share of the public saving of a systems innovation (discharge, shared records: mostly hospital flow).",
+        source="popp_evaluation_2009",
+        grade="weak",
+    )
+    social: float = param(
+        0.3,
+        ge=0,
+        le=0.95,
+        unit="share",
+        doc="NHS share of the public saving of a social innovation.",
+        source="popp_evaluation_2009",
+        grade="assumption",
+    )
+
+
+class Nhs(Section):
+    """The ``nhs:`` section: integrated care boards, pooled budgets and a joint health and social care fund."""
+
+    councils_per_board: float = param(
+        3.64,
+        ge=1,
+        le=2000,
+        unit="councils/ICB",
+        doc="Councils covered by each integrated care board (England: 153 councils, 42 ICBs).",
+        source="icb_establishment_2022+nhse2024",
+        grade="strong",
+    )
+    pooled_council_share: float = param(
+        0.0,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of councils that commission innovations through a pooled budget with their ICB (section 75).",
+        source="better_care_fund_2025",
+        grade="assumption",
+    )
+    match_ratio: float = param(
+        1.68,
+        ge=0,
+        le=100,
+        unit="GBP per GBP",
+        doc="ICB money put into a pooled budget per pound of the council's (Better Care Fund minimum contributions).",
+        source="better_care_fund_2025",
+        grade="moderate",
+    )
+    cashable_saving_share: float = param(
+        0.2,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of an NHS saving that frees money for a pooled budget (avoided bed days are mostly refilled).",
+        source="nao_integration_2017",
+        grade="weak",
+    )
+    saving_share: NhsSavingShare = Field(default_factory=NhsSavingShare)
+    joint_fund_k_per_year: float = param(
+        0.0,
+        ge=0,
+        le=1e8,
+        unit="k GBP/year",
+        doc="A joint health and social care fund paid into the pooled budgets (all pooled areas together).",
+        source="evans_2024",
+        grade="assumption",
+    )
+    joint_fund_start_month: int = param(
+        1, ge=1, le=1200, unit="month", doc="First month the joint fund pays.", source="design", grade="assumption"
+    )
+    joint_fund_months: int = param(
+        120,
+        ge=1,
+        le=1200,
+        unit="months",
+        doc="How long the joint fund pays (long term: seed 004).",
+        source="evans_2024",
+        grade="assumption",
+    )
+    joint_fund_covers_double_running: bool = Field(
+        True,
+        description="The joint fund pays the double running of pooled commissioners' moves while it lasts (evans_2024).",
+        json_schema_extra={"unit": "yes/no", "source": "evans_2024", "grade": "moderate"},
+    )
+
+
+class DoubleRunningMonths(KindShares):
+    """Months of double running by kind (``double_running.months``), for innovations that give none."""
+
+    business_model: float = param(
+        3.0,
+        ge=0,
+        le=120,
+        unit="months",
+        doc="Months of double running for a business-model innovation that gives none itself.",
+        source="transformation_fund_2015",
+        grade="assumption",
+    )
+    systems: float = param(
+        9.0,
+        ge=0,
+        le=120,
+        unit="months",
+        doc="Months of double running for a systems innovation (several organisations change at once).",
+        source="transformation_fund_2015",
+        grade="assumption",
+    )
+    social: float = param(
+        12.0,
+        ge=0,
+        le=120,
+        unit="months",
+        doc="Months of double running for a social innovation (people move over one by one).",
+        source="transformation_fund_2015",
+        grade="assumption",
+    )
+
+
+class DoubleRunningCost(KindShares):
+    """Monthly cost of the old service during transition by kind (``double_running.cost_share``)."""
+
+    business_model: float = param(
+        0.5,
+        ge=0,
+        le=2,
+        unit="share of running cost",
+        doc="Monthly cost of the old service during transition, as a share of the new one's running cost (business model).",
+        source="transformation_fund_2015",
+        grade="assumption",
+    )
+    systems: float = param(
+        0.7,
+        ge=0,
+        le=2,
+        unit="share of running cost",
+        doc="Monthly cost of the old service during transition, as a share of the new one's running cost (systems).",
+        source="transformation_fund_2015",
+        grade="assumption",
+    )
+    social: float = param(
+        0.5,
+        ge=0,
+        le=2,
+        unit="share of running cost",
+        doc="Monthly cost of the old service during transition, as a share of the new one's running cost (social).",
+        source="transformation_fund_2015",
+        grade="assumption",
+    )
+
+
+class DoubleRunning(Section):
+    """The ``double_running:`` section: what moving to a new service costs, by kind of innovation."""
+
+    months: DoubleRunningMonths = Field(default_factory=DoubleRunningMonths)
+    cost_share: DoubleRunningCost = Field(default_factory=DoubleRunningCost)
+
+
+class Learning(Section):
+    """The ``learning:`` section: how failed pilots and working sites teach the sector an innovation's benefit."""
+
+    failure_weight: float = param(
+        0.5,
+        ge=0,
+        le=100,
+        unit="sites per failure",
+        doc="How many proven sites' worth of doubt one failed pilot casts on an innovation's benefit.",
+        source="socialfinance2024",
+        grade="assumption",
+    )
+    failure_evidence_site_months: float = param(
+        6.0,
+        ge=0,
+        le=1e4,
+        unit="site-months per failure",
+        doc="Evidence (in operating site-months) that one failed pilot takes away.",
+        source="design",
+        grade="assumption",
+    )
+    prior_weight: float = param(
+        20.0,
+        gt=0,
+        le=1e6,
+        unit="sites",
+        doc="How many proven sites' worth the sector's prior belief about a benefit counts for.",
+        source="design",
+        grade="assumption",
+    )
+    memory_months: float = param(
+        24.0,
+        gt=0,
+        le=1200,
+        unit="months",
+        doc="Mean time a failed pilot stays in the sector's memory.",
+        source="design",
+        grade="assumption",
+    )
+
+
 class Innovation(Section):
     """One innovation: its kind, what it is worth to whom, what it costs and how hard it is to adopt."""
 
@@ -764,22 +995,31 @@ class Innovation(Section):
         source="design",
         grade="assumption",
     )
-    double_running_k_per_month: float = param(
-        0.5,
+    double_running_k_per_month: float | None = param(
+        None,
         ge=0,
         le=1e4,
         unit="k GBP/site/month",
-        doc="Cost of keeping the old service going beside the new during transition.",
+        doc="Cost of keeping the old service going beside the new during transition (None: double_running.cost_share of its kind times the running cost).",
         source="evans_2024",
         grade="weak",
     )
-    transition_months: int = param(
-        6,
+    transition_months: int | None = param(
+        None,
         ge=0,
         le=120,
         unit="months",
-        doc="Months of double running when a pilot becomes the way things are done.",
+        doc="Months of double running when a pilot becomes the way things are done (None: double_running.months of its kind).",
         source="evans_2024",
+        grade="assumption",
+    )
+    nhs_saving_k_per_month: float | None = param(
+        None,
+        ge=-100,
+        le=100,
+        unit="k GBP/site/month",
+        doc="Saving to the NHS per adopting site: admissions avoided, faster discharge (None: from nhs.saving_share of its kind).",
+        source="popp_evaluation_2009",
         grade="assumption",
     )
     complexity: float = param(
@@ -845,6 +1085,33 @@ class Innovation(Section):
         le=100000,
         unit="providers",
         doc="Providers piloting it at launch (its originators).",
+        source="design",
+        grade="assumption",
+    )
+    initial_share: float = param(
+        0.0,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of providers already using it when it enters the run (an innovation under way in a real year).",
+        source="design",
+        grade="assumption",
+    )
+    initial_council_share: float = param(
+        0.0,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of councils already commissioning it from their providers that use it at the start.",
+        source="design",
+        grade="assumption",
+    )
+    prior_benefit: float | None = param(
+        None,
+        ge=0,
+        le=1,
+        unit="score 0..1",
+        doc="The sector's belief about its benefit before any outcome is seen (None: the true benefit); learned from outcomes.",
         source="design",
         grade="assumption",
     )
@@ -1072,6 +1339,9 @@ class Scenario(Section):
     abandonment: Abandonment = Field(default_factory=Abandonment)
     network: Network = Field(default_factory=Network)
     scale: Scale = Field(default_factory=Scale)
+    nhs: Nhs = Field(default_factory=Nhs)
+    double_running: DoubleRunning = Field(default_factory=DoubleRunning)
+    learning: Learning = Field(default_factory=Learning)
     innovations: list[Innovation] = Field(default_factory=_default_innovations, min_length=1, max_length=500)
     national: National = Field(default_factory=National)
     intermediaries: list[Intermediary] = Field(default_factory=list, max_length=100)

@@ -1,6 +1,6 @@
 """Mesa agents: the readable face of the arrays (ODD: Entities).
 
-``Provider`` and ``LocalAuthority`` hold only an index; every attribute is read
+``Provider``, ``LocalAuthority`` and ``IntegratedCareBoard`` hold only an index; every attribute is read
 from the model's arrays (the rules alone write them), so there is one copy of the
 state and one set of rules. ``Funder`` agents are few and act themselves: each runs its
 own calls (ODD: Submodel 'funding').
@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Protocol
 
 import mesa
+import numpy as np
 
 from sasci_sim.config.schema import Funder as FunderSpec
+from sasci_sim.model.nhs import Boards
 from sasci_sim.model.population import PROVIDER_KINDS, Payer, State
 from sasci_sim.model.rules.funding import award_grants, is_call_month
 from sasci_sim.model.world import World
@@ -33,6 +35,12 @@ class AgentWorld(World, Protocol):
             Its column in the cell arrays.
         """
         ...
+
+
+class BoardsAgentWorld(AgentWorld, Protocol):
+    """What the ICB views read: the boards' arrays as well."""
+
+    boards: Boards
 
 
 class Provider(mesa.Agent):
@@ -160,6 +168,49 @@ class LocalAuthority(mesa.Agent):
     def n_providers(self) -> int:
         """Providers in its area."""
         return int(self.model.councils.n_providers[self.index])
+
+
+class IntegratedCareBoard(mesa.Agent):
+    """An integrated care board: a view of entry ``index`` of the ICB arrays (``model.nhs.Boards``).
+
+    The board covers several councils and puts money of its own into the pooled budgets it
+    holds with some of them (ODD: Submodel 'pooled').
+    """
+
+    model: BoardsAgentWorld
+
+    def __init__(self, model: BoardsAgentWorld, index: int) -> None:
+        """Make the view of board ``index``.
+
+        Args:
+            model: The model holding the arrays.
+            index: The board's position in the arrays.
+        """
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def councils(self) -> list[LocalAuthority]:
+        """The councils the board covers."""
+        members = np.flatnonzero(self.model.boards.board == self.index)
+        return [self.model.local_authorities[int(c)] for c in members]
+
+    @property
+    def pooled_councils(self) -> list[LocalAuthority]:
+        """The councils that commission through a pooled budget with the board."""
+        b = self.model.boards
+        members = np.flatnonzero((b.board == self.index) & b.pooled)
+        return [self.model.local_authorities[int(c)] for c in members]
+
+    @property
+    def budget_k_per_month(self) -> float:
+        """What the board puts into pooled budgets each month, k GBP."""
+        return float(self.model.boards.budget[self.index])
+
+    @property
+    def committed_k_per_month(self) -> float:
+        """The board's share of what its pools have committed this month, k GBP."""
+        return float(self.model.boards.committed[self.index])
 
 
 class Funder(mesa.Agent):

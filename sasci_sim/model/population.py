@@ -11,7 +11,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sasci_sim.config.schema import KINDS, PROVIDER_KINDS, Scenario
+from sasci_sim.config.schema import KINDS, PROVIDER_KINDS, SYSTEMS, Innovation, Scenario
 from sasci_sim.model.kernels.columns import column_counts
 
 
@@ -48,8 +48,11 @@ class Portfolio:
 
     names: list[str]
     kind: np.ndarray  # int8 index into KINDS
-    benefit: np.ndarray
+    benefit: np.ndarray  # the sector's perceived benefit, learned from outcomes (rules.learning)
+    true_benefit: np.ndarray  # the scenario's value: what operating sites show
+    prior_benefit: np.ndarray  # the sector's belief before any outcome is seen
     council_saving: np.ndarray  # k GBP / site / month
+    nhs_saving: np.ndarray  # k GBP / site / month, to the NHS (the "wrong pocket")
     provider_saving: np.ndarray
     upfront: np.ndarray
     running: np.ndarray
@@ -59,6 +62,8 @@ class Portfolio:
     burden: np.ndarray
     launch: np.ndarray
     initial_pilots: np.ndarray
+    initial_share: np.ndarray  # share of providers already using it when it enters the run
+    initial_council_share: np.ndarray  # share of councils already commissioning it
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Portfolio:
@@ -75,20 +80,41 @@ class Portfolio:
         def col(attr: str, dtype: type = np.float64) -> np.ndarray:
             return np.array([getattr(i, attr) for i in inn], dtype=dtype)
 
+        dr, nhs_cfg = scenario.double_running, scenario.nhs
+
+        def nhs_saving(i: Innovation) -> float:
+            if i.nhs_saving_k_per_month is not None:
+                return i.nhs_saving_k_per_month
+            share = nhs_cfg.saving_share.of(i.kind)  # NHS share of the public saving
+            return max(i.commissioner_saving_k_per_month, 0.0) * share / (1.0 - share)
+
+        def by_kind(value: float | None, default: float) -> float:
+            return default if value is None else float(value)
+
         return cls(
             names=[i.name for i in inn],
             kind=np.array([KINDS.index(i.kind) for i in inn], dtype=np.int8),
             benefit=col("benefit"),
+            true_benefit=col("benefit"),
+            prior_benefit=np.array([by_kind(i.prior_benefit, i.benefit) for i in inn]),
             council_saving=col("commissioner_saving_k_per_month"),
+            nhs_saving=np.array([nhs_saving(i) for i in inn]),
             provider_saving=col("provider_saving_k_per_month"),
             upfront=col("upfront_cost_k"),
             running=col("running_cost_k_per_month"),
-            double_running=col("double_running_k_per_month"),
-            transition=col("transition_months"),
+            double_running=np.array(
+                [
+                    by_kind(i.double_running_k_per_month, dr.cost_share.of(i.kind) * i.running_cost_k_per_month)
+                    for i in inn
+                ]
+            ),
+            transition=np.array([by_kind(i.transition_months, dr.months.of(i.kind)) for i in inn]),
             complexity=col("complexity"),
             burden=col("regulatory_burden"),
             launch=col("launch_month", np.int64),
             initial_pilots=col("initial_pilots", np.int64),
+            initial_share=col("initial_share"),
+            initial_council_share=col("initial_council_share"),
         )
 
     @property
@@ -129,6 +155,7 @@ class Providers:
     months_operating: np.ndarray  # int16
     grant_end: np.ndarray  # int16 month a grant ends (kept after it ends), -1 none
     double_covered: np.ndarray  # bool: a funder pays the double running
+    transition_end: np.ndarray  # int16 month the commissioner's double running ends, -1 none
     partial: np.ndarray  # bool: a cut-down version is kept
     ever_abandoned: np.ndarray  # bool
     capability: np.ndarray = field(init=False)
@@ -224,6 +251,7 @@ def build_providers(scenario: Scenario, portfolio: Portfolio, rng: np.random.Gen
         months_operating=np.zeros(shape, dtype=np.int16),
         grant_end=np.full(shape, NO_MONTH, dtype=np.int16),
         double_covered=np.zeros(shape, dtype=bool),
+        transition_end=np.full(shape, NO_MONTH, dtype=np.int16),
         partial=np.zeros(shape, dtype=bool),
         ever_abandoned=np.zeros(shape, dtype=bool),
     )
@@ -282,6 +310,52 @@ def build_councils(
     )
 
 
+def place_existing_users(
+    portfolio: Portfolio,
+    providers: Providers,
+    councils: Councils,
+    innovations: np.ndarray,
+    proven_months: int,
+    rng: np.random.Generator,
+) -> None:
+    """Innovations already under way: some providers use them, some councils commission them (ODD: Initialisation).
+
+    A scenario that begins in a real year starts with the sector as it is. For each innovation
+    entering the run, ``round(initial_share * N)`` providers not yet using it are drawn without
+    replacement, with chance in proportion to their capability (early adopters are the capable
+    ones, Rogers 2003), and ``round(initial_council_share * L)`` councils are drawn uniformly.
+    Users are SUSTAINED, approved and fully proven (``proven_months`` operating months); the
+    council pays for users in a commissioning council, the provider for the others. Users'
+    councils are signed up to a systems innovation.
+
+    Args:
+        portfolio: The innovations.
+        providers: The provider arrays (written).
+        councils: The council arrays (sign-ups written).
+        innovations: Columns of the innovations entering the run now.
+        proven_months: Operating months that give full local proof.
+        rng: The run's random stream (drawn only for innovations with a share above 0).
+    """
+    n = providers.n
+    for j in innovations:
+        k = round(portfolio.initial_share[j] * n)
+        if k == 0:
+            continue
+        free = np.flatnonzero(providers.state[:, j] == State.UNAWARE.value)
+        k = min(k, free.size)
+        weight = providers.capability[free] + 1e-12
+        rows = np.sort(rng.choice(free, size=k, replace=False, p=weight / weight.sum()))
+        k_la = round(portfolio.initial_council_share[j] * councils.n)
+        commissioning = np.zeros(councils.n, dtype=bool)
+        commissioning[rng.choice(councils.n, size=k_la, replace=False)] = True
+        providers.state[rows, j] = State.SUSTAINED
+        providers.payer[rows, j] = np.where(commissioning[providers.council[rows]], Payer.COUNCIL, Payer.OWN)
+        providers.approved[rows, j] = True
+        providers.months_operating[rows, j] = proven_months
+        if portfolio.kind[j] == SYSTEMS:
+            councils.signed[providers.council[rows], j] = True
+
+
 __all__ = [
     "KINDS",
     "PROVIDER_KINDS",
@@ -292,4 +366,5 @@ __all__ = [
     "State",
     "build_councils",
     "build_providers",
+    "place_existing_users",
 ]

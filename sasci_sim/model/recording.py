@@ -46,6 +46,7 @@ class Recorder:
         self.sustained_after_grant = np.zeros(shape, dtype=np.int32)
         self.councils_reached = np.zeros(shape, dtype=np.int32)
         self.evidence = np.zeros(shape)
+        self.perceived_benefit = np.zeros(shape)
         self.by_payer = np.zeros((steps + 1, len(PAYER_COLUMNS), m), dtype=np.int32)
         self.events = {name: np.zeros(shape, dtype=np.int32) for name in model.events}
         self.scalars = {name: np.zeros(steps + 1) for name in model.events_scalar}
@@ -87,6 +88,7 @@ class Recorder:
         # a council is reached when at least one of its providers has sustained the innovation
         self.councils_reached[t] = tally.councils_reached()
         self.evidence[t] = model.evidence
+        self.perceived_benefit[t] = model.portfolio.benefit
         self.by_payer[t] = tally.payers[[int(payer) for payer in PAYER_COLUMNS.values()]]
         if self.people is not None:
             counted = self.people.counted
@@ -127,6 +129,7 @@ class Recorder:
         data["sustained_after_grant"] = self.sustained_after_grant[:steps].ravel()
         data["councils_reached"] = self.councils_reached[:steps].ravel()
         data["evidence"] = self.evidence[:steps].ravel().round(6)
+        data["perceived_benefit"] = self.perceived_benefit[:steps].ravel().round(6)
         for k, col in enumerate(PAYER_COLUMNS):
             data[col] = self.by_payer[:steps, k].ravel()
         for name, values in self.events.items():

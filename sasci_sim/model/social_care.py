@@ -13,11 +13,12 @@ from sasci_sim.config.loader import apply_override, load_scenario, validate
 from sasci_sim.config.schema import LEVERS, SYSTEMS, Scenario, joint_fund
 from sasci_sim.errors import InputError
 from sasci_sim.model import reporters
-from sasci_sim.model.agents import Funder, LocalAuthority, Provider
+from sasci_sim.model.agents import Funder, IntegratedCareBoard, LocalAuthority, Provider
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.columns import column_counts
 from sasci_sim.model.network import PeerExposure, build_network
-from sasci_sim.model.population import Payer, Portfolio, State, build_councils, build_providers
+from sasci_sim.model.nhs import build_boards
+from sasci_sim.model.population import Payer, Portfolio, State, build_councils, build_providers, place_existing_users
 from sasci_sim.model.recording import Recorder
 from sasci_sim.model.rules.abandonment import background_abandonment, provider_finances, readopt
 from sasci_sim.model.rules.adoption import decide_pilots
@@ -29,8 +30,10 @@ from sasci_sim.model.rules.commissioning import (
     sign_up_systems,
     update_funds,
 )
+from sasci_sim.model.rules.decommissioning import drop_unaffordable
 from sasci_sim.model.rules.evidence import accumulate_evidence
 from sasci_sim.model.rules.intermediaries import NetworkBodies, network_awareness
+from sasci_sim.model.rules.learning import Learned, learn_from_outcomes
 from sasci_sim.model.rules.national import (
     NATIONAL_EVENTS,
     NATIONAL_SCALARS,
@@ -38,6 +41,7 @@ from sasci_sim.model.rules.national import (
     fund_programmes,
     inspect_mandates,
 )
+from sasci_sim.model.rules.pooled import share_pooled_costs
 from sasci_sim.model.rules.regulation import approve_pilots
 from sasci_sim.model.rules.scaling import council_rollout
 from sasci_sim.model.rules.sustainment import funding_cliff
@@ -53,7 +57,16 @@ EVENT_NAMES = (
     "pilots_abandoned_at_grant_end",
     *(f"abandoned_{c}" for c in CAUSES),
 )
-SCALAR_NAMES = ("grants_awarded_k", "council_spend_k", "provider_spend_k", "council_savings_k", "reorganisations")
+SCALAR_NAMES = (
+    "grants_awarded_k",
+    "council_spend_k",
+    "provider_spend_k",
+    "council_savings_k",
+    "reorganisations",
+    "nhs_spend_k",
+    "joint_fund_spent_k",
+    "nhs_savings_k",
+)
 EVENT_NAMES += NATIONAL_EVENTS
 SCALAR_NAMES += NATIONAL_SCALARS
 
@@ -142,6 +155,8 @@ class SocialCareModel(mesa.Model):
         adjacency = build_network(cfg.network, self.providers.council, self.providers.kind, self.rng)
         n, m = self.providers.state.shape
         self.exposure = PeerExposure(adjacency, n, m)
+        self.boards = build_boards(cfg, self.councils, self.rng)
+        self.learned = Learned.empty(m)
         collab = self.providers.collaboration
         self.peer_learning = collab / collab.mean() if collab.mean() > 0 else np.ones(n)
         self.initial_evidence = np.array([i.evidence for i in cfg.innovations])
@@ -156,6 +171,9 @@ class SocialCareModel(mesa.Model):
 
         self.local_authorities = list(
             LocalAuthority.create_agents(self, self.councils.n, index=np.arange(self.councils.n))
+        )
+        self.integrated_care_boards = list(
+            IntegratedCareBoard.create_agents(self, self.boards.n, index=np.arange(self.boards.n))
         )
         self.funders = [Funder(self, spec) for spec in cfg.funding.funders]
         if provider_agents:
@@ -211,7 +229,8 @@ class SocialCareModel(mesa.Model):
     def launch_innovations(self) -> None:
         """Originators start piloting an innovation in its launch month (ODD: Initialisation)."""
         p = self.providers
-        for j in np.flatnonzero(self.portfolio.launch == self.t):
+        launching = np.flatnonzero(self.portfolio.launch == self.t)
+        for j in launching:
             k = int(min(self.portfolio.initial_pilots[j], p.n))
             if k == 0:
                 continue
@@ -221,6 +240,8 @@ class SocialCareModel(mesa.Model):
             p.approved[rows, j] = True
             if self.portfolio.kind[j] == SYSTEMS:
                 self.councils.signed[p.council[rows], j] = True
+        proven = int(np.ceil(self.config.diffusion.proof_months))
+        place_existing_users(self.portfolio, p, self.councils, launching, proven, self.rng)
 
     def step(self) -> None:
         """One month, in the order of docs/ODD.md section 3 ('Process overview and scheduling')."""
@@ -240,7 +261,10 @@ class SocialCareModel(mesa.Model):
         background_abandonment(self)  # 5. background hazard
         provider_finances(self)  # 5. reserves pay for own-funded adopters
         self.council_month()  # 6. councils
+        share_pooled_costs(self)  # 6b. pooled budgets: the ICBs' and the joint fund's share
+        drop_unaffordable(self)  # 6c. commissioners over budget drop contracts
         accumulate_evidence(self)  # 7. evidence
+        learn_from_outcomes(self)  # 7a. failure teaches: perceived benefit
         readopt(self)
         self.recorder.record(self)  # 8. data
         self.datacollector.collect(self)

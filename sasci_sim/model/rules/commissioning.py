@@ -32,6 +32,8 @@ from sasci_sim.model.kernels.allocation import allocate, spent_by_group
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
+from sasci_sim.model.rules.double_running import monthly_commitment, move_cost
+from sasci_sim.model.rules.pooled import cashable_saving, commissioner_saving_ratio, shared_confidence
 from sasci_sim.model.rules.regulation import mean_delay_months
 from sasci_sim.model.rules.transitions import abandon
 from sasci_sim.model.world import World
@@ -50,7 +52,8 @@ def council_value(world: World, councils: np.ndarray, cols: np.ndarray) -> np.nd
     """
     pi = world.councils.pressure[councils]
     port = world.portfolio
-    return (1.0 - pi) * port.benefit[cols] + pi * port.saving_ratio[cols]
+    saving_ratio = commissioner_saving_ratio(world, councils, cols)  # a pooled budget counts the NHS saving too
+    return (1.0 - pi) * port.benefit[cols] + pi * saving_ratio
 
 
 def local_proof(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -96,26 +99,33 @@ def confidence(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         C per pilot, 0..1.
     """
     e = world.config.research.evidence_role
-    return (1.0 - e) * local_proof(world, rows, cols) + e * world.evidence[cols]
+    c = (1.0 - e) * local_proof(world, rows, cols) + e * world.evidence[cols]
+    return shared_confidence(world, world.providers.council[rows], c)  # a pooled budget shares the risk
 
 
-def council_net_cost(world: World, cols: np.ndarray, seen: np.ndarray | float = 1.0) -> np.ndarray:
+def council_net_cost(
+    world: World, cols: np.ndarray, seen: np.ndarray | float = 1.0, councils: np.ndarray | None = None
+) -> np.ndarray:
     """Monthly budget a council commits per commissioned site: running cost less the cashable saving.
 
     Only ``cashable_saving_share`` of a saving frees money in the budget; the rest is
     avoided future cost that does not pay this year's bills. When deciding on a pilot
     the council counts only the savings the pilot has shown (``seen`` = local proof L);
-    a contract in place realises its full saving.
+    a contract in place realises its full saving. Given the ``councils``, a pooled budget also
+    counts the cashable NHS saving (ODD 'pooled').
 
     Args:
         world: The month's world.
         cols: Innovations of the sites.
         seen: The share of the saving the council counts (local proof L, or 1).
+        councils: The commissioning council of each site, if known.
 
     Returns:
         NC per site, k GBP a month, never below 0.
     """
     port = world.portfolio
+    if councils is not None:
+        return np.maximum(port.running[cols] - cashable_saving(world, councils, cols) * seen, 0.0)
     cashable = world.config.local_authorities.cashable_saving_share
     return np.maximum(port.running[cols] - cashable * port.council_saving[cols] * seen, 0.0)
 
@@ -131,7 +141,9 @@ def refresh_commitments(world: World) -> None:
     m = p.state.shape[1]
     cells = np.flatnonzero(p.payer == Payer.COUNCIL.value)
     rows, cols = split_cells(cells, m)
-    world.councils.committed = spent_by_group(p.council[rows], council_net_cost(world, cols), world.councils.n)
+    cost = council_net_cost(world, cols, councils=p.council[rows])
+    cost += monthly_commitment(world, rows, cols)  # double running of moves still in transition
+    world.councils.committed = spent_by_group(p.council[rows], cost, world.councils.n)
 
 
 def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -155,7 +167,8 @@ def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     idx = np.flatnonzero(willing)
     if idx.size:
         room = np.maximum(world.councils.budget - world.councils.committed, 0.0)
-        cost = council_net_cost(world, cols[idx], seen[idx])
+        cost = council_net_cost(world, cols[idx], seen[idx], la[idx])
+        cost += move_cost(world, rows[idx], cols[idx])  # the double running of the move, unless a fund pays it
         ok = allocate(la[idx], cost, score[idx], room)
         accepted[idx[ok]] = True
         world.councils.committed += spent_by_group(la[idx[ok]], cost[ok], world.councils.n)

@@ -7,6 +7,10 @@ beds in; see commissioning), so a pilot cut short adds little; a grant-funded
 its starting value E0[j] towards 1:
 
     E[j] = 1 - (1 - E0[j]) * exp(-A[j] / site_months_per_evidence)
+
+Failure teaches (ODD 'learning'): each pilot that fails this month for a reason blamed on the
+innovation takes ``learning.failure_evidence_site_months`` from A[j], so evidence can fall, below
+E0[j] too, but not below 0 (A[j] is floored where E[j] = 0).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.columns import column_sums
 from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.commissioning import local_proof, proof_after
+from sasci_sim.model.rules.learning import LearningWorld, failures_this_month
 from sasci_sim.model.world import World
 
 
@@ -30,12 +35,25 @@ def _dense_weight(world: World, operating: np.ndarray) -> np.ndarray:
     return weight
 
 
-def accumulate_evidence(world: World) -> None:
-    """Add this month's operating experience and update evidence.
+def experience_floor(world: World) -> np.ndarray:
+    """The experience A[j] at which evidence reaches 0: site_months_per_evidence * ln(1 - E0[j]).
 
     Args:
-        world: The month's world; reads the operating cells and their local proof, writes
-            experience, evidence and months operating.
+        world: The model state.
+
+    Returns:
+        The floor per innovation (minus infinity where E0 is 1: such evidence cannot fall).
+    """
+    with np.errstate(divide="ignore"):
+        return world.config.research.site_months_per_evidence * np.log1p(-world.initial_evidence)
+
+
+def accumulate_evidence(world: LearningWorld) -> None:
+    """Add this month's operating experience, take away failures, and update evidence.
+
+    Args:
+        world: The month's world; reads the operating cells, their local proof and this month's
+            failures, writes experience, evidence, months operating and the weight shown.
     """
     p, res = world.providers, world.config.research
     operating = world.operating_mask()
@@ -46,8 +64,14 @@ def accumulate_evidence(world: World) -> None:
         rows, cols = split_cells(cells, m)
         weight = local_proof(world, rows, cols)
         weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
-        world.experience += np.bincount(cols, weights=weight, minlength=m)
+        shown = np.bincount(cols, weights=weight, minlength=m)
     else:  # most cells operate: weigh them all at once, in float32 (plenty for a weight of 0..1)
-        world.experience += column_sums(_dense_weight(world, operating))
+        shown = column_sums(_dense_weight(world, operating))
+    world.learned.shown = shown
+    world.experience += shown
+    lost = world.config.learning.failure_evidence_site_months * failures_this_month(world)
+    if lost.any():
+        world.experience -= lost
+        np.maximum(world.experience, experience_floor(world), out=world.experience)
     world.evidence = 1.0 - (1.0 - world.initial_evidence) * np.exp(-world.experience / res.site_months_per_evidence)
     np.add(p.months_operating, operating, out=p.months_operating, casting="unsafe")

@@ -3,11 +3,14 @@
 A pilot reaches its decision when its grant ends (grant-funded) or when it has
 operated ``trial_months`` (otherwise). Going on means making the transition,
 which costs double running (double_running x transition months) unless the
-funder covered it, paid from the provider's reserves; then someone must pay
-the running cost, tried in this order:
+funder covered it: a commissioner that takes the site on pays it monthly during
+the transition (ODD 'double_running'), a provider that carries it pays it from
+its reserves. Someone must pay the running cost, tried in this order:
 
-1. a council pilot already commissioned by the council stays commissioned;
-2. the council commissions it (see commissioning);
+1. a council pilot already commissioned by the council stays commissioned, if
+   the council can fit the double running in its budget room;
+2. the council commissions it (see commissioning; the double running counts in
+   the cost);
 3. it pays for itself: the saving the provider has seen so far covers the
    running cost (savings show as the pilot proves itself: realised saving =
    saving x L, with L the local proof of commissioning);
@@ -29,7 +32,8 @@ import numpy as np
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import NO_MONTH, Payer, State
 from sasci_sim.model.rules.adoption import appeal
-from sasci_sim.model.rules.commissioning import commission, local_proof
+from sasci_sim.model.rules.commissioning import commission, council_value, local_proof
+from sasci_sim.model.rules.double_running import afford_moves, start_moves
 from sasci_sim.model.rules.transitions import abandon, sustain
 from sasci_sim.model.world import World
 
@@ -74,9 +78,15 @@ def funding_cliff(world: World) -> None:
     payer = np.full(cells.size, Payer.NONE, dtype=np.int8)
     partial = np.zeros(cells.size, dtype=bool)
 
-    already = (p.payer[rows, cols] == Payer.COUNCIL) & full_ok
+    # a commissioner, not the provider, pays the double running of a move it makes (rules.double_running)
+    council_paid = (p.payer[rows, cols] == Payer.COUNCIL) & started
+    idx = np.flatnonzero(council_paid)
+    already = np.zeros(cells.size, dtype=bool)
+    already[idx[afford_moves(world, rows[idx], cols[idx], council_value(world, p.council[rows[idx]], cols[idx]))]] = (
+        True
+    )
     payer[already] = Payer.COUNCIL
-    todo = np.flatnonzero(~already & full_ok)
+    todo = np.flatnonzero(~council_paid & started)
     taken = commission(world, rows[todo], cols[todo])
     payer[todo[taken]] = Payer.COUNCIL
 
@@ -99,7 +109,10 @@ def funding_cliff(world: World) -> None:
 
     go = payer != Payer.NONE
     paid_dr = np.where(partial, cfg.diffusion.partial_scale * dr, dr)
-    np.subtract.at(p.reserves, rows[go], paid_dr[go])
+    own = payer == Payer.OWN
+    np.subtract.at(p.reserves, rows[own], paid_dr[own])
+    moved = payer == Payer.COUNCIL
+    start_moves(world, rows[moved], cols[moved])
     np.maximum(p.reserves, 0.0, out=p.reserves)
     sustain(world, rows[go], cols[go], payer[go], partial[go])
     stop = ~go
