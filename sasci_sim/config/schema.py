@@ -823,7 +823,7 @@ class Nhs(Section):
         ge=1,
         le=1200,
         unit="months",
-        doc="How long the joint fund pays (long term: seed 004).",
+        doc="How long the joint fund pays (long term: Evans 2024).",
         source="evans_2024",
         grade="assumption",
     )
