@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import inspect
 import json
 import time
 from collections.abc import Callable
@@ -40,7 +41,8 @@ def instrument(spent: collections.Counter[str]) -> None:
     """Wrap the step's callees in timers that add to ``spent`` (seconds by name)."""
     for name in dir(model_module):
         obj = getattr(model_module, name)
-        if callable(obj) and getattr(obj, "__module__", "").startswith("sasci_sim.model.rules."):
+        # functions only: classes the rules export (state holders such as Learned) are not steps
+        if inspect.isfunction(obj) and obj.__module__.startswith("sasci_sim.model.rules."):
             setattr(model_module, name, _timed(name, obj, spent))
     Funder.step = _timed("funders (calls and grants)", Funder.step, spent)
     Recorder.record = _timed("Recorder.record", Recorder.record, spent)
