@@ -33,7 +33,7 @@ def execute(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario, args.overrides)
     check_fits(scenario, args.scenario or "baseline", replications=args.replications, steps=args.steps)
-    check_target(safe_child(args.out, scenario.name))
+    check_target(safe_child(args.out, scenario.name), "run")
     reps = args.replications or scenario.simulation.replications
     with tqdm(total=reps, desc=scenario.name, unit="rep", disable=args.quiet, file=sys.stderr) as bar:
         result = run_replications(

@@ -32,6 +32,9 @@ def finite(x: float) -> float | None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    from sasci_sim.output.folders import atomic_folder, check_target, package_versions, write_json
+
+    check_target(args.out / "validation", "validation")  # before minutes of runs, as run and compare do
     from sasci_sim.experiments.validation.checks import (
         BASS_PAIRS,
         judge,
@@ -42,7 +45,6 @@ def execute(args: argparse.Namespace) -> int:
         table,
     )
     from sasci_sim.experiments.validation.facts import FACTS
-    from sasci_sim.output.folders import atomic_folder, package_versions, write_json
 
     names = {v for f in FACTS for v in f.variants}
     with tqdm(
@@ -62,7 +64,7 @@ def execute(args: argparse.Namespace) -> int:
         print(
             f"  p={b.p:g} q={b.q:g}: max |deviation| {b.max_abs_deviation:.4f} (tolerance 4 SE + 1/N at each step): {verdict}"
         )
-    with atomic_folder(args.out / "validation") as tmp:
+    with atomic_folder(args.out / "validation", "validation") as tmp:
         for v in verdicts:
             plot_verdict(v, tmp / f"fact_{v.check.label}.png")
         plot_bass(bass, tmp / "bass_limit.png")
@@ -88,10 +90,11 @@ def execute(args: argparse.Namespace) -> int:
                 ],
             },
         )
-        # atomic_folder replaces only folders that carry a manifest
+        # atomic_folder replaces only folders whose manifest says they hold validate's figures
         write_json(
             tmp / "manifest.json",
             {
+                "kind": "validation",
                 "command": "validate",
                 "replications": args.replications,
                 "providers": args.providers,
