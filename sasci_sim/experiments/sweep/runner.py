@@ -25,6 +25,7 @@ from tqdm import tqdm
 from sasci_sim.experiments.sweep.designs import Design, build_design
 from sasci_sim.experiments.sweep.executors import Workers
 from sasci_sim.experiments.sweep.experiment import Experiment
+from sasci_sim.experiments.sweep.models import resolve_model
 from sasci_sim.experiments.sweep.store import SweepStore
 from sasci_sim.experiments.sweep.tasks import RunContext, RunTask, run_task
 from sasci_sim.seeds import derive_seed
@@ -94,7 +95,23 @@ def run_sweep(
     restart: bool = False,
     progress: bool = True,
 ) -> SweepReport:
-    """Run (or resume) an experiment into ``out/<name>/``."""
+    """Run (or resume) an experiment into ``out/<name>/``.
+
+    A stand-in ``model:`` is imported here, when the sweep starts, and never before (see
+    ``sasci_sim.experiments.sweep.models``).
+
+    Args:
+        experiment: The experiment.
+        out: The folder that holds the sweep's folder.
+        workers: Where runs execute.
+        restart: Discard earlier results of this experiment.
+        progress: Show a progress bar.
+
+    Returns:
+        What the sweep did.
+    """
+    if not experiment.simulator:
+        resolve_model(experiment.spec.model, experiment.source, allow_code=experiment.allow_code)
     design = build_design(experiment)
     store = SweepStore.for_experiment(experiment, design, out, restart=restart)
     try:
