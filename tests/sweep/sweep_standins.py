@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from sasci_sim.experiments.sweep.models import sweep_model
@@ -33,3 +35,10 @@ def boxed(a: float, b: int, c: float, seed: int | None = None) -> dict[str, floa
 def noisy(x: float, seed: int | None = None) -> dict[str, float]:
     """x plus noise drawn from the run's seed (results must depend on the seed only)."""
     return {"y": x + float(np.random.default_rng(seed).normal())}
+
+
+@sweep_model
+def sleepy(x: float, seed: int | None = None) -> dict[str, float]:
+    """y = x, after half a second (a sweep that lasts long enough to be killed part-way)."""
+    time.sleep(0.5)
+    return {"y": x}

@@ -136,7 +136,9 @@ def test_results_of_other_code_are_not_resumed_and_mixed_code_is_flagged(tmp_pat
     monkeypatch.setattr("sasci_sim.experiments.sweep.experiment.code_fingerprint", lambda: "edited-code")
     with pytest.raises(InputError, match="sasci-sim code changed"):
         sweep(path, tmp_path / "out")
-    store = SweepStore(report.root, load_experiment(path, allow_code=True))  # as if a worker with other code had sent a run
+    store = SweepStore(
+        report.root, load_experiment(path, allow_code=True)
+    )  # as if a worker with other code had sent a run
     store.append([{**runs.iloc[0].to_dict(), "replicate": 1, "code": "a-cluster-worker"}])
     assert "runs come from 2 versions of the sasci-sim code" in analyse(report.root).text()
 
