@@ -46,11 +46,15 @@ class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys (a silent override is a lost edit) and reports
     values it cannot build as YAML errors at their line, not as Python exceptions."""
 
+    #: Whether messages may quote the file's values (not for a parent reached through extends).
+    echo = True
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep=deep)
         except _BAD_VALUE as exc:
-            what = f"the value {show_value(node.value)}" if isinstance(node, yaml.ScalarNode) else f"this {node.id}"
+            scalar = isinstance(node, yaml.ScalarNode)
+            what = (f"the value {show_value(node.value)}" if self.echo else "a value") if scalar else f"this {node.id}"
             why = f" ({exc})" if isinstance(exc, ValueError) else ""
             problem = f"cannot read {what} as {node.tag.rsplit(':', 1)[-1]}{why}"
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
@@ -92,7 +96,7 @@ _StrictLoader.add_implicit_resolver(
 )
 
 
-def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
+def read_yaml(path: Path, what: str = "scenario", *, echo: bool = True) -> dict[str, Any]:
     """Read a YAML mapping from ``path`` safely, or raise a one-line InputError.
 
     The read is bounded in size (``MAX_FILE_BYTES``) and time (``MAX_READ_SECONDS``), the file is
@@ -102,6 +106,8 @@ def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
     Args:
         path: The file.
         what: What the file should be (``scenario``, ``experiment``), for messages.
+        echo: Whether messages may quote the file's values (False for a file reached through
+            ``extends``: only its name and the line are given).
 
     Returns:
         The mapping the file holds.
@@ -114,7 +120,7 @@ def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
     if "\x00" in text:
         raise InputError(path, "", "contains NUL bytes (a YAML text file is expected)")
     try:
-        data = _load_bounded(text)
+        data = _load_bounded(text, echo=echo)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -214,9 +220,10 @@ def _read_regular(path: Path, what: str) -> bytes:
     return raw
 
 
-def _load_bounded(text: str) -> Any:
+def _load_bounded(text: str, *, echo: bool = True) -> Any:
     """Parse YAML, refusing alias expansions that would blow up (billion laughs)."""
     loader = _StrictLoader(text)
+    loader.echo = echo
     try:
         node = loader.get_single_node()
         if node is not None and _expanded_size(node, {}) > 1_000_000:
@@ -278,7 +285,7 @@ def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise InputError(path, "extends", f"circular extends ({cycle})")
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise InputError(path, "extends", f"extends chain deeper than {MAX_EXTENDS_DEPTH} files")
-    data = read_yaml(path)
+    data = read_yaml(path, echo=not chain)  # a parent's values are never quoted
     parent = data.pop("extends", None)
     if parent is None:
         return data
