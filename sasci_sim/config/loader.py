@@ -55,7 +55,7 @@ class _StrictLoader(yaml.SafeLoader):
         except _BAD_VALUE as exc:
             scalar = isinstance(node, yaml.ScalarNode)
             what = (f"the value {show_value(node.value)}" if self.echo else "a value") if scalar else f"this {node.id}"
-            why = f" ({exc})" if isinstance(exc, ValueError) else ""
+            why = f" ({exc})" if isinstance(exc, ValueError) and self.echo else ""
             problem = f"cannot read {what} as {node.tag.rsplit(':', 1)[-1]}{why}"
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 

@@ -10,9 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
-from sweep_helpers import write_experiment
+import yaml
 
-HERE = Path(__file__).resolve().parent
+from sasci_sim.experiments.sweep.store import SweepStore
+
+#: Where the stand-in models of the sweep tests live (``sweep_standins:sleepy``).
+STANDINS = Path(__file__).resolve().parents[1] / "sweep"
 
 
 def descendants(pid: int) -> set[int]:
@@ -48,16 +51,17 @@ def alive(pids: set[int]) -> set[int]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_kill_9_of_a_sweep_with_two_workers_leaves_no_orphans(tmp_path: Path) -> None:
-    path = write_experiment(
-        tmp_path,
-        "sleepy",
-        model="sweep_standins:sleepy",
-        design="grid",
-        parameters={"x": {"min": 0.0, "max": 1.0, "levels": 200}},
-        outcomes=["y"],
-    )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+def test_kill_9_of_a_sweep_with_two_workers_leaves_no_orphans(tmp_path: Path, tally) -> None:
+    spec = {
+        "name": "sleepy",
+        "model": "sweep_standins:sleepy",
+        "design": "grid",
+        "parameters": {"x": {"min": 0.0, "max": 1.0, "levels": 200}},
+        "outcomes": ["y"],
+    }
+    path = tmp_path / "sleepy.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(STANDINS), os.environ.get("PYTHONPATH", "")])}
     command = [sys.executable, "-m", "sasci_sim.ui.cli", "sweep", str(path), "--workers", "2", "--allow-code"]
     proc = subprocess.Popen(
         [*command, "--out", str(tmp_path / "out"), "--quiet"],
@@ -87,3 +91,12 @@ def test_kill_9_of_a_sweep_with_two_workers_leaves_no_orphans(tmp_path: Path) ->
         for pid in alive(below):  # never leave them to the next test
             os.kill(pid, signal.SIGKILL)
     assert not left, f"{len(left)} processes outlived the killed sweep by 20 s"
+    kept = SweepStore.existing(tmp_path / "out" / "sleepy").read()
+    assert len(kept) >= 1 and set(kept["status"]) == {"ok"}  # the runs written before the kill are whole
+    tally.add(
+        "SIGKILL of sweep --workers 2 (the sweep process alone)",
+        injected=1,
+        earlier_results_intact=1,
+        processes_left=0,
+        processes_ended=len(below),
+    )
