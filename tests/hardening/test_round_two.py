@@ -107,6 +107,22 @@ def test_set_values_that_broke_the_one_line_error(
     tally.add(ROW_INPUTS, tried=1, clean_errors=1)
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--seed", "9" * 5000],
+        ["run", "--replications", "0x" + "f" * 5000],
+        ["dashboard", "--port", "9" * 5000],
+        ["sweep", "x.yaml", "--samples", "1" * 5000],
+    ],
+)
+def test_huge_numbers_on_the_command_line(argv: list[str], capsys: pytest.CaptureFixture, tally) -> None:
+    code, _, err = cli(argv, capsys)
+    line = assert_one_line_error(code, err, "error: command line: argument")
+    assert len(line) < 200, line
+    tally.add(ROW_INPUTS, tried=1, clean_errors=1)
+
+
 def test_a_huge_experiment_value_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture, tally) -> None:
     out = tmp_path / "sweeps"
     args = ["sweep", str(EXPERIMENTS / "funding_vs_regulation_grid.yaml"), "--out", str(out), "--quiet"]
@@ -267,6 +283,22 @@ def test_a_damaged_sweep_folder_is_one_line_or_mended(
         assert (root / "design.parquet").is_file()
     again = cli(["analyse", str(root)], capsys)
     assert again[0] == 0 and "3 of 3 runs finished" in again[1]
+    tally.add("damaged sweep folders (empty sweep.json, no design, empty part...)", tried=1, mended_or_one_line=1)
+
+
+def test_analyse_reports_every_sweep_folder_even_after_a_damaged_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture, tally
+) -> None:
+    out = tmp_path / "sweeps"
+    first = small_sweep(tmp_path)
+    second = write(tmp_path, "second.yaml", first.read_text().replace("name: small", "name: second"))
+    for path in (first, second):
+        assert cli(["sweep", str(path), "--out", str(out), "--quiet"], capsys)[0] == 0
+    damage_list_meta(out / "second")
+    (out / "small" / "analysis").rename(out / "small" / "old-analysis")
+    code, printed, err = cli(["analyse", str(out)], capsys)
+    assert code == 2 and f"analysis: {out / 'small' / 'analysis'}" in printed
+    assert_one_line_error(code, err, f"error: {out / 'second' / 'sweep.json'}: is damaged")
     tally.add("damaged sweep folders (empty sweep.json, no design, empty part...)", tried=1, mended_or_one_line=1)
 
 

@@ -18,7 +18,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from sasci_sim.errors import InputError
+from sasci_sim.errors import InputError, show_value
 from sasci_sim.ui.dashboard.security import is_loopback, protect
 
 NAME = "dashboard"
@@ -34,9 +34,9 @@ def port(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 65535 (got {text!r})") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 65535 (got {show_value(text)})") from None
     if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be from 1 to 65535 (got {value})")
+        raise argparse.ArgumentTypeError(f"must be from 1 to 65535 (got {show_value(value)})")
     return value
 
 
