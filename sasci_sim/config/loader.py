@@ -88,13 +88,35 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-#: YAML 1.1 reads ``8e-4`` and ``1e5`` (no dot, or no exponent sign) as text; YAML 1.2 and every
-#: reader of numbers take them as numbers, and so do we.
+
+
+class NumberText(float):
+    """A number written like ``8e-4`` or ``1e5``: YAML 1.1 reads it as text, YAML 1.2 as a number.
+
+    It is a number here (as in YAML 1.2 and to anyone who writes one), and keeps what was
+    written: where the schema wants text (a name, a description), the text is used instead,
+    so nothing YAML 1.1 accepted as text is refused.
+    """
+
+    text: str
+
+    def __reduce__(self) -> tuple[type, tuple[float]]:
+        return float, (float(self),)  # a plain number once it leaves the loader
+
+
+_EXPONENT_TAG = "tag:sasci-sim,2026:exponent-number"
 _StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
+    _EXPONENT_TAG, re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789")
 )
+
+
+def _construct_exponent(loader: _StrictLoader, node: yaml.ScalarNode) -> NumberText:
+    value = NumberText(loader.construct_yaml_float(node))
+    value.text = node.value
+    return value
+
+
+_StrictLoader.add_constructor(_EXPONENT_TAG, _construct_exponent)
 
 
 def read_yaml(path: Path, what: str = "scenario", *, echo: bool = True) -> dict[str, Any]:
@@ -486,11 +508,47 @@ def _reject_non_finite(source: Path | str, data: Any, path: str = "") -> None:
             _reject_non_finite(source, value, f"{path}[{idx}]")
 
 
+def validate_model[M: BaseModel](model: type[M], data: Mapping[str, Any]) -> M:
+    """``model.model_validate(data)``, where a number written like ``1e5`` stays text if text is wanted.
+
+    Args:
+        model: The pydantic model.
+        data: Plain data read from YAML.
+
+    Returns:
+        The validated model (pydantic's ValidationError if it is not valid).
+    """
+    data = dict(data)
+    while True:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            texts = [
+                (tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-"))), e["input"])
+                for e in exc.errors()
+                if e["type"] == "string_type" and isinstance(e.get("input"), NumberText)
+            ]
+            if not texts:
+                raise
+            for loc, number in texts:
+                data = _replaced(data, loc, number.text)
+
+
+def _replaced(data: Any, loc: tuple[Any, ...], value: Any) -> Any:
+    """``data`` with the value at ``loc`` replaced; the mappings and lists on the way are copied, nothing else."""
+    if not loc:
+        return value
+    head, rest = loc[0], loc[1:]
+    out = list(data) if isinstance(data, list) else dict(data)
+    out[head] = _replaced(data[head], rest, value)
+    return out
+
+
 def validate(data: Mapping[str, Any], source: Path | str) -> Scenario:
     """Validate a plain mapping as a Scenario, or raise a one-line InputError."""
     try:
         _reject_non_finite(source, data)
-        return Scenario.model_validate(dict(data))
+        return validate_model(Scenario, data)
     except ValidationError as exc:
         field, problem, got = explain(Scenario, exc)
         raise InputError(source, field, problem, got=got) from None

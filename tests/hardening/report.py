@@ -95,7 +95,7 @@ ROWS: list[tuple[str, str, str]] = [
     (
         "malformed or oversized websocket frames (in-process)",
         "tried",
-        "{closed_before_the_app} closed before Solara read them; the well-formed one passed",
+        "{closed_before_the_app} closed before Solara read them; {well_formed_passed} well-formed passed",
     ),
     (
         "malformed or oversized frames sent to the real teaching page",
@@ -164,6 +164,7 @@ HANDLED = (
     "refused_or_passed_as_expected",
     "refused",
     "closed_before_the_app",
+    "well_formed_passed",
     "closed_and_quick",
 )
 

@@ -134,7 +134,10 @@ def test_binary_frames_are_bounded_and_well_formed(data: bytes, code: int | None
         assert app.frames == [], "a bad frame must never reach Solara's parser"
         assert {"type": "websocket.close", "code": code} in sent
     tally.add(
-        "malformed or oversized websocket frames (in-process)", tried=1, closed_before_the_app=int(code is not None)
+        "malformed or oversized websocket frames (in-process)",
+        tried=1,
+        closed_before_the_app=int(code is not None),
+        well_formed_passed=int(code is None),
     )
 
 

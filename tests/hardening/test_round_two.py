@@ -69,6 +69,14 @@ def test_numbers_with_an_exponent_are_numbers(text: str, tmp_path: Path, tally) 
     tally.add(ROW_INPUTS, tried=2, valid_accepted=2)
 
 
+def test_text_that_looks_like_an_exponent_stays_text_where_text_is_wanted(tmp_path: Path, tally) -> None:
+    text = "name: 1e9\ndescription: 2e5\nregulation: {flexibility: 8e-4}\ninnovations:\n  - {name: 3e4, kind: social}\n"
+    s = load_scenario(write(tmp_path, "texts.yaml", text), ["description=5e5"])
+    assert (s.name, s.description, s.innovations[0].name) == ("1e9", "5e5", "3e4")  # as YAML 1.1 read them
+    assert s.regulation.flexibility == 8e-4  # and a number where a number is wanted
+    tally.add(ROW_INPUTS, tried=1, valid_accepted=1)
+
+
 def test_set_reaches_into_lists_a_scenario_leaves_to_their_defaults(tmp_path: Path, tally) -> None:
     bare = write(tmp_path, "bare.yaml", "name: bare\n")  # default innovations and funders
     s = load_scenario(bare, ["innovations.0.benefit=0.9", "funding.funders.0.grant_duration_months=36"])

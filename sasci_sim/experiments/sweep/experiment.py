@@ -25,7 +25,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sasci_sim.config.loader import apply_override, explain, load_scenario, parse_override, read_yaml, validate
+from sasci_sim.config.loader import (
+    apply_override,
+    explain,
+    load_scenario,
+    parse_override,
+    read_yaml,
+    validate,
+    validate_model,
+)
 from sasci_sim.config.schema import LEVERS, Scenario
 from sasci_sim.errors import InputError
 from sasci_sim.experiments.simulate import CURVES
@@ -223,7 +231,7 @@ def _validate[M: BaseModel](model: type[M], data: Any, source: Path, prefix: str
     if not isinstance(data, Mapping):
         raise InputError(source, prefix, "must be a mapping", got=data)
     try:
-        return model.model_validate(dict(data))
+        return validate_model(model, data)
     except ValidationError as exc:
         where, problem, got = explain(model, exc)
         label = ".".join(p for p in (prefix, where) if p)
