@@ -6,22 +6,46 @@ Every loader and command turns a problem with what the user gave it into an
 
 from __future__ import annotations
 
+import math
+import reprlib
 from pathlib import Path
 from typing import Any
 
 _MAX_GOT = 60
+#: Whole numbers wider than this are described by their size: ``repr`` of an integer of more than
+#: 4,300 digits raises ValueError, and a long one says nothing a reader can use.
+_MAX_INT_BITS = 128
+
+
+class _ShortRepr(reprlib.Repr):
+    """``reprlib`` with a bounded depth (a list nested 3,000 deep) and no giant integers."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() <= _MAX_INT_BITS:
+            return repr(x)
+        digits = math.floor(x.bit_length() * math.log10(2)) + 1
+        return f"{'-' if x < 0 else ''}a whole number of about {digits:,} digits"
+
+
+_SHORT = _ShortRepr(maxlevel=4, maxtuple=10, maxlist=10, maxdict=6, maxset=6, maxstring=_MAX_GOT, maxother=_MAX_GOT)
 
 
 def show_value(value: Any) -> str:
     """A short, single-line rendering of a value for an error message.
 
+    Bounded whatever the value: huge integers are described by their number of digits and deep
+    nesting is cut, so rendering the value can never be the thing that fails.
+
     Args:
-        value: Any value a user gave.
+        value: What the user gave.
 
     Returns:
-        Its ``repr`` on one line, cut to 60 characters so a long input cannot flood the terminal.
+        At most 60 characters, on one line.
     """
-    text = repr(value)
+    try:
+        text = _SHORT.repr(value)
+    except (ValueError, RecursionError):
+        text = f"a {type(value).__name__} that cannot be shown"
     text = text.replace("\n", "\\n")
     return text if len(text) <= _MAX_GOT else text[: _MAX_GOT - 3] + "..."
 

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
+import re
+import signal
 import stat
-from collections.abc import Iterable, Mapping
+import threading
+import time
+import typing
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +26,17 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sasci_sim.config.params import allowed_range
-from sasci_sim.config.schema import LEVERS, Scenario
-from sasci_sim.errors import InputError
+from sasci_sim.config.schema import LEVERS, Scenario, joint_fund
+from sasci_sim.errors import InputError, show_value
 
 MAX_FILE_BYTES = 2_000_000
 MAX_EXTENDS_DEPTH = 20
+#: A scenario file is read in well under a second; a read that takes longer is a stalled disk.
+MAX_READ_SECONDS = 10.0
+#: What a file named by ``extends`` must end with: a scenario file, never a key or password file.
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+#: The scenarios shipped inside the package (the baseline, the lessons).
+PACKAGE_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 #: What PyYAML's constructors raise for a value they cannot build (2001-13-45, !!int abc, 0x_, !!bool maybe).
@@ -37,27 +50,42 @@ class _StrictLoader(yaml.SafeLoader):
     a YAML error at its line, not as a Python exception.
     """
 
+    #: Whether messages may quote the file's values (not for a parent reached through extends).
+    echo = True
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep=deep)
         except _BAD_VALUE as exc:
-            what = f"the value {node.value!r}" if isinstance(node, yaml.ScalarNode) else f"this {node.id}"
-            why = f" ({exc})" if isinstance(exc, ValueError) else ""
+            scalar = isinstance(node, yaml.ScalarNode)
+            what = (f"the value {show_value(node.value)}" if self.echo else "a value") if scalar else f"this {node.id}"
+            why = f" ({exc})" if isinstance(exc, ValueError) and self.echo else ""
             problem = f"cannot read {what} as {node.tag.rsplit(':', 1)[-1]}{why}"
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    """A mapping with no key written twice; keys a merge (``<<: *anchor``) brings in may be overridden.
+
+    ``flatten_mapping`` puts the merged pairs first, then the pairs written here: a written key
+    replaces a merged one (as YAML's merge key specifies), but two written keys are a lost edit.
+    """
+    written = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
     loader.flatten_mapping(node)
     mapping: dict[Any, Any] = {}
+    seen: set[Any] = set()
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if not isinstance(key, str | int | float | bool) and key is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, f"a key must be plain text (got {type(key).__name__})", key_node.start_mark
             )
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        if id(key_node) in written:
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {show_value(key)}", key_node.start_mark
+                )
+            seen.add(key)
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
 
@@ -65,44 +93,53 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
+class NumberText(float):
+    """A number written like ``8e-4`` or ``1e5``: YAML 1.1 reads it as text, YAML 1.2 as a number.
+
+    It is a number here (as in YAML 1.2 and to anyone who writes one), and keeps what was
+    written: where the schema wants text (a name, a description), the text is used instead,
+    so nothing YAML 1.1 accepted as text is refused.
+    """
+
+    text: str
+
+    def __reduce__(self) -> tuple[type, tuple[float]]:
+        """Pickle as a plain float, so a scenario sent to a worker carries no loader type."""
+        return float, (float(self),)  # a plain number once it leaves the loader
+
+
+_EXPONENT_TAG = "tag:sasci-sim,2026:exponent-number"
+_StrictLoader.add_implicit_resolver(
+    _EXPONENT_TAG, re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789")
+)
+
+
+def _construct_exponent(loader: _StrictLoader, node: yaml.ScalarNode) -> NumberText:
+    value = NumberText(loader.construct_yaml_float(node))
+    value.text = node.value
+    return value
+
+
+_StrictLoader.add_constructor(_EXPONENT_TAG, _construct_exponent)
+
+
+def read_yaml(path: Path, what: str = "scenario", *, echo: bool = True) -> dict[str, Any]:
     """Read a YAML mapping from ``path`` safely, or raise a one-line InputError.
 
-    Duplicate keys, Python tags and alias bombs are refused, so a file cannot silently lose
-    an edit or run code.
+    The read is bounded in size (``MAX_FILE_BYTES``) and time (``MAX_READ_SECONDS``), the file is
+    opened without blocking and checked on the open handle (a FIFO, a device or ``/proc/kmsg``
+    never stalls it), and nothing of a file that is not a mapping is echoed into the message.
 
     Args:
-        path: The file to read.
-        what: What the file is, for the error message ("scenario", "experiment").
+        path: The file.
+        what: What the file should be (``scenario``, ``experiment``), for messages.
+        echo: Whether messages may quote the file's values (False for a file reached through
+            ``extends``: only its name and the line are given).
 
     Returns:
-        The top-level mapping.
-
-    Raises:
-        InputError: When the file cannot be read, is not YAML or is not a mapping.
+        The mapping the file holds.
     """
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError
-        if not stat.S_ISREG(info.st_mode):  # /dev/zero would fill memory, a FIFO would block forever
-            raise InputError(path, "", f"is not a regular file (a device, pipe or socket); a {what} file is expected")
-        if info.st_size > MAX_FILE_BYTES:
-            raise InputError(
-                path, "", f"file is too large for a {what} ({info.st_size} bytes; at most {MAX_FILE_BYTES})"
-            )
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)  # bounded, even if the file grows after stat
-        if len(raw) > MAX_FILE_BYTES:
-            raise InputError(path, "", f"file is too large for a {what} (more than {MAX_FILE_BYTES} bytes)")
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError(path, "", "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "", f"is a folder, not a {what} file") from None
-    except OSError as exc:
-        raise InputError(path, "", f"cannot read file ({exc.strerror})") from None
+    raw = _read_bounded(Path(path), what)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -110,7 +147,7 @@ def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
     if "\x00" in text:
         raise InputError(path, "", "contains NUL bytes (a YAML text file is expected)")
     try:
-        data = _load_bounded(text)
+        data = _load_bounded(text, echo=echo)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -121,13 +158,102 @@ def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
     if data is None:
         raise InputError(path, "", f"is empty; a {what} is a YAML mapping with at least a name")
     if not isinstance(data, dict):
-        raise InputError(path, "", f"must be a YAML mapping of sections, not a {type(data).__name__}", got=data)
+        raise InputError(path, "", f"must be a YAML mapping of sections, not a {type(data).__name__}")
     return data
 
 
-def _load_bounded(text: str) -> Any:
+#: Pseudo file systems: their "regular" files are kernel interfaces (``/proc/kmsg`` blocks for ever).
+_SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"))
+
+
+def _read_bounded(path: Path, what: str) -> bytes:
+    """The bytes of a regular file of at most ``MAX_FILE_BYTES``, read within ``MAX_READ_SECONDS``."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError before Python 3.13)
+        raise InputError(path, "", "cannot read file (a symbolic link that loops)") from None
+    if any(real.is_relative_to(folder) for folder in _SYSTEM_FOLDERS):
+        raise InputError(path, "", f"is a system file ({real.parts[1]}), not a {what} file")
+    with _time_limit(MAX_READ_SECONDS):
+        try:
+            return _read_regular(path, what)
+        except _ReadTimeout:
+            raise InputError(
+                path, "", f"could not be read within {MAX_READ_SECONDS:g} s (a stalled disk or network?)"
+            ) from None
+
+
+class _ReadTimeout(Exception):
+    """A file read took longer than ``MAX_READ_SECONDS``."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt a blocking read after ``seconds`` (an interval timer; main thread only, else no limit).
+
+    A timer, not a reading thread: a thread would reserve its own stack and memory arena, which
+    under a tight ``ulimit -v`` is the difference between checking a scenario and refusing it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: Any) -> None:
+        raise _ReadTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    started = time.monotonic()
+    earlier, _interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if earlier > 0:  # someone else's timer (a test timeout, say) runs on with what it had left
+            signal.setitimer(signal.ITIMER_REAL, max(earlier - (time.monotonic() - started), 1e-3))
+
+
+def _read_regular(path: Path, what: str) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InputError(path, "", "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "", f"is a folder, not a {what} file") from None
+    except OSError as exc:
+        raise InputError(path, "", f"cannot read file ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)  # the file opened, not whatever the name points to a moment later
+    except OSError as exc:
+        os.close(fd)
+        raise InputError(path, "", f"cannot read file ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        os.close(fd)
+        raise InputError(path, "", f"is a folder, not a {what} file")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            if not stat.S_ISREG(info.st_mode):  # /dev/zero would fill memory, a FIFO would block forever
+                raise InputError(
+                    path, "", f"is not a regular file (a device, pipe or socket); a {what} file is expected"
+                )
+            if info.st_size > MAX_FILE_BYTES:
+                raise InputError(
+                    path, "", f"file is too large for a {what} ({info.st_size} bytes; at most {MAX_FILE_BYTES})"
+                )
+            raw = handle.read(MAX_FILE_BYTES + 1)  # bounded, even if the file grows after stat
+        except OSError as exc:
+            raise InputError(path, "", f"cannot read file ({exc.strerror})") from None
+    if raw is None:  # a non-blocking read with nothing to give
+        raise InputError(path, "", "cannot read file (nothing to read without waiting)")
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(path, "", f"file is too large for a {what} (more than {MAX_FILE_BYTES} bytes)")
+    return raw
+
+
+def _load_bounded(text: str, *, echo: bool = True) -> Any:
     """Parse YAML, refusing alias expansions that would blow up (billion laughs)."""
     loader = _StrictLoader(text)
+    loader.echo = echo
     try:
         node = loader.get_single_node()
         if node is not None and _expanded_size(node, {}) > 1_000_000:
@@ -176,15 +302,16 @@ def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a scenario and the files it extends, parents first, into one mapping.
 
+    A parent must be a scenario file (``.yaml`` or ``.yml``), never a system file (/proc, /sys),
+    and nothing of it is echoed into a message but its name: ``extends`` can never be used to
+    print a key or password file into a log.
+
     Args:
         path: The scenario file.
-        chain: The files already being read, to refuse cycles.
+        chain: The files that led here (to refuse cycles and chains too deep).
 
     Returns:
-        The merged mapping, without the ``extends`` key.
-
-    Raises:
-        InputError: On a cycle, a chain deeper than ``MAX_EXTENDS_DEPTH`` or a missing parent.
+        The merged mapping, without ``extends``.
     """
     path = Path(path)
     try:
@@ -196,7 +323,7 @@ def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise InputError(path, "extends", f"circular extends ({cycle})")
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise InputError(path, "extends", f"extends chain deeper than {MAX_EXTENDS_DEPTH} files")
-    data = read_yaml(path)
+    data = read_yaml(path, echo=not chain)  # a parent's values are never quoted
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -205,6 +332,8 @@ def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     target = path.parent / parent
     if not target.is_file():
         raise InputError(path, "extends", f"no scenario file at {target}", got=parent)
+    if target.suffix.lower() not in SCENARIO_SUFFIXES:
+        raise InputError(path, "extends", "must name a scenario file ending in .yaml or .yml", got=parent)
     return merge(resolve_extends(target, (*chain, real)), data)
 
 
@@ -215,10 +344,7 @@ def parse_override(text: str) -> tuple[str, Any]:
         text: One ``--set`` argument.
 
     Returns:
-        The key and its value (text when it is not valid YAML).
-
-    Raises:
-        InputError: When there is no ``=`` or no key.
+        The key as written and the value read.
     """
     key, sep, raw = text.partition("=")
     key = key.strip()
@@ -228,29 +354,56 @@ def parse_override(text: str) -> tuple[str, Any]:
         value = _load_bounded(raw) if raw.strip() else ""
     except yaml.YAMLError:
         value = raw
+    except RecursionError:
+        raise InputError("--set", key, "the value is nested too deeply") from None
     return key, value
+
+
+def _section_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model a field holds, or holds a list of (``list[Innovation]`` -> Innovation)."""
+    candidates = [annotation, *typing.get_args(annotation)]
+    for candidate in candidates:
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    for candidate in candidates:
+        inner = [a for a in typing.get_args(candidate) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if inner:
+            return inner[0]
+    return None
+
+
+def _default_of(model: type[BaseModel] | None, name: str) -> Any:
+    """The schema's default of ``model.name`` as plain data (None if it has none or is not a section)."""
+    field = model.model_fields.get(name) if model is not None else None
+    if field is None or field.is_required():
+        return None
+    value = field.get_default(call_default_factory=True)
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [v.model_dump() if isinstance(v, BaseModel) else v for v in value]
+    return None
 
 
 def apply_override(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     """Set a dotted key (``innovations.0.benefit`` indexes lists) in a nested mapping.
 
-    Flat lever names (``LEVERS``) are accepted as keys too.
+    A section or list the file leaves to its default (the default innovations, funders) is
+    filled in from the schema first, so ``innovations.0.benefit`` works on any scenario.
 
     Args:
-        data: The scenario mapping (left unchanged).
-        key: A dotted key or lever name.
+        data: The scenario as plain data.
+        key: A dotted path, or a flat lever name of ``LEVERS``.
         value: The value to set.
 
     Returns:
-        A copy of ``data`` with the key set, sections created as needed.
-
-    Raises:
-        InputError: When a list index is out of range or a part of the key is not a section.
+        A copy of ``data`` with the value set.
     """
     key = LEVERS.get(key, key)
     parts = key.split(".")
     out = merge(data, {})
     node: Any = out
+    model: type[BaseModel] | None = Scenario
     for depth, part in enumerate(parts):
         last = depth == len(parts) - 1
         if isinstance(node, list):
@@ -265,10 +418,11 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]
             continue
         if not isinstance(node, dict):
             raise InputError("--set", key, f"{'.'.join(parts[:depth])} is not a section", got=node)
+        field = model.model_fields.get(part) if model is not None else None
         if last:
             node[part] = value
         else:
-            child = node.get(part)
+            child = node.get(part, _default_of(model, part))
             if isinstance(child, list):
                 node[part] = list(child)
             elif isinstance(child, Mapping):
@@ -276,7 +430,17 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]
             else:
                 node[part] = {}
             node = node[part]
+        model = _section_model(field.annotation) if field is not None else None
     return out
+
+
+def _set_lever(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """``--set``: a dotted key, or a flat lever; ``joint_funding`` is true or false, not a list."""
+    if key != "joint_funding":
+        return apply_override(data, key, value)
+    if not isinstance(value, bool):
+        raise InputError("--set", key, "must be true or false", got=value)
+    return apply_override(data, LEVERS[key], [joint_fund().model_dump()]) if value else data
 
 
 def field_path(loc: Iterable[Any]) -> str:
@@ -337,6 +501,8 @@ def explain(model: type[BaseModel], exc: ValidationError) -> tuple[str, str, Any
         return path, f"unknown key; {hint}allowed keys: {', '.join(allowed)}", ...
     if kind == "missing":
         return path, "is required", ...
+    if kind == "string_type" and isinstance(got, bool):  # the Norway problem: `name: no`
+        return path, "must be text; YAML reads yes, no, on, off, true and false as true or false: quote it", got
     name = str(loc[-1]) if loc else ""
     if owner is not None and name in owner.model_fields:
         field = owner.model_fields[name]
@@ -370,6 +536,42 @@ def _reject_non_finite(source: Path | str, data: Any, path: str = "") -> None:
             _reject_non_finite(source, value, f"{path}[{idx}]")
 
 
+def validate_model[M: BaseModel](model: type[M], data: Mapping[str, Any]) -> M:
+    """``model.model_validate(data)``, where a number written like ``1e5`` stays text if text is wanted.
+
+    Args:
+        model: The pydantic model.
+        data: Plain data read from YAML.
+
+    Returns:
+        The validated model (pydantic's ValidationError if it is not valid).
+    """
+    data = dict(data)
+    while True:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            texts = [
+                (tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-"))), e["input"])
+                for e in exc.errors()
+                if e["type"] == "string_type" and isinstance(e.get("input"), NumberText)
+            ]
+            if not texts:
+                raise
+            for loc, number in texts:
+                data = _replaced(data, loc, number.text)
+
+
+def _replaced(data: Any, loc: tuple[Any, ...], value: Any) -> Any:
+    """``data`` with the value at ``loc`` replaced; the mappings and lists on the way are copied, nothing else."""
+    if not loc:
+        return value
+    head, rest = loc[0], loc[1:]
+    out = list(data) if isinstance(data, list) else dict(data)
+    out[head] = _replaced(data[head], rest, value)
+    return out
+
+
 def validate(data: Mapping[str, Any], source: Path | str) -> Scenario:
     """Validate a plain mapping as a Scenario, or raise a one-line InputError.
 
@@ -385,7 +587,7 @@ def validate(data: Mapping[str, Any], source: Path | str) -> Scenario:
     """
     try:
         _reject_non_finite(source, data)
-        return Scenario.model_validate(dict(data))
+        return validate_model(Scenario, data)
     except ValidationError as exc:
         field, problem, got = explain(Scenario, exc)
         raise InputError(source, field, problem, got=got) from None
@@ -413,7 +615,7 @@ def load_scenario(path: str | Path | None = None, overrides: Iterable[str] = ())
     keys = []
     for text in overrides:
         key, value = parse_override(text)
-        data = apply_override(data, key, value)
+        data = _set_lever(data, key, value)
         keys.append(LEVERS.get(key, key))
     try:
         return validate(data, path)
@@ -424,9 +626,5 @@ def load_scenario(path: str | Path | None = None, overrides: Iterable[str] = ())
 
 
 def baseline_path() -> Path:
-    """The built-in baseline scenario shipped inside the package.
-
-    Returns:
-        The path of ``sasci_sim/data/baseline.yaml``.
-    """
-    return Path(__file__).resolve().parents[1] / "data" / "baseline.yaml"
+    """The built-in baseline scenario shipped inside the package."""
+    return PACKAGE_DATA / "baseline.yaml"

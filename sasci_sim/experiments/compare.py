@@ -28,7 +28,7 @@ from sasci_sim.errors import InputError
 from sasci_sim.experiments.replications import replication_seeds, run_replications
 from sasci_sim.model.social_care import with_levers
 from sasci_sim.output.findings import comparison_findings
-from sasci_sim.output.folders import MANIFEST, package_versions
+from sasci_sim.output.folders import MANIFEST, files_intact, package_versions
 from sasci_sim.output.results import Comparison, RunResult
 from sasci_sim.output.wording import ordered
 
@@ -95,7 +95,7 @@ def load_run(folder: Path, scenario: Scenario) -> RunResult | None:
         and isinstance(meta.get("versions"), dict)
         and all(meta["versions"].get(k) == package_versions()[k] for k in ("sasci-sim", "sasci-sim-code"))
     )
-    if not same:
+    if not same or not files_intact(folder, RUN_TABLES):  # a table cut short or edited is not reused
         return None
     try:
         spread, money, runs = (pd.read_csv(folder / name) for name in RUN_TABLES)

@@ -2,7 +2,10 @@
 
 Files are written into a temporary folder beside the target and moved into
 place only when complete. An earlier result folder is replaced only if it was
-made by sasci-sim (it has a manifest.json); anything else is refused.
+made by sasci-sim and holds the same kind of result (``folder_kind``: a run, a
+comparison, validate's figures or a sweep, told from its manifest or sweep.json);
+anything else is refused. A run folder's manifest lists a SHA-256 of each of its
+files, so a table damaged or cut short afterwards is never reused (``files_intact``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,18 @@ from typing import Any
 from sasci_sim.errors import InputError
 
 MANIFEST = "manifest.json"
+#: The file that marks a sweep's folder (sasci_sim.experiments.sweep.store.META).
+SWEEP_META = "sweep.json"
+#: Kinds of result folder. Each is recognisable from what it holds and never replaced by another.
+KINDS = ("run", "comparison", "validation", "sweep")
+_KIND_WORDS = {
+    "run": "a run's results",
+    "comparison": "a comparison",
+    "validation": "validate's figures",
+    "sweep": "a sweep's results",
+}
+#: A manifest is a few kB; a larger "manifest.json" is not ours, and is not read whole.
+_MAX_MANIFEST_BYTES = 10_000_000
 
 
 @cache
@@ -152,11 +167,82 @@ def clear_leftovers(target: Path) -> None:
                 continue
 
 
-def _temporary_beside(target: Path) -> Path:
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """A folder's manifest.json as a mapping, or None if it has none that sasci-sim could have written.
+
+    Args:
+        folder: A result folder.
+
+    Returns:
+        The manifest, or None.
+    """
+    path = Path(folder) / MANIFEST
+    try:
+        if not path.is_file() or path.stat().st_size > _MAX_MANIFEST_BYTES:
+            return None
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def folder_kind(folder: Path) -> str | None:
+    """Which kind of sasci-sim result a folder holds (one of ``KINDS``), or None if it is not one.
+
+    A manifest names its kind (``kind``); manifests written before that are told by what they
+    hold: a comparison lists its scenarios, validate records its command, a run its scenario
+    and replication seeds. A sweep's folder has sweep.json instead.
+
+    Args:
+        folder: The folder.
+
+    Returns:
+        ``run``, ``comparison``, ``validation``, ``sweep`` or None.
+    """
+    folder = Path(folder)
+    if (folder / SWEEP_META).is_file():
+        return "sweep"
+    meta = read_manifest(folder)
+    if meta is None:
+        return None
+    if meta.get("kind") in KINDS:
+        return meta["kind"]
+    if "comparison" in meta and "scenarios" in meta:
+        return "comparison"
+    if meta.get("command") == "validate":
+        return "validation"
+    if "scenario" in meta and "replication_seeds" in meta:
+        return "run"
+    return None
+
+
+def check_replaceable(target: Path, kind: str | None) -> None:
+    """Refuse ``target`` if it exists and is not a sasci-sim result of ``kind`` (any kind if None).
+
+    Args:
+        target: The folder a result will replace.
+        kind: The kind of the new result.
+    """
+    if not target.exists():
+        return
+    old = folder_kind(target)
+    if old is None:
+        raise InputError(
+            target, "", "exists and was not made by sasci-sim (no manifest.json of ours); choose another --out"
+        )
+    if kind is not None and old != kind:
+        raise InputError(
+            target,
+            "",
+            f"holds {_KIND_WORDS[old]}, and {_KIND_WORDS[kind]} never replaces it; choose another --out "
+            "or another name",
+        )
+
+
+def _temporary_beside(target: Path, kind: str | None = None) -> Path:
     """A new empty folder beside ``target`` (same file system, so the final move is atomic)."""
     clear_leftovers(target)
-    if target.exists() and not (target / MANIFEST).is_file():
-        raise InputError(target, "", "exists and was not made by sasci-sim (no manifest.json); choose another --out")
+    check_replaceable(target, kind)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
@@ -166,36 +252,35 @@ def _temporary_beside(target: Path) -> Path:
         ) from None
 
 
-def check_target(target: Path) -> None:
-    """Refuse an output folder we could not write, before any work is done.
+def check_target(target: Path, kind: str | None = None) -> None:
+    """Refuse an output folder we could not write, or that holds another kind of result, before any work.
 
     Args:
         target: The result folder to be written.
-
-    Raises:
-        InputError: When it exists but was not made by sasci-sim, or nothing can be made there.
+        kind: The kind of result it will hold (one of ``KINDS``; None: any sasci-sim result).
     """
-    shutil.rmtree(_temporary_beside(Path(target)), ignore_errors=True)
+    shutil.rmtree(_temporary_beside(Path(target), kind), ignore_errors=True)
 
 
 @contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
+def atomic_folder(target: Path, kind: str | None = None) -> Iterator[Path]:
     """Yield a temporary folder; on success it replaces ``target`` in one move.
 
+    The kind of the new result is ``kind``, or else read from the manifest written into the
+    temporary folder; an earlier folder of another kind is never replaced.
+
     Args:
-        target: The result folder to write.
+        target: The result folder.
+        kind: The kind of result (one of ``KINDS``), if the caller knows it.
 
     Yields:
-        An empty temporary folder beside ``target``, to fill.
-
-    Raises:
-        InputError: When writing fails (a full disk, say); the temporary folder is removed and
-            an earlier ``target`` is untouched.
+        The temporary folder to write into.
     """
     target = Path(target)
-    tmp = _temporary_beside(target)
+    tmp = _temporary_beside(target, kind)
     try:
         yield tmp
+        check_replaceable(target, kind or folder_kind(tmp))
         replace_folder(tmp, target)
     except OSError as exc:  # e.g. a full disk: one line, and nothing changed
         shutil.rmtree(tmp, ignore_errors=True)
@@ -240,17 +325,67 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def file_digests(folder: Path, names: list[str]) -> dict[str, str]:
+    """SHA-256 of each named file of ``folder``.
+
+    Args:
+        folder: The folder.
+        names: File names in it.
+
+    Returns:
+        File name -> hex digest.
+    """
+    out = {}
+    for name in names:
+        digest = hashlib.sha256()
+        with (folder / name).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        out[name] = digest.hexdigest()
+    return out
+
+
+def files_intact(folder: Path, names: tuple[str, ...] | list[str]) -> bool:
+    """Whether the named files of a result folder are exactly those its manifest recorded.
+
+    A folder whose manifest records no digests (written before they were kept) is not
+    trusted: its results are made again rather than reused.
+
+    Args:
+        folder: A result folder.
+        names: The files that must be present and unchanged.
+
+    Returns:
+        True only if every file matches its recorded SHA-256.
+    """
+    meta = read_manifest(folder)
+    recorded = meta.get("files") if meta is not None else None
+    if not isinstance(recorded, dict) or not all(name in recorded for name in names):
+        return False
+    try:
+        return file_digests(Path(folder), list(names)) == {name: recorded[name] for name in names}
+    except OSError:
+        return False
+
+
 def write_run(target: Path, writers: dict[str, Callable[[Path], None]]) -> Path:
     """Write every file of a run folder through ``writers`` (file name -> writer).
 
+    The manifest (``manifest.json``, one of the writers) gets the folder's kind and the SHA-256
+    of every other file, so a damaged table is never reused.
+
     Args:
         target: The run folder.
-        writers: File name -> function writing that file at the path it is given.
+        writers: File name -> a function writing that file.
 
     Returns:
-        ``target``, once every file is in place.
+        ``target``.
     """
-    with atomic_folder(target) as tmp:
+    with atomic_folder(target, "run") as tmp:
         for name, write in writers.items():
             write(tmp / name)
+        meta = read_manifest(tmp)
+        if meta is not None:
+            files = [name for name in writers if name != MANIFEST]
+            write_json(tmp / MANIFEST, {**meta, "kind": "run", "files": file_digests(tmp, files)})
     return target

@@ -23,7 +23,7 @@ PI = math.pi
 
 def sweep_and_analyse(path, out):
     with open_workers(1) as pool:
-        report = run_sweep(load_experiment(path), out, pool, progress=False)
+        report = run_sweep(load_experiment(path, allow_code=True), out, pool, progress=False)
     return report, analyse(report.root)
 
 
@@ -124,7 +124,7 @@ def test_sobol_waits_for_every_run_and_skips_outcomes_without_values(tmp_path):
         parameters={"x": {"min": 0, "max": 1}, "z": {"min": 0, "max": 1}},
         outcomes=["y"],
     )
-    experiment = load_experiment(path)
+    experiment = load_experiment(path, allow_code=True)
     store = SweepStore.for_experiment(experiment, build_design(experiment), tmp_path / "out")
     store.unlock()
     partial = analyse(store.root)

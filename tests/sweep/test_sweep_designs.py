@@ -13,7 +13,7 @@ from tests.support.sweep import BASELINE, write_experiment
 def design_of(tmp_path, **spec):
     spec.setdefault("model", "tests.support.sweep_standins:linear")
     spec.setdefault("outcomes", ["y"])
-    return build_design(load_experiment(write_experiment(tmp_path, **spec)))
+    return build_design(load_experiment(write_experiment(tmp_path, **spec), allow_code=True))
 
 
 def test_grid_is_every_combination_first_parameter_slowest(tmp_path):

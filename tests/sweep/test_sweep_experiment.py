@@ -172,13 +172,14 @@ def test_a_stand_in_model_takes_free_parameter_names(tmp_path):
         parameters={k: {"min": 0, "max": 1} for k in "abc"},
         outcomes=["y"],
     )
-    experiment = load_experiment(path)
+    experiment = load_experiment(path, allow_code=True)
     assert experiment.base is None and [p.key for p in experiment.parameters] == ["a", "b", "c"]
     missing = write_experiment(
         tmp_path, "m", model="no_such_module:f", design="grid", parameters={"a": {"values": [1]}}, outcomes=["y"]
     )
-    with pytest.raises(InputError, match="cannot import module no_such_module"):
+    with pytest.raises(InputError, match="names code outside sasci-sim"):
         load_experiment(missing)
+    assert load_experiment(missing, allow_code=True).spec.model == "no_such_module:f"  # imported only by the sweep
 
 
 def test_tiny_set_is_what_the_helpers_say():

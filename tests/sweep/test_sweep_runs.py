@@ -18,7 +18,7 @@ from tests.support.sweep import tiny_grid, write_experiment
 
 
 def sweep(path, out, workers=1, **kwargs):
-    experiment = load_experiment(path)
+    experiment = load_experiment(path, allow_code=True)
     with open_workers(workers, dask_local=kwargs.pop("dask_local", None)) as pool:
         report = run_sweep(experiment, out, pool, progress=False, **kwargs)
     return report, SweepStore.existing(report.root).read()
@@ -88,7 +88,7 @@ def test_the_real_model_run_matches_simulate_with_its_seed(tmp_path):
 
     path = tiny_grid(tmp_path)
     _, runs = sweep(path, tmp_path / "out")
-    experiment = load_experiment(path)
+    experiment = load_experiment(path, allow_code=True)
     row = runs.iloc[5]
     values = {experiment.keys[k]: row[k].item() for k in experiment.keys}
     scenario = validate(apply_values(experiment.base.model_dump(), values), "test")
@@ -101,7 +101,7 @@ def test_the_real_model_run_matches_simulate_with_its_seed(tmp_path):
 def test_a_rerun_resumes_and_skips_finished_runs(tmp_path):
     path = tiny_grid(tmp_path)
     _, full = sweep(path, tmp_path / "full")
-    experiment = load_experiment(path)
+    experiment = load_experiment(path, allow_code=True)
     store = SweepStore.for_experiment(experiment, build_design(experiment), tmp_path / "part")
     store.append(full.iloc[[0, 3, 4]].to_dict("records"))  # three runs an interrupted sweep had finished
     store.unlock()
@@ -140,7 +140,9 @@ def test_results_of_other_code_are_not_resumed_and_mixed_code_is_flagged(tmp_pat
     monkeypatch.setattr("sasci_sim.experiments.sweep.experiment.code_fingerprint", lambda: "edited-code")
     with pytest.raises(InputError, match="sasci-sim code changed"):
         sweep(path, tmp_path / "out")
-    store = SweepStore(report.root, load_experiment(path))  # as if a worker with other code had sent a run
+    store = SweepStore(
+        report.root, load_experiment(path, allow_code=True)
+    )  # as if a worker with other code had sent a run
     store.append([{**runs.iloc[0].to_dict(), "replicate": 1, "code": "a-cluster-worker"}])
     assert "runs come from 2 versions of the sasci-sim code" in analyse(report.root).text()
 
@@ -165,7 +167,7 @@ def test_a_folder_not_made_by_sweep_is_refused(tmp_path):
 
 def test_two_sweeps_cannot_write_one_folder(tmp_path):
     path = tiny_grid(tmp_path)
-    experiment = load_experiment(path)
+    experiment = load_experiment(path, allow_code=True)
     holder = SweepStore.for_experiment(experiment, build_design(experiment), tmp_path / "out")
     try:
         with pytest.raises(InputError, match="another sweep is writing"):
@@ -183,7 +185,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_finishes(tmp_path, capsys):
         parameters={"x": {"values": [0.1, 0.5, 0.8, 0.9]}},
         outcomes=["y"],
     )
-    assert main(["sweep", str(path), "--workers", "2", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert main(["sweep", str(path), "--workers", "2", "--out", str(tmp_path / "out"), "--quiet", "--allow-code"]) == 0
     out = capsys.readouterr().out
     assert "8 runs in" in out and "4 failed" in out
     assert "failed: point 2 replicate 0: ValueError: x=0.8 is out of this model's depth" in out

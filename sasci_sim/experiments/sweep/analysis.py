@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from sasci_sim.analysis.sensitivity import Indices, describe, morris_indices, point_means, sobol_indices
 from sasci_sim.errors import InputError
@@ -24,7 +25,7 @@ from sasci_sim.experiments.sweep import charts
 from sasci_sim.experiments.sweep.designs import RAW
 from sasci_sim.experiments.sweep.discovery import discover, of_interest
 from sasci_sim.experiments.sweep.experiment import ExperimentSpec
-from sasci_sim.experiments.sweep.store import SweepStore
+from sasci_sim.experiments.sweep.store import META, SweepStore
 from sasci_sim.output.folders import replace_folder
 from sasci_sim.seeds import derive_seed
 
@@ -70,10 +71,19 @@ def analyse(root: Path) -> AnalysisReport:
     """
     store = SweepStore.existing(root)
     meta = store.meta()
-    spec = ExperimentSpec.model_validate(meta["experiment"])
-    runs = store.read()
+    try:
+        spec = ExperimentSpec.model_validate(meta["experiment"])
+    except (ValidationError, TypeError):
+        raise InputError(store.root / META, "experiment", "is damaged (not an experiment as sweep writes it)") from None
     design = store.design()
+    runs = store.read()
     report = AnalysisReport(store.root / ANALYSIS)
+    damaged = store.damaged_parts()
+    if damaged:
+        report.lines.append(
+            f"warning: {len(damaged)} part file(s) in {store.runs} cannot be read (cut short?); their runs "
+            "are left out here, and a resumed sweep redoes them"
+        )
     ok = runs[runs["status"] == "ok"] if len(runs) else runs
     failed = len(runs) - len(ok)
     report.lines.append(

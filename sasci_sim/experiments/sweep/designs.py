@@ -11,6 +11,7 @@ because SALib's analyses need the matrix they sampled, in their row order.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 from SALib.sample import latin, morris, sobol
 
+from sasci_sim.config.limits import check_design_fits
 from sasci_sim.experiments.sweep.experiment import Experiment, Parameter
 from sasci_sim.seeds import derive_seed
 
@@ -115,16 +117,41 @@ def from_unit(param: Parameter, column: np.ndarray) -> list[Any]:
     return [float(v) for v in column]
 
 
+def design_points(experiment: Experiment) -> int:
+    """How many points an experiment's design has, without building it.
+
+    Args:
+        experiment: The experiment.
+
+    Returns:
+        The number of rows ``build_design`` will make.
+    """
+    spec = experiment.spec
+    k = len(experiment.parameters)
+    if spec.design == "grid":
+        return math.prod(len(grid_values(p)) for p in experiment.parameters)
+    n = int(spec.samples)  # type: ignore[arg-type]
+    if spec.design == "lhs":
+        return n
+    if spec.design == "sobol":
+        return n * (2 * k + 2 if spec.second_order else k + 2)
+    return n * (k + 1)  # morris: trajectories of k + 1 points
+
+
 def build_design(experiment: Experiment) -> Design:
     """The design points of an experiment (deterministic in its seed).
 
+    A design too big for memory is refused first, with one line (``check_design_fits``).
+
     Args:
-        experiment: The validated experiment.
+        experiment: The experiment.
 
     Returns:
-        The design: a full grid, or an LHS, Sobol or Morris sample seeded from the experiment.
+        The design.
     """
     spec = experiment.spec
+    field = "parameters" if spec.design == "grid" else "samples"
+    check_design_fits(design_points(experiment), len(experiment.parameters), experiment.source, field)
     params = experiment.parameters
     if spec.design == "grid":
         rows = list(itertools.product(*(grid_values(p) for p in params)))

@@ -11,6 +11,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import select
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -18,6 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sasci_sim.errors import InputError
+
+#: How often a worker checks that the sweep still runs, where it cannot wait on a pidfd (seconds).
+WATCH_POLL_S = 1.0
 
 
 class InlineExecutor(Executor):
@@ -102,11 +108,49 @@ def open_workers(workers: int = 1, scheduler: str | None = None, dask_local: int
     # forkserver: safe beside threads (fork is not), cheaper than spawn; the package is preloaded once.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sasci_sim.experiments.sweep.tasks"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with, initargs=(os.getpid(),))
     try:
         yield Workers(pool, workers, f"{workers} processes")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def die_with(pid: int) -> None:
+    """Pool initializer: end this worker as soon as process ``pid`` (the sweep) ends, however it ends.
+
+    A worker's parent is the forkserver, not the sweep, so a parent-death signal would not
+    fire when the sweep is killed with SIGKILL; the worker watches the sweep itself instead,
+    from a daemon thread (a pidfd becomes readable when the process exits; where there are
+    no pidfds, the pid is polled). Once the workers are gone, the forkserver and the resource
+    tracker see their pipes close and exit too, so a killed sweep leaves no process behind.
+
+    Args:
+        pid: The process id of the sweep.
+    """
+    threading.Thread(target=_watch, args=(pid,), name=f"die-with-{pid}", daemon=True).start()
+
+
+def _watch(pid: int) -> None:
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # no pidfds (not Linux, or before 5.3), or the sweep is gone
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])  # readable once the process has exited
+        os._exit(1)
+    while _alive(pid):
+        time.sleep(WATCH_POLL_S)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager

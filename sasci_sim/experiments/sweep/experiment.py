@@ -8,28 +8,37 @@ morris), ``samples``, ``replications``, ``seed``, ``parameters`` (dotted scenari
 key -> ``{values: [...]}`` or ``{min: .., max: ..}``), ``outcomes`` and, for
 scenario discovery, ``discovery``. ``model: package.module:function`` swaps the
 simulator for another function of the parameters (e.g. a test function with
-known sensitivity indices); its parameters are then free names.
+known sensitivity indices); its parameters are then free names. Which functions
+may run, and when they are imported: ``sasci_sim.experiments.sweep.models``.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-import importlib
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sasci_sim.config.loader import apply_override, explain, load_scenario, parse_override, read_yaml, validate
+from sasci_sim.config.loader import (
+    apply_override,
+    explain,
+    load_scenario,
+    parse_override,
+    read_yaml,
+    validate,
+    validate_model,
+)
 from sasci_sim.config.schema import LEVERS, Scenario
 from sasci_sim.errors import InputError
 from sasci_sim.experiments.simulate import CURVES
 from sasci_sim.experiments.sweep.keys import SPECIAL_LEVERS, ScenarioKey, ValueKind, resolve_key, value_at
+from sasci_sim.experiments.sweep.models import check_reference
 from sasci_sim.experiments.sweep.outcomes import curve_point_name, summary_figure_names
 from sasci_sim.model.social_care import with_levers
 from sasci_sim.output.folders import code_fingerprint
@@ -146,6 +155,7 @@ class Experiment:
     keys: dict[str, ScenarioKey] = field(default_factory=dict)
     outcomes: tuple[str, ...] = ()
     curve_points: dict[str, tuple[str, int]] = field(default_factory=dict)
+    allow_code: bool = False  # the user trusts a model: outside sasci-sim (--allow-code)
 
     @property
     def name(self) -> str:
@@ -191,21 +201,23 @@ def load_experiment(
     replications: int | None = None,
     seed: int | None = None,
     overrides: Iterable[str] = (),
+    allow_code: bool = False,
 ) -> Experiment:
     """Read and validate an experiment file; arguments given here override it (``overrides``: ``key=value``).
 
+    Reading imports no code: a ``model:`` outside sasci-sim is refused unless ``allow_code``
+    (see ``sasci_sim.experiments.sweep.models``), and any model is imported when the sweep starts.
+
     Args:
         path: The experiment file.
-        samples: Overrides the sample size.
-        replications: Overrides the replicates per point.
-        seed: Overrides the root seed.
-        overrides: ``key=value`` scenario settings added to the file's ``set``.
+        samples: Overrides ``samples``.
+        replications: Overrides ``replications``.
+        seed: Overrides ``seed``.
+        overrides: ``key=value`` scenario values, added to ``set:``.
+        allow_code: Whether the user trusts a ``model:`` outside sasci-sim (``--allow-code``).
 
     Returns:
-        The validated experiment: base scenario, parameters, outcomes.
-
-    Raises:
-        InputError: On any problem, named by field.
+        The validated experiment.
     """
     path = Path(path)
     data = read_yaml(path, what="experiment")
@@ -223,14 +235,14 @@ def load_experiment(
     _check_design(spec, parameters, path)
     if spec.model == SIMULATOR:
         return _simulator_experiment(path, spec, parameters, cli_set)
-    return _stand_in_experiment(path, spec, parameters)
+    return _stand_in_experiment(path, spec, parameters, allow_code)
 
 
 def _validate[M: BaseModel](model: type[M], data: Any, source: Path, prefix: str) -> M:
     if not isinstance(data, Mapping):
         raise InputError(source, prefix, "must be a mapping", got=data)
     try:
-        return model.model_validate(dict(data))
+        return validate_model(model, data)
     except ValidationError as exc:
         where, problem, got = explain(model, exc)
         label = ".".join(p for p in (prefix, where) if p)
@@ -408,13 +420,21 @@ def _resolve_parameter(key: str, kind: ValueKind, p: ParameterSpec, source: Path
 
 def _coerce(kind: ValueKind, value: Any, source: Path, label: str) -> Any:
     if kind in ("int", "float"):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise InputError(source, label, f"must be a {'whole ' if kind == 'int' else ''}number", got=value)
+        number = f"must be a {'whole ' if kind == 'int' else ''}number"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError(source, label, number, got=value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InputError(source, label, number, got=value)
         if kind == "int":
-            if not float(value).is_integer():
+            if isinstance(value, float) and not value.is_integer():
                 raise InputError(source, label, "must be a whole number", got=value)
+            if not -(2**63) <= value < 2**63:  # the results table stores 64-bit whole numbers
+                raise InputError(source, label, "must be a whole number from -2**63 to 2**63-1", got=value)
             return int(value)
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # a whole number of hundreds of digits
+            raise InputError(source, label, f"{number} within the range of a float (about 1e308)", got=value) from None
     if kind == "bool" and not isinstance(value, bool):
         raise InputError(source, label, "must be true or false", got=value)
     return value
@@ -450,10 +470,12 @@ def _check_curve_steps(
             )
 
 
-def _stand_in_experiment(path: Path, spec: ExperimentSpec, parameters: dict[str, ParameterSpec]) -> Experiment:
+def _stand_in_experiment(
+    path: Path, spec: ExperimentSpec, parameters: dict[str, ParameterSpec], allow_code: bool
+) -> Experiment:
     if spec.base is not None or spec.set:
         raise InputError(path, "base" if spec.base is not None else "set", f"applies to the {SIMULATOR} model only")
-    resolve_model(spec.model, path)
+    check_reference(spec.model, path, allow_code=allow_code)  # imports nothing: the sweep does, when it starts
     params = []
     for key, p in parameters.items():
         if key in RESERVED or not key.isidentifier():
@@ -463,28 +485,4 @@ def _stand_in_experiment(path: Path, spec: ExperimentSpec, parameters: dict[str,
         params.append(_resolve_parameter(key, _infer_kind(p), p, path, f"parameters.{key}"))
     outcomes, points = _names_outcomes(spec, path, None)
     _check_discovery(spec, outcomes, path)
-    return Experiment(path, spec, None, tuple(params), {}, outcomes, points)
-
-
-def resolve_model(reference: str, source: Path | str = "model") -> Callable[..., Mapping[str, Any]]:
-    """Import ``package.module:function``, the function that stands in for the simulator.
-
-    Args:
-        reference: ``package.module:function``.
-        source: The file named in errors.
-
-    Returns:
-        The function.
-
-    Raises:
-        InputError: When the module cannot be imported or has no such function.
-    """
-    module_name, _, attr = reference.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise InputError(source, "model", f"cannot import module {module_name} ({exc})", got=reference) from None
-    fn = getattr(module, attr, None)
-    if not callable(fn):
-        raise InputError(source, "model", f"{module_name} has no function {attr}", got=reference)
-    return fn
+    return Experiment(path, spec, None, tuple(params), {}, outcomes, points, allow_code=allow_code)

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from sasci_sim.experiments.sweep.designs import Design, build_design
 from sasci_sim.experiments.sweep.executors import Workers
 from sasci_sim.experiments.sweep.experiment import Experiment
+from sasci_sim.experiments.sweep.models import resolve_model
 from sasci_sim.experiments.sweep.store import SweepStore
 from sasci_sim.experiments.sweep.tasks import RunContext, RunTask, run_task
 from sasci_sim.seeds import derive_seed
@@ -105,22 +106,21 @@ def run_sweep(
 ) -> SweepReport:
     """Run (or resume) an experiment into ``out/<name>/``.
 
-    Finished runs are saved in batches; a rerun skips them, so a killed sweep resumes.
+    A stand-in ``model:`` is imported here, when the sweep starts, and never before (see
+    ``sasci_sim.experiments.sweep.models``).
 
     Args:
-        experiment: The validated experiment.
-        out: The output folder.
-        workers: The open executor.
-        restart: Start again even if the folder holds another version of the experiment.
-        progress: Whether to print progress.
+        experiment: The experiment.
+        out: The folder that holds the sweep's folder.
+        workers: Where runs execute.
+        restart: Discard earlier results of this experiment.
+        progress: Show a progress bar.
 
     Returns:
         What the sweep did.
-
-    Raises:
-        InputError: When the folder holds a different experiment (without ``restart``).
-        SweepAborted: When the executor breaks; finished runs are saved.
     """
+    if not experiment.simulator:
+        resolve_model(experiment.spec.model, experiment.source, allow_code=experiment.allow_code)
     design = build_design(experiment)
     store = SweepStore.for_experiment(experiment, design, out, restart=restart)
     try:

@@ -8,11 +8,18 @@ Layout of ``OUT/<experiment name>/``::
                           of the code that ran it), written as they finish
     analysis/        tables and charts written by ``sasci-sim analyse``
 
-Each part is written to a hidden temporary file and renamed into place, so a
-sweep killed at any moment (even SIGKILL) leaves only whole parts: it loses the
-runs in flight, nothing else. Reading drops duplicate (point, replicate) rows,
-which only a kill during compaction can leave (and which are identical, since a
-run's seed fixes its result). A lock file stops two sweeps writing one folder.
+Each part is written to a hidden temporary file, flushed to disk (fsync) and renamed
+into place, and the rename itself is flushed, so a sweep killed at any moment (even
+SIGKILL, or a power cut) leaves only whole parts: it loses the runs in flight, nothing
+else. Reading drops duplicate (point, replicate) rows, which only a kill during
+compaction can leave (and which are identical, since a run's seed fixes its result).
+A lock file stops two sweeps writing one folder.
+
+A folder damaged anyway (by a disk, or by hand) is reported in one line, never a
+traceback: a sweep.json that is empty or not the mapping sweep writes, a missing or
+unreadable design.parquet (a resumed sweep writes it again: it follows from the
+experiment), and part files that cannot be read (skipped by the analysis; a resumed
+sweep removes them and redoes their runs).
 """
 
 from __future__ import annotations
@@ -34,12 +41,16 @@ import pyarrow.parquet as pq
 from sasci_sim.errors import InputError
 from sasci_sim.experiments.sweep.designs import Design
 from sasci_sim.experiments.sweep.experiment import Experiment
-from sasci_sim.output.folders import package_versions, safe_child, write_json
+from sasci_sim.output.folders import check_replaceable, folder_kind, package_versions, safe_child, write_json
 
 META = "sweep.json"
 DESIGN = "design.parquet"
 RUNS = "runs"
 KEY = ["point", "replicate"]
+#: What every sweep.json holds (``SweepStore._meta``); without them the folder cannot be read.
+META_KEYS = ("experiment", "fingerprint", "points", "runs", "parameters", "outcomes", "curves")
+_DAMAGED = "; rerun the sweep with --restart to start it again, or choose another --out"
+_REBUILD = "; rerun the same sweep to write it again (its finished runs are kept)"
 _ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "other": pa.string()}
 
 
@@ -76,16 +87,45 @@ def _encode_other(frame: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
     return frame
 
 
+def _fsync_file(path: Path | str) -> None:
+    """Flush a written file's data to the disk (before it is renamed into place)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename into it) to the disk."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _atomic_parquet(table: pa.Table, target: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
         pq.write_table(table, tmp)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; results are meant to be shared
+        _fsync_file(tmp)  # else a power cut after the rename can leave an empty part
         os.replace(tmp, target)
+        _fsync_folder(target.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _readable_part(path: Path) -> bool:
+    """Whether a part file is a whole Parquet file (its footer reads)."""
+    try:
+        pq.read_metadata(path)
+    except (OSError, pa.ArrowException):
+        return False
+    return True
 
 
 class SweepStore:
@@ -121,6 +161,8 @@ class SweepStore:
             InputError: When the folder is not a sweep folder, is locked, or holds another experiment.
         """
         root = safe_child(Path(out), experiment.name)
+        if folder_kind(root) not in (None, "sweep"):  # a run, a comparison or validate's figures
+            check_replaceable(root, "sweep")
         if root.exists() and not (root / META).is_file():
             raise InputError(
                 root, "", "exists and was not made by sasci-sim sweep (no sweep.json); choose another --out"
@@ -133,6 +175,7 @@ class SweepStore:
                     store._check_same(experiment)
                     store._update_meta(experiment)
                     store._clear_unfinished_writes()
+                    store._repair(experiment, design)
                 except BaseException:
                     store.unlock()
                     raise
@@ -159,7 +202,9 @@ class SweepStore:
         root = Path(root)
         if not (root / META).is_file():
             raise InputError(root, "", "is not a sweep folder (no sweep.json); give OUT/<experiment name>")
-        return cls(root)
+        store = cls(root)
+        store.meta()  # a damaged sweep.json is one line here, not a traceback later
+        return store
 
     def _create(self, experiment: Experiment, design: Design) -> None:
         self.root.parent.mkdir(parents=True, exist_ok=True)
@@ -169,8 +214,11 @@ class SweepStore:
             table = pa.Table.from_pandas(_encode_other(design.table, experiment), preserve_index=False)
             pq.write_table(table, tmp / DESIGN)
             write_json(tmp / META, self._meta(experiment, design))
+            for path in (tmp / DESIGN, tmp / META):
+                _fsync_file(path)
             tmp.chmod(0o755)  # mkdtemp makes it private
             os.replace(tmp, self.root)
+            _fsync_folder(self.root.parent)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -216,12 +264,30 @@ class SweepStore:
         os.close(fd)
         write_json(Path(tmp), meta)
         os.chmod(tmp, 0o644)
+        _fsync_file(tmp)
         os.replace(tmp, self.root / META)
+        _fsync_folder(self.root)
 
     def _clear_unfinished_writes(self) -> None:
         """Remove temporary part files a killed sweep left behind (only called while holding the lock)."""
         for tmp in self.runs.glob(".part-*.tmp"):
             tmp.unlink(missing_ok=True)
+
+    def _repair(self, experiment: Experiment, design: Design) -> None:
+        """Mend what a disk can damage (only called while holding the lock).
+
+        Part files that cannot be read hold no run that can be used: they are removed, and
+        their runs are redone. A missing or unreadable design.parquet is written again from
+        the experiment (the design follows from it and its seed).
+        """
+        self.runs.mkdir(exist_ok=True)
+        for part in self.damaged_parts():
+            part.unlink(missing_ok=True)
+        try:
+            self.design()
+        except InputError:
+            table = pa.Table.from_pandas(_encode_other(design.table, experiment), preserve_index=False)
+            _atomic_parquet(table, self.root / DESIGN)
 
     # -- the lock ------------------------------------------------------------------------
     def lock(self) -> None:
@@ -246,32 +312,64 @@ class SweepStore:
 
     # -- reading -------------------------------------------------------------------------
     def meta(self) -> dict[str, Any]:
-        """The sweep's metadata.
+        """What sweep.json records, checked to be the mapping ``sasci-sim sweep`` writes.
 
         Returns:
-        The content of sweep.json: the experiment, its parameters, points and runs.
+            The mapping.
         """
-        return json.loads((self.root / META).read_text(encoding="utf-8"))
+        path = self.root / META
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(path, "", f"cannot be read ({exc.strerror}){_DAMAGED}") from None
+        except (ValueError, RecursionError):
+            raise InputError(path, "", f"is damaged (empty, or not JSON){_DAMAGED}") from None
+        if not isinstance(meta, dict):
+            raise InputError(path, "", f"is damaged (a {type(meta).__name__}, not a mapping){_DAMAGED}")
+        missing = [k for k in META_KEYS if k not in meta]
+        if missing:
+            raise InputError(path, "", f"is damaged (no {', '.join(missing)}){_DAMAGED}")
+        params = meta["parameters"]
+        if not isinstance(params, list) or not all(isinstance(p, dict) and {"key", "kind"} <= set(p) for p in params):
+            raise InputError(path, "", f"is damaged (parameters is not a list of key and kind){_DAMAGED}")
+        return meta
 
     def design(self) -> pd.DataFrame:
-        """The design points, as stored when the sweep was created.
+        """The design points (design.parquet), or a one-line error if the file is missing or damaged.
 
         Returns:
-        The design table, one row per point; list-valued parameters decoded from JSON.
+            One row per design point.
         """
-        frame = pd.read_parquet(self.root / DESIGN)
+        path = self.root / DESIGN
+        try:
+            frame = pd.read_parquet(path)
+        except FileNotFoundError:
+            raise InputError(path, "", f"is missing{_REBUILD}") from None
+        except (OSError, ValueError, pa.ArrowException):
+            raise InputError(path, "", f"is damaged (not a whole Parquet file){_REBUILD}") from None
         for param in self.meta()["parameters"]:
             if param["kind"] == "other":
                 frame[param["key"]] = [json.loads(v) for v in frame[param["key"]]]
         return frame
 
     def parts(self) -> list[Path]:
-        """The files holding finished runs, one per batch written.
+        """The part files that can be read, in the order they were written.
 
         Returns:
-        The run part files, oldest first.
+            Paths of whole part files (see ``damaged_parts`` for the others).
         """
-        return sorted(p for p in self.runs.glob("part-*.parquet"))
+        return [p for p in self._all_parts() if _readable_part(p)]
+
+    def damaged_parts(self) -> list[Path]:
+        """Part files that cannot be read (empty or cut short): their runs are lost and will be redone.
+
+        Returns:
+            Their paths.
+        """
+        return [p for p in self._all_parts() if not _readable_part(p)]
+
+    def _all_parts(self) -> list[Path]:
+        return sorted(p for p in self.runs.glob("part-*.parquet")) if self.runs.is_dir() else []
 
     def read(self, columns: list[str] | None = None) -> pd.DataFrame:
         """Every finished run, one row per (point, replicate), sorted.

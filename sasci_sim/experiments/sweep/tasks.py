@@ -19,8 +19,9 @@ from typing import Any
 from sasci_sim.config.loader import validate
 from sasci_sim.errors import InputError
 from sasci_sim.experiments.simulate import run_outcomes
-from sasci_sim.experiments.sweep.experiment import SIMULATOR, Experiment, apply_values, resolve_model
+from sasci_sim.experiments.sweep.experiment import SIMULATOR, Experiment, apply_values
 from sasci_sim.experiments.sweep.keys import ScenarioKey
+from sasci_sim.experiments.sweep.models import resolve_model
 from sasci_sim.output.folders import code_fingerprint
 
 
@@ -34,6 +35,7 @@ class RunContext:
     outcomes: tuple[str, ...]
     curve_points: dict[str, tuple[str, int]]
     curves: tuple[str, ...]
+    allow_code: bool = False
 
     @classmethod
     def of(cls, experiment: Experiment) -> RunContext:
@@ -53,6 +55,7 @@ class RunContext:
             experiment.outcomes,
             dict(experiment.curve_points),
             experiment.curves,
+            experiment.allow_code,
         )
 
 
@@ -105,7 +108,7 @@ def _simulate(context: RunContext, task: RunTask) -> Mapping[str, Any]:
 
 
 def _stand_in(context: RunContext, task: RunTask) -> Mapping[str, Any]:
-    result = resolve_model(context.model)(**task.values, seed=task.seed)
+    result = resolve_model(context.model, allow_code=context.allow_code)(**task.values, seed=task.seed)
     if not isinstance(result, Mapping):
         raise TypeError(f"{context.model} returned {type(result).__name__}, not a mapping of outcomes")
     return result

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 
+from sasci_sim.experiments.sweep.models import sweep_model
+
 ISHIGAMI_A = 7.0
 ISHIGAMI_B = 0.1
 
 
+@sweep_model
 def ishigami(x1: float, x2: float, x3: float, seed: int | None = None) -> dict[str, float]:
     """The Ishigami function, y = sin x1 + a sin^2 x2 + b x3^4 sin x1 (deterministic: ``seed`` is ignored).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 NAME = "analyse"
@@ -19,21 +20,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    """Analyse each sweep folder given and print what was found.
+    """Analyse every sweep folder given or found, reporting each; a damaged one does not stop the others.
 
     Args:
-        args: The parsed arguments.
+        args: The parsed command line.
 
     Returns:
-        The exit status: 0 on success.
-
-    Raises:
-        InputError: On bad input (the command line prints one line, exit status 2).
+        0 if every folder was analysed, else 2.
     """
+    from sasci_sim.errors import InputError
     from sasci_sim.experiments.sweep.analysis import analyse, sweep_folders
 
+    bad = 0
     for root in sweep_folders(args.folder):
-        result = analyse(root)
+        try:
+            result = analyse(root)
+        except InputError as exc:
+            print(exc.message, file=sys.stderr)
+            bad += 1
+            continue
         print(result.text(), end="")
         print(f"analysis: {result.folder}")
-    return 0
+    return 2 if bad else 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from sasci_sim.errors import show_value
+
 
 def positive_int(text: str) -> int:
     """An argument that must be a whole number of at least 1 (replications, months).
@@ -20,9 +22,9 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {show_value(text)})") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {show_value(value)})")
     return value
 
 
@@ -41,9 +43,9 @@ def seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 2**63-1 (got {text!r})") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 2**63-1 (got {show_value(text)})") from None
     if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"must be from 0 to 2**63-1 (got {value})")
+        raise argparse.ArgumentTypeError(f"must be from 0 to 2**63-1 (got {show_value(value)})")
     return value
 
 

@@ -75,7 +75,7 @@ def execute(args: argparse.Namespace) -> int:
     for path, scenario in zip(args.scenarios, scenarios, strict=True):  # one too big: name its file
         check_fits(scenario, path, replications=reps, steps=args.steps)
     check_fits(scenarios, "command line", replications=reps, steps=args.steps)  # their tables together
-    check_target(safe_child(args.out, folder_name([s.name for s in scenarios])))
+    check_target(safe_child(args.out, folder_name([s.name for s in scenarios])), "comparison")
 
     def run(scenario: Scenario) -> RunResult:
         reps = scenario.simulation.replications

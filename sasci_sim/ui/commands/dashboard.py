@@ -3,6 +3,8 @@
 The lessons and scenario files are checked before the server starts, so bad input is one
 line and exit status 2. Solara is told not to phone home (no telemetry, no version check);
 its asset route serves the page's scripts and styles from the local solara-assets package.
+Requests from other origins and malformed or oversized websocket frames are refused
+(sasci_sim.ui.dashboard.security), so another tab in the browser cannot drive or stall it.
 """
 
 from __future__ import annotations
@@ -10,18 +12,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
-import ipaddress
 import os
 import socket
 import sys
 import warnings
 from pathlib import Path
 
-from sasci_sim.errors import InputError
+from sasci_sim.errors import InputError, show_value
+from sasci_sim.ui.dashboard.security import is_loopback, protect
 
 NAME = "dashboard"
 HELP = "serve the interactive teaching page (lessons on why innovations fail to spread)"
 
+#: The Solara app module of the page.
+APP = "sasci_sim.ui.dashboard.app"
 #: Solara settings for a page that works with no internet and sends nothing out.
 OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}
 
@@ -41,9 +45,9 @@ def port(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 65535 (got {text!r})") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 65535 (got {show_value(text)})") from None
     if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be from 1 to 65535 (got {value})")
+        raise argparse.ArgumentTypeError(f"must be from 1 to 65535 (got {show_value(value)})")
     return value
 
 
@@ -88,23 +92,6 @@ def check_free(host: str, number: int) -> None:
             raise InputError("command line", "--host", f"cannot serve on it ({exc.strerror})", got=host) from None
 
 
-def is_loopback(host: str) -> bool:
-    """Whether the page would be reachable from this machine only (it warns otherwise).
-
-    Args:
-        host: An address or host name.
-
-    Returns:
-        True for localhost and loopback addresses.
-    """
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def execute(args: argparse.Namespace) -> int:
     """Check the address, then serve the teaching page with Solara until Ctrl+C.
 
@@ -138,7 +125,12 @@ def execute(args: argparse.Namespace) -> int:
     from click.exceptions import Abort
     from solara.__main__ import run as solara_run
 
-    solara_args = ["sasci_sim.ui.dashboard.app", "--host", args.host, "--port", str(args.port)]
+    os.environ["SOLARA_APP"] = APP  # read when Solara's server module is first imported, as it is next
+    from solara.server.starlette import app as solara_app  # the app uvicorn is given, by name, below
+
+    protect(solara_app, loopback_only=is_loopback(args.host))  # other origins and bad frames are refused
+
+    solara_args = [APP, "--host", args.host, "--port", str(args.port)]
     with contextlib.suppress(Abort, KeyboardInterrupt):  # Ctrl+C is how a teacher stops the page
         solara_run.main(
             args=[*solara_args, "--production", "--no-open", "--no-check-version", "--no-access-log"],

@@ -79,7 +79,7 @@ def execute(args: argparse.Namespace) -> int:
         scenario = describe_variant(scenario, load_scenario(args.scenario), origin)
     check_fits(scenario, args.scenario or "baseline", replications=args.replications, steps=args.steps)
     target = safe_child(args.out, scenario.name)
-    check_target(target)
+    check_target(target, "run")
     replacing = (target / MANIFEST).is_file()
     reps = args.replications or scenario.simulation.replications
     with tqdm(total=reps, desc=scenario.name, unit="rep", disable=args.quiet, file=sys.stderr) as bar:

@@ -32,6 +32,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replications", type=positive_int, help="override the experiment's replications")
     parser.add_argument("--seed", type=seed, help="override the experiment's seed")
     add_overrides(parser, "fix a scenario value for every run (adds to the experiment's set:; repeatable)")
+    parser.add_argument(
+        "--allow-code",
+        action="store_true",
+        help="trust the experiment's model: (a function outside sasci-sim) and run it",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -60,6 +65,7 @@ def execute(args: argparse.Namespace) -> int:
         replications=args.replications,
         seed=args.seed,
         overrides=args.overrides,
+        allow_code=args.allow_code,
     )
     workers = args.workers or default_workers()
     largest = largest_run(experiment)

@@ -137,6 +137,9 @@ def execute(args: argparse.Namespace) -> int:
     Raises:
         InputError: On bad input (the command line prints one line, exit status 2).
     """
+    from sasci_sim.output.folders import atomic_folder, check_target, package_versions, write_json
+
+    check_target(args.out / "validation", "validation")  # before minutes of runs, as run and compare do
     from sasci_sim.experiments.validation.checks import (
         BASS_PAIRS,
         judge,
@@ -146,7 +149,6 @@ def execute(args: argparse.Namespace) -> int:
         run_variants,
     )
     from sasci_sim.experiments.validation.facts import FACTS
-    from sasci_sim.output.folders import atomic_folder, package_versions, write_json
 
     names = {v for f in FACTS for v in f.variants}
     with tqdm(
@@ -159,7 +161,7 @@ def execute(args: argparse.Namespace) -> int:
             bar.update()
     verdicts = judge(results)
     print(render_table(table_rows(verdicts, results, bass), COLUMNS, args.format, args.wide))
-    with atomic_folder(args.out / "validation") as tmp:
+    with atomic_folder(args.out / "validation", "validation") as tmp:
         for v in verdicts:
             plot_verdict(v, tmp / f"fact_{v.check.label}.png")
         plot_bass(bass, tmp / "bass_limit.png")
@@ -185,10 +187,11 @@ def execute(args: argparse.Namespace) -> int:
                 ],
             },
         )
-        # atomic_folder replaces only folders that carry a manifest
+        # atomic_folder replaces only folders whose manifest says they hold validate's figures
         write_json(
             tmp / "manifest.json",
             {
+                "kind": "validation",
                 "command": "validate",
                 "replications": args.replications,
                 "providers": args.providers,
