@@ -30,8 +30,10 @@ from sasci_sim.model.rules.commissioning import (
     update_funds,
 )
 from sasci_sim.model.rules.evidence import accumulate_evidence
+from sasci_sim.model.rules.funding import spend_grants
 from sasci_sim.model.rules.regulation import approve_pilots
 from sasci_sim.model.rules.scaling import council_rollout
+from sasci_sim.model.rules.settlements import annual_settlement, bank_savings
 from sasci_sim.model.rules.sustainment import funding_cliff
 from sasci_sim.model.rules.transitions import CAUSES, abandon
 
@@ -44,7 +46,15 @@ EVENT_NAMES = (
     "grant_pilots_lost",
     *(f"abandoned_{c}" for c in CAUSES),
 )
-SCALAR_NAMES = ("grants_awarded_k", "council_spend_k", "provider_spend_k", "council_savings_k", "reorganisations")
+SCALAR_NAMES = (
+    "grants_awarded_k",
+    "grants_spent_k",
+    "council_spend_k",
+    "provider_spend_k",
+    "council_savings_k",
+    "reorganisations",
+    "councils_overspent",
+)
 
 
 def with_levers(scenario: Scenario | str | Path | None, levers: Mapping[str, Any]) -> Scenario:
@@ -171,6 +181,7 @@ class SocialCareModel(mesa.Model):
         self.launch_innovations()
         for funder in self.funders:  # 1. calls and grants
             funder.step()
+        spend_grants(self)  # 1. grant money spent this month
         spread_awareness(self)  # 2. awareness
         decide_pilots(self)  # 3. decision to pilot
         council_rollout(self)  # 3b. scaling through commissioning
@@ -187,12 +198,14 @@ class SocialCareModel(mesa.Model):
             self.running = False
 
     def council_month(self) -> None:
-        """Councils refill pilot funds, pay and review contracts, sign up, reorganise."""
+        """Councils settle their yearly budgets, refill pilot funds, pay and review contracts, sign up, reorganise."""
+        annual_settlement(self)  # stop-go settlement, overspend pressure, reinvested savings
         update_funds(self)
         refresh_commitments(self)
         self.events_scalar["council_spend_k"] += float(self.councils.committed.sum())
         sites = column_counts(self.operating_mask())
         self.events_scalar["council_savings_k"] += float(sites @ self.portfolio.council_saving)
+        bank_savings(self)  # savings a council may reinvest at its next settlement
         dropped = review_contracts(self)
         rows, cols = split_cells(dropped, self.portfolio.size)
         abandon(self, rows, cols, "review")

@@ -2,8 +2,9 @@
 
 A pilot reaches its decision when its grant ends (grant-funded) or when it has
 operated ``trial_months`` (otherwise). Going on means making the transition,
-which costs double running (double_running x transition months) unless the
-funder covered it, paid from the provider's reserves; then someone must pay
+which costs double running (double_running x transition months), paid from
+the provider's reserves unless the funder covered it (then the funder spends it
+now); then someone must pay
 the running cost, tried in this order:
 
 1. a council pilot already commissioned by the council stays commissioned;
@@ -86,7 +87,12 @@ def funding_cliff(world: World) -> None:
     partial[cut] = True
 
     go = payer != Payer.NONE
-    paid_dr = np.where(partial, cfg.diffusion.partial_scale * dr, dr)
+    scale = np.where(partial, cfg.diffusion.partial_scale, 1.0)
+    paid_dr = scale * dr
+    covered = go & p.double_covered[rows, cols]  # the funder pays the double running it promised
+    if covered.any():
+        cost = scale[covered] * port.double_running[cols[covered]] * port.transition[cols[covered]]
+        world.events_scalar["grants_spent_k"] += float(cost.sum())
     np.subtract.at(p.reserves, rows[go], paid_dr[go])
     np.maximum(p.reserves, 0.0, out=p.reserves)
     sustain(world, rows[go], cols[go], payer[go], partial[go])
