@@ -133,10 +133,12 @@ def analyse(results: list[RunResult], sources: dict[str, str]) -> Comparison:
 
 
 def spend_months(results: Sequence[RunResult]) -> list[str]:
-    """Suffixes of the money-spent figures every run has: '' (the end of the run) and '_m<month>' per evaluation month."""
+    """Suffixes of the money-spent figures every run has: '_m<month>' per evaluation month, else '' (the end of the run)."""
     common = set.intersection(*(set(r.runs.columns) for r in results))
     months = sorted(int(c.removeprefix("grants_spent_k_m")) for c in common if c.startswith("grants_spent_k_m"))
-    return ([""] if "grants_spent_k" in common else []) + [f"_m{m}" for m in months]
+    if months:
+        return [f"_m{m}" for m in months]
+    return [""] if "grants_spent_k" in common else []
 
 
 def _spent_key(suffix: str) -> str:
@@ -197,10 +199,10 @@ def spend_findings(results: Sequence[RunResult]) -> list[Finding]:
     Returns:
         Findings in order of month, then scenario.
     """
-    suffixes = spend_months(results)
-    spenders = [r for r in results if suffixes and r.runs[_spent_key(suffixes[0])].max() > 0]
+    spenders = spending(results)
     if len(spenders) < 2:
         return []
+    suffixes = spend_months(results)
     ref = spenders[0]
     out: list[Finding] = []
     for suffix in suffixes:
@@ -219,6 +221,31 @@ def spend_findings(results: Sequence[RunResult]) -> list[Finding]:
                 text = spend_sentence(key, res, ref)
                 out.append(Finding(text, res.scenario.name, key, leans, grade))
     return out
+
+
+def spending(results: Sequence[RunResult]) -> list[RunResult]:
+    """The runs that spend grant money, in order (the first is the reference regime of the equal-spend findings)."""
+    suffixes = spend_months(results)
+    return [r for r in results if suffixes and r.runs[_spent_key(suffixes[0])].max() > 0]
+
+
+def is_spend_figure(key: str) -> bool:
+    """Whether a finding's figure is one of the equal-spend findings' (set against the reference regime)."""
+    return key.startswith(("grants_spent_k", "added_adopters_per_m_spent", "sustained_per_m_spent"))
+
+
+def reference_for(results: Sequence[RunResult], key: str) -> RunResult:
+    """The run a finding on figure ``key`` is set against: the reference regime for spend figures, else the first.
+
+    Args:
+        results: The runs of the comparison, first scenario first.
+        key: The finding's figure.
+
+    Returns:
+        The run the finding's scenario is compared with.
+    """
+    spenders = spending(results)
+    return spenders[0] if is_spend_figure(key) and spenders else results[0]
 
 
 def spend_sentence(key: str, res: RunResult, ref: RunResult) -> str:
