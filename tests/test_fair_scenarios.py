@@ -10,6 +10,7 @@ from core_helpers import SCENARIOS
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.experiments.compare import analyse
 from sasci_sim.experiments.replications import run_replications
+from sasci_sim.ui.cli import main
 
 FAIR = sorted((SCENARIOS / "fair").glob("*.yaml"))
 REGIMES = ("short_grants", "long_grants", "joint_fund")
@@ -53,3 +54,28 @@ def test_a_small_fair_comparison_reports_spend_and_adopters_added_per_million() 
         & (comparison.figures["figure"] == "grants_spent_k_m120")
     ]
     assert float(short["mean"].iloc[0]) > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (
+            "funding: {last_call_month: 49, grant_duration_months: 60, evaluation_months: [100]}",
+            "funding: evaluation month 100 is before the last grant ends (month 109)",
+        ),
+        (
+            "local_authorities: {overspend_share: 1.7}",
+            "local_authorities.overspend_share: must be a number from 0 to 1",
+        ),
+        ("diffusion: {proof_months_systems: 10}", "proof_months_systems (10) must be greater than"),
+        ("funding: {project_fixed_cost_k: -1}", "funding.project_fixed_cost_k:"),
+    ],
+)
+def test_bad_values_in_the_new_settings_give_one_line_errors(
+    text: str, says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text + "\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {path}: ") and says in err

@@ -206,12 +206,10 @@ class Councils:
     n_providers: np.ndarray
     base_pressure: np.ndarray = field(init=False)  # pressure in an average year (settlements move pressure around it)
     overspent: np.ndarray = field(init=False)  # bool: overspent in the current settlement year
-    savings_year: np.ndarray = field(init=False)  # k GBP of reinvestable savings realised since the last settlement
 
     def __post_init__(self) -> None:
         self.base_pressure = self.pressure.copy()
         self.overspent = np.zeros(len(self.pressure), dtype=bool)
-        self.savings_year = np.zeros(len(self.pressure))
 
     @property
     def n(self) -> int:

@@ -33,7 +33,7 @@ from sasci_sim.model.rules.evidence import accumulate_evidence
 from sasci_sim.model.rules.funding import spend_grants
 from sasci_sim.model.rules.regulation import approve_pilots
 from sasci_sim.model.rules.scaling import council_rollout
-from sasci_sim.model.rules.settlements import annual_settlement, bank_savings
+from sasci_sim.model.rules.settlements import annual_settlement
 from sasci_sim.model.rules.sustainment import funding_cliff
 from sasci_sim.model.rules.transitions import CAUSES, abandon
 
@@ -205,7 +205,6 @@ class SocialCareModel(mesa.Model):
         self.events_scalar["council_spend_k"] += float(self.councils.committed.sum())
         sites = column_counts(self.operating_mask())
         self.events_scalar["council_savings_k"] += float(sites @ self.portfolio.council_saving)
-        bank_savings(self)  # savings a council may reinvest at its next settlement
         dropped = review_contracts(self)
         rows, cols = split_cells(dropped, self.portfolio.size)
         abandon(self, rows, cols, "review")

@@ -16,10 +16,10 @@ Overspending raises cost-saving pressure for the year, around its average-year l
 (so the mean pressure stays the scenario's). The monthly innovation budget is re-set:
 
     budget[l] = b * n_providers[l] * (1 - cut * pi[l]) * max(1 + settlement_sd * z[l], 0)
-                + savings_reinvestment_share * S[l] / 12
+                + savings_reinvestment_share * S[l]
 
-with S[l] the cashable savings realised in the past year by innovations the council does not
-itself pay for (its contracts' savings already net off their cost). With ``settlement_sd``,
+with S[l] the monthly cashable savings the council is realising, at the settlement, from
+innovations it does not itself pay for (its contracts' savings already net off their cost). With ``settlement_sd``,
 ``overspend_pressure_rise`` and ``savings_reinvestment_share`` all 0 budgets never move and no
 random numbers are drawn.
 """
@@ -88,8 +88,7 @@ def annual_settlement(world: World) -> None:
     """In a settlement month, set each council's overspend, pressure and innovation budget for the year.
 
     Args:
-        world: The model state; writes ``councils.overspent``, ``pressure``, ``budget`` and resets
-            ``savings_year``.
+        world: The model state; writes ``councils.overspent``, ``pressure`` and ``budget``.
     """
     if not is_settlement_month(world.t) or not settlements_on(world):
         return
@@ -103,29 +102,30 @@ def annual_settlement(world: World) -> None:
         * c.n_providers
         * (1.0 - la.budget_cut_at_full_pressure * c.pressure)
     )
-    reinvested = la.savings_reinvestment_share * c.savings_year / 12.0
+    reinvested = la.savings_reinvestment_share * reinvestable_savings(world)
     c.budget = np.maximum(level * np.maximum(1.0 + la.settlement_sd * z, 0.0) + reinvested, 0.0)
-    c.savings_year[:] = 0.0
     world.events_scalar["councils_overspent"] += int(c.overspent.sum())
 
 
-def bank_savings(world: World) -> None:
-    """Add this month's cashable savings from innovations the council does not pay for to ``savings_year``.
+def reinvestable_savings(world: World) -> np.ndarray:
+    """S[l]: the monthly cashable savings council l realises from innovations it does not pay for, k GBP.
 
     Only sites not commissioned by the council count: a contract's cashable saving already nets
-    off its cost in the council's commitments (ODD 7.0, NC). Nothing is done when no saving is
-    reinvested.
+    off its cost in the council's commitments (ODD 7.0, NC). Nothing is computed when no saving
+    is reinvested.
 
     Args:
-        world: The model state; writes ``councils.savings_year``.
+        world: The model state.
+
+    Returns:
+        One value per council: the sum over its operating cells with another payer of
+        ``cashable_saving_share * council_saving[j]``.
     """
-    la = world.config.local_authorities
+    la, c = world.config.local_authorities, world.councils
     if la.savings_reinvestment_share <= 0:
-        return
+        return np.zeros(c.n)
     p = world.providers
     cells = np.flatnonzero(world.operating_mask() & (p.payer != Payer.COUNCIL.value))
-    if cells.size == 0:
-        return
     rows, cols = split_cells(cells, p.state.shape[1])
     saving = la.cashable_saving_share * world.portfolio.council_saving[cols]
-    world.councils.savings_year += np.bincount(p.council[rows], weights=saving, minlength=world.councils.n)
+    return np.bincount(p.council[rows], weights=saving, minlength=c.n)
