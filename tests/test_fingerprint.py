@@ -40,7 +40,7 @@ CORE = (
 
 #: scenario -> fingerprint of 2 replications x 24 months with seed 1.
 PINNED = {
-    "baseline": "31664b6170f9a9c6",
+    "baseline": "4db94f0766b78117",
     "validation/bass_limit.yaml": "9c356cafb98ebcc9",
 }
 
