@@ -11,6 +11,7 @@ moved down and up by half in every scenario at once and the comparison rerun wit
 
     PYTHONPATH=. .venv/bin/python experiments/fair_funding.py --replications 20 --out results
     PYTHONPATH=. .venv/bin/python experiments/fair_funding.py --replications 10 --grades --out results
+    PYTHONPATH=. .venv/bin/python experiments/fair_funding.py --set diffusion.proof_months=18 ...
 """
 
 from __future__ import annotations
@@ -72,8 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         "--grades", action="store_true", help="find which assumption-grade parameters decide each finding"
     )
     parser.add_argument("--keys", nargs="*", help="only these parameters (with --grades)")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="override in every scenario (repeatable)"
+    )
     args = parser.parse_args(argv)
-    scenarios = [load_scenario(path) for path in FILES]
+    scenarios = [load_scenario(path, args.set) for path in FILES]
     seed = scenarios[0].simulation.seed
     started = time.time()
     comparison = gather(scenarios, args.out, replications=args.replications, seed=seed)
