@@ -40,7 +40,7 @@ CORE = (
 
 #: scenario -> fingerprint of 2 replications x 24 months with seed 1.
 PINNED = {
-    "baseline": "b9b61995e482b950",
+    "baseline": "0343c65dec65121c",
     "validation/bass_limit.yaml": "9c356cafb98ebcc9",
 }
 

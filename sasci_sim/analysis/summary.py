@@ -95,9 +95,23 @@ def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Sc
             kinds,
             scenario,
         )
+    adopters = matrix("sustained").sum(axis=1)  # sustained (provider, innovation) pairs, sector-wide, per step
+    out["sustained_adopters"] = float(adopters[-1])
     if money is not None:
-        for col in ("grants_awarded_k", "council_spend_k", "provider_spend_k", "council_savings_k"):
-            out[col] = float(money[col].sum())
+        for col in ("grants_awarded_k", "grants_spent_k", "council_spend_k", "provider_spend_k", "council_savings_k"):
+            if col in money:
+                out[col] = float(money[col].sum())
+        if "councils_overspent" in money:
+            years = int(money["councils_overspent"].astype(bool).sum())
+            out["councils_overspent_share"] = (
+                float(money["councils_overspent"].sum() / (n_la * years)) if years else 0.0
+            )
+        if "grants_spent_k" in money:
+            spent = money.sort_values("step")["grants_spent_k"].to_numpy().cumsum()
+            out["sustained_per_m_spent"] = per_m_spent(adopters[-1], spent[-1])
+            for month in scenario.funding.evaluation_months:
+                if month <= steps:
+                    out.update(evaluation_figures(month, sustained[month], adopters[month], spent[month]))
     if money is not None and scenario.national.programmes:
         out["programme_awarded_k"] = float(money["programme_awarded_k"].sum())
         out["programme_spent_k"] = float(money["programme_spent_k"].sum())
@@ -140,6 +154,40 @@ def _people_figures(
             out[f"people_share_{kind}"] = float(share[mask].mean())
             out[f"scheme_coverage_share_{kind}"] = float(coverage[mask].mean())
     return out
+
+
+def per_m_spent(count: float, spent_k: float) -> float:
+    """A count per million pounds spent; NaN when nothing was spent.
+
+    Args:
+        count: What the money bought (e.g. sustained adopters).
+        spent_k: Money spent, k GBP.
+
+    Returns:
+        count / (spent_k / 1000), or NaN if ``spent_k`` is not positive.
+    """
+    return float(count / (spent_k / 1000.0)) if spent_k > 0 else float("nan")
+
+
+def evaluation_figures(month: int, shares: np.ndarray, adopters: float, spent_k: float) -> dict[str, float]:
+    """Figures at an evaluation month (after every grant has ended): keys end in ``_m<month>``.
+
+    Args:
+        month: The evaluation month.
+        shares: Sustained share of providers per innovation at that month.
+        adopters: Sustained (provider, innovation) pairs at that month, sector-wide.
+        spent_k: Grant money spent up to and including that month, k GBP.
+
+    Returns:
+        ``sustained_share_m<month>`` (mean over innovations), ``sustained_adopters_m<month>``,
+        ``grants_spent_k_m<month>`` and ``sustained_per_m_spent_m<month>``.
+    """
+    return {
+        f"sustained_share_m{month}": float(shares.mean()),
+        f"sustained_adopters_m{month}": float(adopters),
+        f"grants_spent_k_m{month}": float(spent_k),
+        f"sustained_per_m_spent_m{month}": per_m_spent(adopters, spent_k),
+    }
 
 
 def summarise(runs: pd.DataFrame) -> dict[str, dict[str, float]]:

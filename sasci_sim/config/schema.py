@@ -268,6 +268,33 @@ class Funding(Section):
         description="Month of the programme's last call (None: calls continue to the end of the run).",
         json_schema_extra={"unit": "month", "source": "design", "grade": "assumption"},
     )
+    first_call_month: int = param(
+        13,
+        ge=1,
+        le=1200,
+        unit="month",
+        doc="Month the programme opens its first call (programme start): calls open then and every call interval.",
+        source="arf2023+design",
+        grade="assumption",
+    )
+    project_fixed_cost_k: float = param(
+        12.0,
+        ge=0,
+        le=1e5,
+        unit="k GBP/project",
+        doc="Fixed cost of each funded project: bid, set-up, project management and evaluation.",
+        source="ncvo_evaluation+hlf2017",
+        grade="weak",
+    )
+    evaluation_months: list[int] = Field(
+        default_factory=list,
+        max_length=12,
+        description=(
+            "Months at which the programme is judged (summary figures '..._m<month>'); each must fall after "
+            "every grant has ended, so it needs last_call_month. Months past simulation.steps are not reported."
+        ),
+        json_schema_extra={"unit": "months", "source": "design", "grade": "assumption"},
+    )
     scale_share: float = param(
         0.2,
         ge=0,
@@ -294,6 +321,46 @@ class Funding(Section):
         if total > 1.0 + 1e-6:
             raise ValueError(f"funders' budget_share values add up to {total:.4g}; they must add up to at most 1")
         return self
+
+    @model_validator(mode="after")
+    def _programme_months(self) -> Funding:
+        if self.last_call_month is not None and self.last_call_month < self.first_call_month:
+            raise ValueError(
+                f"last_call_month ({self.last_call_month}) is before first_call_month ({self.first_call_month})"
+            )
+        if not self.evaluation_months:
+            return self
+        if self.last_call_month is None:
+            raise ValueError("evaluation_months needs last_call_month: without a last call, grants never all end")
+        end = self.last_grant_end()
+        early = [m for m in self.evaluation_months if m < end]
+        if early:
+            raise ValueError(
+                f"evaluation month {early[0]} is before the last grant ends (month {end}): judge after every grant has ended"
+            )
+        return self
+
+    def last_call(self) -> int | None:
+        """Month of the programme's last call actually held, or None if calls go on to the end of the run.
+
+        Returns:
+            The last month ``first_call_month + k * call_interval_months`` not after ``last_call_month``.
+        """
+        if self.last_call_month is None:
+            return None
+        calls = (self.last_call_month - self.first_call_month) // self.call_interval_months
+        return self.first_call_month + calls * self.call_interval_months
+
+    def last_grant_end(self) -> int | None:
+        """Month the last grant of the programme ends (its pilot's decision month), or None if calls never stop.
+
+        Returns:
+            The last call month plus the longest grant length of any funder.
+        """
+        last = self.last_call()
+        if last is None:
+            return None
+        return last + max(f.grant_duration_months or self.grant_duration_months for f in self.funders)
 
     @field_validator("funders")
     @classmethod
@@ -415,6 +482,51 @@ class LocalAuthorities(Section):
         le=1,
         unit="probability/month",
         doc="Monthly chance that a council signs up to a systems innovation, at full evidence or peer uptake.",
+        source="malley_holder_2024",
+        grade="assumption",
+    )
+    settlement_sd: float = param(
+        0.15,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Year-to-year spread of each council's innovation budget around its level (stop-go annual settlements).",
+        source="lga2024+pac2018",
+        grade="assumption",
+    )
+    settlement_national_share: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of the year-to-year budget variance common to all councils (the national settlement).",
+        source="pac2018",
+        grade="assumption",
+    )
+    overspend_share: float = param(
+        0.63,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of councils that overspend their adult social care budget in a year (63% in 2022/23).",
+        source="adass2023",
+        grade="moderate",
+    )
+    overspend_pressure_rise: float = param(
+        0.1,
+        ge=0,
+        le=1,
+        unit="score 0..1",
+        doc="Rise in cost-saving pressure in a year a council overspends (relative to the average year).",
+        source="adass2023",
+        grade="assumption",
+    )
+    savings_reinvestment_share: float = param(
+        0.1,
+        ge=0,
+        le=1,
+        unit="share",
+        doc="Share of the cashable savings realised by innovations that goes back into the council's innovation budget.",
         source="malley_holder_2024",
         grade="assumption",
     )
@@ -604,7 +716,7 @@ class Diffusion(Section):
         ge=0,
         le=120,
         unit="months",
-        doc="Operating months before a pilot shows any results (implementation bedding in).",
+        doc="Operating months before a business-model pilot shows any results (implementation bedding in).",
         source="fixsen2005",
         grade="weak",
     )
@@ -613,17 +725,67 @@ class Diffusion(Section):
         gt=0,
         le=240,
         unit="months",
-        doc="Operating months a pilot needs to show its full results locally.",
+        doc="Operating months a business-model pilot needs to show its full results locally.",
         source="fixsen2005+socialfinance2024",
         grade="weak",
     )
 
+    bedding_in_months_systems: float = param(
+        15.0,
+        ge=0,
+        le=120,
+        unit="months",
+        doc="Bedding-in of a systems innovation: several organisations and rules change (training cycles, sign-off).",
+        source="fixsen2005+malley_holder_2024",
+        grade="assumption",
+    )
+    proof_months_systems: float = param(
+        42.0,
+        gt=0,
+        le=240,
+        unit="months",
+        doc="Operating months a systems innovation needs to show its full results locally.",
+        source="fixsen2005+malley_holder_2024",
+        grade="assumption",
+    )
+    bedding_in_months_social: float = param(
+        18.0,
+        ge=0,
+        le=120,
+        unit="months",
+        doc="Bedding-in of a social innovation: a scheme recruits, vets and matches its people first (Shared Lives).",
+        source="sharedlives+fixsen2005",
+        grade="assumption",
+    )
+    proof_months_social: float = param(
+        54.0,
+        gt=0,
+        le=240,
+        unit="months",
+        doc="Operating months a social innovation needs to show its full results locally.",
+        source="sharedlives+fixsen2005",
+        grade="assumption",
+    )
+
+    def proof_times(self) -> tuple[tuple[float, float], ...]:
+        """(bedding-in, proof) months for each kind, in the order of ``KINDS``.
+
+        Returns:
+            One pair per kind: business_model uses ``bedding_in_months`` and ``proof_months``.
+        """
+        return (
+            (self.bedding_in_months, self.proof_months),
+            (self.bedding_in_months_systems, self.proof_months_systems),
+            (self.bedding_in_months_social, self.proof_months_social),
+        )
+
     @model_validator(mode="after")
     def _proof_after_bedding_in(self) -> Diffusion:
-        if self.proof_months <= self.bedding_in_months:
-            raise ValueError(
-                f"proof_months ({self.proof_months:g}) must be greater than bedding_in_months ({self.bedding_in_months:g})"
-            )
+        for suffix, (bedding, proof) in zip(("", "_systems", "_social"), self.proof_times(), strict=True):
+            if proof <= bedding:
+                raise ValueError(
+                    f"proof_months{suffix} ({proof:g}) must be greater than bedding_in_months{suffix} ({bedding:g})"
+                )
         return self
 
 

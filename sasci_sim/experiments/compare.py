@@ -17,9 +17,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from sasci_sim.analysis.intervals import paired_difference, ratio_of_means
+from sasci_sim.analysis.intervals import PCT, paired_difference, ratio_of_means
 from sasci_sim.analysis.summary import summarise
 from sasci_sim.config.diff import lever_differences
 from sasci_sim.config.loader import validate
@@ -27,10 +28,10 @@ from sasci_sim.config.schema import Scenario
 from sasci_sim.errors import InputError
 from sasci_sim.experiments.replications import replication_seeds, run_replications
 from sasci_sim.model.social_care import with_levers
-from sasci_sim.output.findings import comparison_findings
+from sasci_sim.output.findings import comparison_findings, lever_grades, overall_grade
 from sasci_sim.output.folders import MANIFEST, files_intact, package_versions
-from sasci_sim.output.results import Comparison, RunResult
-from sasci_sim.output.wording import ordered
+from sasci_sim.output.results import Comparison, Finding, RunResult
+from sasci_sim.output.wording import change, figure, ordered, scenario_title, value
 
 RUN_TABLES = ("spread.csv", "money.csv", "runs.csv")
 #: Columns of spread.csv that the comparison's figures read.
@@ -176,12 +177,160 @@ def analyse(results: list[RunResult], sources: dict[str, str]) -> Comparison:
     seeds = {tuple(r.seeds) for r in results}
     if len(seeds) != 1:
         raise ValueError("a comparison needs common random numbers: every run must use the same seeds")
+    with_added = with_added_per_m_spent(results)
     return Comparison(
         results=results,
         sources=sources,
-        figures=figure_table(results),
+        figures=figure_table(with_added),
         levers=lever_differences([r.scenario for r in results]),
-        findings=comparison_findings(results),
+        findings=comparison_findings(results) + spend_findings(with_added),
+    )
+
+
+def spend_months(results: Sequence[RunResult]) -> list[str]:
+    """Suffixes of the money-spent figures every run has: '_m<month>' per evaluation month, else '' (the end of the run)."""
+    common = set.intersection(*(set(r.runs.columns) for r in results))
+    months = sorted(int(c.removeprefix("grants_spent_k_m")) for c in common if c.startswith("grants_spent_k_m"))
+    if months:
+        return [f"_m{m}" for m in months]
+    return [""] if "grants_spent_k" in common else []
+
+
+def _spent_key(suffix: str) -> str:
+    return f"grants_spent_k{suffix}"
+
+
+def with_added_per_m_spent(results: Sequence[RunResult]) -> list[RunResult]:
+    """The runs with ``added_adopters_per_m_spent<suffix>`` columns when the first scenario spends no grant money.
+
+    The first scenario is then the counterfactual (no programme): every other scenario's sustained
+    adopters above it, sector-wide and paired by replication, per million pounds it spent, is what
+    its money bought. The counterfactual's own column is NaN. Runs are copied, not changed.
+
+    Args:
+        results: The runs of the comparison, first scenario first.
+
+    Returns:
+        New RunResults (same scenario, seeds and tables, with the columns added to ``runs``), or
+        ``results`` unchanged when the first scenario spends money, or no scenario does.
+    """
+    suffixes = spend_months(results)
+    base = results[0].runs.sort_values("replication")
+    if not suffixes or base[_spent_key(suffixes[0])].abs().max() > 0:
+        return list(results)
+    if not any(r.runs[_spent_key(suffixes[0])].max() > 0 for r in results[1:]):
+        return list(results)  # nobody spends: nothing was bought
+    out = []
+    for res in results:
+        runs = res.runs.sort_values("replication").reset_index(drop=True)
+        for suffix in suffixes:
+            count = "sustained_adopters" + suffix
+            if count not in runs or count not in base:
+                continue
+            merged = runs[["replication", count]].merge(
+                base[["replication", count]], on="replication", suffixes=("", "_b")
+            )
+            spent_m = runs[_spent_key(suffix)].to_numpy(float) / 1000.0
+            added = merged[count].to_numpy(float) - merged[f"{count}_b"].to_numpy(float)
+            runs[f"added_adopters_per_m_spent{suffix}"] = np.where(
+                spent_m > 0, added / np.where(spent_m > 0, spent_m, 1), np.nan
+            )
+        out.append(RunResult(res.scenario, res.seeds, res.spread, res.money, runs, summarise(runs)))
+    return out
+
+
+def spend_findings(results: Sequence[RunResult]) -> list[Finding]:
+    """Regimes compared at equal spend: money actually spent, and what each £m bought, against the first regime.
+
+    The first scenario that spends grant money is the reference regime. For the end of the run and
+    each evaluation month, each later regime gets two findings: its money spent against the
+    reference's (so a reader sees whether spend was equal), and its outcome per £m spent against the
+    reference's (added sustained adopters over a no-programme first scenario if there is one, else
+    sustained adopters per £m), each a paired difference with its interval.
+
+    Args:
+        results: The runs of the comparison (with added columns, see ``with_added_per_m_spent``).
+
+    Returns:
+        Findings in order of month, then scenario.
+    """
+    spenders = spending(results)
+    if len(spenders) < 2:
+        return []
+    suffixes = spend_months(results)
+    ref = spenders[0]
+    out: list[Finding] = []
+    for suffix in suffixes:
+        per_m = f"added_adopters_per_m_spent{suffix}"
+        if per_m not in ref.runs:
+            per_m = f"sustained_per_m_spent{suffix}"
+        for res in spenders[1:]:
+            diffs = lever_differences([ref.scenario, res.scenario])
+            if not diffs:  # the same regime: nothing to compare
+                continue
+            leans = lever_grades(diffs)
+            grade = overall_grade(leans)
+            for key in (_spent_key(suffix), per_m):
+                if key not in res.runs or key not in ref.runs:
+                    continue
+                text = spend_sentence(key, res, ref)
+                out.append(Finding(text, res.scenario.name, key, leans, grade))
+    return out
+
+
+def spending(results: Sequence[RunResult]) -> list[RunResult]:
+    """The runs that spend grant money, in order (the first is the reference regime of the equal-spend findings)."""
+    suffixes = spend_months(results)
+    return [r for r in results if suffixes and r.runs[_spent_key(suffixes[0])].max() > 0]
+
+
+def is_spend_figure(key: str) -> bool:
+    """Whether a finding's figure is one of the equal-spend findings' (set against the reference regime)."""
+    return key.startswith(("grants_spent_k", "added_adopters_per_m_spent", "sustained_per_m_spent"))
+
+
+def reference_for(results: Sequence[RunResult], key: str) -> RunResult:
+    """The run a finding on figure ``key`` is set against: the reference regime for spend figures, else the first.
+
+    Args:
+        results: The runs of the comparison, first scenario first.
+        key: The finding's figure.
+
+    Returns:
+        The run the finding's scenario is compared with.
+    """
+    spenders = spending(results)
+    return spenders[0] if is_spend_figure(key) and spenders else results[0]
+
+
+def spend_sentence(key: str, res: RunResult, ref: RunResult) -> str:
+    """One figure of a regime against the reference regime, paired, with its interval.
+
+    Args:
+        key: A figure in both runs tables.
+        res: The regime.
+        ref: The reference regime.
+
+    Returns:
+        A sentence naming both means, the paired difference and its interval, and whether it is clear.
+    """
+    merged = res.runs[["replication", key]].merge(ref.runs[["replication", key]], on="replication", suffixes=("", "_r"))
+    x, b = merged[key].to_numpy(float), merged[f"{key}_r"].to_numpy(float)
+    fig = figure(key)
+    d = paired_difference(x, b)
+    ok = np.isfinite(x) & np.isfinite(b)
+    a_mean = value(float(np.mean(x[ok])) if ok.any() else None, fig.unit)
+    b_mean = value(float(np.mean(b[ok])) if ok.any() else None, fig.unit)
+    title, ref_title = scenario_title(res.scenario.name), scenario_title(ref.scenario.name)
+    if d.low is None or d.high is None:
+        return (
+            f"At equal spend: {title}: {fig.label.lower()}, {a_mean} against {b_mean} under {ref_title} (no interval)."
+        )
+    verdict = "clearly different" if d.clear else "no clear difference"
+    return (
+        f"At equal spend: {title}: {fig.label.lower()}, {a_mean} against {b_mean} under {ref_title} "
+        f"(difference {change(d.estimate, fig.unit)}, {PCT}% interval {change(d.low, fig.unit)} to "
+        f"{change(d.high, fig.unit)}: {verdict})."
     )
 
 

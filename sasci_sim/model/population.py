@@ -268,6 +268,13 @@ class Councils:
     signed: np.ndarray  # L x M bool: signed up to a systems innovation
     reorganisations: np.ndarray  # count so far
     n_providers: np.ndarray
+    base_pressure: np.ndarray = field(init=False)  # pressure in an average year (settlements move pressure around it)
+    overspent: np.ndarray = field(init=False)  # bool: overspent in the current settlement year
+
+    def __post_init__(self) -> None:
+        """Remember each council's own pressure, around which overspends move it, and start unspent."""
+        self.base_pressure = self.pressure.copy()
+        self.overspent = np.zeros(len(self.pressure), dtype=bool)
 
     @property
     def n(self) -> int:

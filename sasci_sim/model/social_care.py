@@ -32,6 +32,7 @@ from sasci_sim.model.rules.commissioning import (
 )
 from sasci_sim.model.rules.decommissioning import drop_unaffordable
 from sasci_sim.model.rules.evidence import accumulate_evidence
+from sasci_sim.model.rules.funding import spend_grants
 from sasci_sim.model.rules.intermediaries import NetworkBodies, network_awareness
 from sasci_sim.model.rules.learning import Learned, learn_from_outcomes
 from sasci_sim.model.rules.national import (
@@ -44,6 +45,7 @@ from sasci_sim.model.rules.national import (
 from sasci_sim.model.rules.pooled import share_pooled_costs
 from sasci_sim.model.rules.regulation import approve_pilots
 from sasci_sim.model.rules.scaling import council_rollout
+from sasci_sim.model.rules.settlements import annual_settlement
 from sasci_sim.model.rules.sustainment import funding_cliff
 from sasci_sim.model.rules.transitions import CAUSES, abandon
 from sasci_sim.model.schemes import People
@@ -59,6 +61,7 @@ EVENT_NAMES = (
 )
 SCALAR_NAMES = (
     "grants_awarded_k",
+    "grants_spent_k",
     "council_spend_k",
     "provider_spend_k",
     "council_savings_k",
@@ -66,6 +69,7 @@ SCALAR_NAMES = (
     "nhs_spend_k",
     "joint_fund_spent_k",
     "nhs_savings_k",
+    "councils_overspent",
 )
 EVENT_NAMES += NATIONAL_EVENTS
 SCALAR_NAMES += NATIONAL_SCALARS
@@ -240,7 +244,8 @@ class SocialCareModel(mesa.Model):
             p.approved[rows, j] = True
             if self.portfolio.kind[j] == SYSTEMS:
                 self.councils.signed[p.council[rows], j] = True
-        proven = int(np.ceil(self.config.diffusion.proof_months))
+        # fully proven whatever their kind: past the longest proof time of any kind
+        proven = int(np.ceil(max(proof for _, proof in self.config.diffusion.proof_times())))
         place_existing_users(self.portfolio, p, self.councils, launching, proven, self.rng)
 
     def step(self) -> None:
@@ -250,6 +255,7 @@ class SocialCareModel(mesa.Model):
         self.launch_innovations()
         for funder in self.funders:  # 1. calls and grants
             funder.step()
+        spend_grants(self)  # 1. grant money spent this month
         fund_programmes(self, self.programme_pots)  # 1b. national programmes through local pots
         spread_awareness(self)  # 2. awareness
         network_awareness(self)  # 2b. network bodies spread awareness
@@ -272,7 +278,8 @@ class SocialCareModel(mesa.Model):
             self.running = False
 
     def council_month(self) -> None:
-        """Councils refill pilot funds, pay and review contracts, sign up, reorganise."""
+        """Councils settle their yearly budgets, refill pilot funds, pay and review contracts, sign up, reorganise."""
+        annual_settlement(self)  # stop-go settlement, overspend pressure, reinvested savings
         update_funds(self)
         refresh_commitments(self)
         self.events_scalar["council_spend_k"] += float(self.councils.committed.sum())

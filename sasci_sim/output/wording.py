@@ -7,7 +7,7 @@ described here is still shown, under its own key, so new figures are never lost.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import yaml
@@ -129,6 +129,19 @@ FIGURES: dict[str, Figure] = {
     ),
     **_kinds(),
     "grants_awarded_k": Figure("Grants awarded over the run", "money", "amount", noun="grant money awarded"),
+    "grants_spent_k": Figure("Grant money actually spent over the run", "money", "amount", noun="grant money spent"),
+    "sustained_adopters": Figure(
+        "Sustained adopters at the end (providers x innovations, sector-wide)",
+        "count",
+        noun="sustained adopters",
+        predicate="are in place sector-wide after {period}",
+    ),
+    "sustained_per_m_spent": Figure("Sustained adopters sector-wide per £m of grant money spent", "count"),
+    "added_adopters_per_m_spent": Figure(
+        "Sustained adopters added over no programme, per £m of grant money spent", "count"
+    ),
+    "sustained_share": Figure("Providers sustaining the average innovation", "share"),
+    "councils_overspent_share": Figure("Councils overspending in the average year", "share"),
     "council_spend_k": Figure(
         "Council spending on running innovations over the run", "money", "amount", noun="council spending"
     ),
@@ -144,13 +157,22 @@ FIGURES: dict[str, Figure] = {
 def figure(key: str) -> Figure:
     """The description of a summary figure (its key as label if it has none).
 
+    A figure at an evaluation month (``<figure>_m<month>``) is described as its figure at that month.
+
     Args:
         key: The figure's key, as in runs.csv.
 
     Returns:
         Its description.
     """
-    return FIGURES.get(key, Figure(key.replace("_", " "), "count"))
+    if key in FIGURES:
+        return FIGURES[key]
+    head, _, month = key.rpartition("_m")
+    if month.isdigit() and head in FIGURES:
+        base = FIGURES[head]
+        label = base.label.replace(" over the run", "").replace(" at the end", "")
+        return replace(base, label=f"{label} by month {month}", predicate="")
+    return Figure(key.replace("_", " "), "count")
 
 
 def ordered(keys: list[str]) -> list[str]:

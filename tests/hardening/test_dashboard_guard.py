@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import struct
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -63,7 +64,10 @@ def drive(guard: OriginGuard, sc: dict[str, Any], frames: list[dict[str, Any]]) 
     async def send(message):
         sent.append(message)
 
-    asyncio.run(guard(sc, receive, send))
+    # in a thread of its own: a library used by an earlier test may leave an event loop marked
+    # running in the main thread, where asyncio.run would refuse to start
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, guard(sc, receive, send)).result()
     return sent
 
 

@@ -80,6 +80,42 @@ def _long_programme(d: dict[str, Any]) -> None:
     d["funding"]["budget_per_call_k"] *= PROGRAMME_BUDGET_FACTOR
 
 
+#: The sector-wide fact 4 checks (4b, 4c) judge the same programmes at 10 and 15 years, against a
+#: run with no programme at all, per million pounds actually spent.
+FAIR_MONTHS = (120, 180)
+
+
+def _fair(d: dict[str, Any], months: int | None) -> None:
+    """The programme judged at 10 and 15 years: calls from the programme start to month 49, 180 months."""
+    d["simulation"]["steps"] = max(FAIR_MONTHS)
+    d["funding"]["evaluation_months"] = list(FAIR_MONTHS)
+    if months is None:
+        d["funding"]["budget_per_call_k"] = 0.0
+        d["funding"]["last_call_month"] = PROGRAMME_LAST_CALL
+        return
+    d["funding"]["grant_duration_months"] = months
+    d["funding"]["last_call_month"] = PROGRAMME_LAST_CALL
+    d["funding"]["budget_per_call_k"] *= PROGRAMME_BUDGET_FACTOR
+
+
+@variant("no_programme")
+def _no_programme(d: dict[str, Any]) -> None:
+    """No grants at all (the counterfactual of 4b and 4c), run for 15 years."""
+    _fair(d, None)
+
+
+@variant("short_fair")
+def _short_fair(d: dict[str, Any]) -> None:
+    """The short programme run for 15 years and judged at 10 and 15."""
+    _fair(d, 24)
+
+
+@variant("long_fair")
+def _long_fair(d: dict[str, Any]) -> None:
+    """The long programme run for 15 years and judged at 10 and 15."""
+    _fair(d, 60)
+
+
 @variant("low_pressure")
 def _low_pressure(d: dict[str, Any]) -> None:
     d["local_authorities"]["cost_saving_pressure"] = 0.2
@@ -243,6 +279,38 @@ def weighted_saving(r: RunResult, column: str) -> np.ndarray:
     return (num / den.where(den > 0)).to_numpy()
 
 
+def added_per_m_spent(r: RunResult, counterfactual: RunResult, month: int) -> np.ndarray:
+    """Per replication: sustained adopters sector-wide above the no-programme run, per £m spent by ``month``.
+
+    Sector-wide means every provider and innovation, not only the programme's own pilots; the
+    difference with the counterfactual (same seeds) is what the programme's money bought.
+
+    Args:
+        r: The programme's runs (with evaluation figures at ``month``).
+        counterfactual: The same scenario without grants.
+        month: The evaluation month.
+
+    Returns:
+        (sustained_adopters - counterfactual's) / (grants spent / 1000), paired by replication.
+    """
+    added = figure(r, f"sustained_adopters_m{month}") - figure(counterfactual, f"sustained_adopters_m{month}")
+    spent = figure(r, f"grants_spent_k_m{month}") / 1000.0
+    return added / np.where(spent > 0, spent, np.nan)
+
+
+def fair_difference(r: Results, month: int) -> np.ndarray:
+    """Long minus short programme: sustained adopters added per £m spent, at ``month`` (facts 4b, 4c)."""
+    base = r["no_programme"]
+    return added_per_m_spent(r["long_fair"], base, month) - added_per_m_spent(r["short_fair"], base, month)
+
+
+def call_months(cfg: Any, steps: int) -> range:
+    """The months in which calls open (programme start, every interval, to the last call or the end)."""
+    f = cfg.funding
+    last = min(f.last_call_month or steps, steps)
+    return range(f.first_call_month, last + 1, f.call_interval_months)
+
+
 def abandonment_spike(r: RunResult) -> np.ndarray:
     """Per replication: abandonments per month in the three months after grants end / in other months.
 
@@ -257,7 +325,7 @@ def abandonment_spike(r: RunResult) -> np.ndarray:
     ends = set()
     for funder in cfg.funding.funders:
         months = funder.grant_duration_months or cfg.funding.grant_duration_months
-        for call in range(1, steps + 1, cfg.funding.call_interval_months):
+        for call in call_months(cfg, steps):
             ends.update(range(call + months, min(call + months + SPIKE_WINDOW_MONTHS, steps + 1)))
     first = min(ends) if ends else steps + 1
     total = (
@@ -407,6 +475,26 @@ FACTS: tuple[FactCheck, ...] = (
         lambda r: (
             share(r["long_programme"], "sustained_after_grant") - share(r["short_programme"], "sustained_after_grant")
         ),
+        AtLeast(0.0),
+    ),
+    FactCheck(
+        4,
+        "4b",
+        "Longer funding beats short funding at equal money spent, sector-wide, after every grant has ended",
+        "Mann et al. 2022 and Evans 2024",
+        "sustained adopters sector-wide above no programme, per £m spent, at 10 years: 60- minus 24-month grants",
+        ("no_programme", "short_fair", "long_fair"),
+        lambda r: fair_difference(r, FAIR_MONTHS[0]),
+        AtLeast(0.0),
+    ),
+    FactCheck(
+        4,
+        "4c",
+        "...and still at 15 years",
+        "Mann et al. 2022 and Evans 2024",
+        "sustained adopters sector-wide above no programme, per £m spent, at 15 years: 60- minus 24-month grants",
+        ("no_programme", "short_fair", "long_fair"),
+        lambda r: fair_difference(r, FAIR_MONTHS[1]),
         AtLeast(0.0),
     ),
     FactCheck(

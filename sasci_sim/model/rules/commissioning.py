@@ -12,10 +12,11 @@ weighted by the role of evidence e:
     C[i, j] = (1 - e) * L[i, j] + e * E[j]
 
 L is local proof, the share of its results a pilot has had time to show: none
-while it beds in, then rising to all of them at ``proof_months`` (full
-implementation takes two to four years, Fixsen et al. 2005):
+while it beds in, then rising to all of them at its proof time (full
+implementation takes two to four years, Fixsen et al. 2005); both times depend on
+the innovation's kind (a systems or social innovation takes longer to bed in):
 
-    L[i, j] = clip((months_operating[i, j] - bedding_in) / (proof_months - bedding_in), 0, 1)
+    L[i, j] = clip((months_operating[i, j] - bedding_in[kind j]) / (proof[kind j] - bedding_in[kind j]), 0, 1)
 
 At a pilot's funding cliff the council commissions it with chance
 propensity * V * C if its innovation budget can carry the net monthly cost:
@@ -68,22 +69,40 @@ def local_proof(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         L per pilot, 0..1.
     """
     months_operating = world.providers.months_operating
-    return proof_after(months_operating.ravel()[rows * months_operating.shape[1] + cols], world.config.diffusion)
+    bedding, span = proof_times(world.config.diffusion, world.portfolio.kind)
+    return proof_after(months_operating.ravel()[rows * months_operating.shape[1] + cols], bedding[cols], span[cols])
 
 
-def proof_after(months: np.ndarray, d: Diffusion, out: np.ndarray | None = None) -> np.ndarray:
-    """L for sites that have operated ``months`` months (into ``out`` if given, which may be ``months``).
+def proof_times(d: Diffusion, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bedding-in months and proof span (proof minus bedding-in months) of each innovation, by its kind.
 
     Args:
-        months: Months operating per site.
-        d: The diffusion section (bedding-in and proof months).
-        out: Where to write the result, saving an allocation on large arrays.
+        d: The diffusion settings (``Diffusion.proof_times`` gives the months per kind).
+        kinds: Kind index (into ``KINDS``) of each innovation.
 
     Returns:
-        L per site, 0..1.
+        (bedding_in, span) arrays, one entry per innovation.
     """
-    out = np.subtract(months, d.bedding_in_months, out=out)
-    np.divide(out, d.proof_months - d.bedding_in_months, out=out)
+    times = np.array(d.proof_times())
+    return times[kinds, 0], times[kinds, 1] - times[kinds, 0]
+
+
+def proof_after(
+    months: np.ndarray, bedding: np.ndarray | float, span: np.ndarray | float, out: np.ndarray | None = None
+) -> np.ndarray:
+    """L for sites that have operated ``months`` months: clip((months - bedding) / span, 0, 1).
+
+    Args:
+        months: Operating months (any shape).
+        bedding: Bedding-in months, broadcastable to ``months`` (per innovation: the last axis).
+        span: Proof months minus bedding-in months, broadcastable likewise.
+        out: Array to write into (may be ``months``).
+
+    Returns:
+        Local proof, 0..1.
+    """
+    out = np.subtract(months, bedding, out=out)
+    np.divide(out, span, out=out)
     return np.clip(out, 0.0, 1.0, out=out)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.columns import column_sums
 from sasci_sim.model.population import Payer
-from sasci_sim.model.rules.commissioning import local_proof, proof_after
+from sasci_sim.model.rules.commissioning import local_proof, proof_after, proof_times
 from sasci_sim.model.rules.learning import LearningWorld, failures_this_month
 from sasci_sim.model.world import World
 
@@ -29,7 +29,8 @@ def _dense_weight(world: World, operating: np.ndarray) -> np.ndarray:
     """Each cell's weight (local proof, times evaluation_weight if grant-funded; 0 if not operating)."""
     p = world.providers
     weight = p.months_operating.astype(np.float32)
-    proof_after(weight, world.config.diffusion, out=weight)
+    bedding, span = proof_times(world.config.diffusion, world.portfolio.kind)
+    proof_after(weight, bedding.astype(np.float32), span.astype(np.float32), out=weight)
     weight *= operating
     np.multiply(weight, world.config.research.evaluation_weight, out=weight, where=p.payer == Payer.GRANT.value)
     return weight

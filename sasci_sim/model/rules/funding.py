@@ -1,13 +1,18 @@
 """Funders' calls and grants (ODD: Submodel 'funding').
 
-Every ``call_interval_months`` each funder opens a call with its share of the
-call budget. Aware providers of an eligible kind bid with chance
+The programme starts in ``first_call_month`` (calls open only once providers could
+bid: a programme is announced, and bids are written, before its first call), then
+every ``call_interval_months`` each funder opens a call with its share of the
+call budget, until ``last_call_month``. Aware providers of an eligible kind bid with chance
 application_rate * capability * exp(-fatigue * lost) (writing bids takes
 capacity, and providers that lost pilots at a funding cliff are wary); the panel ranks
 bids by capability plus the role of evidence times evidence, with noise, and
-funds down the list while money lasts. A grant pays the upfront cost, the
-running cost for the grant's length and, if the funder covers it, the double
-running at transition. Bids for innovations whose evidence has passed the
+funds down the list while money lasts. A grant pays a fixed project cost (bid,
+set-up, project management, evaluation), the upfront cost, the running cost for
+the grant's length and, if the funder covers it, the double running at
+transition. Money is spent as it goes (``spend_grants``): the fixed and upfront
+costs at the award, the running cost each month the grant's pilot is still
+under way; a pilot abandoned before its grant ends spends no more. Bids for innovations whose evidence has passed the
 scaling threshold have first call on a share of each call (``scale_share``);
 what they leave unspent, and the rest of the call, goes down the ranked list of
 all remaining bids. A provider makes at most one bid per call (for one of the
@@ -28,38 +33,75 @@ from sasci_sim.model.world import World
 
 
 def is_call_month(world: World) -> bool:
-    """Calls open in month 1 and then every call interval, until the programme's last call.
+    """Whether a call opens this month.
+
+    Calls open at the programme start (``first_call_month``) and then every call interval,
+    until the programme's last call.
 
     Args:
-        world: The month's world.
+        world: The model state (reads ``t`` and ``config.funding``).
 
     Returns:
-        Whether funders' calls open this month.
+        True in a call month.
     """
     f = world.config.funding
+    if world.t < f.first_call_month:
+        return False
     if f.last_call_month is not None and world.t > f.last_call_month:
         return False
-    return (world.t - 1) % f.call_interval_months == 0
+    return (world.t - f.first_call_month) % f.call_interval_months == 0
 
 
 def grant_cost(world: World, cols: np.ndarray, funder: Funder) -> np.ndarray:
     """What one grant for innovation j costs this funder, k GBP.
 
     Args:
-        world: The month's world.
-        cols: Innovations bid for.
-        funder: The funder paying.
+        world: The model state.
+        cols: Innovation of each grant.
+        funder: The funder's specification (grant length, double running).
 
     Returns:
-        Upfront cost plus running cost for the grant's months, plus the double running when
-        the funder covers it.
+        fixed project cost + upfront + running x grant months (+ double running x transition months
+        if the funder covers it), per grant.
     """
     port = world.portfolio
     months = grant_months(world, funder)
-    cost = port.upfront[cols] + port.running[cols] * months
+    cost = world.config.funding.project_fixed_cost_k + port.upfront[cols] + port.running[cols] * months
     if funder.covers_double_running:
         cost = cost + port.double_running[cols] * port.transition[cols]
     return cost
+
+
+def award_spend(world: World, cols: np.ndarray) -> float:
+    """Money a funder pays out when it awards grants for these innovations: fixed project cost and upfront, k GBP.
+
+    Args:
+        world: The model state.
+        cols: Innovation of each grant awarded.
+
+    Returns:
+        The sum over grants of ``project_fixed_cost_k + upfront[j]``.
+    """
+    return float(cols.size * world.config.funding.project_fixed_cost_k + world.portfolio.upfront[cols].sum())
+
+
+def spend_grants(world: World) -> None:
+    """Add this month's running cost of grant-funded pilots to the money spent (``grants_spent_k``).
+
+    A grant pays a pilot's running cost in each month from its award until the month its grant
+    ends (when the pilot's sustainment is decided); a pilot abandoned early spends no more.
+    Double running that a funder covers is spent at the transition (see sustainment).
+
+    Args:
+        world: The model state; writes ``events_scalar['grants_spent_k']``.
+    """
+    p = world.providers
+    cells = np.flatnonzero(p.payer == Payer.GRANT.value)
+    if cells.size == 0:
+        return
+    running = p.grant_end.ravel()[cells] > world.t
+    cols = cells[running] % p.state.shape[1]
+    world.events_scalar["grants_spent_k"] += float(world.portfolio.running[cols].sum())
 
 
 def grant_months(world: World, funder: Funder) -> int:
@@ -125,4 +167,5 @@ def award_grants(world: World, funder: Funder) -> float:
         double_covered=funder.covers_double_running,
     )
     np.add.at(world.events["grants"], cols[won], 1)
+    world.events_scalar["grants_spent_k"] += award_spend(world, cols[won])
     return float(cost[won].sum())

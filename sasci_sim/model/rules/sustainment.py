@@ -3,9 +3,10 @@
 A pilot reaches its decision when its grant ends (grant-funded) or when it has
 operated ``trial_months`` (otherwise). Going on means making the transition,
 which costs double running (double_running x transition months) unless the
-funder covered it: a commissioner that takes the site on pays it monthly during
-the transition (ODD 'double_running'), a provider that carries it pays it from
-its reserves. Someone must pay the running cost, tried in this order:
+funder covered it (then the funder spends it now): a commissioner that takes the
+site on pays it monthly during the transition (ODD 'double_running'), a provider
+that carries it pays it from its reserves. Someone must pay the running cost,
+tried in this order:
 
 1. a council pilot already commissioned by the council stays commissioned, if
    the council can fit the double running in its budget room;
@@ -108,7 +109,12 @@ def funding_cliff(world: World) -> None:
     partial[cut] = True
 
     go = payer != Payer.NONE
-    paid_dr = np.where(partial, cfg.diffusion.partial_scale * dr, dr)
+    scale = np.where(partial, cfg.diffusion.partial_scale, 1.0)
+    paid_dr = scale * dr
+    covered = go & p.double_covered[rows, cols]  # the funder pays the double running it promised
+    if covered.any():
+        cost = scale[covered] * port.double_running[cols[covered]] * port.transition[cols[covered]]
+        world.events_scalar["grants_spent_k"] += float(cost.sum())
     own = payer == Payer.OWN
     np.subtract.at(p.reserves, rows[own], paid_dr[own])
     moved = payer == Payer.COUNCIL

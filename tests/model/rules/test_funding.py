@@ -35,12 +35,13 @@ def test_grants_go_to_aware_applicants_within_the_call_budget() -> None:
     place(model, np.arange(300), 0, State.AWARE, approved=False)
     model.t = 1
     funder = s.funding.funders[0]
-    assert grant_cost(model, np.array([0]), funder) == pytest.approx([4 + 36 * 1 + 2 * 3])
+    fixed = s.funding.project_fixed_cost_k
+    assert grant_cost(model, np.array([0]), funder) == pytest.approx([fixed + 4 + 36 * 1 + 2 * 3])
     awarded = award_grants(model, funder)
     p = model.providers
     won = p.payer[:, 0] == Payer.GRANT
-    assert won.sum() == 1000 // 46  # bids at capability 0.5 far outnumber what the budget buys
-    assert awarded == pytest.approx(won.sum() * 46.0) and awarded <= 1000.0
+    assert won.sum() == 1000 // (fixed + 46)  # bids at capability 0.5 far outnumber what the budget buys
+    assert awarded == pytest.approx(won.sum() * (fixed + 46.0)) and awarded <= 1000.0
     assert not won[300:].any()  # only aware providers apply
     assert (p.state[won, 0] == State.PILOTING).all()
     assert (p.grant_end[won, 0] == 1 + 36).all() and p.double_covered[won, 0].all()
