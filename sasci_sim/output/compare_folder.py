@@ -16,6 +16,7 @@ from sasci_sim.output.folders import MANIFEST, atomic_folder, manifest, safe_chi
 from sasci_sim.output.report import write_compare_report
 from sasci_sim.output.results import Comparison
 from sasci_sim.output.run_folder import write_results
+from sasci_sim.output.uncertainty_report import has_draws, write_uncertainty
 
 MAX_FOLDER_NAME = 120
 
@@ -111,6 +112,8 @@ def write_comparison(comparison: Comparison, out: Path, files: Sequence[str] = (
         (tmp / "findings.txt").write_text("".join(f.text + "\n" for f in comparison.findings), encoding="utf-8")
         plot_compare_spread({r.scenario.name: r.spread for r in comparison.results}, tmp / "spread.png")
         plot_differences(comparison.figures, comparison.names, tmp / "differences.png")
+        if has_draws(comparison):
+            write_uncertainty(comparison, tmp)  # type: ignore[arg-type]
         write_compare_report(comparison, tmp / "report.html", tmp / "spread.png", tmp / "differences.png", files)
         write_json(tmp / MANIFEST, comparison_manifest(comparison))
     return target

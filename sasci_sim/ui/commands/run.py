@@ -12,6 +12,7 @@ from sasci_sim.config.limits import check_fits
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.output.folders import check_target, safe_child
 from sasci_sim.ui.commands.args import add_overrides, positive_int, seed
+from sasci_sim.ui.commands.draws import add_draw_options, run_with_draws
 
 NAME = "run"
 HELP = "run a scenario's replications and write spread curves"
@@ -30,6 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: results)")
     add_overrides(parser, "override a scenario value (repeatable)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_draw_options(parser)
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -48,6 +50,8 @@ def execute(args: argparse.Namespace) -> int:
     from sasci_sim.output.run_folder import write_results
 
     scenario = load_scenario(args.scenario, args.overrides)
+    if args.draws:
+        return run_with_draws(args, scenario)
     check_fits(scenario, args.scenario or "baseline", replications=args.replications, steps=args.steps)
     check_target(safe_child(args.out, scenario.name))
     reps = args.replications or scenario.simulation.replications
