@@ -70,7 +70,8 @@ class Limit:
             where = f"exceeds {_num(self.low)}{units}"
         else:
             where = f"is below {_num(self.high)}{units}"
-        return f"{what} ({self.parameter}) {where} (a {grade}-grade parameter)"
+        article = "an" if grade[:1] in "aeiou" else "a"
+        return f"{what} ({self.parameter}) {where} ({article} {grade}-grade parameter)"
 
 
 @dataclass(frozen=True)

@@ -70,8 +70,11 @@ def compare_with_draws(args: argparse.Namespace, scenarios: list[Scenario]) -> i
         The exit status: 0 on success.
     """
     from sasci_sim.experiments.uncertainty.decisions import compare_over_draws
+    from sasci_sim.experiments.uncertainty.posterior import load_posterior, posterior_path
     from sasci_sim.output.compare_folder import folder_name, write_comparison
 
+    posterior = posterior_path(args.posterior)  # a missing or bad posterior fails before any run
+    load_posterior(posterior)
     reps = args.replications or scenarios[0].simulation.replications
     check_fits(scenarios, "command line", replications=reps * args.draws, steps=args.steps)
     check_target(safe_child(args.out, folder_name([s.name for s in scenarios])))
@@ -81,7 +84,7 @@ def compare_with_draws(args: argparse.Namespace, scenarios: list[Scenario]) -> i
             scenarios,
             args.out,
             draws=args.draws,
-            posterior=args.posterior,
+            posterior=posterior,
             replications=args.replications,
             seed=args.seed,
             steps=args.steps,
