@@ -6,7 +6,8 @@ the experiment; default the built-in baseline), ``set`` (scenario values fixed f
 every run, e.g. a shorter ``simulation.steps``), ``design`` (grid, lhs, sobol,
 morris), ``samples``, ``replications``, ``seed``, ``parameters`` (dotted scenario
 key -> ``{values: [...]}`` or ``{min: .., max: ..}``), ``outcomes`` and, for
-scenario discovery, ``discovery``. ``model: package.module:function`` swaps the
+scenario discovery, ``discovery``; ``from_posterior`` (a calibrate output folder) draws the
+posterior's parameters per replicate. ``model: package.module:function`` swaps the
 simulator for another function of the parameters (e.g. a test function with
 known sensitivity indices); its parameters are then free names.
 """
@@ -31,6 +32,7 @@ from sasci_sim.errors import InputError
 from sasci_sim.experiments.simulate import CURVES
 from sasci_sim.experiments.sweep.keys import SPECIAL_LEVERS, ScenarioKey, ValueKind, resolve_key, value_at
 from sasci_sim.experiments.sweep.outcomes import curve_point_name, summary_figure_names
+from sasci_sim.experiments.uncertainty.sweep_draws import sweep_draws
 from sasci_sim.model.social_care import with_levers
 from sasci_sim.output.folders import code_fingerprint
 
@@ -121,6 +123,9 @@ class ExperimentSpec(_Spec):
     parameters: dict[str, Any] = Field(min_length=1, max_length=1000)
     outcomes: list[Any] = Field(min_length=1, max_length=500)
     discovery: Discovery | None = None
+    from_posterior: str | None = Field(
+        None, min_length=1, description="A calibrate output folder: replicate j of every point uses posterior draw j."
+    )
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,7 @@ class Experiment:
     keys: dict[str, ScenarioKey] = field(default_factory=dict)
     outcomes: tuple[str, ...] = ()
     curve_points: dict[str, tuple[str, int]] = field(default_factory=dict)
+    posterior_draws: tuple[dict[str, Any], ...] = ()  # replicate -> posterior values (from_posterior)
 
     @property
     def name(self) -> str:
@@ -172,6 +178,8 @@ class Experiment:
         del spec["base"]  # the file's path does not matter, its contents do:
         spec["base scenario"] = self.base.model_dump(mode="json") if self.base is not None else None
         spec["sasci-sim code"] = code_fingerprint()
+        if self.posterior_draws:  # the drawn values, not the folder's name, shape the results
+            spec["posterior draws"] = list(self.posterior_draws)
         return spec
 
     def fingerprint(self) -> str:
@@ -339,7 +347,20 @@ def _simulator_experiment(
     outcomes, points = _names_outcomes(spec, path, summary_figure_names(base))
     _check_curve_steps(points, base, keys, resolved_params, path)
     _check_discovery(spec, outcomes, path)
-    return Experiment(path, spec, base, tuple(resolved_params), keys, outcomes, points)
+    draws: tuple[dict[str, Any], ...] = ()
+    if spec.from_posterior is not None:
+        fixed = {LEVERS.get(k, k) for k in spec.set}
+        drawn, draws = sweep_draws(
+            spec.from_posterior,
+            path,
+            base_data,
+            replications=spec.replications,
+            seed=spec.seed,
+            taken=keys,
+            fixed=fixed,
+        )
+        keys |= drawn
+    return Experiment(path, spec, base, tuple(resolved_params), keys, outcomes, points, draws)
 
 
 def _which(param: Parameter, value: Any) -> str:

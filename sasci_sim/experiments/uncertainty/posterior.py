@@ -14,10 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sasci_sim.config.loader import validate
+from sasci_sim.config.loader import apply_override, validate
 from sasci_sim.config.schema import Scenario
 from sasci_sim.errors import InputError
-from sasci_sim.experiments.sweep.experiment import apply_values
 from sasci_sim.experiments.sweep.keys import ScenarioKey, resolve_key
 
 POSTERIOR_FILE = "posterior.parquet"
@@ -140,5 +139,20 @@ def with_draw(scenario: Scenario, keys: dict[str, ScenarioKey], values: pd.Serie
     Returns:
         The scenario, validated, with the draw's values.
     """
-    settings = {k: (round(float(values[col])) if k.kind == "int" else float(values[col])) for col, k in keys.items()}
-    return validate(apply_values(scenario.model_dump(), settings), "posterior draw")
+    data = scenario.model_dump()
+    for col, k in keys.items():
+        data = apply_override(data, k.path, draw_value(k, values[col]))
+    return validate(data, "posterior draw")
+
+
+def draw_value(key: ScenarioKey, value: float) -> float | int:
+    """A posterior value as its scenario key takes it (whole-number keys rounded, as calibration rounds them).
+
+    Args:
+        key: The resolved key.
+        value: The posterior's value.
+
+    Returns:
+        The value to set.
+    """
+    return round(float(value)) if key.kind == "int" else float(value)
