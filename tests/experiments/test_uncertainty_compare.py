@@ -13,6 +13,7 @@ from sasci_sim.config.schema import Scenario
 from sasci_sim.experiments.compare import SPREAD_NEEDS
 from sasci_sim.experiments.replications import replication_seeds
 from sasci_sim.experiments.uncertainty.decisions import analyse_draws, compare_over_draws
+from sasci_sim.experiments.uncertainty.lessons import check_claim
 from sasci_sim.experiments.uncertainty.posterior import draw_parameters, load_posterior, posterior_path
 from sasci_sim.experiments.uncertainty.runs import run_over_draws
 from sasci_sim.output.compare_folder import write_comparison
@@ -124,3 +125,15 @@ def test_a_tiny_real_comparison_over_draws_writes_its_files(tmp_path: Path) -> N
     assert "What to measure next" in (out / "decisions.txt").read_text(encoding="utf-8")
     split = pd.read_csv(out / "uncertainty.csv").dropna(subset=["parameter_share"])
     assert ((split["parameter_share"] + split["chance_share"]).round(9) == 1).all()
+
+
+def test_a_lesson_claim_is_uncertain_unless_it_holds_in_90_percent_of_draws(tmp_path: Path) -> None:
+    post = write_posterior(tmp_path / "post", [0.02, 0.07, 0.08, 0.09], [1.0, 1.0, 1.0, 1.0])
+    args = (named("b"), named("a"), FIGURE)
+    more = check_claim(*args, "more", tmp_path, draws=40, posterior=post, runner=stand_in)
+    less = check_claim(*args, "less", tmp_path, draws=40, posterior=post, runner=stand_in)
+    assert 0.4 < more.share < 0.9 and not more.holds  # 3 of 4 particles favour b: about 0.75 and more.words.startswith("Uncertain:")
+    assert less.share == pytest.approx(1 - more.share)
+    sure = write_posterior(tmp_path / "sure", [0.07, 0.09], [1.0, 1.0])
+    robust = check_claim(*args, "more", tmp_path, draws=20, posterior=sure, runner=stand_in)
+    assert robust.holds and "holds in 100% of 20" in robust.words
