@@ -340,7 +340,7 @@ def write_compare_report(
         command=reproduce("compare", files or [f"<{n}.yaml>" for n in names], results),
     )
     if has_draws(comparison):
-        html = insert_section(html, uncertainty_html(comparison))  # type: ignore[arg-type]
+        html = insert_section(html, uncertainty_html(comparison, Path(path).with_name("draws.png")))  # type: ignore[arg-type]
     Path(path).write_text(html, encoding="utf-8")
 
 

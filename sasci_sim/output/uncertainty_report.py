@@ -9,9 +9,11 @@ Files: ``uncertainty.csv``, ``decisions.txt``, ``draws.csv`` and ``draws.png``.
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 import re
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,17 +228,20 @@ def decision_lines(comparison: DrawsComparison) -> list[str]:
     return lines
 
 
-def uncertainty_html(comparison: DrawsComparison, draws_png: str = "draws.png") -> str:
+def uncertainty_html(comparison: DrawsComparison, draws_png: Path) -> str:
     """The report's section on parameter uncertainty, as HTML to insert before its findings.
 
     Args:
         comparison: The comparison over draws.
-        draws_png: The figure of the spread over draws, relative to the report.
+        draws_png: The figure of the spread over draws (embedded, so the report stays one file).
 
     Returns:
         An HTML ``<section>``.
     """
     esc = html.escape
+    data = Path(draws_png).read_bytes()
+    width, height = struct.unpack(">II", data[16:24])
+    src = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
     k, r = len(comparison.draws), comparison.replications
     items = "".join(
         f'<li class="{"uncertain" if v.uncertain else "robust"}">{esc(v.sentence())}</li>' for v in comparison.verdicts
@@ -246,29 +251,30 @@ def uncertainty_html(comparison: DrawsComparison, draws_png: str = "draws.png") 
         for v in comparison.verdicts
     )
     return (
-        '<section id="uncertainty"><h2>Decisions under parameter uncertainty</h2>'
+        '<section id="uncertainty" aria-labelledby="uncertainty-h">'
+        '<h2 id="uncertainty-h">Decisions under parameter uncertainty</h2>'
         f"<p>{k} parameter sets drawn from the posterior {esc(comparison.posterior)}, {r} seeds each; "
         "within a parameter set every scenario used the same seeds. A finding holding in fewer than "
-        f"{ROBUST:.0%} of the sets is uncertain.</p><ul>{items}</ul>"
-        f"<h3>What to measure next</h3><ul>{ranks}</ul>"
-        f'<figure><img src="{esc(draws_png)}" alt="Each parameter set\'s mean difference from '
+        f'{ROBUST:.0%} of the sets is uncertain.</p><ul class="headlines">{items}</ul>'
+        f'<h3>What to measure next</h3><ul class="ranking">{ranks}</ul>'
+        f'<figure><img src="{src}" width="{width}" height="{height}" alt="Each parameter set\'s mean difference from '
         f'{esc(scenario_title(comparison.names[0]))} in the headline figure"><figcaption>Each dot is one '
         "parameter set's mean paired difference over its seeds; the line is zero.</figcaption></figure></section>"
     )
 
 
 def insert_section(page: str, section: str) -> str:
-    """``section`` inserted after the page's first heading (the report's title).
+    """``section`` inserted as the first section of the page's ``<main>``, so the report starts with it.
 
     Args:
         page: The report's HTML.
         section: The HTML to insert.
 
     Returns:
-        The page with the section.
+        The page with the section (appended when the page has no ``<main>``).
     """
-    at = page.find("</h1>")
-    return page + section if at < 0 else page[: at + 5] + section + page[at + 5 :]
+    at = page.find("<main>")
+    return page + section if at < 0 else page[: at + 6] + "\n" + section + page[at + 6 :]
 
 
 def plot_draws(comparison: DrawsComparison, path: Path) -> None:
