@@ -132,7 +132,9 @@ def test_a_lesson_claim_is_uncertain_unless_it_holds_in_90_percent_of_draws(tmp_
     args = (named("b"), named("a"), FIGURE)
     more = check_claim(*args, "more", tmp_path, draws=40, posterior=post, runner=stand_in)
     less = check_claim(*args, "less", tmp_path, draws=40, posterior=post, runner=stand_in)
-    assert 0.4 < more.share < 0.9 and not more.holds  # 3 of 4 particles favour b: about 0.75 and more.words.startswith("Uncertain:")
+    assert (
+        0.4 < more.share < 0.9 and not more.holds
+    )  # 3 of 4 particles favour b: about 0.75 and more.words.startswith("Uncertain:")
     assert less.share == pytest.approx(1 - more.share)
     sure = write_posterior(tmp_path / "sure", [0.07, 0.09], [1.0, 1.0])
     robust = check_claim(*args, "more", tmp_path, draws=20, posterior=sure, runner=stand_in)
