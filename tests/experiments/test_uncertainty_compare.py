@@ -17,6 +17,7 @@ from sasci_sim.experiments.uncertainty.lessons import check_claim
 from sasci_sim.experiments.uncertainty.posterior import draw_parameters, load_posterior, posterior_path
 from sasci_sim.experiments.uncertainty.runs import run_over_draws
 from sasci_sim.output.compare_folder import write_comparison
+from sasci_sim.output.findings import comparison_findings
 from sasci_sim.output.results import RunResult
 from sasci_sim.output.uncertainty_report import has_draws
 from tests.experiments.test_uncertainty_posterior import RATE, write_posterior
@@ -139,3 +140,15 @@ def test_a_lesson_claim_is_uncertain_unless_it_holds_in_90_percent_of_draws(tmp_
     sure = write_posterior(tmp_path / "sure", [0.07, 0.09], [1.0, 1.0])
     robust = check_claim(*args, "more", tmp_path, draws=20, posterior=sure, runner=stand_in)
     assert robust.holds and "holds in 100% of 20" in robust.words
+
+
+def test_key_findings_pair_draw_means_so_their_interval_covers_the_parameters(tmp_path: Path) -> None:
+    # 24 draws where b gains 1 point and 16 where it loses 1 (seed noise cancels in the pairs): mean over
+    # sd is about 0.2, so the t interval excludes zero over 80 seed pairs but not over the 40 draws.
+    rates = np.r_[np.full(24, 0.06), np.full(16, 0.04)]
+    runs = run_over_draws(
+        [named("a"), named("b")], pd.DataFrame({RATE: rates}), tmp_path, replications=2, seed=1, runner=stand_in
+    )
+    assert "no clear difference" not in comparison_findings(runs.pooled)[0].text  # what pooling seeds would claim
+    comparison = analyse_draws(runs, {"a": "run", "b": "run"}, "p")
+    assert "no clear difference" in comparison.findings[0].text

@@ -30,7 +30,7 @@ from sasci_sim.experiments.sweep.discovery import discover
 from sasci_sim.experiments.sweep.experiment import Discovery
 from sasci_sim.experiments.uncertainty.posterior import draw_parameters, load_posterior, posterior_path
 from sasci_sim.experiments.uncertainty.runs import DrawRuns, run_over_draws
-from sasci_sim.output.findings import HEADLINE
+from sasci_sim.output.findings import HEADLINE, comparison_findings
 from sasci_sim.output.results import RunResult
 from sasci_sim.output.uncertainty_report import MIN_DISCOVERY_DRAWS, ROBUST, DrawsComparison, Influence, Limit, Verdict
 from sasci_sim.output.wording import ordered
@@ -195,6 +195,21 @@ def verdict(runs: DrawRuns, i: int, key: str) -> Verdict:
     )
 
 
+def per_draw(result: RunResult, replications: int) -> RunResult:
+    """A pooled run with one row per draw (its mean over the draw's seeds), numbered by draw.
+
+    Args:
+        result: A scenario's pooled run over the draws.
+        replications: Seeds per draw.
+
+    Returns:
+        The run with ``runs`` holding draw means; ``replication`` is the draw's number.
+    """
+    table = result.runs.assign(replication=result.runs["replication"] // replications)
+    means = table.groupby("replication", as_index=False).mean(numeric_only=True)
+    return RunResult(result.scenario, result.seeds, result.spread, result.money, means, result.summary)
+
+
 def analyse_draws(runs: DrawRuns, sources: dict[str, str], posterior: str) -> DrawsComparison:
     """The comparison over draws: pooled findings, figures over draws and seeds, verdicts per scenario.
 
@@ -208,6 +223,8 @@ def analyse_draws(runs: DrawRuns, sources: dict[str, str], posterior: str) -> Dr
     """
     pooled = analyse(runs.pooled, sources)
     figures, uncertainty = figure_rows(runs)
+    # Key findings pair draw means, not single seeds: their interval then covers the parameters too.
+    findings = comparison_findings([per_draw(r, runs.replications) for r in runs.pooled])
     key = next(k for k in HEADLINE if k in runs.pooled[0].runs)
     verdicts = [verdict(runs, i, key) for i in range(1, len(runs.pooled))]
     differences = {
@@ -219,7 +236,7 @@ def analyse_draws(runs: DrawRuns, sources: dict[str, str], posterior: str) -> Dr
         sources=sources,
         figures=figures,
         levers=lever_differences([r.scenario for r in runs.pooled]),
-        findings=pooled.findings,
+        findings=findings,
         draws=runs.draws,
         replications=runs.replications,
         posterior=posterior,
