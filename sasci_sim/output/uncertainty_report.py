@@ -255,7 +255,10 @@ def uncertainty_html(comparison: DrawsComparison, draws_png: Path) -> str:
         '<h2 id="uncertainty-h">Decisions under parameter uncertainty</h2>'
         f"<p>{k} parameter sets drawn from the posterior {esc(comparison.posterior)}, {r} seeds each; "
         "within a parameter set every scenario used the same seeds. A finding holding in fewer than "
-        f'{ROBUST:.0%} of the sets is uncertain.</p><ul class="headlines">{items}</ul>'
+        f"{ROBUST:.0%} of the sets is uncertain. Below, the key findings' intervals are Student t over the "
+        "parameter sets' mean differences, and the table's and the differences figure's intervals are the "
+        "5-95% range of those means: all of them cover parameter uncertainty as well as chance.</p>"
+        f'<ul class="headlines">{items}</ul>'
         f'<h3>What to measure next</h3><ul class="ranking">{ranks}</ul>'
         f'<figure><img src="{src}" width="{width}" height="{height}" alt="Each parameter set\'s mean difference from '
         f'{esc(scenario_title(comparison.names[0]))} in the headline figure"><figcaption>Each dot is one '
