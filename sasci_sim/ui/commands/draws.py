@@ -13,6 +13,7 @@ from tqdm import tqdm
 from sasci_sim.config.limits import check_fits
 from sasci_sim.config.schema import Scenario
 from sasci_sim.output.folders import check_target, safe_child
+from sasci_sim.ui.commands.args import positive_int
 
 MAX_DRAWS = 10_000
 
@@ -56,7 +57,9 @@ def add_draw_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="a `sasci-sim calibrate` output folder to draw from (default: the posterior that ships)",
     )
-    parser.add_argument("--workers", type=draw_count, default=1, help="processes running draw runs at once (default 1)")
+    parser.add_argument(
+        "--workers", type=positive_int, default=1, help="processes running draw runs at once (default 1)"
+    )
 
 
 def compare_with_draws(args: argparse.Namespace, scenarios: list[Scenario]) -> int:
@@ -88,7 +91,7 @@ def compare_with_draws(args: argparse.Namespace, scenarios: list[Scenario]) -> i
             replications=args.replications,
             seed=args.seed,
             steps=args.steps,
-            workers=max(args.workers, 1),
+            workers=args.workers,
             on_done=bar.update,
         )
     folder = write_comparison(comparison, args.out, [str(p) for p in args.scenarios])
@@ -132,7 +135,7 @@ def run_with_draws(args: argparse.Namespace, scenario: Scenario) -> int:
             replications=reps,
             seed=root,
             steps=args.steps,
-            workers=max(args.workers, 1),
+            workers=args.workers,
             on_done=bar.update,
         )
     result = runs.pooled[0]
