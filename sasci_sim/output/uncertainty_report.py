@@ -262,7 +262,7 @@ def uncertainty_html(comparison: DrawsComparison, draws_png: Path) -> str:
         f'<h3>What to measure next</h3><ul class="ranking">{ranks}</ul>'
         f'<figure><img src="{src}" width="{width}" height="{height}" alt="Each parameter set\'s mean difference from '
         f'{esc(scenario_title(comparison.names[0]))} in the headline figure"><figcaption>Each dot is one '
-        "parameter set's mean paired difference over its seeds; the line is zero.</figcaption></figure></section>"
+        "parameter set's mean paired difference over its seeds; the black bar is their mean, the vertical line zero.</figcaption></figure></section>"
     )
 
 
@@ -294,11 +294,13 @@ def plot_draws(comparison: DrawsComparison, path: Path) -> None:
         y = np.asarray(comparison.draw_differences[name], dtype=float)
         jitter = np.random.default_rng(i).uniform(-0.15, 0.15, y.size)
         ax.scatter(y * (100 if unit == "share" else 1), i + jitter, s=14, color=OKABE_ITO[(i + 1) % len(OKABE_ITO)])
+        if np.isfinite(y).any():  # the mean over draws, as a bar
+            ax.plot([np.nanmean(y) * (100 if unit == "share" else 1)] * 2, [i - 0.3, i + 0.3], color="black", lw=2)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(range(len(names)), [scenario_title(n) for n in names])
     label = figure(comparison.verdicts[0].figure).label if comparison.verdicts else ""
     base = scenario_title(comparison.names[0])
-    ax.set_xlabel(f"Difference from {base}: {label}" + (" (points)" if unit == "share" else ""))
+    ax.set_xlabel(f"{label}\ndifference from {base}" + (" (percentage points)" if unit == "share" else ""))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
