@@ -33,6 +33,14 @@ NOT_RUN = {
     ".venv/bin/python tests/hardening/report.py": "reruns the hardening tests, which the suite runs itself",
     ".venv/bin/python benchmarks/run.py": "a benchmark of minutes; tests/test_benchmarks.py runs it at a tiny size",
     f"{SASCI_SIM} sweep experiments/morris_screening.yaml --scheduler": "needs a running Dask scheduler",
+    f"{SASCI_SIM} calibrate tests/experiments/tiny_calibration.yaml": (
+        "writes outside the test's folder; tests/experiments/test_calibration.py runs this tiny calibration"
+    ),
+    f"{SASCI_SIM} compare scenarios/short_term_funding.yaml scenarios/long_term_funding.yaml "
+    "scenarios/joint_health_social_care_fund.yaml --draws": (
+        "needs the posterior of the command before it; tests/experiments/test_uncertainty_*.py run compare "
+        "--draws on a tiny posterior, and benchmarks/draws.py times it"
+    ),
     f"{SASCI_SIM} calibrate experiments/calibrate_anchors.yaml": (
         "the shipped calibration takes many minutes even as a quick try; "
         "tests/experiments/test_calibration.py runs calibrate end to end on a tiny experiment"

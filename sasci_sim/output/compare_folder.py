@@ -16,6 +16,7 @@ from sasci_sim.output.folders import MANIFEST, atomic_folder, manifest, safe_chi
 from sasci_sim.output.report import write_compare_report
 from sasci_sim.output.results import Comparison, Origin
 from sasci_sim.output.run_folder import write_results
+from sasci_sim.output.uncertainty_report import has_draws, write_uncertainty
 from sasci_sim.output.wording import scenario_title
 
 MAX_FOLDER_NAME = 120
@@ -114,6 +115,8 @@ def write_comparison(comparison: Comparison, out: Path, files: Sequence[str] = (
         titles = [t if titles.count(t) == 1 else f"{t} ({n})" for t, n in zip(titles, comparison.names, strict=True)]
         plot_compare_spread(dict(zip(titles, (r.spread for r in comparison.results), strict=True)), tmp / "spread.png")
         plot_differences(comparison.figures, comparison.names, tmp / "differences.png", titles)
+        if has_draws(comparison):
+            write_uncertainty(comparison, tmp)  # type: ignore[arg-type]
         write_compare_report(comparison, tmp / "report.html", tmp / "spread.png", tmp / "differences.png", files)
         write_json(tmp / MANIFEST, comparison_manifest(comparison))
     return target

@@ -29,6 +29,7 @@ from sasci_sim.output.findings import SET_BY_YOU, comparison_headline, programme
 from sasci_sim.output.folders import package_versions
 from sasci_sim.output.plots import OKABE_ITO
 from sasci_sim.output.results import SIZE_KEYS, Finding, Origin, RunResult
+from sasci_sim.output.uncertainty_report import has_draws, insert_section, uncertainty_html
 from sasci_sim.output.wording import better_words, change, figure, ordered, period, scenario_title, value
 
 if TYPE_CHECKING:
@@ -374,6 +375,8 @@ def write_compare_report(
         ],
         command=reproduce("compare", files or [f"<{n}.yaml>" for n in names], results),
     )
+    if has_draws(comparison):
+        html = insert_section(html, uncertainty_html(comparison, Path(path).with_name("draws.png")))  # type: ignore[arg-type]
     Path(path).write_text(html, encoding="utf-8")
 
 

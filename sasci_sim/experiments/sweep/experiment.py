@@ -6,7 +6,8 @@ the experiment; default the built-in baseline), ``set`` (scenario values fixed f
 every run, e.g. a shorter ``simulation.steps``), ``design`` (grid, lhs, sobol,
 morris), ``samples``, ``replications``, ``seed``, ``parameters`` (dotted scenario
 key -> ``{values: [...]}`` or ``{min: .., max: ..}``), ``outcomes`` and, for
-scenario discovery, ``discovery``. ``model: package.module:function`` swaps the
+scenario discovery, ``discovery``; ``from_posterior`` (a calibrate output folder) draws the
+posterior's parameters per replicate. ``model: package.module:function`` swaps the
 simulator for another function of the parameters (e.g. a test function with
 known sensitivity indices); its parameters are then free names. Which functions
 may run, and when they are imported: ``sasci_sim.experiments.sweep.models``.
@@ -40,6 +41,7 @@ from sasci_sim.experiments.simulate import CURVES
 from sasci_sim.experiments.sweep.keys import SPECIAL_LEVERS, ScenarioKey, ValueKind, resolve_key, value_at
 from sasci_sim.experiments.sweep.models import check_reference
 from sasci_sim.experiments.sweep.outcomes import curve_point_name, summary_figure_names
+from sasci_sim.experiments.uncertainty.sweep_draws import sweep_draws
 from sasci_sim.model.social_care import with_levers
 from sasci_sim.output.folders import code_fingerprint
 
@@ -130,6 +132,9 @@ class ExperimentSpec(_Spec):
     parameters: dict[str, Any] = Field(min_length=1, max_length=1000)
     outcomes: list[Any] = Field(min_length=1, max_length=500)
     discovery: Discovery | None = None
+    from_posterior: str | None = Field(
+        None, min_length=1, description="A calibrate output folder: replicate j of every point uses posterior draw j."
+    )
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,7 @@ class Experiment:
     outcomes: tuple[str, ...] = ()
     curve_points: dict[str, tuple[str, int]] = field(default_factory=dict)
     allow_code: bool = False  # the user trusts a model: outside sasci-sim (--allow-code)
+    posterior_draws: tuple[dict[str, Any], ...] = ()  # replicate -> posterior values (from_posterior)
 
     @property
     def name(self) -> str:
@@ -182,6 +188,8 @@ class Experiment:
         del spec["base"]  # the file's path does not matter, its contents do:
         spec["base scenario"] = self.base.model_dump(mode="json") if self.base is not None else None
         spec["sasci-sim code"] = code_fingerprint()
+        if self.posterior_draws:  # the drawn values, not the folder's name, shape the results
+            spec["posterior draws"] = list(self.posterior_draws)
         return spec
 
     def fingerprint(self) -> str:
@@ -351,7 +359,20 @@ def _simulator_experiment(
     outcomes, points = _names_outcomes(spec, path, summary_figure_names(base))
     _check_curve_steps(points, base, keys, resolved_params, path)
     _check_discovery(spec, outcomes, path)
-    return Experiment(path, spec, base, tuple(resolved_params), keys, outcomes, points)
+    draws: tuple[dict[str, Any], ...] = ()
+    if spec.from_posterior is not None:
+        fixed = {LEVERS.get(k, k) for k in spec.set}
+        drawn, draws = sweep_draws(
+            spec.from_posterior,
+            path,
+            base_data,
+            replications=spec.replications,
+            seed=spec.seed,
+            taken=keys,
+            fixed=fixed,
+        )
+        keys |= drawn
+    return Experiment(path, spec, base, tuple(resolved_params), keys, outcomes, points, posterior_draws=draws)
 
 
 def _which(param: Parameter, value: Any) -> str:

@@ -93,7 +93,8 @@ def tasks(experiment: Experiment, design: Design) -> Iterator[RunTask]:
     for point in range(design.size):
         values = design.values(point)
         for rep in range(experiment.spec.replications):
-            yield RunTask(point, rep, derive_seed(seed, point, rep), values)
+            drawn = experiment.posterior_draws[rep] if experiment.posterior_draws else {}
+            yield RunTask(point, rep, derive_seed(seed, point, rep), values | drawn)
 
 
 def run_sweep(

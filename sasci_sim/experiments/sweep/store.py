@@ -68,6 +68,7 @@ def run_schema(experiment: Experiment) -> pa.Schema:
         pa.field("replicate", pa.int64()),
         pa.field("seed", pa.int64()),
         *(pa.field(p.key, _ARROW[p.kind]) for p in experiment.parameters),
+        *(pa.field(k, pa.float64()) for k in (experiment.posterior_draws[:1] or [{}])[0]),  # from_posterior
         pa.field("status", pa.string()),
         pa.field("error", pa.string()),
         pa.field("seconds", pa.float64()),

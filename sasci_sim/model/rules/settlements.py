@@ -32,8 +32,8 @@ from statistics import NormalDist
 import numpy as np
 
 from sasci_sim.model.kernels.cells import split_cells
-from sasci_sim.model.population import Payer
 from sasci_sim.model.nhs import BoardsWorld
+from sasci_sim.model.population import Payer
 from sasci_sim.model.world import World
 
 

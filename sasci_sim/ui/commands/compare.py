@@ -13,6 +13,7 @@ from sasci_sim.config.loader import load_scenario
 from sasci_sim.errors import InputError
 from sasci_sim.output.folders import check_target, safe_child
 from sasci_sim.ui.commands.args import positive_int, seed
+from sasci_sim.ui.commands.draws import add_draw_options, compare_with_draws
 from sasci_sim.ui.commands.tables import Column, add_table_options, render_table, wrapped
 
 NAME = "compare"
@@ -39,6 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_table_options(parser)
+    add_draw_options(parser)
 
 
 #: ``--format`` csv, json or markdown: the summary figures of figures.csv, for other programs.
@@ -73,7 +75,9 @@ def execute(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(path) for path in args.scenarios]
     reps = args.replications or scenarios[0].simulation.replications
     for path, scenario in zip(args.scenarios, scenarios, strict=True):  # one too big: name its file
-        check_fits(scenario, path, replications=reps, steps=args.steps)
+        check_fits(scenario, path, replications=reps * max(args.draws, 1), steps=args.steps)
+    if args.draws:
+        return compare_with_draws(args, scenarios)
     check_fits(scenarios, "command line", replications=reps, steps=args.steps)  # their tables together
     check_target(safe_child(args.out, folder_name([s.name for s in scenarios])), "comparison")
 

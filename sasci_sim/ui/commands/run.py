@@ -17,6 +17,7 @@ from sasci_sim.config.limits import check_fits
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.output.folders import check_target, safe_child
 from sasci_sim.ui.commands.args import add_overrides, positive_int, seed
+from sasci_sim.ui.commands.draws import add_draw_options, run_with_draws
 from sasci_sim.ui.commands.tables import wrapped
 
 NAME = "run"
@@ -41,6 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="name (and folder) of this run (default: the scenario's name, plus the levers --set changed)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_draw_options(parser)
 
 
 def scenario_name(text: str) -> str:
@@ -77,6 +79,8 @@ def execute(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.overrides)
     if origin.overrides or origin.name:
         scenario = describe_variant(scenario, load_scenario(args.scenario), origin)
+    if args.draws:
+        return run_with_draws(args, scenario)
     check_fits(scenario, args.scenario or "baseline", replications=args.replications, steps=args.steps)
     target = safe_child(args.out, scenario.name)
     check_target(target, "run")
