@@ -64,6 +64,20 @@ def board_count(n_councils: int, councils_per_board: float) -> int:
     return int(min(max(round(n_councils / councils_per_board), 1), n_councils))
 
 
+def board_of_each_council(n_councils: int, councils_per_board: float) -> np.ndarray:
+    """The ICB of each council: blocks of neighbouring councils (council indices in order).
+
+    Args:
+        n_councils: Councils in the scenario.
+        councils_per_board: ``nhs.councils_per_board``.
+
+    Returns:
+        Board index per council, 0 .. ``board_count - 1``.
+    """
+    n_b = board_count(n_councils, councils_per_board)
+    return (np.arange(n_councils) * n_b // n_councils).astype(np.int32)
+
+
 def fund_running(config: Scenario, month: int) -> bool:
     """Whether the joint health and social care fund pays in this month.
 
@@ -98,7 +112,7 @@ def build_boards(scenario: Scenario, councils: Councils, rng: np.random.Generato
     cfg = scenario.nhs
     n_la = councils.n
     n_b = board_count(n_la, cfg.councils_per_board)
-    board = (np.arange(n_la) * n_b // n_la).astype(np.int32)
+    board = board_of_each_council(n_la, cfg.councils_per_board)
     share = cfg.pooled_council_share
     if share <= 0:
         pooled = np.zeros(n_la, dtype=bool)
@@ -129,4 +143,4 @@ def build_boards(scenario: Scenario, councils: Councils, rng: np.random.Generato
     )
 
 
-__all__ = ["Boards", "BoardsWorld", "board_count", "build_boards", "fund_running"]
+__all__ = ["Boards", "BoardsWorld", "board_count", "board_of_each_council", "build_boards", "fund_running"]

@@ -166,7 +166,7 @@ class SocialCareModel(mesa.Model):
         self.initial_evidence = np.array([i.evidence for i in cfg.innovations])
         self.evidence = self.initial_evidence.copy()
         self.experience = np.zeros(m)
-        self.programme_pots = ProgrammePots.build(cfg, self.portfolio, self.councils)
+        self.programme_pots = ProgrammePots.build(cfg, self.portfolio, self.councils, self.boards.board)
         self.network_bodies = NetworkBodies.build(cfg, self.portfolio, n, self.rng)
         self.people = People.from_scenario(cfg, self.councils)
         self.events: dict[str, np.ndarray] = {}

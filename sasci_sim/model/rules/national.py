@@ -37,7 +37,6 @@ from sasci_sim.model.rules.transitions import start_pilots
 from sasci_sim.model.world import World
 
 #: Integrated care boards in England (Health and Care Act 2022) for its 153 councils.
-ICBS_PER_COUNCIL = 42 / 153
 
 #: Per-innovation events these rules count (spread.csv columns).
 NATIONAL_EVENTS = ("inspections", "mandated_starts", "programme_grants")
@@ -65,20 +64,21 @@ class ProgrammePots:
     grants: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
 
     @classmethod
-    def build(cls, scenario: Scenario, portfolio: Portfolio, councils: Councils) -> ProgrammePots:
+    def build(cls, scenario: Scenario, portfolio: Portfolio, councils: Councils, boards: np.ndarray) -> ProgrammePots:
         """Empty pots for every programme of the scenario, areas drawn from its route.
 
         Args:
             scenario: The resolved scenario.
             portfolio: The innovations (names to indices).
             councils: The councils (their provider counts).
+            boards: The integrated care board of each council (``Boards.board``).
 
         Returns:
             The pots, all empty.
         """
         out = cls([], [], [], [], [])
         for programme in scenario.national.programmes:
-            area = programme_areas(programme, councils.n)
+            area = programme_areas(programme, boards)
             n_areas = int(area.max()) + 1
             providers = np.bincount(area, weights=councils.n_providers, minlength=n_areas)
             out.area.append(area)
@@ -89,25 +89,23 @@ class ProgrammePots:
         return out
 
 
-def programme_areas(programme: Programme, n_councils: int) -> np.ndarray:
-    """The area holding the money for each council: itself, or its integrated care board area.
+def programme_areas(programme: Programme, boards: np.ndarray) -> np.ndarray:
+    """The area holding the money for each council: itself, or its integrated care board.
 
-    England's 153 councils sit in 42 integrated care board areas; a run with L councils has
-    ``max(1, round(42 / 153 * L))`` areas, each a block of neighbouring councils (council
-    indices in order).
+    The ICB areas are the boards of the NHS side (``model.nhs``: England's 153 councils in 42
+    boards, ``nhs.councils_per_board`` councils each), so a programme routed through ICB areas
+    and the pooled budgets use the same boards.
 
     Args:
         programme: The programme (its route).
-        n_councils: The number of councils L.
+        boards: The board of each council (``Boards.board``).
 
     Returns:
         Area index per council (length L).
     """
-    councils = np.arange(n_councils, dtype=np.int64)
     if programme.route == "councils":
-        return councils
-    n_areas = max(1, round(ICBS_PER_COUNCIL * n_councils))
-    return councils * n_areas // n_councils
+        return np.arange(len(boards), dtype=np.int64)
+    return boards.astype(np.int64)
 
 
 def inspection_chance(inspections_per_year: float) -> float:

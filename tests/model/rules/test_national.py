@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from sasci_sim.config.schema import Programme
+from sasci_sim.model.nhs import board_of_each_council
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.adoption import appeal
 from sasci_sim.model.rules.national import (
@@ -133,12 +134,12 @@ def programme_model(n: int = 3000, seed: int = 5, councils: int = 6, **programme
 def test_areas_are_councils_or_blocks_of_councils_in_icb_proportion() -> None:
     councils = Programme(name="p", innovations=["x"], route="councils")
     icb = Programme(name="p", innovations=["x"], route="icb_areas")
-    assert programme_areas(councils, 15).tolist() == list(range(15))
-    england = programme_areas(icb, 153)
+    assert programme_areas(councils, board_of_each_council(15, 3.64)).tolist() == list(range(15))
+    england = programme_areas(icb, board_of_each_council(153, 3.64))
     assert england.max() + 1 == 42 and (np.diff(england) >= 0).all()
     assert set(np.bincount(england)) <= {3, 4}  # 153 councils in 42 areas of 3 or 4
-    assert programme_areas(icb, 15).max() + 1 == 4  # round(42 / 153 * 15)
-    assert programme_areas(icb, 1).tolist() == [0]
+    assert programme_areas(icb, board_of_each_council(15, 3.64)).max() + 1 == 4  # round(15 / 3.64)
+    assert programme_areas(icb, board_of_each_council(1, 3.64)).tolist() == [0]
 
 
 def test_pots_fill_in_monthly_tranches_by_providers_and_empty_after_the_end() -> None:
