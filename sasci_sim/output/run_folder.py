@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sasci_sim.config.schema import Scenario
@@ -95,13 +95,21 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def write_results(result: RunResult, out: Path, origin: Origin | None = None) -> Path:
+def write_results(
+    result: RunResult,
+    out: Path,
+    origin: Origin | None = None,
+    extra: Mapping[str, Callable[[Path], None]] | None = None,
+) -> Path:
     """Write a run's folder ``out/<scenario name>/`` atomically.
 
     Args:
         result: The run's tables and summary.
         out: The output folder.
         origin: How the run was asked for (for the report's reproduce line and "set by you" labels).
+        extra: More files (name -> writer), written inside the same atomic folder and listed in
+            the manifest, so a folder never appears without them (``run --draws`` adds its
+            uncertainty and draw tables this way).
 
     Returns:
         The folder written.
@@ -119,6 +127,7 @@ def write_results(result: RunResult, out: Path, origin: Origin | None = None) ->
             ),
             "spread.png": lambda p: plot_spread(result.spread, p, scenario_title(result.scenario)),
             "report.html": lambda p: write_run_report(result, p, p.with_name("spread.png"), origin),
+            **(extra or {}),
             "manifest.json": lambda p: write_json(p, manifest(dump, result.seeds)),
         },
     )

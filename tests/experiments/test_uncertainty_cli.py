@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,27 @@ def test_run_over_draws_pools_every_draw_and_splits_the_variance(tmp_path: Path,
     split = pd.read_csv(folder / "uncertainty.csv")
     assert {"between_draw_variance", "within_draw_variance", "parameter_share"} <= set(split.columns)
     assert "3 parameter sets" in capsys.readouterr().out
+    listed = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert {"uncertainty.csv", "draws.csv"} <= set(listed)  # written inside the atomic folder, checksummed
+
+
+def test_run_over_draws_never_leaves_a_folder_without_its_uncertainty_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post = write_posterior(tmp_path / "post", [0.01, 0.09], [1.0, 1.0])
+    path = scenario_file(tmp_path, "one")
+
+    to_csv = pd.DataFrame.to_csv
+
+    def full_at_uncertainty(self: pd.DataFrame, path: object = None, **kwargs: object) -> object:
+        if Path(str(path)).name == "uncertainty.csv":
+            raise OSError("disk full")
+        return to_csv(self, path, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_at_uncertainty)
+    argv = ["run", str(path), "--draws", "2", "--replications", "2", "--posterior", str(post)]
+    assert main([*argv, "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert not (tmp_path / "out" / "one").exists()
 
 
 def test_compare_without_draws_is_unchanged(tmp_path: Path) -> None:

@@ -140,7 +140,6 @@ def run_with_draws(args: argparse.Namespace, scenario: Scenario) -> int:
             on_done=bar.update,
         )
     result = runs.pooled[0]
-    folder = write_results(result, args.out)
     rows = []
     for key in [c for c in result.runs.columns if c != "replication"]:
         values = result.runs.sort_values("replication")[key].to_numpy(float)
@@ -154,8 +153,14 @@ def run_with_draws(args: argparse.Namespace, scenario: Scenario) -> int:
                 "parameter_share": split.parameter_share,
             }
         )
-    pd.DataFrame(rows).to_csv(folder / "uncertainty.csv", index=False)
-    table.rename_axis("draw").reset_index().to_csv(folder / "draws.csv", index=False)
+    folder = write_results(
+        result,
+        args.out,
+        extra={
+            "uncertainty.csv": lambda p: pd.DataFrame(rows).to_csv(p, index=False),
+            "draws.csv": lambda p: table.rename_axis("draw").reset_index().to_csv(p, index=False),
+        },
+    )
     print(f"{args.draws} parameter sets from {path}, {reps} seeds each")
     print(f"tables: {folder / 'runs.csv'}, {folder / 'uncertainty.csv'}, {folder / 'draws.csv'}")
     print(f"report: {folder / 'report.html'}")
