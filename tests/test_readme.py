@@ -41,6 +41,11 @@ NOT_RUN = {
         "needs the posterior of the command before it; tests/experiments/test_uncertainty_*.py run compare "
         "--draws on a tiny posterior, and benchmarks/draws.py times it"
     ),
+    f"{SASCI_SIM} lessons --draws 50": (
+        "600 runs over the shipped posterior; tests/dashboard/test_dashboard_claims.py runs lessons end to end "
+        "on a tiny posterior and checks the shipped claims.csv is current"
+    ),
+    "cp results/lessons/claims.csv": "ships the output of the command before it",
     f"{SASCI_SIM} calibrate experiments/calibrate_anchors.yaml": (
         "the shipped calibration takes many minutes even as a quick try; "
         "tests/experiments/test_calibration.py runs calibrate end to end on a tiny experiment"

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from sasci_sim.errors import InputError
 
 #: Subcommand modules under sasci_sim.ui.commands, in the order ``--help`` lists them.
-COMMANDS = ("run", "check", "params", "validate", "compare", "dashboard", "sweep", "analyse", "calibrate")
+COMMANDS = ("run", "check", "params", "validate", "compare", "dashboard", "lessons", "sweep", "analyse", "calibrate")
 #: Exit status after the reader of the output closed it (128 + SIGPIPE, as a shell reports it).
 EXIT_BROKEN_PIPE = 141
 #: What the loader says when it cannot map a library into memory (ulimit -v, or no memory left).

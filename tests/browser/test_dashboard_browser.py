@@ -83,6 +83,8 @@ def test_teaching_page_in_chromium(
     narrative = " ".join(page.locator(".sasci-narrative").all_inner_texts())
     for heading in ("What to try", "What to look for", "What the evidence says"):
         assert heading in narrative
+    claim = page.locator(".sasci-claim").inner_text()  # the lesson's claim over the posterior
+    assert claim.startswith("Over what we do not know: ") and "lesson" in claim, claim
     assert month_of(page) == 0
     assert "800 providers" in page.locator(".sasci-month").inner_text()
     for panel in ("sasci-map", "sasci-curves"):

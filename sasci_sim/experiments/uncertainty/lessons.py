@@ -66,7 +66,9 @@ def check_claim(
     draws: int = 50,
     replications: int = 2,
     posterior: Path | None = None,
+    workers: int = 1,
     runner: Callable[[Scenario], RunResult] = run_replications,
+    on_done: Callable[[], None] | None = None,
 ) -> ClaimCheck:
     """Run the lesson and its reference over posterior draws and count the draws where the claim holds.
 
@@ -79,7 +81,9 @@ def check_claim(
         draws: Parameter sets.
         replications: Seeds per draw.
         posterior: A calibrate output folder; None for the shipped posterior.
+        workers: Processes running draw runs at once.
         runner: How to run a resolved scenario (tests pass stand-ins).
+        on_done: Called after each (draw, scenario) run is ready (progress).
 
     Returns:
         The check.
@@ -89,7 +93,14 @@ def check_claim(
     """
     table = draw_parameters(load_posterior(posterior_path(posterior)), draws, lesson.simulation.seed)
     runs = run_over_draws(
-        [against, lesson], table, out, replications=replications, seed=lesson.simulation.seed, runner=runner
+        [against, lesson],
+        table,
+        out,
+        replications=replications,
+        seed=lesson.simulation.seed,
+        workers=workers,
+        runner=runner,
+        on_done=on_done,
     )
     means = draw_means(paired_table(runs.pooled[1].runs, runs.pooled[0].runs, key, replications))
     sign = 1.0 if direction == "more" else -1.0

@@ -2,7 +2,8 @@
 
 Serve it with ``sasci-sim dashboard`` (loopback, offline). A lesson picker and its narrative
 sit above the panels (map of council areas, counts, spread curves of the innovation shown and
-of all of them). The sidebar holds Step, Play and Reset (Mesa's ``ModelController``), how many
+of all of them); under the narrative, whether the lesson's claim holds over the calibrated
+posterior's plausible parameter sets or is uncertain (``sasci-sim lessons``). The sidebar holds Step, Play and Reset (Mesa's ``ModelController``), how many
 months each frame shows, and the levers, each with its value always written beside its label.
 Mesa's own SolaraViz frame is not used: its speed and threading controls, its "Page 0" tab and
 its "Time" counter mean nothing to a class. Picking another lesson remounts the page, so its
@@ -19,7 +20,9 @@ import markdown
 import solara
 from mesa.visualization.solara_viz import ModelController
 
+from sasci_sim.experiments.uncertainty.posterior import shipped_posterior
 from sasci_sim.ui.dashboard.catalogue import Entry, build_catalogue, find
+from sasci_sim.ui.dashboard.claims import claim_text, read_claims
 from sasci_sim.ui.dashboard.components import PANELS, shown_innovation
 from sasci_sim.ui.dashboard.levers import initial_kwargs, model_params, shown_value
 from sasci_sim.ui.dashboard.model import LessonModel
@@ -62,6 +65,9 @@ def scenario_files_from_env() -> list[Path]:
 ENTRIES: list[Entry] = build_catalogue(scenario_files_from_env())
 FIRST: Entry = find(ENTRIES, os.environ.get(ENV_LESSON) or DEFAULT_LESSON)
 BY_LABEL: dict[str, Entry] = {e.label: e for e in ENTRIES}
+#: Each lesson's claim checked over the shipped posterior (``sasci-sim lessons``), by lesson name.
+CLAIMS = read_claims()
+POSTERIOR = shipped_posterior()
 
 #: The picker's choice, per browser session.
 chosen_label = solara.reactive(FIRST.label)
@@ -119,6 +125,9 @@ def LessonPanel(entry: Entry) -> None:
             with solara.Div(classes=["sasci-narratives"]):
                 for title, text in entry.narrative.items():
                     solara.HTML(unsafe_innerHTML=as_html(f"#### {title}\n\n{text}"), classes=["sasci-narrative"])
+            claim = claim_text(entry, CLAIMS, POSTERIOR)
+            if claim is not None:
+                solara.Text(f"Over what we do not know: {claim}", classes=["sasci-claim"])
         else:
             solara.Text(entry.scenario.description or f"Scenario file {entry.source}.")
 

@@ -11,16 +11,36 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sasci_sim.config.loader import baseline_path, explain, load_scenario, read_yaml
 from sasci_sim.config.schema import Scenario
 from sasci_sim.errors import InputError
+from sasci_sim.output.wording import FIGURES
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 CATALOGUE = LESSONS_DIR / "lessons.yaml"
 SECTIONS = ("What to try", "What to look for", "What students ask", "What the evidence says")
+
+
+class ClaimSpec(BaseModel):
+    """What a lesson's narrative claims, as a comparison the posterior can test.
+
+    The narrative asks the class to change a lever and run again; the claim is that the
+    lesson as shipped gives ``direction`` of ``figure`` than the run with ``against``'s changes.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    against: dict[str, str | int | float | bool] = Field(
+        min_length=1, description="The lever changes (dotted keys, as --set takes them) the lesson is set against."
+    )
+    than: str = Field(
+        min_length=1, max_length=120, description="The reference in the page's words, e.g. 'five-year grants'."
+    )
+    figure: str = Field(description="The summary figure the claim is about.")
+    direction: Literal["more", "less"] = Field(description="Whether the lesson gives more or less of it.")
 
 
 class LessonSpec(BaseModel):
@@ -30,6 +50,7 @@ class LessonSpec(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9_]+$", description="File stem of NAME.yaml and NAME.md.")
     title: str = Field(min_length=1, max_length=80)
     innovation: str = Field(min_length=1, description="Innovation the map and curves show first.")
+    claim: ClaimSpec | None = Field(None, description="The comparison the narrative claims; None if it makes none.")
 
 
 class LessonCatalogue(BaseModel):
@@ -37,6 +58,17 @@ class LessonCatalogue(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     lessons: list[LessonSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A lesson's claim with the scenario it is set against resolved."""
+
+    against: Scenario  # the lesson with the claim's lever changes, under its own name
+    changes: dict[str, str | int | float | bool]
+    than: str
+    figure: str
+    direction: Literal["more", "less"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +81,7 @@ class Entry:
     innovation: str  # shown first on the map and curves
     narrative: dict[str, str] | None  # SECTIONS -> markdown; None for a plain scenario
     source: Path
+    claim: Claim | None = None  # what a lesson's narrative claims, if it makes a comparison
 
     @property
     def is_lesson(self) -> bool:
@@ -115,8 +148,39 @@ def read_lessons(catalogue: Path = CATALOGUE) -> list[Entry]:
                 catalogue, f"lessons[{idx}].innovation", f"not an innovation of {source.name}", got=spec.innovation
             )
         narrative = parse_narrative(catalogue.parent / f"{spec.name}.md")
-        entries.append(Entry(spec.name, f"Lesson: {spec.title}", scenario, spec.innovation, narrative, source))
+        claim = None if spec.claim is None else resolve_claim(catalogue, idx, source, scenario, spec.claim)
+        entries.append(Entry(spec.name, f"Lesson: {spec.title}", scenario, spec.innovation, narrative, source, claim))
     return entries
+
+
+def resolve_claim(catalogue: Path, idx: int, source: Path, scenario: Scenario, spec: ClaimSpec) -> Claim:
+    """A lesson's claim with its reference scenario loaded: the lesson file with the claim's changes.
+
+    Args:
+        catalogue: The lessons file (for errors).
+        idx: The lesson's position in it (for errors).
+        source: The lesson's scenario file.
+        scenario: The lesson's scenario.
+        spec: The claim as written.
+
+    Returns:
+        The claim.
+
+    Raises:
+        InputError: On an unknown figure, or a change the scenario does not accept.
+    """
+    if spec.figure not in FIGURES:
+        raise InputError(
+            catalogue,
+            f"lessons[{idx}].claim.figure",
+            f"not a summary figure; one of {', '.join(FIGURES)}",
+            got=spec.figure,
+        )
+    changes = [
+        f"{key}={str(value).lower() if isinstance(value, bool) else value}" for key, value in spec.against.items()
+    ]
+    against = load_scenario(source, [*changes, f"name={scenario.name}_against"])
+    return Claim(against, dict(spec.against), spec.than, spec.figure, spec.direction)
 
 
 def scenario_entry(path: Path | None) -> Entry:
