@@ -115,7 +115,9 @@ def test_catalogue_errors_name_file_and_field(tmp_path: Path) -> None:
         read_lessons(catalogue)
 
     catalogue.write_text(text.replace("title: The funding cliff", "title: The funding cliff\n    colour: red", 1))
-    with pytest.raises(InputError, match=r"lessons\[0\]\.colour: unknown key; allowed keys: claim, innovation, name, title"):
+    with pytest.raises(
+        InputError, match=r"lessons\[0\]\.colour: unknown key; allowed keys: claim, innovation, name, title"
+    ):
         read_lessons(catalogue)
 
     catalogue.write_text(text.replace("- name: savings_only", "- name: funding_cliff", 1))
