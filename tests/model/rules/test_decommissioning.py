@@ -68,3 +68,24 @@ def test_the_joint_fund_is_no_room_for_contracts_so_its_end_drops_none() -> None
     drop_unaffordable(model)
     assert model.boards.fund_pot[0] == 0.0 and model.councils.budget[0] == 0.0
     assert (model.providers.state[:, 0] == State.SUSTAINED).all()  # the fund's end drops none of them
+
+
+def test_double_running_due_this_month_counts_when_the_budget_falls() -> None:
+    """The smaller budget applies now: contracts must fit with the double running still due this month."""
+    scenario = tiny_scenario(
+        population={"local_authorities": 1, "providers": 10, **IDENTICAL},
+        local_authorities={"cost_saving_pressure": 0.0},
+        innovations=[innovation("good", benefit=0.9, running_cost_k_per_month=1.0, double_running_k_per_month=0.5)],
+    )
+    model = make_model(scenario)
+    place(model, np.arange(10), 0, State.SUSTAINED, Payer.COUNCIL, months=FULL_PROOF)
+    model.t = 30
+    model.providers.transition_end[:, 0] = 31  # the old service still runs this month, not next
+    model.councils.budget[:] = 20.0
+    model.boards.last_budget[:] = 20.0
+    refresh_commitments(model)
+    assert model.councils.committed[0] == 15.0
+    model.councils.budget[:] = 12.5
+    drop_unaffordable(model)
+    assert (model.providers.state[:, 0] == State.SUSTAINED).sum() == 8  # 8 x 1.5 fits in 12.5, 10 x 1.0 would not now
+    assert model.councils.committed[0] <= 12.5
