@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from sasci_sim.config.loader import load_scenario
-from sasci_sim.config.schema import joint_fund
 from sasci_sim.experiments.compare import gather
 from sasci_sim.experiments.replications import run_replications
 from sasci_sim.output.compare_folder import write_comparison
@@ -22,6 +21,8 @@ from sasci_sim.output.run_folder import write_results
 from sasci_sim.output.wording import figure, scenario_title
 from tests.support.reports import long_funding, small
 
+#: A funder list that differs from the default one (a single grant funder for every kind).
+GRANT_JOINT_FUND = {"name": "joint health and social care fund", "budget_share": 1.0, "covers_double_running": True}
 VOID = {"meta", "link", "img", "br", "hr", "input", "source", "col", "area", "base", "embed", "track", "wbr"}
 
 
@@ -181,7 +182,7 @@ def test_list_settings_are_folded_below_the_levers_and_titles_keep_punctuation(t
     joint = small(
         "joint",
         title="Joint health & social care fund",
-        funding={"grant_duration_months": 60, "funders": [joint_fund().model_dump()]},
+        funding={"grant_duration_months": 60, "funders": [GRANT_JOINT_FUND]},
     )
     comparison = gather([small("short"), joint], tmp_path)
     folder = write_comparison(comparison, tmp_path)

@@ -434,13 +434,31 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]
     return out
 
 
+def with_joint_fund(data: dict[str, Any], where: str) -> dict[str, Any]:
+    """A scenario mapping with its grant programme turned into the pooled joint fund (the ``joint_funding`` lever).
+
+    Args:
+        data: The scenario mapping as set so far.
+        where: What is being read, for a one-line error if the mapping is not valid.
+
+    Returns:
+        The mapping with the settings of ``schema.joint_fund()`` applied.
+
+    Raises:
+        InputError: When the mapping so far is not a valid scenario.
+    """
+    for key, value in joint_fund(validate(data, where)).items():
+        data = apply_override(data, key, value)
+    return data
+
+
 def _set_lever(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
-    """``--set``: a dotted key, or a flat lever; ``joint_funding`` is true or false, not a list."""
+    """``--set``: a dotted key, or a flat lever; ``joint_funding`` is true or false and moves the grants into the fund."""
     if key != "joint_funding":
         return apply_override(data, key, value)
     if not isinstance(value, bool):
         raise InputError("--set", key, "must be true or false", got=value)
-    return apply_override(data, LEVERS[key], [joint_fund().model_dump()]) if value else data
+    return with_joint_fund(data, "--set") if value else data
 
 
 def field_path(loc: Iterable[Any]) -> str:

@@ -8,7 +8,7 @@ section "Input data"). Money is in thousands of pounds (``_k``).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -989,6 +989,15 @@ class Nhs(Section):
         source="evans_2024",
         grade="assumption",
     )
+    joint_fund_carry_over_months: int = param(
+        12,
+        ge=1,
+        le=1200,
+        unit="months",
+        doc="Months a pool's unspent joint-fund money carries over before it lapses (a financial year).",
+        source="design",
+        grade="assumption",
+    )
     joint_fund_covers_double_running: bool = Field(
         True,
         description="The joint fund pays the double running of pooled commissioners' moves while it lasts (evans_2024).",
@@ -1549,13 +1558,37 @@ def _known_innovation(name: str, known: set[str] | None, where: str) -> None:
         raise ValueError(f"{where} names {name!r}, which is not one of the scenario's innovations")
 
 
-def joint_fund() -> Funder:
-    """Evans 2024's long-term joint health and social care fund: all kinds, covers double running.
+def joint_fund(scenario: Scenario) -> dict[str, Any]:
+    """Evans 2024's long-term joint fund in place of a scenario's grants: what the ``joint_funding`` lever sets.
+
+    The whole grant programme's money goes instead, at the same yearly rate and over the same
+    years (from the first call to a call interval after the last, or to the end of the run), into
+    a joint health and social care fund paid through the pooled budgets that every council then
+    holds with its ICB (ODD 7.14): it pays the pools' pilots and the double running of their
+    moves, and its unspent money carries over to the fund's end. No grants are offered. A
+    scenario that already puts its money into the joint fund and offers no grants is left as it is.
+
+    Args:
+        scenario: The scenario whose grants become the fund.
 
     Returns:
-        A funder putting up the whole call budget for all kinds, paying the double running.
+        Dotted scenario key -> value (empty when the scenario is joint-funded already).
     """
-    return Funder(name="joint health and social care fund", budget_share=1.0, covers_double_running=True)
+    f = scenario.funding
+    if f.budget_per_call_k == 0 and scenario.nhs.joint_fund_k_per_year > 0:
+        return {}
+    last = f.last_call()
+    end = scenario.simulation.steps if last is None else last + f.call_interval_months - 1
+    months = max(end - f.first_call_month + 1, 1)
+    return {
+        "funding.budget_per_call_k": 0.0,
+        "nhs.pooled_council_share": 1.0,
+        "nhs.joint_fund_k_per_year": f.budget_per_call_k * 12.0 / f.call_interval_months,
+        "nhs.joint_fund_start_month": f.first_call_month,
+        "nhs.joint_fund_months": months,
+        "nhs.joint_fund_carry_over_months": months,
+        "nhs.joint_fund_covers_double_running": True,
+    }
 
 
 #: Flat keyword names for the main levers (SocialCareModel, simulate, batch_run).
@@ -1573,5 +1606,5 @@ LEVERS: dict[str, str] = {
     "n_providers": "population.providers",
     "n_local_authorities": "population.local_authorities",
     "steps": "simulation.steps",
-    "joint_funding": "funding.funders",  # True: the whole call budget goes to joint_fund()
+    "joint_funding": "nhs.joint_fund_k_per_year",  # True: the grants' money goes to the pooled joint_fund()
 }

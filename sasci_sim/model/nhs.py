@@ -3,7 +3,8 @@
 England's 42 ICBs each cover several councils (NHS England 2022). A council may commission
 innovations through a pooled budget with its ICB, as under a section 75 agreement or the
 Better Care Fund: the ICB puts in ``nhs.match_ratio`` pounds for each pound of the council's
-innovation budget, and pays that share of whatever the pool commits. The rules in
+innovation budget, and pays that share of whatever the pool commits. A joint health and social
+care fund pays into a pot in each pool (``fund_pot``) for pilots and double running. The rules in
 :mod:`sasci_sim.model.rules.pooled` read and write these arrays; ``agents.IntegratedCareBoard``
 is a view.
 """
@@ -29,7 +30,8 @@ class Boards:
     nhs_share: np.ndarray  # L: share of the pool's commitments the ICB pays (0 if not pooled)
     contribution: np.ndarray  # L: k GBP/month the ICB puts into the council's pool
     fund_share: np.ndarray  # L: share of the joint fund paid into the council's pool
-    added: np.ndarray  # L: k GBP/month the pool now adds to the council's commissioning budget
+    fund_pot: np.ndarray  # L: k GBP of the joint fund in the council's pool, for pilots and double running
+    added: np.ndarray  # L: k GBP/month the pool adds to the council's commissioning budget (the ICB's money)
     last_budget: np.ndarray  # L: each council's budget when decommissioning last looked (rules.decommissioning)
     budget: np.ndarray  # B: k GBP/month the ICB puts into pools
     committed: np.ndarray  # B: k GBP/month of pooled commitments the ICB pays
@@ -126,16 +128,15 @@ def build_boards(scenario: Scenario, councils: Councils, rng: np.random.Generato
     nhs_share = np.divide(contribution, pool, out=np.zeros(n_la), where=pooled & (pool > 0))
     weight = np.where(pooled, councils.n_providers, 0).astype(float)
     fund_share = weight / weight.sum() if weight.sum() > 0 else np.zeros(n_la)
-    # the pool's room for month 1: the ICB's contribution and, if the fund pays then, its share
-    added = contribution + cfg.joint_fund_k_per_year / 12.0 * fund_share * fund_running(scenario, 1)
-    councils.budget = councils.budget + added
+    councils.budget = councils.budget + contribution
     return Boards(
         board=board,
         pooled=pooled,
         nhs_share=nhs_share,
         contribution=contribution,
         fund_share=fund_share,
-        added=added,
+        fund_pot=cfg.joint_fund_k_per_year / 12.0 * fund_share * fund_running(scenario, 1),
+        added=contribution,
         last_budget=councils.budget.copy(),
         budget=np.bincount(board, weights=contribution, minlength=n_b),
         committed=np.zeros(n_b),

@@ -9,8 +9,8 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sasci_sim.config.loader import apply_override, load_scenario, validate
-from sasci_sim.config.schema import LEVERS, SYSTEMS, Scenario, joint_fund
+from sasci_sim.config.loader import apply_override, load_scenario, validate, with_joint_fund
+from sasci_sim.config.schema import LEVERS, SYSTEMS, Scenario
 from sasci_sim.errors import InputError
 from sasci_sim.model import reporters
 from sasci_sim.model.agents import Funder, IntegratedCareBoard, LocalAuthority, Provider
@@ -101,12 +101,14 @@ def with_levers(scenario: Scenario | str | Path | None, levers: Mapping[str, Any
     if unknown:
         raise InputError("levers", unknown[0], f"unknown lever; allowed: {', '.join(sorted(LEVERS))}")
     data = base.model_dump()
-    for key, value in levers.items():
+    for key, value in sorted(
+        levers.items(), key=lambda kv: kv[0] == "joint_funding"
+    ):  # the fund takes the budget as set
         if key == "joint_funding":
             if not isinstance(value, bool):
                 raise InputError("levers", key, "must be true or false", got=value)
             if value:
-                data = apply_override(data, LEVERS[key], [joint_fund().model_dump()])
+                data = with_joint_fund(data, "levers")
             continue
         data = apply_override(data, LEVERS[key], value)
     return validate(data, "levers")

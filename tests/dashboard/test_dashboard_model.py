@@ -90,11 +90,15 @@ def test_the_joint_funding_switch() -> None:
     off = LessonModel(joint, joint_funding=False, **SMALL).config
     assert off.funding.funders == Funding().funders, "switched off: today's funders get the same budget"
     assert off.funding.grant_duration_months == joint.scenario.funding.grant_duration_months
+    assert off.funding.budget_per_call_k == joint.scenario.nhs.joint_fund_k_per_year  # a call a year
+    assert off.nhs.joint_fund_k_per_year == 0 and off.nhs.pooled_council_share == 0  # councils alone
 
     cliff = LESSONS["funding_cliff"]
     assert not is_joint_fund_only(cliff.scenario)
     assert LessonModel(cliff, joint_funding=False, **SMALL).config.funding == cliff.scenario.funding
-    assert is_joint_fund_only(LessonModel(cliff, joint_funding=True, **SMALL).config)
+    switched_on = LessonModel(cliff, joint_funding=True, **SMALL).config
+    assert is_joint_fund_only(switched_on)
+    assert switched_on.nhs == joint.scenario.nhs  # the lesson is the cliff lesson with the switch on
 
 
 def test_levers_reach_the_model_and_unknown_ones_are_refused() -> None:

@@ -20,7 +20,6 @@ import pytest
 import yaml
 
 from sasci_sim.config.loader import load_scenario
-from sasci_sim.config.schema import joint_fund
 from tests.support.hardening import EXPERIMENTS, ROOT, SCENARIOS, assert_one_line_error, cli, process_env, snapshot
 
 TINY_SET = ["--steps", "2", "--replications", "1", "--set", "population.providers=30", "--quiet"]
@@ -83,7 +82,9 @@ def test_set_reaches_into_lists_a_scenario_leaves_to_their_defaults(tmp_path: Pa
     assert s.innovations[0].benefit == 0.9 and s.funding.funders[0].grant_duration_months == 36
     assert len(s.innovations) == len(load_scenario(bare).innovations)  # filled in, not replaced
     joint = load_scenario(bare, ["joint_funding=true"])
-    assert [f.name for f in joint.funding.funders] == [joint_fund().name]
+    grants = load_scenario(bare).funding
+    assert joint.funding.budget_per_call_k == 0 and joint.nhs.pooled_council_share == 1.0
+    assert joint.nhs.joint_fund_k_per_year == grants.budget_per_call_k * 12 / grants.call_interval_months
     assert load_scenario(bare, ["joint_funding=false"]).funding == load_scenario(bare).funding
     tally.add(ROW_INPUTS, tried=4, valid_accepted=4)
 

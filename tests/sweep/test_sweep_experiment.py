@@ -184,3 +184,17 @@ def test_a_stand_in_model_takes_free_parameter_names(tmp_path):
 
 def test_tiny_set_is_what_the_helpers_say():
     assert TINY["simulation.steps"] >= 12  # tiny_grid records the adopting curve at month 12
+
+
+def test_the_joint_funding_lever_in_a_design_point_sets_up_the_pooled_fund():
+    from sasci_sim.experiments.sweep.experiment import apply_values
+
+    base = Scenario(name="base")
+    key = resolve_key("joint_funding", base.model_dump(), "test", "joint_funding")
+    assert key.kind == "bool" and key.path == "nhs.joint_fund_k_per_year"
+    on = Scenario.model_validate(apply_values(base.model_dump(), {key: True}))
+    assert on.funding.budget_per_call_k == 0 and on.nhs.pooled_council_share == 1.0
+    f = base.funding
+    assert on.nhs.joint_fund_k_per_year == f.budget_per_call_k * 12 / f.call_interval_months
+    assert on.nhs.joint_fund_start_month == f.first_call_month and on.nhs.joint_fund_covers_double_running
+    assert Scenario.model_validate(apply_values(base.model_dump(), {key: False})) == base

@@ -21,7 +21,8 @@ from sasci_sim.errors import InputError
 
 ValueKind = Literal["int", "float", "bool", "other"]
 
-#: Flat levers that are not a plain scenario value (handled by ``sasci_sim.model.social_care.with_levers``).
+#: Flat levers that are not a plain scenario value (handled by ``sasci_sim.model.social_care.with_levers``):
+#: ``joint_funding`` true moves the grants' money into the pooled joint fund (``config.schema.joint_fund()``).
 SPECIAL_LEVERS: dict[str, ValueKind] = {"joint_funding": "bool"}
 
 

@@ -26,11 +26,11 @@ from __future__ import annotations
 import numpy as np
 
 from sasci_sim.config.schema import SYSTEMS
-from sasci_sim.model.kernels.allocation import allocate, spent_by_group
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.commissioning import council_value
+from sasci_sim.model.rules.pooled import pay_council_pilots
 from sasci_sim.model.rules.transitions import start_pilots
 from sasci_sim.model.world import World
 
@@ -178,7 +178,5 @@ def decide_pilots(world: World) -> None:
     cost = port.upfront[cols] + port.running[cols] * max(cfg.diffusion.trial_months, 1)
     ok = np.zeros(rows.size, dtype=bool)
     idx = np.flatnonzero(keen)
-    ok[idx] = allocate(la[idx], cost[idx], value[idx], world.councils.pilot_pot)
-    world.councils.pilot_pot -= spent_by_group(la[ok], cost[ok], world.councils.n)
-    np.maximum(world.councils.pilot_pot, 0.0, out=world.councils.pilot_pot)
+    ok[idx] = pay_council_pilots(world, la[idx], cost[idx], value[idx])  # a pool's joint pot first
     start_pilots(world, rows[ok], cols[ok], Payer.PILOT_FUND)

@@ -1,10 +1,9 @@
 """Decommissioning: a commissioner whose budget falls below its commitments drops contracts (ODD: Submodel 'decommissioning').
 
-A pooled budget shrinks when the joint fund paying into it ends (and any council budget may
-move). A council l whose budget has fallen since last month and whose commitments now exceed
+A council's budget moves with its yearly settlement (stop-go, ODD 'settlements'). A council l whose budget has fallen since last month and whose commitments now exceed
 it keeps its contracts in order of its
-value V[l, j] (ODD 'commissioning') while their cost next month, net cost plus any double
-running still due that no fund will pay, fits in the budget, as a panel funds down a ranked list; the rest are dropped
+value V[l, j] (ODD 'commissioning') while their cost, net cost plus the double running still due
+this month or next (whichever is more) that no fund will pay, fits in the budget, as a panel funds down a ranked list; the rest are dropped
 (cause ``review``) and commitments are recomputed. This is the funding cliff of a fund that pays
 through commissioners rather than through grants.
 """
@@ -42,8 +41,10 @@ def drop_unaffordable(world: BoardsWorld) -> None:
     la = p.council[rows]
     hit = over[la]
     rows, cols, la = rows[hit], cols[hit], la[hit]
-    # what each contract will cost next month, when the smaller budget applies
-    cost = council_net_cost(world, cols, councils=la) + monthly_commitment(world, rows, cols, world.t + 1)
+    # what each contract costs this month and next, whichever is more: the smaller budget applies now,
+    # and double running a fund pays now may fall on the commissioner next month
+    due = np.maximum(monthly_commitment(world, rows, cols), monthly_commitment(world, rows, cols, world.t + 1))
+    cost = council_net_cost(world, cols, councils=la) + due
     keep = allocate(la, cost, council_value(world, la, cols), c.budget)
     abandon(world, rows[~keep], cols[~keep], "review")
     refresh_commitments(world)

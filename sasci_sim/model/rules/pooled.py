@@ -16,15 +16,20 @@ budget with its ICB (section 75; the Better Care Fund) commissions together with
   over a budget many times larger (Arrow and Lind 1970).
 
 A joint health and social care fund pays through the pooled budgets: while it runs, each pool
-receives its share of ``nhs.joint_fund_k_per_year / 12`` a month, which pays the double running
-of the pool's moves (if it covers double running) and adds the rest to the pool's room; money
-not committed in a month is not carried over.
+receives its share of ``nhs.joint_fund_k_per_year / 12`` a month into a joint innovation pot
+that is the fund's own ring-fenced money in the pool. The pot pays the double running of the
+pool's moves (if the fund covers double running) and the pilots the pool commissions from its
+providers (upfront and trial running, plus the fixed project cost a grant also pays); it does not
+pay running contracts, which the partners carry so that a move is sustainable when the fund
+ends. Unspent money carries over within a fund year (``nhs.joint_fund_carry_over_months``) and
+lapses at its end, as a commissioner's budget does at the end of a financial year.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sasci_sim.model.kernels.allocation import allocate, spent_by_group
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.columns import column_counts
 from sasci_sim.model.nhs import BoardsWorld, fund_running
@@ -81,41 +86,98 @@ def shared_confidence(world: BoardsWorld, councils: np.ndarray, confidence: np.n
     return confidence + (1.0 - confidence) * world.boards.nhs_share[councils]
 
 
-def share_pooled_costs(world: BoardsWorld) -> None:
-    """Split the month's commitments between councils, ICBs and the joint fund, and set next month's pools.
+def pay_council_pilots(world: BoardsWorld, councils: np.ndarray, cost: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Which pilots a council pays for itself, first from its pool's joint innovation pot, then from its pilot fund.
 
-    In each pooled council the joint fund pays first, never more than its monthly share: the
-    double running of covered moves (``fund_double_running``), then commitments up to what is
-    left of its share; double running beyond its share falls back on the partners. The ICB pays
-    its share ``s[l]`` of what the fund does not. Council spend is reduced by what the others paid
-    (and raised by its share of any double running the fund could not pay). NHS savings
-    (operating sites times ``nhs_saving``, whoever pays) are recorded in every area. The pooled
-    budget for next month is the council's budget, the ICB's contribution and what the fund will
-    leave after double running.
+    A pool's joint pot (the joint fund's money, ``boards.fund_pot``) funds pilots as a council
+    pilot fund does, in order of the council's value, each costing also
+    ``funding.project_fixed_cost_k`` (bid, set-up, project management and evaluation, as for a
+    grant); the pilots it cannot take go to the council's own pilot fund at their own cost.
+    What the pot pays is recorded as ``joint_fund_spent_k``.
+
+    Args:
+        world: The model state; its pots are reduced by what they pay.
+        councils: Council of each pilot the council is keen to pay for.
+        cost: Each pilot's upfront and trial running cost, k GBP.
+        value: The council's value of each, its ranking.
+
+    Returns:
+        Which of the pilots go ahead, in the order given.
+    """
+    b, c = world.boards, world.councils
+    ok = np.zeros(len(councils), dtype=bool)
+    if b.fund_pot.any():
+        with_fixed = cost + world.config.funding.project_fixed_cost_k
+        ok = allocate(councils, with_fixed, value, b.fund_pot)
+        paid = spent_by_group(councils[ok], with_fixed[ok], c.n)
+        b.fund_pot = np.maximum(b.fund_pot - paid, 0.0)
+        world.events_scalar["joint_fund_spent_k"] += float(paid.sum())
+    rest = np.flatnonzero(~ok)
+    own = allocate(councils[rest], cost[rest], value[rest], c.pilot_pot)
+    ok[rest[own]] = True
+    c.pilot_pot -= spent_by_group(councils[rest[own]], cost[rest[own]], c.n)
+    np.maximum(c.pilot_pot, 0.0, out=c.pilot_pot)
+    return ok
+
+
+def fund_year_ends(world: BoardsWorld) -> bool:
+    """Whether this month is the last of a year of the joint fund (its unspent money then lapses).
+
+    Args:
+        world: The model state.
+
+    Returns:
+        True in the fund's months ``start + k * carry_over - 1`` and in its last month.
+    """
+    n, t = world.config.nhs, world.t
+    months_in = t - n.joint_fund_start_month + 1
+    return months_in % n.joint_fund_carry_over_months == 0 or not fund_running(world.config, t + 1)
+
+
+def share_pooled_costs(world: BoardsWorld) -> None:
+    """Split the month's commitments between councils and ICBs, pay the fund's double running, and refill its pots.
+
+    In each pooled council the joint innovation pot pays the double running of covered moves
+    (``fund_double_running``) as far as it holds; double running beyond it falls on the
+    partners. The ICB pays its share ``s[l]`` of the pool's commitments and of that rest. Council
+    spend is reduced by what the ICB paid (and raised by its share of any double running the pot
+    could not pay). NHS savings (operating sites times ``nhs_saving``, whoever pays) are recorded
+    in every area. At the end of a fund year the pot's unspent money lapses; while the fund runs
+    next month, the pot receives that month's share of the fund.
 
     Args:
         world: The model state.
     """
     cfg, b, c, p = world.config, world.boards, world.councils, world.providers
-    running = fund_running(cfg, world.t)
-    monthly = cfg.nhs.joint_fund_k_per_year / 12.0 * b.fund_share * running
     fund_dr = np.zeros(c.n)
-    if b.pooled.any() and running:
+    if b.pooled.any() and fund_running(cfg, world.t):
         rows, cols = split_cells(np.flatnonzero(p.payer == Payer.COUNCIL.value), p.state.shape[1])
         fund_dr = fund_double_running(world, rows, cols)
-    dr_paid = np.minimum(fund_dr, monthly)
-    room_now = monthly - dr_paid
-    contracts_paid = np.minimum(c.committed, room_now)
-    rest = c.committed - contracts_paid + (fund_dr - dr_paid)  # what the partners pay
+    dr_paid = np.minimum(fund_dr, b.fund_pot)
+    b.fund_pot = b.fund_pot - dr_paid
+    rest = c.committed + (fund_dr - dr_paid)  # what the partners pay
     nhs_paid = b.nhs_share * rest
     b.committed = np.bincount(b.board, weights=nhs_paid, minlength=b.n)
     scalars = world.events_scalar
-    scalars["council_spend_k"] += float((fund_dr - dr_paid).sum() - nhs_paid.sum() - contracts_paid.sum())
+    scalars["council_spend_k"] += float((fund_dr - dr_paid).sum() - nhs_paid.sum())
     scalars["nhs_spend_k"] += float(nhs_paid.sum())
-    scalars["joint_fund_spent_k"] += float((contracts_paid + dr_paid).sum())
+    scalars["joint_fund_spent_k"] += float(dr_paid.sum())
     sites = column_counts(world.operating_mask())
     scalars["nhs_savings_k"] += float(sites @ world.portfolio.nhs_saving)
-    share_next = cfg.nhs.joint_fund_k_per_year / 12.0 * b.fund_share * fund_running(cfg, world.t + 1)
-    added = b.contribution + np.maximum(share_next - fund_dr, 0.0)
-    c.budget = c.budget + (added - b.added)
-    b.added = added
+    if fund_running(cfg, world.t) and fund_year_ends(world):
+        b.fund_pot = np.zeros(c.n)  # the year's unspent money lapses
+    b.fund_pot = b.fund_pot + fund_month(world, world.t + 1)
+
+
+def fund_month(world: BoardsWorld, month: int) -> np.ndarray:
+    """The joint fund's money paid into each pool's pot for a month, k GBP.
+
+    Args:
+        world: The model state.
+        month: The month.
+
+    Returns:
+        ``nhs.joint_fund_k_per_year / 12 * fund_share[l]`` while the fund runs, else 0.
+    """
+    cfg = world.config
+    return cfg.nhs.joint_fund_k_per_year / 12.0 * world.boards.fund_share * fund_running(cfg, month)

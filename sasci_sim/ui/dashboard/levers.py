@@ -51,7 +51,7 @@ def model_params(entry: Entry) -> dict[str, Any]:
         },
         "joint_funding": {
             "type": "Checkbox",
-            "label": "Long-term joint health and social care fund (pays double running)",
+            "label": "Long-term joint health and social care fund through pooled budgets (pays double running)",
             "value": is_joint_fund_only(s),
         },
         "regulatory_flexibility": _slider_float(

@@ -14,7 +14,7 @@ from typing import Any
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from sasci_sim.config.loader import validate
-from sasci_sim.config.schema import Funding, Scenario, joint_fund
+from sasci_sim.config.schema import Funding, Nhs, Scenario
 from sasci_sim.errors import InputError
 from sasci_sim.model.social_care import SocialCareModel
 from sasci_sim.ui.dashboard.catalogue import Entry
@@ -23,30 +23,46 @@ SEED_LIMIT = 2**63
 
 
 def is_joint_fund_only(scenario: Scenario) -> bool:
-    """Whether the whole call budget already goes to the long-term joint fund (the switch is on).
+    """Whether the programme's money goes to the long-term pooled joint fund instead of grants (the switch is on).
 
     Args:
         scenario: The scenario.
 
     Returns:
-        True when its only funder is ``joint_fund()``.
+        True when every council pools with its ICB, the joint fund has money, and no grants are offered.
     """
-    return [f.model_dump() for f in scenario.funding.funders] == [joint_fund().model_dump()]
+    n = scenario.nhs
+    return n.joint_fund_k_per_year > 0 and n.pooled_council_share >= 1 and scenario.funding.budget_per_call_k == 0
 
 
 def without_joint_fund(scenario: Scenario) -> Scenario:
-    """The switch turned off: a joint-fund-only scenario gets today's funders (the schema's default mix).
+    """The switch turned off: the fund's money goes back to today's grants, and councils commission alone.
+
+    The yearly money of the joint fund becomes the budget of each call (at the scenario's call
+    interval), from today's funders (the schema's default mix, whose grants do not cover double
+    running); the fund and the pools are set back to the schema's defaults.
 
     Args:
         scenario: The scenario.
 
     Returns:
-        The scenario with the default funders when it was joint-fund-only, else unchanged.
+        The scenario with grants in place of the fund when it was joint-fund-only, else unchanged.
     """
     if not is_joint_fund_only(scenario):
         return scenario
     data = scenario.model_dump()
-    data["funding"]["funders"] = [f.model_dump() for f in Funding().funders]
+    f = scenario.funding
+    data["funding"]["funders"] = [x.model_dump() for x in Funding().funders]
+    data["funding"]["budget_per_call_k"] = scenario.nhs.joint_fund_k_per_year * f.call_interval_months / 12.0
+    defaults = Nhs()
+    for key in (
+        "pooled_council_share",
+        "joint_fund_k_per_year",
+        "joint_fund_start_month",
+        "joint_fund_months",
+        "joint_fund_carry_over_months",
+    ):
+        data["nhs"][key] = getattr(defaults, key)
     return validate(data, "joint funding switch")
 
 

@@ -12,6 +12,7 @@ from sasci_sim.model.rules.commissioning import council_net_cost, council_value,
 from sasci_sim.model.rules.pooled import (
     cashable_saving,
     commissioner_saving_ratio,
+    pay_council_pilots,
     share_pooled_costs,
     shared_confidence,
 )
@@ -104,20 +105,62 @@ def test_the_board_pays_its_share_of_the_pools_commitments() -> None:
     assert model.events_scalar["joint_fund_spent_k"] == 0.0
 
 
-def test_the_joint_fund_pays_first_and_only_while_it_runs() -> None:
+def test_the_joint_fund_fills_a_pot_that_does_not_pay_contracts_and_lapses_when_it_ends() -> None:
     model = model_with(1.0, match_ratio=1.0, joint_fund_k_per_year=48.0, joint_fund_months=2)
-    # month 1 budgets already hold the fund's share of 48 / 12 = 4 a month, by providers in the area
-    fund = 4.0 * np.bincount(model.providers.council) / 40
-    assert np.allclose(model.boards.fund_share * 4.0, fund)
-    own_and_icb = model.councils.budget - fund
+    # month 1: each pool's pot holds its share of 48 / 12 = 4 a month, by providers in the area
+    share = 4.0 * np.bincount(model.providers.council, minlength=4) / 40
+    assert np.allclose(model.boards.fund_pot, share)
+    budget = model.councils.budget.copy()  # the council's own money and the ICB's, not the fund's
+    assert np.allclose(budget, 2 * model.boards.contribution)
     place(model, np.arange(40), 0, State.SUSTAINED, Payer.COUNCIL, months=FULL_PROOF)
     model.t = 1
     refresh_commitments(model)
     committed = model.councils.committed.copy()
     share_pooled_costs(model)
-    assert model.events_scalar["joint_fund_spent_k"] == pytest.approx(4.0)
-    assert model.events_scalar["nhs_spend_k"] == pytest.approx(0.5 * (committed.sum() - 4.0))
-    assert np.allclose(model.councils.budget, own_and_icb + fund)  # month 2: still running
-    model.t = 2
+    assert model.events_scalar["joint_fund_spent_k"] == 0.0  # running contracts are the partners'
+    assert model.events_scalar["nhs_spend_k"] == pytest.approx(0.5 * committed.sum())
+    assert np.allclose(model.boards.fund_pot, 2 * share)  # unspent money carries over within the year
+    assert np.allclose(model.councils.budget, budget)
+    model.t = 2  # the fund's last month: what is left lapses and nothing comes in
     share_pooled_costs(model)
-    assert np.allclose(model.councils.budget, own_and_icb)  # month 3: the fund has ended
+    assert np.allclose(model.boards.fund_pot, 0.0)
+
+
+def test_unspent_fund_money_lapses_at_the_end_of_each_fund_year() -> None:
+    model = model_with(
+        1.0, joint_fund_k_per_year=120.0, joint_fund_start_month=1, joint_fund_months=9, joint_fund_carry_over_months=3
+    )
+    share = 10.0 * model.boards.fund_share
+    pots = []
+    for t in range(1, 11):
+        model.t = t
+        share_pooled_costs(model)
+        pots.append(float(model.boards.fund_pot.sum() / share.sum()))
+    # months 3, 6 and 9 end a fund year; after month 9 the fund has ended
+    assert pots == pytest.approx([2, 3, 1, 2, 3, 1, 2, 3, 0, 0])
+
+
+def test_a_pools_pilots_are_paid_from_its_pot_first_with_the_fixed_project_cost() -> None:
+    model = model_with(1.0, joint_fund_k_per_year=12.0)
+    model.boards.fund_pot[:] = [50.0, 10.0, 0.0, 0.0]
+    model.councils.pilot_pot[:] = [0.0, 40.0, 40.0, 0.0]
+    fixed = model.config.funding.project_fixed_cost_k
+    councils = np.array([0, 0, 1, 2, 3])
+    cost = np.full(5, 30.0 - fixed)  # 30 with the fixed cost
+    value = np.array([0.9, 0.8, 0.7, 0.6, 0.5])
+    ok = pay_council_pilots(model, councils, cost, value)
+    # council 0: its pot pays the first (30 of 50), the second does not fit and it has no pilot fund;
+    # council 1: the pot is too small, the pilot fund pays 30 - fixed; council 2: its pilot fund; 3: nothing
+    assert ok.tolist() == [True, False, True, True, False]
+    assert model.events_scalar["joint_fund_spent_k"] == pytest.approx(30.0)
+    assert np.allclose(model.boards.fund_pot, [20.0, 10.0, 0.0, 0.0])
+    assert np.allclose(model.councils.pilot_pot, [0.0, 40.0 - (30.0 - fixed), 40.0 - (30.0 - fixed), 0.0])
+
+
+def test_without_a_fund_council_pilots_come_from_the_pilot_fund_as_before() -> None:
+    model = model_with(0.0)
+    model.councils.pilot_pot[:] = [40.0, 0.0, 40.0, 40.0]
+    ok = pay_council_pilots(model, np.array([0, 1, 2]), np.array([30.0, 30.0, 50.0]), np.ones(3))
+    assert ok.tolist() == [True, False, False]
+    assert np.allclose(model.councils.pilot_pot, [10.0, 0.0, 40.0, 40.0])
+    assert model.events_scalar["joint_fund_spent_k"] == 0.0
