@@ -105,3 +105,24 @@ def test_the_shipped_claims_are_current_for_the_shipped_posterior() -> None:
         assert row["against_sha256"] == scenario_digest(entry.claim.against), f"{key}: its reference changed"
     with SHIPPED_CLAIMS.open(encoding="utf-8") as handle:
         assert int(next(csv.DictReader(handle))["draws"]) >= 50, "the shipped check uses at least 50 draws"
+
+
+def test_the_joint_fund_claim_is_set_against_the_funding_cliff_lesson_which_switching_it_off_gives() -> None:
+    from sasci_sim.ui.dashboard.model import without_joint_fund
+
+    joint = LESSONS["joint_funding"]
+    assert joint.claim is not None and joint.claim.against is LESSONS["funding_cliff"].scenario
+    off = without_joint_fund(joint.scenario).model_dump(exclude={"name", "description"})
+    assert off == LESSONS["funding_cliff"].scenario.model_dump(exclude={"name", "description"})
+
+
+def test_a_claim_needs_exactly_one_reference(tmp_path: Path) -> None:
+    catalogue = copy_lessons(tmp_path)
+    text = catalogue.read_text()
+    catalogue.write_text(text.replace("against_lesson: funding_cliff", "against_lesson: joint_funding", 1))
+    with pytest.raises(InputError, match=r"claim\.against_lesson: not another lesson"):
+        read_lessons(catalogue)
+    both = "      against_lesson: funding_cliff\n      against: {regulation.flexibility: 0.5}\n"
+    catalogue.write_text(text.replace("      against_lesson: funding_cliff", both.rstrip("\n"), 1))
+    with pytest.raises(InputError, match="exactly one of against"):
+        read_lessons(catalogue)

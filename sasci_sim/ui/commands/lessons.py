@@ -76,7 +76,7 @@ def execute(args: argparse.Namespace) -> int:
             rows.append(
                 {
                     "lesson": entry.key,
-                    "against": ", ".join(f"{k}={v}" for k, v in claim.changes.items()),
+                    "against": ", ".join(f"{k}={v}" for k, v in claim.changes.items()) or claim.against.name,
                     "figure": claim.figure,
                     "direction": claim.direction,
                     "share": round(check.share, 4),

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sasci_sim.config.loader import baseline_path, explain, load_scenario, read_yaml
 from sasci_sim.config.schema import Scenario
@@ -29,18 +29,29 @@ class ClaimSpec(BaseModel):
     """What a lesson's narrative claims, as a comparison the posterior can test.
 
     The narrative asks the class to change a lever and run again; the claim is that the
-    lesson as shipped gives ``direction`` of ``figure`` than the run with ``against``'s changes.
+    lesson as shipped gives ``direction`` of ``figure`` than the run with ``against``'s changes,
+    or than another lesson (``against_lesson``) when the change is that lesson (switching the
+    joint fund off gives the funding-cliff lesson exactly).
     """
 
     model_config = ConfigDict(extra="forbid")
-    against: dict[str, str | int | float | bool] = Field(
-        min_length=1, description="The lever changes (dotted keys, as --set takes them) the lesson is set against."
+    against: dict[str, str | int | float | bool] | None = Field(
+        None,
+        min_length=1,
+        description="The lever changes (dotted keys, as --set takes them) the lesson is set against.",
     )
+    against_lesson: str | None = Field(None, description="Another lesson the claim is set against.")
     than: str = Field(
         min_length=1, max_length=120, description="The reference in the page's words, e.g. 'five-year grants'."
     )
     figure: str = Field(description="The summary figure the claim is about.")
     direction: Literal["more", "less"] = Field(description="Whether the lesson gives more or less of it.")
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> ClaimSpec:
+        if (self.against is None) == (self.against_lesson is None):
+            raise ValueError("give exactly one of against (lever changes) and against_lesson")
+        return self
 
 
 class LessonSpec(BaseModel):
@@ -64,8 +75,8 @@ class LessonCatalogue(BaseModel):
 class Claim:
     """A lesson's claim with the scenario it is set against resolved."""
 
-    against: Scenario  # the lesson with the claim's lever changes, under its own name
-    changes: dict[str, str | int | float | bool]
+    against: Scenario  # the lesson with the claim's lever changes under its own name, or another lesson
+    changes: dict[str, str | int | float | bool]  # the lever changes; {} when set against another lesson
     than: str
     figure: str
     direction: Literal["more", "less"]
@@ -148,38 +159,46 @@ def read_lessons(catalogue: Path = CATALOGUE) -> list[Entry]:
                 catalogue, f"lessons[{idx}].innovation", f"not an innovation of {source.name}", got=spec.innovation
             )
         narrative = parse_narrative(catalogue.parent / f"{spec.name}.md")
-        claim = None if spec.claim is None else resolve_claim(catalogue, idx, source, scenario, spec.claim)
-        entries.append(Entry(spec.name, f"Lesson: {spec.title}", scenario, spec.innovation, narrative, source, claim))
-    return entries
+        entries.append(Entry(spec.name, f"Lesson: {spec.title}", scenario, spec.innovation, narrative, source))
+    scenarios = {e.key: e.scenario for e in entries}
+    return [
+        e if spec.claim is None else replace(e, claim=resolve_claim(catalogue, idx, e, spec.claim, scenarios))
+        for idx, (e, spec) in enumerate(zip(entries, specs, strict=True))
+    ]
 
 
-def resolve_claim(catalogue: Path, idx: int, source: Path, scenario: Scenario, spec: ClaimSpec) -> Claim:
-    """A lesson's claim with its reference scenario loaded: the lesson file with the claim's changes.
+def resolve_claim(catalogue: Path, idx: int, entry: Entry, spec: ClaimSpec, lessons: dict[str, Scenario]) -> Claim:
+    """A lesson's claim with its reference scenario loaded: the lesson file with the claim's changes, or another lesson.
 
     Args:
         catalogue: The lessons file (for errors).
         idx: The lesson's position in it (for errors).
-        source: The lesson's scenario file.
-        scenario: The lesson's scenario.
+        entry: The lesson.
         spec: The claim as written.
+        lessons: Every lesson's scenario by name.
 
     Returns:
         The claim.
 
     Raises:
-        InputError: On an unknown figure, or a change the scenario does not accept.
+        InputError: On an unknown figure or lesson, or a change the scenario does not accept.
     """
+    field = f"lessons[{idx}].claim"
     if spec.figure not in FIGURES:
         raise InputError(
-            catalogue,
-            f"lessons[{idx}].claim.figure",
-            f"not a summary figure; one of {', '.join(FIGURES)}",
-            got=spec.figure,
+            catalogue, f"{field}.figure", f"not a summary figure; one of {', '.join(FIGURES)}", got=spec.figure
         )
+    if spec.against_lesson is not None:
+        if spec.against_lesson not in lessons or spec.against_lesson == entry.key:
+            raise InputError(
+                catalogue, f"{field}.against_lesson", "not another lesson of this file", got=spec.against_lesson
+            )
+        return Claim(lessons[spec.against_lesson], {}, spec.than, spec.figure, spec.direction)
+    assert spec.against is not None
     changes = [
         f"{key}={str(value).lower() if isinstance(value, bool) else value}" for key, value in spec.against.items()
     ]
-    against = load_scenario(source, [*changes, f"name={scenario.name}_against"])
+    against = load_scenario(entry.source, [*changes, f"name={entry.scenario.name}_against"])
     return Claim(against, dict(spec.against), spec.than, spec.figure, spec.direction)
 
 
