@@ -12,6 +12,11 @@ import pandas as pd
 
 from sasci_sim.config.schema import KINDS, Scenario
 
+#: The money tables' columns that are a programme's money as it is paid out: grants, the pooled
+#: joint fund's pots and national programmes. Outcomes "per £m spent" divide by their sum, so a
+#: grant programme and a joint fund paid through pooled budgets are compared at equal spend.
+PROGRAMME_MONEY = ("grants_spent_k", "joint_fund_spent_k", "programme_spent_k")
+
 
 def first_step_at(shares: np.ndarray, level: float) -> np.ndarray:
     """First step (per column) at which a share reaches a level; NaN if never.
@@ -107,11 +112,16 @@ def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Sc
                 float(money["councils_overspent"].sum() / (n_la * years)) if years else 0.0
             )
         if "grants_spent_k" in money:
-            spent = money.sort_values("step")["grants_spent_k"].to_numpy().cumsum()
-            out["sustained_per_m_spent"] = per_m_spent(adopters[-1], spent[-1])
+            ordered = money.sort_values("step")
+            grants = ordered["grants_spent_k"].to_numpy(float).cumsum()
+            paid = sum(ordered[c].to_numpy(float) for c in PROGRAMME_MONEY if c in ordered).cumsum()
+            if "joint_fund_spent_k" in ordered:
+                out["joint_fund_spent_k"] = float(ordered["joint_fund_spent_k"].sum())
+            out["money_spent_k"] = float(paid[-1])
+            out["sustained_per_m_spent"] = per_m_spent(adopters[-1], paid[-1])
             for month in scenario.funding.evaluation_months:
                 if month <= steps:
-                    out.update(evaluation_figures(month, sustained[month], adopters[month], spent[month]))
+                    out.update(evaluation_figures(month, sustained[month], adopters[month], grants[month], paid[month]))
     if money is not None and scenario.national.programmes:
         out["programme_awarded_k"] = float(money["programme_awarded_k"].sum())
         out["programme_spent_k"] = float(money["programme_spent_k"].sum())
@@ -169,23 +179,28 @@ def per_m_spent(count: float, spent_k: float) -> float:
     return float(count / (spent_k / 1000.0)) if spent_k > 0 else float("nan")
 
 
-def evaluation_figures(month: int, shares: np.ndarray, adopters: float, spent_k: float) -> dict[str, float]:
+def evaluation_figures(
+    month: int, shares: np.ndarray, adopters: float, grants_k: float, spent_k: float
+) -> dict[str, float]:
     """Figures at an evaluation month (after every grant has ended): keys end in ``_m<month>``.
 
     Args:
         month: The evaluation month.
         shares: Sustained share of providers per innovation at that month.
         adopters: Sustained (provider, innovation) pairs at that month, sector-wide.
-        spent_k: Grant money spent up to and including that month, k GBP.
+        grants_k: Grant money spent up to and including that month, k GBP.
+        spent_k: Programme money spent up to and including that month (``PROGRAMME_MONEY``), k GBP.
 
     Returns:
         ``sustained_share_m<month>`` (mean over innovations), ``sustained_adopters_m<month>``,
-        ``grants_spent_k_m<month>`` and ``sustained_per_m_spent_m<month>``.
+        ``grants_spent_k_m<month>``, ``money_spent_k_m<month>`` and ``sustained_per_m_spent_m<month>``
+        (per £m of programme money).
     """
     return {
         f"sustained_share_m{month}": float(shares.mean()),
         f"sustained_adopters_m{month}": float(adopters),
-        f"grants_spent_k_m{month}": float(spent_k),
+        f"grants_spent_k_m{month}": float(grants_k),
+        f"money_spent_k_m{month}": float(spent_k),
         f"sustained_per_m_spent_m{month}": per_m_spent(adopters, spent_k),
     }
 

@@ -190,18 +190,19 @@ def analyse(results: list[RunResult], sources: dict[str, str]) -> Comparison:
 def spend_months(results: Sequence[RunResult]) -> list[str]:
     """Suffixes of the money-spent figures every run has: '_m<month>' per evaluation month, else '' (the end of the run)."""
     common = set.intersection(*(set(r.runs.columns) for r in results))
-    months = sorted(int(c.removeprefix("grants_spent_k_m")) for c in common if c.startswith("grants_spent_k_m"))
+    months = sorted(int(c.removeprefix("money_spent_k_m")) for c in common if c.startswith("money_spent_k_m"))
     if months:
         return [f"_m{m}" for m in months]
-    return [""] if "grants_spent_k" in common else []
+    return [""] if "money_spent_k" in common else []
 
 
 def _spent_key(suffix: str) -> str:
-    return f"grants_spent_k{suffix}"
+    """Programme money spent (grants, joint fund, national programmes; ``summary.PROGRAMME_MONEY``)."""
+    return f"money_spent_k{suffix}"
 
 
 def with_added_per_m_spent(results: Sequence[RunResult]) -> list[RunResult]:
-    """The runs with ``added_adopters_per_m_spent<suffix>`` columns when the first scenario spends no grant money.
+    """The runs with ``added_adopters_per_m_spent<suffix>`` columns when the first scenario spends no programme money.
 
     The first scenario is then the counterfactual (no programme): every other scenario's sustained
     adopters above it, sector-wide and paired by replication, per million pounds it spent, is what
@@ -242,7 +243,7 @@ def with_added_per_m_spent(results: Sequence[RunResult]) -> list[RunResult]:
 def spend_findings(results: Sequence[RunResult]) -> list[Finding]:
     """Regimes compared at equal spend: money actually spent, and what each £m bought, against the first regime.
 
-    The first scenario that spends grant money is the reference regime. For the end of the run and
+    The first scenario that spends programme money is the reference regime. For the end of the run and
     each evaluation month, each later regime gets two findings: its money spent against the
     reference's (so a reader sees whether spend was equal), and its outcome per £m spent against the
     reference's (added sustained adopters over a no-programme first scenario if there is one, else
@@ -279,14 +280,14 @@ def spend_findings(results: Sequence[RunResult]) -> list[Finding]:
 
 
 def spending(results: Sequence[RunResult]) -> list[RunResult]:
-    """The runs that spend grant money, in order (the first is the reference regime of the equal-spend findings)."""
+    """The runs that spend programme money, in order (the first is the reference regime of the equal-spend findings)."""
     suffixes = spend_months(results)
     return [r for r in results if suffixes and r.runs[_spent_key(suffixes[0])].max() > 0]
 
 
 def is_spend_figure(key: str) -> bool:
     """Whether a finding's figure is one of the equal-spend findings' (set against the reference regime)."""
-    return key.startswith(("grants_spent_k", "added_adopters_per_m_spent", "sustained_per_m_spent"))
+    return key.startswith(("money_spent_k", "added_adopters_per_m_spent", "sustained_per_m_spent"))
 
 
 def reference_for(results: Sequence[RunResult], key: str) -> RunResult:

@@ -136,9 +136,21 @@ FIGURES: dict[str, Figure] = {
         noun="sustained adopters",
         predicate="are in place sector-wide after {period}",
     ),
-    "sustained_per_m_spent": Figure("Sustained adopters sector-wide per £m of grant money spent", "count"),
+    "joint_fund_spent_k": Figure(
+        "Joint fund money actually spent over the run (through pooled budgets)",
+        "money",
+        "amount",
+        noun="joint fund money spent",
+    ),
+    "money_spent_k": Figure(
+        "Programme money actually spent over the run (grants, joint fund, national programmes)",
+        "money",
+        "amount",
+        noun="programme money spent",
+    ),
+    "sustained_per_m_spent": Figure("Sustained adopters sector-wide per £m of programme money spent", "count"),
     "added_adopters_per_m_spent": Figure(
-        "Sustained adopters added over no programme, per £m of grant money spent", "count"
+        "Sustained adopters added over no programme, per £m of programme money spent", "count"
     ),
     "sustained_share": Figure("Providers sustaining the average innovation", "share"),
     "councils_overspent_share": Figure("Councils overspending in the average year", "share"),
