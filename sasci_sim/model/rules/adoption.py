@@ -28,7 +28,6 @@ import numpy as np
 from sasci_sim.config.schema import SYSTEMS
 from sasci_sim.model.kernels.allocation import allocate, spent_by_group
 from sasci_sim.model.kernels.cells import split_cells
-from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.commissioning import council_value
 from sasci_sim.model.rules.transitions import start_pilots
@@ -49,10 +48,11 @@ def appeal(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     cfg, port, p = world.config, world.portfolio, world.providers
     w = cfg.diffusion.provider_saving_weight
     own_ratio = np.clip(port.provider_saving / np.maximum(port.running, 1e-9), 0.0, 1.0)
-    a = (1.0 - w) * port.benefit[cols] + w * own_ratio[cols]
+    run_cols = world.blocks.columns(rows, cols)  # perceived benefit and evidence are each run's own
+    a = (1.0 - w) * port.benefit[run_cols] + w * own_ratio[cols]
     fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
     e = cfg.research.evidence_role
-    uncertainty = (1.0 - e) * (1.0 - world.exposure.share_at(rows, cols)) + e * (1.0 - world.evidence[cols])
+    uncertainty = (1.0 - e) * (1.0 - world.exposure.share_at(rows, cols)) + e * (1.0 - world.evidence[run_cols])
     risk = 1.0 - cfg.diffusion.risk_aversion * (1.0 - p.culture[rows]) * uncertainty
     return np.clip(a * fit * risk, 0.0, 1.0)
 
@@ -140,7 +140,11 @@ def one_free_bid_each(world: World, rows: np.ndarray, cols: np.ndarray) -> np.nd
         Indices into ``rows``/``cols`` of the candidates kept.
     """
     idx = np.flatnonzero(eligible(world, rows, cols))
-    idx = idx[one_per_row(world.rng, rows[idx])]
+    runs = world.blocks
+    keep = np.zeros(idx.size, dtype=bool)
+    for b, where in runs.groups(runs.of_rows(rows[idx])):  # each run draws its own choice
+        keep[where] = one_per_row(runs.rngs[b], rows[idx][where])
+    idx = idx[keep]
     return idx[has_capacity(world, rows[idx])]
 
 
@@ -155,12 +159,13 @@ def decide_pilots(world: World) -> None:
     # chance decision_rate * appeal per aware cell: draw cells sparsely at
     # decision_rate, keep the aware ones, then keep each with chance appeal
     rate = cfg.diffusion.decision_rate_per_month
-    cells = cells_with_chance(world.rng, p.state, State.AWARE.value, rate)
+    runs = world.blocks
+    cells = runs.cells_with_chance(p.state, State.AWARE.value, rate)
     if cells.size == 0:
         return
     m = p.state.shape[1]
     rows, cols = split_cells(cells, m)
-    want = thin(world.rng, rate * appeal(world, rows, cols) * readiness(world, rows), rate)
+    want = runs.thin(runs.of_rows(rows), rate * appeal(world, rows, cols) * readiness(world, rows), rate)
     rows, cols = rows[want], cols[want]
     keep = one_free_bid_each(world, rows, cols)  # one new pilot per provider per month
     rows, cols = rows[keep], cols[keep]
@@ -174,7 +179,7 @@ def decide_pilots(world: World) -> None:
         return
     la = p.council[rows]
     value = council_value(world, la, cols)
-    keen = world.rng.random(rows.size) < value
+    keen = runs.uniform_rows(rows) < value
     cost = port.upfront[cols] + port.running[cols] * max(cfg.diffusion.trial_months, 1)
     ok = np.zeros(rows.size, dtype=bool)
     idx = np.flatnonzero(keen)

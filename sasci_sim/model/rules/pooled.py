@@ -26,7 +26,6 @@ from __future__ import annotations
 import numpy as np
 
 from sasci_sim.model.kernels.cells import split_cells
-from sasci_sim.model.kernels.columns import column_counts
 from sasci_sim.model.nhs import BoardsWorld, fund_running
 from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.double_running import fund_double_running
@@ -109,12 +108,14 @@ def share_pooled_costs(world: BoardsWorld) -> None:
     rest = c.committed - contracts_paid + (fund_dr - dr_paid)  # what the partners pay
     nhs_paid = b.nhs_share * rest
     b.committed = np.bincount(b.board, weights=nhs_paid, minlength=b.n)
-    scalars = world.events_scalar
-    scalars["council_spend_k"] += float((fund_dr - dr_paid).sum() - nhs_paid.sum() - contracts_paid.sum())
-    scalars["nhs_spend_k"] += float(nhs_paid.sum())
-    scalars["joint_fund_spent_k"] += float((contracts_paid + dr_paid).sum())
-    sites = column_counts(world.operating_mask())
-    scalars["nhs_savings_k"] += float(sites @ world.portfolio.nhs_saving)
+    scalars, runs = world.events_scalar, world.blocks  # each run's own tallies
+    scalars["council_spend_k"] += (
+        runs.per_council_run(fund_dr - dr_paid) - runs.per_council_run(nhs_paid) - runs.per_council_run(contracts_paid)
+    )
+    scalars["nhs_spend_k"] += runs.per_council_run(nhs_paid)
+    scalars["joint_fund_spent_k"] += runs.per_council_run(contracts_paid + dr_paid)
+    sites = runs.count_columns(world.operating_mask())
+    scalars["nhs_savings_k"] += runs.dot_columns(sites, world.portfolio.nhs_saving)
     share_next = cfg.nhs.joint_fund_k_per_year / 12.0 * b.fund_share * fund_running(cfg, world.t + 1)
     added = b.contribution + np.maximum(share_next - fund_dr, 0.0)
     c.budget = c.budget + (added - b.added)

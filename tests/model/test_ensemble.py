@@ -1,0 +1,130 @@
+"""The ensemble engine: a run's tables do not depend on the batch it is stepped in (ODD: Ensemble engine)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sasci_sim.config.loader import load_scenario, validate
+from sasci_sim.config.schema import Scenario
+from sasci_sim.model.blocks import Blocks
+from sasci_sim.model.ensemble import Ensemble
+from sasci_sim.model.kernels.sampling import cells_with_chance
+from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.seeds import derive_seed
+from tests.support.core import SCENARIOS
+
+
+def small(path: str | None, providers: int = 300, steps: int = 30) -> Scenario:
+    """A shipped scenario cut down to a few hundred providers and a few years."""
+    data = load_scenario(None if path is None else SCENARIOS / path).model_dump()
+    data["population"]["providers"] = min(data["population"]["providers"], providers)
+    data["simulation"]["steps"] = steps
+    return validate(data, "test")
+
+
+def alone(scenario: Scenario, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The spread and money tables of one run built and stepped on its own."""
+    model = SocialCareModel(scenario, rng=seed, provider_agents=False)
+    model.run()
+    return model.recorder.tidy(model, 0), model.recorder.money(0)
+
+
+def in_batch(scenario: Scenario, seeds: list[int], b: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run b's tables from an ensemble of these seeds."""
+    ensemble = Ensemble(scenario, seeds)
+    ensemble.run()
+    return ensemble.tables(b, 0)
+
+
+#: Scenarios that between them switch on every mechanism: the complete graph (Bass limit), pooled
+#: budgets and the joint fund, national programmes and mandates, schemes and network bodies.
+SCENARIOS_COVERED = (
+    None,
+    "validation/bass_limit.yaml",
+    "england.yaml",
+    "joint_health_social_care_fund.yaml",
+    "national_programme.yaml",
+    "national_mandate.yaml",
+    "history/shared_lives.yaml",
+)
+
+
+@pytest.mark.parametrize("path", SCENARIOS_COVERED)
+def test_a_run_alone_and_inside_batches_of_8_and_32_gives_identical_tables(path: str | None) -> None:
+    scenario = small(path)
+    seed = derive_seed(1, 3)
+    spread, money = alone(scenario, seed)
+    others = [derive_seed(2, r) for r in range(40)]
+    batch_of_8 = [*others[:5], seed, *others[5:7]]  # the run in the middle
+    batch_of_32 = [seed, *others[7:38]]  # first, with other companions
+    for seeds in (batch_of_8, batch_of_32):
+        got_spread, got_money = in_batch(scenario, seeds, seeds.index(seed))
+        pd.testing.assert_frame_equal(got_spread, spread, check_exact=True)
+        pd.testing.assert_frame_equal(got_money, money, check_exact=True)
+
+
+def test_every_run_of_a_batch_matches_its_run_alone_over_ten_years() -> None:
+    scenario = small(None, providers=400, steps=120)
+    seeds = [derive_seed(5, r) for r in range(8)]
+    ensemble = Ensemble(scenario, seeds)
+    ensemble.run()
+    for b, seed in enumerate(seeds):
+        spread, money = ensemble.tables(b, 0)
+        want_spread, want_money = alone(scenario, seed)
+        pd.testing.assert_frame_equal(spread, want_spread, check_exact=True)
+        pd.testing.assert_frame_equal(money, want_money, check_exact=True)
+
+
+def test_runs_of_a_batch_differ_from_one_another() -> None:
+    ensemble = Ensemble(small(None), [11, 12])
+    ensemble.run()
+    first, second = (ensemble.tables(b, 0)[0] for b in range(2))
+    assert not first["aware"].equals(second["aware"])
+
+
+def test_a_batch_of_one_draws_from_the_run_s_own_stream() -> None:
+    rng = np.random.default_rng(4)
+    blocks = Blocks([rng], n=10, l=2, m=3)
+    state = rng.bit_generator.state
+    got = blocks.uniform_rows(np.arange(5))
+    rng.bit_generator.state = state
+    assert np.array_equal(got, rng.random(5))
+
+
+def test_each_block_draws_its_items_in_their_order_from_its_own_stream() -> None:
+    seeds = [1, 2, 3]
+    blocks = Blocks([np.random.default_rng(s) for s in seeds], n=4, l=1, m=2)
+    rows = np.array([9, 1, 8, 0, 2])  # blocks 2, 0, 2, 0, 0: unsorted
+    got = blocks.uniform_rows(rows)
+    first, third = np.random.default_rng(1).random(3), np.random.default_rng(3).random(2)
+    assert np.array_equal(got[[1, 3, 4]], first)
+    assert np.array_equal(got[[0, 2]], third)
+    assert blocks.rngs[1].random() == np.random.default_rng(2).random()  # block 1 drew nothing
+
+
+def test_a_block_whose_bound_is_zero_draws_nothing() -> None:
+    blocks = Blocks([np.random.default_rng(s) for s in (1, 2)], n=5, l=1, m=1)
+    keep = blocks.thin(np.array([0, 0, 1, 1]), np.array([0.5, 0.5, 0.0, 0.0]), np.array([1.0, 0.0]))
+    assert not keep[2:].any()
+    assert blocks.rngs[1].random() == np.random.default_rng(2).random()
+
+
+def test_sparse_cells_of_each_block_are_offset_to_its_rows() -> None:
+    blocks = Blocks([np.random.default_rng(s) for s in (1, 2)], n=50, l=1, m=4)
+    values = np.zeros((100, 4), dtype=np.int8)
+    values[50:] = 1  # only block 1's cells hold the value
+    cells = blocks.cells_with_chance(values, 1, 0.1)
+    assert cells.size > 0 and (cells >= 200).all()
+    assert np.array_equal(cells - 200, cells_with_chance(np.random.default_rng(2), values[50:], 1, 0.1))
+
+
+def test_per_run_sums_add_as_a_run_alone_adds() -> None:
+    rng = np.random.default_rng(0)
+    values = rng.random(1000) * 1e6
+    blocks = Blocks([np.random.default_rng(s) for s in range(3)], n=10, l=1, m=1)
+    which = np.sort(rng.integers(0, 3, size=1000))
+    got = blocks.sums(values, which)
+    for b in range(3):
+        assert got[b] == float(values[which == b].sum())
