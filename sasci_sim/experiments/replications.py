@@ -2,6 +2,8 @@
 
 Replication r of a scenario with root seed s runs with seed derive_seed(s, r),
 so any replication can be rerun alone and results do not depend on order.
+Replications are stepped together in batches (``model.ensemble.Ensemble``); a run's tables do
+not depend on the batch it is in, so the batch size is a matter of speed and memory only.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import pandas as pd
 from sasci_sim.analysis.summary import summarise, summarise_run
 from sasci_sim.config.loader import validate
 from sasci_sim.config.schema import Scenario
-from sasci_sim.model.social_care import SocialCareModel, with_levers
+from sasci_sim.model.ensemble import Ensemble
+from sasci_sim.model.social_care import with_levers
 from sasci_sim.output.results import RunResult
 from sasci_sim.seeds import derive_seed
 
@@ -24,6 +27,50 @@ from sasci_sim.seeds import derive_seed
 #: big (provider x innovation cells, about 16 MB of arrays) is collected at once; smaller ones are not worth the
 #: collection's tenth of a second.
 FREE_AT_ONCE_CELLS = 250_000
+#: A batch of replications holds at most about this many provider x innovation cells (about 30 MB of
+#: cell arrays), and at most ``MAX_BATCH`` runs: small runs gain most from sharing a month's fixed
+#: cost; a run of England's size gains little and runs alone.
+BATCH_CELLS = 1_000_000
+MAX_BATCH = 64
+
+
+def batch_size(scenario: Scenario) -> int:
+    """How many replications of this scenario to step together (``BATCH_CELLS``, ``MAX_BATCH``).
+
+    Args:
+        scenario: A resolved scenario.
+
+    Returns:
+        At least 1.
+    """
+    cells = scenario.population.providers * max(len(scenario.innovations), 1)
+    return int(max(1, min(MAX_BATCH, BATCH_CELLS // max(cells, 1))))
+
+
+def run_batch(
+    scenario: Scenario, replications: list[int], seeds: list[int]
+) -> list[tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]]:
+    """Several replications stepped together: each one's spread table, money table and summary figures.
+
+    Args:
+        scenario: The resolved scenario.
+        replications: The replications' numbers.
+        seeds: Their seeds, in the same order.
+
+    Returns:
+        One (spread, money, figures) per replication, in the order given; each is what the
+        replication gives alone.
+    """
+    ensemble = Ensemble(scenario, seeds)
+    ensemble.run()
+    out = []
+    for b, replication in enumerate(replications):
+        spread, money = ensemble.tables(b, replication)
+        out.append((spread, money, {"replication": replication, **summarise_run(spread, money, scenario)}))
+    if ensemble.providers.state.size >= FREE_AT_ONCE_CELLS:
+        del ensemble
+        gc.collect()
+    return out
 
 
 def replication_seeds(scenario: Scenario) -> list[int]:
@@ -50,15 +97,7 @@ def run_one(scenario: Scenario, replication: int, seed: int) -> tuple[pd.DataFra
     Returns:
         Its spread table, money table and a row of summary figures (with ``replication``).
     """
-    model = SocialCareModel(scenario, rng=seed, provider_agents=False)
-    model.run()
-    spread = model.recorder.tidy(model, replication)
-    money = model.recorder.money(replication)
-    figures = summarise_run(spread, money, scenario)
-    if model.providers.state.size >= FREE_AT_ONCE_CELLS:
-        del model
-        gc.collect()
-    return spread, money, {"replication": replication, **figures}
+    return run_batch(scenario, [replication], [seed])[0]
 
 
 def run_replications(
@@ -72,7 +111,8 @@ def run_replications(
     """Run a scenario's replications; arguments given here override the file.
 
     Each replication's seed derives from the root seed and its number, so any replication
-    can be rerun alone and comparisons share their luck.
+    can be rerun alone and comparisons share their luck. Replications are stepped together in
+    batches of ``batch_size`` (identical results to running them one at a time).
 
     Args:
         scenario: A Scenario, a scenario file, or None for the built-in baseline.
@@ -95,13 +135,17 @@ def run_replications(
         cfg = validate(data, "command line")
     seeds = replication_seeds(cfg)
     spreads, monies, rows = [], [], []
-    for r, s in enumerate(seeds):
-        spread, money, figures = run_one(cfg, r, s)
-        spreads.append(spread)
-        monies.append(money)
-        rows.append(figures)
-        if on_done is not None:
-            on_done(r)
+    size = batch_size(cfg)
+    for first in range(0, len(seeds), size):
+        numbers = list(range(first, min(first + size, len(seeds))))
+        for r, (spread, money, figures) in zip(
+            numbers, run_batch(cfg, numbers, seeds[first : first + size]), strict=True
+        ):
+            spreads.append(spread)
+            monies.append(money)
+            rows.append(figures)
+            if on_done is not None:
+                on_done(r)
     runs = pd.DataFrame(rows)
     return RunResult(
         scenario=cfg,
