@@ -136,7 +136,7 @@ class Stacked:
         initial_evidence: Evidence per run and innovation at the start.
         programme_pots: Every run's local pots, areas global.
         network_bodies: The bodies' members in every run.
-        people: Each run's people, or None when the scenario does not count them.
+        people: Every run's people (councils stacked), or None when the scenario does not count them.
     """
 
     blocks: Blocks
@@ -149,7 +149,7 @@ class Stacked:
     initial_evidence: np.ndarray
     programme_pots: ProgrammePots
     network_bodies: NetworkBodies
-    people: list[People | None]
+    people: People | None
 
 
 def _concat(items: Sequence[Any], cls: type, offsets: dict[str, Sequence[int]] | None = None) -> Any:
@@ -218,7 +218,7 @@ def build_runs(cfg: Scenario, rngs: Sequence[np.random.Generator]) -> Stacked:
         initial_evidence=np.tile(np.array([i.evidence for i in cfg.innovations]), runs),
         programme_pots=pots,
         network_bodies=bodies,
-        people=[People.from_scenario(cfg, p[1]) for p in parts],
+        people=_stack_people([People.from_scenario(cfg, p[1]) for p in parts]),
     )
 
 
@@ -236,6 +236,15 @@ def _stack_pots(pots: list[ProgrammePots]) -> ProgrammePots:
         out.cols.append(pots[0].cols[k])
         out.grants.append(pots[0].grants[k])
     return out
+
+
+def _stack_people(people: list[People | None]) -> People | None:
+    """Every run's people per council as one People (the counted innovations are the scenario's)."""
+    first = people[0]
+    if first is None or len(people) == 1:
+        return first
+    using = np.concatenate([p.using_care for p in people if p is not None])
+    return People(using, first.counted, first.per_scheme, first.growth_months, first.max_schemes)
 
 
 def run_slice(b: int, n: int) -> slice:
@@ -352,63 +361,6 @@ def run_month(world: MonthWorld) -> None:
     readopt(world)
 
 
-class RunView:
-    """One run of an ensemble as a single-run world for the Recorder: views of its block, read when asked.
-
-    The Recorder and its tables read a run's providers, councils, evidence, perceived benefit,
-    events and money; these properties slice them from the stacked state each time, since the
-    rules replace some arrays (evidence, events) every month.
-    """
-
-    def __init__(self, ensemble: Ensemble, b: int) -> None:
-        """View run ``b`` of an ensemble.
-
-        Args:
-            ensemble: The ensemble.
-            b: The run's block.
-        """
-        self._ensemble, self._b = ensemble, b
-        self.providers, self.councils = run_views(ensemble, b)
-        self.people = ensemble.stacked.people[b]
-        self._columns = run_slice(b, ensemble.portfolio.size)
-        self.portfolio = _PortfolioView(ensemble.portfolio, self._columns)
-
-    @property
-    def steps(self) -> int:
-        """Months stepped so far."""
-        return self._ensemble.steps
-
-    @property
-    def evidence(self) -> np.ndarray:
-        """This run's evidence per innovation."""
-        return self._ensemble.evidence[self._columns]
-
-    @property
-    def events(self) -> dict[str, np.ndarray]:
-        """This run's event counts this month."""
-        return {name: v[self._columns] for name, v in self._ensemble.events.items()}
-
-    @property
-    def events_scalar(self) -> dict[str, float]:
-        """This run's money and scalar tallies this month."""
-        b = self._b
-        return {
-            k: float(v[b]) if isinstance(v, np.ndarray) else float(v) for k, v in self._ensemble.events_scalar.items()
-        }
-
-
-class _PortfolioView:
-    """A run's portfolio: the shared innovation attributes, and its own perceived benefit."""
-
-    def __init__(self, portfolio: Portfolio, columns: slice) -> None:
-        self._portfolio, self._columns = portfolio, columns
-        self.names, self.kind, self.size = portfolio.names, portfolio.kind, portfolio.size
-
-    @property
-    def benefit(self) -> np.ndarray:
-        return self._portfolio.benefit[self._columns]
-
-
 class Ensemble:
     """B runs of one scenario with their own seeds, stepped together (ODD: Ensemble engine).
 
@@ -443,12 +395,12 @@ class Ensemble:
         self.programme_pots, self.network_bodies = st.programme_pots, st.network_bodies
         self.events: dict[str, np.ndarray] = {}
         self.events_scalar: dict[str, float | np.ndarray] = {}
+        self.people = st.people
         self.reset_events()
         launch_innovations(self)
         self.exposure.update(self.operating_mask())
-        self.views = [RunView(self, b) for b in range(self.blocks.size)]
-        self.recorders = [Recorder(view, scenario.simulation.steps) for view in self.views]
-        self._record()
+        self.recorder = Recorder(self, scenario.simulation.steps)
+        self.recorder.record(self)
 
     def operating_mask(self) -> np.ndarray:
         """Cells where the innovation is in use: approved pilots and sustained.
@@ -483,16 +435,12 @@ class Ensemble:
         for spec in self.config.funding.funders:
             self.events_scalar["grants_awarded_k"] += award_grants(self, spec)
 
-    def _record(self) -> None:
-        for view, recorder in zip(self.views, self.recorders, strict=True):
-            recorder.record(view)
-
     def step(self) -> None:
         """One month of every run."""
         self.steps += 1
         self.t = self.steps
         run_month(self)
-        self._record()
+        self.recorder.record(self)
 
     def run(self) -> None:
         """Step every run to the end of the scenario."""
@@ -509,8 +457,7 @@ class Ensemble:
         Returns:
             (spread, money).
         """
-        recorder, view = self.recorders[b], self.views[b]
-        return recorder.tidy(view, replication), recorder.money(replication)
+        return self.recorder.tidy(self, replication, b), self.recorder.money(replication, b)
 
 
 __all__ = ["EVENT_NAMES", "SCALAR_NAMES", "Ensemble", "build_runs", "run_month"]

@@ -117,7 +117,7 @@ class SocialCareModel(mesa.Model):
         self.experience = np.zeros(m)
         self.programme_pots = stacked.programme_pots
         self.network_bodies = stacked.network_bodies
-        self.people = stacked.people[0]
+        self.people = stacked.people
         self.events: dict[str, np.ndarray] = {}
         self.events_scalar: dict[str, float | np.ndarray] = {}
         self.reset_events()
