@@ -151,10 +151,16 @@ class Blocks:
         shape = (len(blocks),) if width is None else (len(blocks), width)
         if self.size == 1:
             return self.rngs[0].random(shape)
+        row = shape[1:]
+        counts = np.bincount(blocks, minlength=self.size)
+        parts = [self.rngs[b].random((int(c), *row)) for b, c in enumerate(counts) if c]
+        if not parts:
+            return np.empty(shape)
+        drawn = np.concatenate(parts)  # in block order
+        if len(blocks) < 2 or np.all(blocks[1:] >= blocks[:-1]):
+            return drawn
         out = np.empty(shape)
-        for b, where in self.groups(blocks):
-            sub = out[where]
-            out[where] = self.rngs[b].random(sub.shape)
+        out[np.argsort(blocks, kind="stable")] = drawn
         return out
 
     def uniform_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -207,6 +213,8 @@ class Blocks:
         if self.size == 1:
             return sampling.thin(self.rngs[0], chance, float(np.asarray(bound).reshape(-1)[0]))
         bounds = np.broadcast_to(np.asarray(bound, dtype=np.float64), (self.size,))
+        if (bounds > 0.0).all():  # one uniform per candidate, each from its block's stream
+            return self.uniform(blocks) * bounds[blocks] < chance
         keep = np.zeros(len(chance), dtype=bool)
         for b, where in self.groups(blocks):
             keep[where] = sampling.thin(self.rngs[b], chance[where], float(bounds[b]))
@@ -226,6 +234,9 @@ class Blocks:
         if self.size == 1:
             return sampling.cells_with_chance(self.rngs[0], values, value, float(np.asarray(p).reshape(-1)[0]))
         chances = np.broadcast_to(np.asarray(p, dtype=np.float64), (self.size,))
+        if (chances <= sampling.DENSE_ABOVE).all():  # sparse in every run: draw all runs' hits, then look
+            cells = self.bernoulli(self.n * self.m, chances)
+            return cells[values.ravel()[cells] == value]
         step = self.n * self.m
         parts = [
             sampling.cells_with_chance(self.rngs[b], values[b * self.n : (b + 1) * self.n], value, float(chances[b]))
@@ -247,11 +258,7 @@ class Blocks:
         if self.size == 1:
             return sampling.bernoulli_indices(self.rngs[0], per_block, float(np.asarray(p).reshape(-1)[0]))
         chances = np.broadcast_to(np.asarray(p, dtype=np.float64), (self.size,))
-        parts = [
-            sampling.bernoulli_indices(self.rngs[b], per_block, float(chances[b])) + b * per_block
-            for b in range(self.size)
-        ]
-        return np.concatenate(parts)
+        return sampling.bernoulli_blocks(self.rngs, per_block, chances)
 
     def standard_normal(self) -> np.ndarray:
         """One standard normal per run, each from its own stream.
@@ -290,7 +297,7 @@ class Blocks:
         """
         if self.size == 1:
             return float(values.sum())
-        return np.array([float(values[b * self.n : (b + 1) * self.n].sum()) for b in range(self.size)])
+        return values.reshape(self.size, self.n).sum(axis=1)  # each row summed as a run alone sums it
 
     def per_council_run(self, values: np.ndarray) -> float | np.ndarray:
         """Per-run sums of an array with one entry per council (length B * l).
@@ -303,7 +310,7 @@ class Blocks:
         """
         if self.size == 1:
             return float(values.sum())
-        return np.array([float(values[b * self.l : (b + 1) * self.l].sum()) for b in range(self.size)])
+        return values.reshape(self.size, self.l).sum(axis=1)  # each row summed as a run alone sums it
 
     def dot_columns(self, per_column: np.ndarray, weights: np.ndarray) -> float | np.ndarray:
         """Per run: its per-innovation counts (entries ``b * m ..``) dotted with per-innovation weights.
@@ -331,8 +338,7 @@ class Blocks:
         """
         if self.size == 1:
             return column_counts(mask)
-        n = self.n
-        return np.concatenate([column_counts(mask[b * n : (b + 1) * n]) for b in range(self.size)])
+        return np.count_nonzero(mask.reshape(self.size, self.n, self.m), axis=1).ravel()  # whole numbers: exact
 
 
 __all__ = ["Blocks"]

@@ -60,6 +60,109 @@ def bernoulli_indices(rng: np.random.Generator, size: int, p: float) -> np.ndarr
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
+def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) -> np.ndarray:
+    """``bernoulli_indices`` for several blocks of ``size`` indices at once, block b with ``rngs[b]`` and ``p[b]``.
+
+    Each block draws exactly what ``bernoulli_indices(rngs[b], size, p[b])`` draws: the gaps of all
+    blocks' first chunks are computed in one pass, each block's running sum on its own, and a block
+    whose chunk ran out goes on alone.
+
+    Args:
+        rngs: One random stream per block.
+        size: Indices per block.
+        p: Each block's chance.
+
+    Returns:
+        Sorted hit indices, block b's offset by ``b * size`` (int64).
+    """
+    if size <= 0:
+        return np.empty(0, dtype=np.int64)
+    out: list[np.ndarray | None] = [None] * len(rngs)
+    sparse, chunks, scales = [], [], []
+    for b, (rng, pb) in enumerate(zip(rngs, p, strict=True)):
+        pb = float(pb)
+        if pb <= 0.0 or pb >= 1.0 or pb > DENSE_ABOVE:
+            out[b] = bernoulli_indices(rng, size, pb)
+            continue
+        expected = size * pb
+        sparse.append(b)
+        chunks.append(rng.random(int(expected + 6.0 * math.sqrt(expected) + 16)))
+        scales.append(1.0 / math.log1p(-pb))
+    if sparse:
+        lengths = np.array([c.size for c in chunks])
+        x = np.concatenate(chunks)
+        np.negative(x, out=x)
+        np.log1p(x, out=x)
+        x *= np.repeat(scales, lengths)
+        np.floor(x, out=x)
+        x += 1.0
+        np.cumsum(x, out=x)  # whole numbers: exact while the total stays below 2**53
+        if x[-1] >= 2.0**52:  # (only with absurdly small chances) each block on its own
+            return _blocks_one_by_one(rngs, size, p, out, sparse, chunks)
+        ends = np.cumsum(lengths)
+        before = np.concatenate([[0.0], x[ends[:-1] - 1]])  # the running total before each block
+        x -= np.repeat(before + 1.0, lengths)  # each block's positions, as it has them alone
+        which = np.repeat(np.arange(len(sparse)), lengths)
+        inside = x < size
+        hits = x[inside].astype(np.int64) + np.asarray(sparse)[which[inside]] * size
+        counts = np.bincount(which[inside], minlength=len(sparse))
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        for k, b in enumerate(sparse):
+            mine = hits[bounds[k] : bounds[k + 1]] - b * size
+            if counts[k] == lengths[k]:  # the chunk ran out before the block did: go on alone
+                mine = np.concatenate(
+                    [mine, _more_hits(rngs[b], size, float(p[b]), int(lengths[k]), float(x[ends[k] - 1]))]
+                )
+            out[b] = mine
+    return np.concatenate([hits + b * size for b, hits in enumerate(out) if hits is not None])
+
+
+def _blocks_one_by_one(
+    rngs: list[np.random.Generator],
+    size: int,
+    p: np.ndarray,
+    out: list[np.ndarray | None],
+    sparse: list[int],
+    chunks: list[np.ndarray],
+) -> np.ndarray:
+    """``bernoulli_blocks`` finished block by block from the first chunks already drawn."""
+    for b, chunk in zip(sparse, chunks, strict=True):
+        scale = 1.0 / math.log1p(-float(p[b]))
+        x = -chunk
+        np.log1p(x, out=x)
+        x *= scale
+        np.floor(x, out=x)
+        x += 1.0
+        np.cumsum(x, out=x)
+        x -= 1.0
+        inside = x[x < size].astype(np.int64)
+        if inside.size == chunk.size:
+            inside = np.concatenate([inside, _more_hits(rngs[b], size, float(p[b]), chunk.size, float(x[-1]))])
+        out[b] = inside
+    return np.concatenate([hits + b * size for b, hits in enumerate(out) if hits is not None])
+
+
+def _more_hits(rng: np.random.Generator, size: int, p: float, chunk: int, last: float) -> np.ndarray:
+    """The rest of ``bernoulli_indices``' loop after a first chunk whose last position was ``last``."""
+    scale = 1.0 / math.log1p(-p)
+    parts = []
+    while True:
+        x = rng.random(chunk)
+        np.negative(x, out=x)
+        np.log1p(x, out=x)
+        x *= scale
+        np.floor(x, out=x)
+        x += 1.0
+        np.cumsum(x, out=x)
+        x += last
+        inside = x[x < size]
+        parts.append(inside.astype(np.int64))
+        if inside.size < chunk:
+            break
+        last = float(x[-1])
+    return np.concatenate(parts)
+
+
 def thin(rng: np.random.Generator, chance: np.ndarray, bound: float) -> np.ndarray:
     """Mask keeping each candidate drawn with chance ``bound`` with chance ``chance / bound``.
 

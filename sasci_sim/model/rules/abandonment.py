@@ -59,7 +59,12 @@ def provider_finances(world: World) -> None:
     else:  # nothing costs or saves anyone anything (as in the Bass limit)
         own = np.zeros(p.state.shape, dtype=bool)
     runs = world.blocks
-    cost = np.concatenate([_own_costs(world, own[b * runs.n : (b + 1) * runs.n], b * runs.n) for b in range(runs.size)])
+    per_run = np.count_nonzero(own.reshape(runs.size, -1), axis=1) if runs.size > 1 else None
+    if per_run is not None and (per_run * 8 < own[: runs.n].size).all():  # every run has few payers
+        cost = _own_costs(world, own, 0)  # a provider's costs are added in the order it adds them alone
+    else:
+        spans = [slice(b * runs.n, (b + 1) * runs.n) for b in range(runs.size)]
+        cost = np.concatenate([_own_costs(world, own[rows], rows.start) for rows in spans])
     world.events_scalar["provider_spend_k"] += runs.per_run(np.maximum(cost, 0))
     p.reserves += p.surplus - cost
     broke = np.flatnonzero(p.reserves < 0)

@@ -23,6 +23,8 @@ commissioning) and its fund pays for keen bids ranked by V while it lasts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sasci_sim.config.schema import SYSTEMS
@@ -111,13 +113,18 @@ def one_per_row(rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
     Returns:
         A mask keeping exactly one entry of each provider.
     """
+    return _one_per_row(rows, lambda providers: rng.random(providers.size))
+
+
+def _one_per_row(rows: np.ndarray, uniform: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``one_per_row`` with the uniforms drawn by ``uniform(providers)`` (one per provider, in row order)."""
     order = np.argsort(rows, kind="stable")  # linear when rows come sorted, as cells in row-major order do
     sorted_rows = rows[order]
     first = np.ones(rows.size, dtype=bool)
     first[1:] = sorted_rows[1:] != sorted_rows[:-1]
     starts = np.flatnonzero(first)
     lengths = np.diff(starts, append=rows.size)
-    pick = starts + (rng.random(starts.size) * lengths).astype(np.int64)  # uniform within each provider's run
+    pick = starts + (uniform(sorted_rows[starts]) * lengths).astype(np.int64)  # uniform within each provider's run
     keep = np.zeros(rows.size, dtype=bool)
     keep[order[pick]] = True
     return keep
@@ -140,11 +147,11 @@ def one_free_bid_each(world: World, rows: np.ndarray, cols: np.ndarray) -> np.nd
         Indices into ``rows``/``cols`` of the candidates kept.
     """
     idx = np.flatnonzero(eligible(world, rows, cols))
-    runs = world.blocks
-    keep = np.zeros(idx.size, dtype=bool)
-    for b, where in runs.groups(runs.of_rows(rows[idx])):  # each run draws its own choice
-        keep[where] = one_per_row(runs.rngs[b], rows[idx][where])
-    idx = idx[keep]
+    candidates = rows[idx]
+    if world.blocks.size == 1:
+        idx = idx[one_per_row(world.blocks.rngs[0], candidates)]
+    else:  # each run draws its providers' choices from its own stream, in row order
+        idx = idx[_one_per_row(candidates, world.blocks.uniform_rows)]
     return idx[has_capacity(world, rows[idx])]
 
 

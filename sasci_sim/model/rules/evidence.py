@@ -51,6 +51,27 @@ def _shown(world: World, operating: np.ndarray, rows: slice) -> np.ndarray:
     return column_sums(_dense_weight(world, operating, rows))
 
 
+def _shown_per_run(world: World, operating: np.ndarray) -> np.ndarray:
+    """The weight shown per run and innovation (flat, run b's at ``b * m ..``), each run weighed as alone.
+
+    A run with few operating sites weighs each; one where most cells operate weighs them all at
+    once. When every run of a batch has few, their sites are weighed in one pass: each run and
+    innovation's weights are added in the order that run alone adds them.
+    """
+    runs, p, res = world.blocks, world.providers, world.config.research
+    m = operating.shape[1]
+    if runs.size > 1:
+        per_run = np.count_nonzero(operating.reshape(runs.size, -1), axis=1)
+        if (per_run * 8 < runs.n * m).all():
+            cells = np.flatnonzero(operating)
+            rows, cols = split_cells(cells, m)
+            weight = local_proof(world, rows, cols)
+            weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
+            return np.bincount(runs.columns(rows, cols), weights=weight, minlength=runs.size * m)
+    spans = [slice(b * runs.n, (b + 1) * runs.n) for b in range(runs.size)]  # each run weighs its own sites
+    return np.concatenate([_shown(world, operating[rows], rows) for rows in spans])
+
+
 def experience_floor(world: World) -> np.ndarray:
     """The experience A[j] at which evidence reaches 0: site_months_per_evidence * ln(1 - E0[j]).
 
@@ -71,10 +92,9 @@ def accumulate_evidence(world: LearningWorld) -> None:
         world: The month's world; reads the operating cells, their local proof and this month's
             failures, writes experience, evidence, months operating and the weight shown.
     """
-    p, res, runs = world.providers, world.config.research, world.blocks
+    p, res = world.providers, world.config.research
     operating = world.operating_mask()
-    spans = [slice(b * runs.n, (b + 1) * runs.n) for b in range(runs.size)]  # each run weighs its own sites
-    shown = np.concatenate([_shown(world, operating[rows], rows) for rows in spans])
+    shown = _shown_per_run(world, operating)
     world.learned.shown = shown
     world.experience += shown
     lost = world.config.learning.failure_evidence_site_months * failures_this_month(world)
