@@ -9,7 +9,7 @@ not depend on the batch it is in, so the batch size is a matter of speed and mem
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +17,7 @@ import pandas as pd
 from sasci_sim.analysis.summary import summarise, summarise_run
 from sasci_sim.config.loader import validate
 from sasci_sim.config.schema import Scenario
-from sasci_sim.model.ensemble import Ensemble
+from sasci_sim.model.ensemble import Ensemble, batch_key
 from sasci_sim.model.social_care import with_levers
 from sasci_sim.output.results import RunResult
 from sasci_sim.seeds import derive_seed
@@ -48,29 +48,61 @@ def batch_size(scenario: Scenario) -> int:
 
 
 def run_batch(
-    scenario: Scenario, replications: list[int], seeds: list[int]
+    scenario: Scenario | Sequence[Scenario], replications: list[int], seeds: list[int]
 ) -> list[tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]]:
-    """Several replications stepped together: each one's spread table, money table and summary figures.
+    """Several runs stepped together: each one's spread table, money table and summary figures.
 
     Args:
-        scenario: The resolved scenario.
-        replications: The replications' numbers.
+        scenario: The resolved scenario of every run, or one per run (differing only in
+            ``model.blocks.PER_RUN_PARAMETERS``).
+        replications: The runs' replication numbers (written in their tables).
         seeds: Their seeds, in the same order.
 
     Returns:
-        One (spread, money, figures) per replication, in the order given; each is what the
-        replication gives alone.
+        One (spread, money, figures) per run, in the order given; each is what the run gives alone.
     """
     ensemble = Ensemble(scenario, seeds)
     ensemble.run()
     out = []
     for b, replication in enumerate(replications):
         spread, money = ensemble.tables(b, replication)
-        out.append((spread, money, {"replication": replication, **summarise_run(spread, money, scenario)}))
+        figures = summarise_run(spread, money, ensemble.scenarios[b])
+        out.append((spread, money, {"replication": replication, **figures}))
     if ensemble.providers.state.size >= FREE_AT_ONCE_CELLS:
         del ensemble
         gc.collect()
     return out
+
+
+def run_many(
+    scenarios: Sequence[Scenario], seeds: Sequence[int], replications: Sequence[int] | None = None
+) -> list[tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]]:
+    """Any runs (calibration particles, posterior draws, design points), in as few batches as they allow.
+
+    Runs whose scenarios differ only in ``PER_RUN_PARAMETERS`` share batches of ``batch_size``;
+    the others run in batches of their own. Results do not depend on the grouping.
+
+    Args:
+        scenarios: Each run's resolved scenario.
+        seeds: Each run's seed.
+        replications: Each run's replication number (0 for all when None).
+
+    Returns:
+        One (spread, money, figures) per run, in the order given.
+    """
+    numbers = list(replications) if replications is not None else [0] * len(scenarios)
+    groups: dict[str, list[int]] = {}
+    for i, scenario in enumerate(scenarios):
+        groups.setdefault(batch_key(scenario), []).append(i)
+    out: list[tuple[pd.DataFrame, pd.DataFrame, dict[str, float]] | None] = [None] * len(scenarios)
+    for members in groups.values():
+        size = batch_size(scenarios[members[0]])
+        for first in range(0, len(members), size):
+            part = members[first : first + size]
+            results = run_batch([scenarios[i] for i in part], [numbers[i] for i in part], [seeds[i] for i in part])
+            for i, result in zip(part, results, strict=True):
+                out[i] = result
+    return [r for r in out if r is not None]
 
 
 def replication_seeds(scenario: Scenario) -> list[int]:

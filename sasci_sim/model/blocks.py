@@ -11,12 +11,24 @@ depend on the batch it is in. A single run is a batch of one (block 0, the model
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from sasci_sim.model.kernels import sampling
 from sasci_sim.model.kernels.columns import column_counts
+
+#: Parameters that may differ between the runs of one batch (calibration particles, posterior
+#: draws): the rules read them per run through :meth:`Blocks.param`. Any other difference between
+#: two runs' scenarios puts them in different batches.
+PER_RUN_PARAMETERS = (
+    "diffusion.decision_rate_per_month",
+    "local_authorities.signup_rate_per_month",
+    "local_authorities.commissioning_propensity",
+    "abandonment.base_hazard_per_month",
+    "research.dissemination_per_month",
+)
 
 
 class Blocks:
@@ -30,7 +42,14 @@ class Blocks:
         m: Innovations (columns), shared by every run.
     """
 
-    def __init__(self, rngs: Sequence[np.random.Generator], n: int, l: int, m: int) -> None:  # noqa: E741
+    def __init__(
+        self,
+        rngs: Sequence[np.random.Generator],
+        n: int,
+        l: int,  # noqa: E741
+        m: int,
+        params: Mapping[str, Sequence[float]] | None = None,
+    ) -> None:
         """Describe B blocks of ``n`` providers, ``l`` councils and ``m`` innovations.
 
         Args:
@@ -38,10 +57,24 @@ class Blocks:
             n: Providers per run.
             l: Councils per run.
             m: Innovations.
+            params: Each of ``PER_RUN_PARAMETERS`` -> its value in each run (needed by the rules
+                that read them).
         """
         self.rngs = list(rngs)
         self.size = len(self.rngs)
         self.n, self.l, self.m = n, l, m
+        self._params = {key: np.asarray(v, dtype=np.float64) for key, v in (params or {}).items()}
+
+    def param(self, key: str) -> np.ndarray:
+        """A parameter of ``PER_RUN_PARAMETERS`` in each run.
+
+        Args:
+            key: Its dotted scenario path.
+
+        Returns:
+            One value per run (length B).
+        """
+        return self._params[key]
 
     # -- which block an item belongs to --------------------------------------------------
     def of_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -341,4 +374,20 @@ class Blocks:
         return np.count_nonzero(mask.reshape(self.size, self.n, self.m), axis=1).ravel()  # whole numbers: exact
 
 
-__all__ = ["Blocks"]
+def run_parameters(scenarios: Sequence[Any]) -> dict[str, list[float]]:
+    """``PER_RUN_PARAMETERS`` of each scenario, for :class:`Blocks`.
+
+    Args:
+        scenarios: One resolved scenario per run.
+
+    Returns:
+        Key -> the value in each run.
+    """
+    out: dict[str, list[float]] = {}
+    for key in PER_RUN_PARAMETERS:
+        section, name = key.split(".")
+        out[key] = [float(getattr(getattr(s, section), name)) for s in scenarios]
+    return out
+
+
+__all__ = ["PER_RUN_PARAMETERS", "Blocks", "run_parameters"]

@@ -12,6 +12,7 @@ a run's tables depend only on its scenario and seed, never on the batch it is in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
@@ -21,7 +22,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sasci_sim.config.schema import SYSTEMS, Scenario
-from sasci_sim.model.blocks import Blocks
+from sasci_sim.model.blocks import PER_RUN_PARAMETERS, Blocks, run_parameters
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.network import PeerExposure, build_network
 from sasci_sim.model.nhs import Boards, build_boards
@@ -166,7 +167,9 @@ def _concat(items: Sequence[Any], cls: type, offsets: dict[str, Sequence[int]] |
     return cls(**values)
 
 
-def build_runs(cfg: Scenario, rngs: Sequence[np.random.Generator]) -> Stacked:
+def build_runs(
+    cfg: Scenario, rngs: Sequence[np.random.Generator], scenarios: Sequence[Scenario] | None = None
+) -> Stacked:
     """Draw each run's population, councils, network, boards and bodies from its own stream, and stack them.
 
     Each run draws in the order a run alone draws (providers, councils, network, boards, network
@@ -175,6 +178,8 @@ def build_runs(cfg: Scenario, rngs: Sequence[np.random.Generator]) -> Stacked:
     Args:
         cfg: The resolved scenario, shared by every run.
         rngs: One random stream per run, in block order.
+        scenarios: Each run's own scenario, when runs differ in ``PER_RUN_PARAMETERS`` (which do
+            not change what is built); ``cfg`` for every run when None.
 
     Returns:
         The stacked state.
@@ -208,7 +213,7 @@ def build_runs(cfg: Scenario, rngs: Sequence[np.random.Generator]) -> Stacked:
         collab = p[0].collaboration
         learning.append(collab / collab.mean() if collab.mean() > 0 else np.ones(n))
     return Stacked(
-        blocks=Blocks(rngs, n, n_la, m),
+        blocks=Blocks(rngs, n, n_la, m, run_parameters(scenarios or [cfg] * runs)),
         portfolio=portfolio,
         providers=providers,
         councils=councils,
@@ -361,29 +366,58 @@ def run_month(world: MonthWorld) -> None:
     readopt(world)
 
 
+def batch_key(scenario: Scenario) -> str:
+    """What runs must share to be stepped in one batch: the scenario less ``PER_RUN_PARAMETERS``.
+
+    Args:
+        scenario: A resolved scenario.
+
+    Returns:
+        A text equal for two scenarios exactly when they may share a batch.
+    """
+    data = scenario.model_dump(mode="json")
+    for key in PER_RUN_PARAMETERS:
+        section, name = key.split(".")
+        data[section].pop(name, None)
+    return json.dumps(data, sort_keys=True)
+
+
 class Ensemble:
-    """B runs of one scenario with their own seeds, stepped together (ODD: Ensemble engine).
+    """B runs stepped together, each with its own seed and, if given, its own scenario (ODD: Ensemble engine).
 
     Attributes:
-        config: The resolved scenario.
+        config: The resolved scenario (the first run's, when they differ).
+        scenarios: Each run's scenario.
         seeds: Each run's seed, in block order.
         t: The current month.
         steps: Months stepped so far.
     """
 
-    def __init__(self, scenario: Scenario, seeds: Sequence[int]) -> None:
+    def __init__(self, scenario: Scenario | Sequence[Scenario], seeds: Sequence[int]) -> None:
         """Build every run from its own seed and record month 0.
 
         Args:
-            scenario: The resolved scenario.
+            scenario: The resolved scenario of every run, or one per run; those may differ only in
+                ``PER_RUN_PARAMETERS`` (calibration particles, posterior draws).
             seeds: One seed per run; run b's stream is ``numpy.random.default_rng(seeds[b])``,
                 as a single run's is.
+
+        Raises:
+            ValueError: When the scenarios differ in anything else, or do not match the seeds.
         """
-        self.config = scenario
         self.seeds = list(seeds)
+        self.scenarios = [scenario] * len(self.seeds) if isinstance(scenario, Scenario) else list(scenario)
+        if len(self.scenarios) != len(self.seeds) or not self.seeds:
+            raise ValueError(
+                f"an ensemble needs one scenario per seed (got {len(self.scenarios)} and {len(self.seeds)})"
+            )
+        if not isinstance(scenario, Scenario) and len({batch_key(s) for s in self.scenarios}) > 1:
+            raise ValueError(f"runs of one batch may differ only in {', '.join(PER_RUN_PARAMETERS)}")
+        self.config = self.scenarios[0]
         self.t = 0
         self.steps = 0
-        self.stacked = build_runs(scenario, [np.random.default_rng(s) for s in self.seeds])
+        rngs = [np.random.default_rng(s) for s in self.seeds]
+        self.stacked = build_runs(self.config, rngs, self.scenarios)
         st = self.stacked
         self.blocks, self.portfolio, self.providers, self.councils = st.blocks, st.portfolio, st.providers, st.councils
         self.rng = self.blocks.rngs[0]
@@ -399,7 +433,7 @@ class Ensemble:
         self.reset_events()
         launch_innovations(self)
         self.exposure.update(self.operating_mask())
-        self.recorder = Recorder(self, scenario.simulation.steps)
+        self.recorder = Recorder(self, self.config.simulation.steps)
         self.recorder.record(self)
 
     def operating_mask(self) -> np.ndarray:
@@ -426,7 +460,10 @@ class Ensemble:
         """Zero this month's per-run event counts and money tallies."""
         size = self.initial_evidence.size
         self.events = {name: np.zeros(size, dtype=np.int64) for name in EVENT_NAMES}
-        self.events_scalar = {name: np.zeros(self.blocks.size) for name in SCALAR_NAMES}
+        if self.blocks.size == 1:  # a float each, as a single run keeps them
+            self.events_scalar = dict.fromkeys(SCALAR_NAMES, 0.0)
+        else:
+            self.events_scalar = {name: np.zeros(self.blocks.size) for name in SCALAR_NAMES}
 
     def call_funders(self) -> None:
         """Every funder runs its call in every run, in a call month."""

@@ -9,7 +9,7 @@ import pytest
 from sasci_sim.config.loader import load_scenario, validate
 from sasci_sim.config.schema import Scenario
 from sasci_sim.model.blocks import Blocks
-from sasci_sim.model.ensemble import Ensemble
+from sasci_sim.model.ensemble import Ensemble, batch_key
 from sasci_sim.model.kernels.sampling import cells_with_chance
 from sasci_sim.model.social_care import SocialCareModel
 from sasci_sim.seeds import derive_seed
@@ -128,3 +128,64 @@ def test_per_run_sums_add_as_a_run_alone_adds() -> None:
     got = blocks.sums(values, which)
     for b in range(3):
         assert got[b] == float(values[which == b].sum())
+
+
+def with_values(scenario: Scenario, **values: float) -> Scenario:
+    """The scenario with some of ``PER_RUN_PARAMETERS`` set (``section__name=value``)."""
+    data = scenario.model_dump()
+    for key, value in values.items():
+        section, name = key.split("__")
+        data[section][name] = value
+    return validate(data, "test")
+
+
+@pytest.mark.parametrize("path", [None, "england.yaml", "validation/bass_limit.yaml"])
+def test_a_batch_mixing_parameter_sets_gives_each_run_its_own_tables(path: str | None) -> None:
+    base = small(path, steps=36)
+    rng = np.random.default_rng(0)
+    scenarios = [
+        with_values(
+            base,
+            diffusion__decision_rate_per_month=float(rng.uniform(0.002, 0.1)),
+            local_authorities__signup_rate_per_month=float(rng.uniform(0.05, 1.0)),
+            local_authorities__commissioning_propensity=float(rng.uniform(0.2, 1.0)),
+            abandonment__base_hazard_per_month=float(rng.choice([0.0, 0.002, 0.01])),
+            research__dissemination_per_month=float(rng.uniform(0.001, 0.05)),
+        )
+        for _ in range(8)
+    ]
+    seeds = [derive_seed(9, r) for r in range(8)]
+    ensemble = Ensemble(scenarios, seeds)
+    ensemble.run()
+    for b in (0, 3, 7):
+        spread, money = ensemble.tables(b, 0)
+        want_spread, want_money = alone(scenarios[b], seeds[b])
+        pd.testing.assert_frame_equal(spread, want_spread, check_exact=True)
+        pd.testing.assert_frame_equal(money, want_money, check_exact=True)
+    assert ensemble.tables(0, 0)[0]["pilots_started"].sum() != ensemble.tables(1, 0)[0]["pilots_started"].sum()
+
+
+def test_runs_that_differ_in_anything_else_cannot_share_a_batch() -> None:
+    base = small(None)
+    other = with_values(base, diffusion__external_influence=0.02)
+    with pytest.raises(ValueError, match="may differ only in"):
+        Ensemble([base, other], [1, 2])
+    assert batch_key(base) != batch_key(other)
+    assert batch_key(base) == batch_key(with_values(base, diffusion__decision_rate_per_month=0.05))
+
+
+def test_run_many_groups_runs_into_batches_and_keeps_their_order() -> None:
+    from sasci_sim.experiments.replications import run_many
+
+    base = small(None, steps=12)
+    scenarios = [
+        with_values(base, diffusion__decision_rate_per_month=0.05),
+        with_values(base, diffusion__external_influence=0.02),  # a batch of its own
+        base,
+    ]
+    got = run_many(scenarios, [1, 2, 3], [0, 1, 2])
+    for scenario, seed, replication, (spread, money, figures) in zip(scenarios, [1, 2, 3], [0, 1, 2], got, strict=True):
+        want_spread, want_money = alone(scenario, seed)
+        pd.testing.assert_frame_equal(spread, want_spread.assign(replication=replication), check_exact=True)
+        pd.testing.assert_frame_equal(money, want_money.assign(replication=replication), check_exact=True)
+        assert figures["replication"] == replication

@@ -28,17 +28,19 @@ def background_abandonment(world: World) -> None:
         world: The month's world; reads the operating cells and each innovation's complexity, writes
             abandonments with cause background.
     """
-    ab = world.config.abandonment
-    if ab.base_hazard_per_month <= 0:
+    ab, runs = world.config.abandonment, world.blocks
+    base = runs.param("abandonment.base_hazard_per_month")  # each run's own
+    if (base <= 0).all():
         return
-    runs = world.blocks
     m = world.providers.state.shape[1]
-    hazard = np.minimum(1.0, ab.base_hazard_per_month * (1.0 + ab.complexity_multiplier * world.portfolio.complexity))
-    bound = float(hazard.max())
+    per_innovation = 1.0 + ab.complexity_multiplier * world.portfolio.complexity
+    hazard = np.minimum(1.0, base[:, None] * per_innovation[None, :])  # run x innovation
+    bound = np.where(base > 0, hazard.max(axis=1), 0.0)  # a run without the hazard draws nothing
     # sparse draw at the largest hazard, thinned to each innovation's own (each run over its own cells)
     cells = runs.bernoulli(runs.n * m, bound)
     cells = cells[world.operating_at(cells)]
-    cells = cells[runs.thin(runs.of_cells(cells), hazard[cells % m], bound)]
+    blocks = runs.of_cells(cells)
+    cells = cells[runs.thin(blocks, hazard.ravel()[blocks * m + cells % m], bound)]
     cells = cells[~kept_by_network(world, cells)]  # network bodies keep some member schemes going
     rows, cols = split_cells(cells, m)
     abandon(world, rows, cols, "background")

@@ -165,14 +165,15 @@ def decide_pilots(world: World) -> None:
     p, cfg, port = world.providers, world.config, world.portfolio
     # chance decision_rate * appeal per aware cell: draw cells sparsely at
     # decision_rate, keep the aware ones, then keep each with chance appeal
-    rate = cfg.diffusion.decision_rate_per_month
     runs = world.blocks
+    rate = runs.param("diffusion.decision_rate_per_month")  # each run's own
     cells = runs.cells_with_chance(p.state, State.AWARE.value, rate)
     if cells.size == 0:
         return
     m = p.state.shape[1]
     rows, cols = split_cells(cells, m)
-    want = runs.thin(runs.of_rows(rows), rate * appeal(world, rows, cols) * readiness(world, rows), rate)
+    blocks = runs.of_rows(rows)
+    want = runs.thin(blocks, rate[blocks] * appeal(world, rows, cols) * readiness(world, rows), rate)
     rows, cols = rows[want], cols[want]
     keep = one_free_bid_each(world, rows, cols)  # one new pilot per provider per month
     rows, cols = rows[keep], cols[keep]

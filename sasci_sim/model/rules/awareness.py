@@ -41,10 +41,10 @@ def spread_awareness(world: World) -> None:
     if not launched.any():
         return
     m = p.state.shape[1]
+    dissemination = np.repeat(runs.param("research.dissemination_per_month"), m)  # each run's own
     external = np.minimum(
         1.0,
-        cfg.diffusion.external_influence
-        + cfg.research.dissemination_per_month * cfg.research.evidence_role * world.evidence,
+        cfg.diffusion.external_influence + dissemination * cfg.research.evidence_role * world.evidence,
     )
     external = np.where(np.tile(launched, runs.size), external, 0.0)  # per run and innovation
     bound = external.reshape(runs.size, m).max(axis=1)  # each run's own bound, as it has alone

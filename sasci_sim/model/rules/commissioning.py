@@ -180,7 +180,9 @@ def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     la = world.providers.council[rows]
     seen = local_proof(world, rows, cols)
     score = council_value(world, la, cols) * confidence(world, rows, cols)
-    willing = world.blocks.uniform_rows(rows) < world.config.local_authorities.commissioning_propensity * score
+    runs = world.blocks
+    propensity = runs.param("local_authorities.commissioning_propensity")[runs.of_rows(rows)]  # each run's own
+    willing = runs.uniform_rows(rows) < propensity * score
     accepted = np.zeros(len(rows), dtype=bool)
     idx = np.flatnonzero(willing)
     if idx.size:
@@ -246,8 +248,9 @@ def sign_up_systems(world: World) -> None:
     pull = (1.0 - e) * share + e * world.evidence.reshape(runs.size, -1)[:, systems]
     value = council_value(world, np.repeat(np.arange(c.n), k), np.tile(systems, c.n)).reshape(c.n, k)
     rules_changed = 1.0 / (1.0 + mean_delay_months(world)[systems])
-    per_run = (pull * rules_changed[None, :])[runs.of_councils(np.arange(c.n))]  # each council's run's pull
-    hazard = world.config.local_authorities.signup_rate_per_month * per_run * value
+    run_of = runs.of_councils(np.arange(c.n))
+    per_run = (pull * rules_changed[None, :])[run_of]  # each council's run's pull
+    hazard = runs.param("local_authorities.signup_rate_per_month")[run_of][:, None] * per_run * value
     draws = runs.uniform_councils(np.arange(c.n), k) < hazard
     c.signed[:, systems] |= draws
 
