@@ -371,7 +371,20 @@ class Blocks:
         """
         if self.size == 1:
             return column_counts(mask)
-        return np.count_nonzero(mask.reshape(self.size, self.n, self.m), axis=1).ravel()  # whole numbers: exact
+        n = self.n
+        return np.concatenate([column_counts(mask[b * n : (b + 1) * n]) for b in range(self.size)])
+
+    def count_per_run(self, mask: np.ndarray) -> np.ndarray:
+        """True cells of each run in a stacked cell mask.
+
+        Args:
+            mask: A stacked N x m mask.
+
+        Returns:
+            One count per run.
+        """
+        n = self.n
+        return np.array([np.count_nonzero(mask[b * n : (b + 1) * n]) for b in range(self.size)])
 
 
 def run_parameters(scenarios: Sequence[Any]) -> dict[str, list[float]]:

@@ -61,7 +61,7 @@ def provider_finances(world: World) -> None:
     else:  # nothing costs or saves anyone anything (as in the Bass limit)
         own = np.zeros(p.state.shape, dtype=bool)
     runs = world.blocks
-    per_run = np.count_nonzero(own.reshape(runs.size, -1), axis=1) if runs.size > 1 else None
+    per_run = runs.count_per_run(own) if runs.size > 1 else None
     if per_run is not None and (per_run * 8 < own[: runs.n].size).all():  # every run has few payers
         cost = _own_costs(world, own, 0)  # a provider's costs are added in the order it adds them alone
     else:

@@ -61,7 +61,7 @@ def _shown_per_run(world: World, operating: np.ndarray) -> np.ndarray:
     runs, p, res = world.blocks, world.providers, world.config.research
     m = operating.shape[1]
     if runs.size > 1:
-        per_run = np.count_nonzero(operating.reshape(runs.size, -1), axis=1)
+        per_run = runs.count_per_run(operating)
         if (per_run * 8 < runs.n * m).all():
             cells = np.flatnonzero(operating)
             rows, cols = split_cells(cells, m)
