@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from sasci_sim.model.kernels import sampling
-from sasci_sim.model.kernels.columns import column_counts
+from sasci_sim.model.kernels.columns import column_counts, column_counts_by_block
 
 #: Parameters that may differ between the runs of one batch (calibration particles, posterior
 #: draws): the rules read them per run through :meth:`Blocks.param`. Any other difference between
@@ -371,8 +371,7 @@ class Blocks:
         """
         if self.size == 1:
             return column_counts(mask)
-        n = self.n
-        return np.concatenate([column_counts(mask[b * n : (b + 1) * n]) for b in range(self.size)])
+        return column_counts_by_block(mask, self.size)
 
     def count_per_run(self, mask: np.ndarray) -> np.ndarray:
         """True cells of each run in a stacked cell mask.

@@ -10,7 +10,8 @@ from sasci_sim.config.loader import load_scenario, validate
 from sasci_sim.config.schema import Scenario
 from sasci_sim.model.blocks import Blocks
 from sasci_sim.model.ensemble import Ensemble, batch_key
-from sasci_sim.model.kernels.sampling import cells_with_chance
+from sasci_sim.model.kernels.columns import column_counts, column_counts_by_block
+from sasci_sim.model.kernels.sampling import bernoulli_blocks, bernoulli_indices, cells_with_chance
 from sasci_sim.model.social_care import SocialCareModel
 from sasci_sim.seeds import derive_seed
 from tests.support.core import SCENARIOS
@@ -189,3 +190,41 @@ def test_run_many_groups_runs_into_batches_and_keeps_their_order() -> None:
         pd.testing.assert_frame_equal(spread, want_spread.assign(replication=replication), check_exact=True)
         pd.testing.assert_frame_equal(money, want_money.assign(replication=replication), check_exact=True)
         assert figures["replication"] == replication
+
+
+@pytest.mark.parametrize("trial", range(40))
+def test_bernoulli_blocks_draws_what_each_block_draws_alone(trial: int) -> None:
+    r = np.random.default_rng(trial)
+    blocks, size = int(r.integers(1, 7)), int(r.integers(0, 3000))
+    chances = r.choice([0.0, 1e-4, 0.01, 0.1, 0.19, 0.3, 1.0], size=blocks)
+    seeds = r.integers(0, 1000, blocks)
+    got = bernoulli_blocks([np.random.default_rng(s) for s in seeds], size, chances)
+    want = [
+        bernoulli_indices(np.random.default_rng(s), size, p) + b * size
+        for b, (s, p) in enumerate(zip(seeds, chances, strict=True))
+    ]
+    assert np.array_equal(got, np.concatenate(want))
+
+
+def test_bernoulli_blocks_goes_on_alone_when_a_first_chunk_runs_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sasci_sim.model.kernels.sampling as sampling
+
+    real = sampling.math.sqrt
+    monkeypatch.setattr(sampling.math, "sqrt", lambda x: -(x + 14.0) / 6.0)  # first chunks of one or two gaps
+    got = bernoulli_blocks([np.random.default_rng(s) for s in (1, 2, 3)], 400, np.array([0.05, 0.1, 0.02]))
+    want = [
+        bernoulli_indices(np.random.default_rng(s), 400, p) + b * 400
+        for b, (s, p) in enumerate([(1, 0.05), (2, 0.1), (3, 0.02)])
+    ]
+    monkeypatch.setattr(sampling.math, "sqrt", real)
+    assert np.array_equal(got, np.concatenate(want))
+    assert got.size > 30
+
+
+@pytest.mark.parametrize("trial", range(20))
+def test_column_counts_by_block_equals_each_block_counted_alone(trial: int) -> None:
+    r = np.random.default_rng(trial)
+    blocks, n, m = int(r.integers(1, 9)), int(r.integers(1, 700)), int(r.integers(1, 30))
+    mask = r.random((blocks * n, m)) < r.random()
+    want = np.concatenate([column_counts(mask[b * n : (b + 1) * n]) for b in range(blocks)])
+    assert np.array_equal(column_counts_by_block(mask, blocks), want)

@@ -106,6 +106,8 @@ def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) 
         inside = x < size
         hits = x[inside].astype(np.int64) + np.asarray(sparse)[which[inside]] * size
         counts = np.bincount(which[inside], minlength=len(sparse))
+        if len(sparse) == len(rngs) and (counts < lengths).all():  # every block sparse, none ran out
+            return hits
         bounds = np.concatenate([[0], np.cumsum(counts)])
         for k, b in enumerate(sparse):
             mine = hits[bounds[k] : bounds[k + 1]] - b * size
