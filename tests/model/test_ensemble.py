@@ -228,3 +228,16 @@ def test_column_counts_by_block_equals_each_block_counted_alone(trial: int) -> N
     mask = r.random((blocks * n, m)) < r.random()
     want = np.concatenate([column_counts(mask[b * n : (b + 1) * n]) for b in range(blocks)])
     assert np.array_equal(column_counts_by_block(mask, blocks), want)
+
+
+def test_outcomes_of_many_runs_are_those_of_each_run_alone() -> None:
+    from sasci_sim.experiments.simulate import run_outcomes, run_outcomes_many
+
+    base = small(None, steps=12)
+    scenarios = [base, with_values(base, research__dissemination_per_month=0.04), base]
+    many = run_outcomes_many(scenarios, [4, 5, 6])
+    for scenario, seed, got in zip(scenarios, [4, 5, 6], many, strict=True):
+        want = run_outcomes(scenario, seed)
+        assert got.keys() == want.keys()
+        for key, value in want.items():
+            assert np.array_equal(np.asarray(got[key]), np.asarray(value), equal_nan=True), key
