@@ -184,12 +184,15 @@ class Blocks:
         shape = (len(blocks),) if width is None else (len(blocks), width)
         if self.size == 1:
             return self.rngs[0].random(shape)
-        row = shape[1:]
         counts = np.bincount(blocks, minlength=self.size)
-        parts = [self.rngs[b].random((int(c), *row)) for b, c in enumerate(counts) if c]
-        if not parts:
-            return np.empty(shape)
-        drawn = np.concatenate(parts)  # in block order
+        drawn = np.empty(shape)  # in block order, each block's share drawn in place from its own stream
+        flat = drawn.reshape(-1)
+        per_item = 1 if width is None else width
+        start = 0
+        for b, c in enumerate(counts.tolist()):
+            if c:
+                self.rngs[b].random(out=flat[start : start + c * per_item])
+                start += c * per_item
         if len(blocks) < 2 or np.all(blocks[1:] >= blocks[:-1]):
             return drawn
         out = np.empty(shape)

@@ -153,8 +153,14 @@ class Stacked:
     people: People | None
 
 
-def _concat(items: Sequence[Any], cls: type, offsets: dict[str, Sequence[int]] | None = None) -> Any:
-    """One dataclass of the items' arrays end to end, adding per-block offsets to index fields."""
+def _concat(
+    items: Sequence[Any], cls: type, offsets: dict[str, Sequence[int]] | None = None, rows: int | None = None
+) -> Any:
+    """One dataclass of the items' arrays end to end, adding per-block offsets to index fields.
+
+    Cell arrays cut down to their first row by ``_keep_first_row`` are made whole again, ``rows``
+    rows per item, all equal to that row.
+    """
     offsets = offsets or {}
     values = {}
     for f in fields(cls):
@@ -163,8 +169,44 @@ def _concat(items: Sequence[Any], cls: type, offsets: dict[str, Sequence[int]] |
         parts = [getattr(item, f.name) for item in items]
         if f.name in offsets:
             parts = [part + offsets[f.name][b] for b, part in enumerate(parts)]
-        values[f.name] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        if len(parts) == 1:
+            values[f.name] = parts[0]
+        elif rows is not None and parts[0].ndim == 2 and len(parts[0]) == 1:
+            values[f.name] = np.repeat(parts[0], rows * len(parts), axis=0)
+        else:
+            values[f.name] = np.concatenate(parts)
     return cls(**values)
+
+
+def _block_diagonal(adjacencies: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """The runs' peer networks as one block-diagonal CSR matrix, built from their arrays directly.
+
+    Each provider keeps its ties in the order it has them alone (``scipy.sparse.block_diag`` would
+    go through a coordinate copy of every tie).
+    """
+    n = adjacencies[0].shape[0]
+    ties = np.cumsum([0] + [a.nnz for a in adjacencies[:-1]])
+    indptr = np.concatenate(
+        [adjacencies[0].indptr[:1]] + [a.indptr[1:] + t for a, t in zip(adjacencies, ties, strict=True)]
+    )
+    indices = np.concatenate([a.indices + b * n for b, a in enumerate(adjacencies)])
+    data = np.concatenate([a.data for a in adjacencies])
+    size = n * len(adjacencies)
+    return sp.csr_matrix((data, indices, indptr), shape=(size, size))
+
+
+def _keep_first_row(providers: Providers) -> None:
+    """Cut a run's cell arrays, which start the same in every cell, to one row until the batch is stacked.
+
+    So building a batch never holds each run's cell arrays and the batch's at once (memory per run
+    in a batch stays that of a run alone).
+    """
+    for f in fields(Providers):
+        value = getattr(providers, f.name)
+        if f.init and isinstance(value, np.ndarray) and value.ndim == 2:
+            if value.size and value.min() != value.max():
+                raise ValueError(f"providers.{f.name} does not start the same in every cell")
+            setattr(providers, f.name, value[:1].copy())
 
 
 def build_runs(
@@ -189,6 +231,8 @@ def build_runs(
     parts = []
     for rng in rngs:
         providers = build_providers(cfg, portfolio, rng)
+        if runs > 1:
+            _keep_first_row(providers)  # the batch's cell arrays are made once, below
         councils = build_councils(cfg, providers, portfolio, rng)
         adjacency = build_network(cfg.network, providers.council, providers.kind, rng)
         boards = build_boards(cfg, councils, rng)
@@ -197,10 +241,10 @@ def build_runs(
         parts.append((providers, councils, adjacency, boards, bodies, pots))
     n, m, n_la = parts[0][0].n, portfolio.size, parts[0][1].n
     n_b = parts[0][3].n
-    providers = _concat([p[0] for p in parts], Providers, {"council": [b * n_la for b in range(runs)]})
+    providers = _concat([p[0] for p in parts], Providers, {"council": [b * n_la for b in range(runs)]}, n)
     councils = _concat([p[1] for p in parts], Councils)
     adjacencies = [p[2] for p in parts]
-    adjacency = adjacencies[0] if runs == 1 or adjacencies[0] is None else sp.block_diag(adjacencies, format="csr")
+    adjacency = adjacencies[0] if runs == 1 or adjacencies[0] is None else _block_diagonal(adjacencies)
     boards = _concat([p[3] for p in parts], Boards, {"board": [b * n_b for b in range(runs)]})
     bodies = NetworkBodies(
         parts[0][4].cols, [np.concatenate([p[4].member[k] for p in parts]) for k in range(len(parts[0][4].cols))]

@@ -43,7 +43,8 @@ class CellTally:
         self.payers = np.zeros((len(Payer), m), dtype=np.int64)  # piloting or sustained, by payer
         self.sustained_in = np.zeros((n_councils, self.m), dtype=np.int64)  # sustained, by council
         self.seen = {name: values.copy() for name, values in self._watched(providers).items()}
-        self._move(np.arange(providers.state.size, dtype=np.int64), self.seen, +1)
+        for first in range(0, providers.state.size, self.cells_per_run):  # run by run: a run's temporaries at a time
+            self._move(np.arange(first, first + self.cells_per_run, dtype=np.int64), self.seen, +1)
 
     @staticmethod
     def _watched(p: Providers) -> dict[str, np.ndarray]:

@@ -78,7 +78,7 @@ def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) 
     if size <= 0:
         return np.empty(0, dtype=np.int64)
     out: list[np.ndarray | None] = [None] * len(rngs)
-    sparse, chunks, scales = [], [], []
+    sparse, lengths, scales = [], [], []
     for b, (rng, pb) in enumerate(zip(rngs, p, strict=True)):
         pb = float(pb)
         if pb <= 0.0 or pb >= 1.0 or pb > DENSE_ABOVE:
@@ -86,26 +86,32 @@ def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) 
             continue
         expected = size * pb
         sparse.append(b)
-        chunks.append(rng.random(int(expected + 6.0 * math.sqrt(expected) + 16)))
+        lengths.append(int(expected + 6.0 * math.sqrt(expected) + 16))
         scales.append(1.0 / math.log1p(-pb))
     if sparse:
-        lengths = np.array([c.size for c in chunks])
-        x = np.concatenate(chunks)
-        np.negative(x, out=x)
-        np.log1p(x, out=x)
-        x *= np.repeat(scales, lengths)
-        np.floor(x, out=x)
-        x += 1.0
-        np.cumsum(x, out=x)  # whole numbers: exact while the total stays below 2**53
-        if x[-1] >= 2.0**52:  # (only with absurdly small chances) each block on its own
-            return _blocks_one_by_one(rngs, size, p, out, sparse, chunks)
         ends = np.cumsum(lengths)
-        before = np.concatenate([[0.0], x[ends[:-1] - 1]])  # the running total before each block
-        x -= np.repeat(before + 1.0, lengths)  # each block's positions, as it has them alone
-        which = np.repeat(np.arange(len(sparse)), lengths)
+        starts = ends - lengths
+        x = np.empty(int(ends[-1]))  # every block's first chunk, drawn in place from its own stream
+        for k, b in enumerate(sparse):
+            chunk = x[starts[k] : ends[k]]
+            rngs[b].random(out=chunk)
+            np.negative(chunk, out=chunk)
+            np.log1p(chunk, out=chunk)
+            chunk *= scales[k]
+        np.floor(x, out=x)
+        x += 1.0  # the gaps, whole numbers
+        if float(x.sum()) < 2.0**50:  # running sums of whole numbers this small are exact: one pass
+            np.cumsum(x, out=x)
+            for k in range(len(sparse) - 1, 0, -1):  # each block's positions, as it has them alone
+                x[starts[k] : ends[k]] -= x[starts[k] - 1]
+        else:  # (only with absurdly small chances) each block's running sum on its own
+            for k in range(len(sparse)):
+                np.cumsum(x[starts[k] : ends[k]], out=x[starts[k] : ends[k]])
+        x -= 1.0
         inside = x < size
-        hits = x[inside].astype(np.int64) + np.asarray(sparse)[which[inside]] * size
-        counts = np.bincount(which[inside], minlength=len(sparse))
+        counts = np.add.reduceat(inside, starts, dtype=np.int64)
+        hits = x[inside].astype(np.int64)
+        hits += np.repeat(np.asarray(sparse, dtype=np.int64) * size, counts)
         if len(sparse) == len(rngs) and (counts < lengths).all():  # every block sparse, none ran out
             return hits
         bounds = np.concatenate([[0], np.cumsum(counts)])
@@ -116,31 +122,6 @@ def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) 
                     [mine, _more_hits(rngs[b], size, float(p[b]), int(lengths[k]), float(x[ends[k] - 1]))]
                 )
             out[b] = mine
-    return np.concatenate([hits + b * size for b, hits in enumerate(out) if hits is not None])
-
-
-def _blocks_one_by_one(
-    rngs: list[np.random.Generator],
-    size: int,
-    p: np.ndarray,
-    out: list[np.ndarray | None],
-    sparse: list[int],
-    chunks: list[np.ndarray],
-) -> np.ndarray:
-    """``bernoulli_blocks`` finished block by block from the first chunks already drawn."""
-    for b, chunk in zip(sparse, chunks, strict=True):
-        scale = 1.0 / math.log1p(-float(p[b]))
-        x = -chunk
-        np.log1p(x, out=x)
-        x *= scale
-        np.floor(x, out=x)
-        x += 1.0
-        np.cumsum(x, out=x)
-        x -= 1.0
-        inside = x[x < size].astype(np.int64)
-        if inside.size == chunk.size:
-            inside = np.concatenate([inside, _more_hits(rngs[b], size, float(p[b]), chunk.size, float(x[-1]))])
-        out[b] = inside
     return np.concatenate([hits + b * size for b, hits in enumerate(out) if hits is not None])
 
 
