@@ -43,8 +43,10 @@ class CellTally:
         self.payers = np.zeros((len(Payer), m), dtype=np.int64)  # piloting or sustained, by payer
         self.sustained_in = np.zeros((n_councils, self.m), dtype=np.int64)  # sustained, by council
         self.seen = {name: values.copy() for name, values in self._watched(providers).items()}
-        for first in range(0, providers.state.size, self.cells_per_run):  # run by run: a run's temporaries at a time
-            self._move(np.arange(first, first + self.cells_per_run, dtype=np.int64), self.seen, +1)
+        # a batch is counted a few runs at a time (about a million cells), so its temporaries stay small
+        chunk = self.cells_per_run * max(1, 2**20 // max(self.cells_per_run, 1))
+        for first in range(0, providers.state.size, chunk):
+            self._move(np.arange(first, min(first + chunk, providers.state.size), dtype=np.int64), self.seen, +1)
 
     @staticmethod
     def _watched(p: Providers) -> dict[str, np.ndarray]:

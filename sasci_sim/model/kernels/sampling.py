@@ -93,17 +93,16 @@ def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) 
         starts = ends - lengths
         x = np.empty(int(ends[-1]))  # every block's first chunk, drawn in place from its own stream
         for k, b in enumerate(sparse):
-            chunk = x[starts[k] : ends[k]]
-            rngs[b].random(out=chunk)
-            np.negative(chunk, out=chunk)
-            np.log1p(chunk, out=chunk)
-            chunk *= scales[k]
+            rngs[b].random(out=x[starts[k] : ends[k]])
+        np.negative(x, out=x)
+        np.log1p(x, out=x)
+        x *= np.repeat(scales, lengths)
         np.floor(x, out=x)
         x += 1.0  # the gaps, whole numbers
         if float(x.sum()) < 2.0**50:  # running sums of whole numbers this small are exact: one pass
             np.cumsum(x, out=x)
-            for k in range(len(sparse) - 1, 0, -1):  # each block's positions, as it has them alone
-                x[starts[k] : ends[k]] -= x[starts[k] - 1]
+            before = np.concatenate([[0.0], x[starts[1:] - 1]])  # the running total before each block
+            x -= np.repeat(before, lengths)  # each block's positions, as it has them alone
         else:  # (only with absurdly small chances) each block's running sum on its own
             for k in range(len(sparse)):
                 np.cumsum(x[starts[k] : ends[k]], out=x[starts[k] : ends[k]])
