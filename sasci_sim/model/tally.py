@@ -43,8 +43,8 @@ class CellTally:
         self.payers = np.zeros((len(Payer), m), dtype=np.int64)  # piloting or sustained, by payer
         self.sustained_in = np.zeros((n_councils, self.m), dtype=np.int64)  # sustained, by council
         self.seen = {name: values.copy() for name, values in self._watched(providers).items()}
-        # a batch is counted a few runs at a time (about a million cells), so its temporaries stay small
-        chunk = self.cells_per_run * max(1, 2**20 // max(self.cells_per_run, 1))
+        # counted a slice of cells at a time (whole numbers: the same counts), so the temporaries stay small
+        chunk = 2**17
         for first in range(0, providers.state.size, chunk):
             self._move(np.arange(first, min(first + chunk, providers.state.size), dtype=np.int64), self.seen, +1)
 
