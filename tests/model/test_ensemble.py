@@ -241,3 +241,22 @@ def test_outcomes_of_many_runs_are_those_of_each_run_alone() -> None:
         assert got.keys() == want.keys()
         for key, value in want.items():
             assert np.array_equal(np.asarray(got[key]), np.asarray(value), equal_nan=True), key
+
+
+def test_a_batch_with_readoption_reinvested_savings_and_pooling_on_a_network_matches_runs_alone() -> None:
+    data = small("national_programme.yaml", steps=40).model_dump()
+    data["abandonment"].update(readoption=True, readoption_hazard_per_month=0.2, base_hazard_per_month=0.01)
+    data["local_authorities"].update(
+        savings_reinvestment_share=0.5, overspend_pressure_rise=0.2, reorganisation_rate_per_year=1.0
+    )
+    data["nhs"]["pooled_council_share"] = 0.5
+    scenario = validate(data, "test")
+    seeds = [derive_seed(3, r) for r in range(8)]
+    ensemble = Ensemble(scenario, seeds)
+    ensemble.run()
+    for b in (0, 5):
+        spread, money = ensemble.tables(b, 0)
+        want_spread, want_money = alone(scenario, seeds[b])
+        pd.testing.assert_frame_equal(spread, want_spread, check_exact=True)
+        pd.testing.assert_frame_equal(money, want_money, check_exact=True)
+    assert money["reorganisations"].sum() > 0
