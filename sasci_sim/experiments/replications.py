@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sasci_sim.analysis.summary import summarise, summarise_run
+from sasci_sim.config.limits import BASE_BYTES, available_bytes, estimate
 from sasci_sim.config.loader import validate
 from sasci_sim.config.schema import Scenario
 from sasci_sim.model.ensemble import Ensemble, batch_key
@@ -27,15 +28,16 @@ from sasci_sim.seeds import derive_seed
 #: big (provider x innovation cells, about 16 MB of arrays) is collected at once; smaller ones are not worth the
 #: collection's tenth of a second.
 FREE_AT_ONCE_CELLS = 250_000
-#: A batch of replications holds at most about this many provider x innovation cells (about 30 MB of
-#: cell arrays), and at most ``MAX_BATCH`` runs: small runs gain most from sharing a month's fixed
-#: cost; a run of England's size gains little and runs alone.
-BATCH_CELLS = 1_000_000
+#: A batch of runs holds at most about this much model memory (``config.limits.estimate``: about two
+#: million provider x innovation cells), at most half the memory still available, and at most
+#: ``MAX_BATCH`` runs: small runs gain most from sharing a month's fixed cost; a run of England's
+#: size gains little and runs alone.
+BATCH_BYTES = 128 * 1024**2
 MAX_BATCH = 64
 
 
 def batch_size(scenario: Scenario) -> int:
-    """How many replications of this scenario to step together (``BATCH_CELLS``, ``MAX_BATCH``).
+    """How many runs of this scenario to step together (``BATCH_BYTES``, ``MAX_BATCH``, memory available).
 
     Args:
         scenario: A resolved scenario.
@@ -43,8 +45,12 @@ def batch_size(scenario: Scenario) -> int:
     Returns:
         At least 1.
     """
-    cells = scenario.population.providers * max(len(scenario.innovations), 1)
-    return int(max(1, min(MAX_BATCH, BATCH_CELLS // max(cells, 1))))
+    per_run = max(estimate(scenario, replications=0).model - BASE_BYTES, 1)
+    budget = BATCH_BYTES
+    room = available_bytes()
+    if room is not None:
+        budget = min(budget, max(room // 2 - BASE_BYTES, 0))
+    return int(max(1, min(MAX_BATCH, budget // per_run)))
 
 
 def run_batch(
