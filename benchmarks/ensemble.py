@@ -196,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.sweep_runs:
         rate = sweep_throughput(args.sweep_runs, args.sweep_batch)
         print(
-            f"\nsweep of baseline runs (2,000 providers, {STEPS} months) on 2 processes, tasks of {args.sweep_batch} runs: {rate:.1f} runs/s (wall)"
+            f"\nsweep of baseline runs (2,000 providers, {STEPS} months) on 2 processes, tasks of {args.sweep_batch} runs: "
+            f"{rate:.1f} runs/s (wall; the ensemble on a process pool, as a sweep whose tasks are batches runs)"
         )
         met.append(
             (rate >= SWEEP_RUNS_PER_S, f"sweep {rate:.1f} runs/s on 2 processes (target >= {SWEEP_RUNS_PER_S:g})")
