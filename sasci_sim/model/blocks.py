@@ -1,4 +1,4 @@
-"""Runs stacked as blocks of one population, each with its own random stream (ODD: Ensemble engine).
+"""Runs stacked as blocks of one population, each with its own random stream (ODD 7.19: the ensemble engine).
 
 An ensemble steps ``B`` runs of one scenario together: run ``b`` owns provider rows
 ``b * n .. (b + 1) * n - 1``, councils ``b * l .. (b + 1) * l - 1`` and, for every per-innovation

@@ -1,4 +1,4 @@
-"""The ensemble engine: many runs of one scenario stepped together as blocks of one population (ODD: Ensemble engine).
+"""The ensemble engine: many runs stepped together as blocks of one population (ODD 7.19: the ensemble engine).
 
 Every monthly rule costs a fixed overhead (a few dozen numpy calls) whatever the population, so
 small runs spend most of their time on it. An :class:`Ensemble` stacks ``B`` runs as independent
@@ -6,7 +6,9 @@ blocks of one population (provider rows, councils, boards and pots per block, a 
 peer network, per-run evidence, experience, perceived benefit and event counts) and steps them
 with the same rules in one pass a month, so the overhead is paid once per batch. Each run has its
 own random stream and draws exactly what it would draw alone (:mod:`sasci_sim.model.blocks`), so
-a run's tables depend only on its scenario and seed, never on the batch it is in.
+a run's tables depend only on its scenario and seed, never on the batch it is in. The runs of a
+batch may differ in the parameters that calibration particles and posterior draws vary
+(``model.blocks.PER_RUN_PARAMETERS``).
 ``SocialCareModel`` is the batch of one: it builds and steps through the same functions here.
 """
 
@@ -427,7 +429,7 @@ def batch_key(scenario: Scenario) -> str:
 
 
 class Ensemble:
-    """B runs stepped together, each with its own seed and, if given, its own scenario (ODD: Ensemble engine).
+    """B runs stepped together, each with its own seed and, if given, its own scenario (ODD 7.19: the ensemble engine).
 
     Attributes:
         config: The resolved scenario (the first run's, when they differ).

@@ -80,7 +80,7 @@ class PeerExposure:
                 for everyone connected within each run.
             n: Providers in all runs together.
             m: Innovations.
-            runs: Runs stacked as blocks of ``n // runs`` providers (ODD: Ensemble engine).
+            runs: Runs stacked as blocks of ``n // runs`` providers (ODD 7.19: the ensemble engine).
         """
         self.adjacency = adjacency
         self.runs = runs

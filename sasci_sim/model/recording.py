@@ -30,7 +30,7 @@ PAYER_COLUMNS = {
 class Recorder:
     """Spread curves of one run, or of every run of a batch, preallocated for ``steps`` months.
 
-    For a batch (``model.blocks``, ODD: Ensemble engine) every per-innovation array has one column
+    For a batch (``model.blocks``, ODD 7.19: the ensemble engine) every per-innovation array has one column
     per run and innovation (run b's at ``b * M ..``) and the money one column per run; ``tidy``
     and ``money`` write one run's tables.
     """

@@ -24,7 +24,7 @@ class World(Protocol):
         config: The resolved scenario (levers and assumptions).
         rng: The random stream of the first (for a single run: the only) run.
         blocks: The runs stepped together and their own random streams; every random draw of the
-            rules goes through it (ODD: Ensemble engine). A single run is a batch of one.
+            rules goes through it (ODD 7.19: the ensemble engine). A single run is a batch of one.
         t: The current month (0 before the first step).
         steps: Months stepped so far (Mesa's counter).
         portfolio: The innovations (kind, costs, savings, launch months).
