@@ -1,7 +1,7 @@
 """Share of a run's time spent in each rule of the monthly step (benchmarks/run.py's profile column).
 
-Every function that ``SocialCareModel.step`` calls from the rules, the funders'
-calls, the Recorder and Mesa's DataCollector is wrapped in a timer; what is
+Every function that ``SocialCareModel.step`` calls from the rules (through
+``model.ensemble.run_month``), the funders' calls, the Recorder and Mesa's DataCollector is wrapped in a timer; what is
 left of the run's time is the step's own plumbing. The wrappers cost well
 under a microsecond per call (a few hundred calls per month).
 
@@ -21,9 +21,10 @@ from typing import Any
 import mesa
 from measure import england_at
 
-import sasci_sim.model.social_care as model_module
+import sasci_sim.model.ensemble as model_module  # the month's schedule (run_month) calls the rules from here
 from sasci_sim.model.agents import Funder
 from sasci_sim.model.recording import Recorder
+from sasci_sim.model.social_care import SocialCareModel
 
 
 def _timed(name: str, fn: Callable[..., Any], spent: collections.Counter[str]) -> Callable[..., Any]:
@@ -58,7 +59,7 @@ def profile(providers: int, innovations: int, steps: int, repeats: int) -> dict[
     totals = []
     for seed in range(1, repeats + 1):
         spent.clear()
-        model = model_module.SocialCareModel(scenario, rng=seed, provider_agents=False)
+        model = SocialCareModel(scenario, rng=seed, provider_agents=False)
         start = time.perf_counter()
         model.run()
         total = time.perf_counter() - start

@@ -23,7 +23,7 @@ import sasci_sim.model.rules
 from sasci_sim.config.schema import Scenario
 from sasci_sim.experiments.validation.checks import BASS_PAIRS
 from sasci_sim.experiments.validation.facts import FACTS
-from sasci_sim.model.social_care import SocialCareModel
+from sasci_sim.model.ensemble import run_month
 from tests.support.code_map import package_entries, tree_entries
 
 ODD_PATH = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
@@ -200,7 +200,8 @@ def test_the_protocol_sections_come_in_order() -> None:
 
 
 def test_the_schedule_lists_the_step_in_the_order_the_model_runs_it() -> None:
-    called = re.findall(r"\b([a-z_]+)\(self\)", inspect.getsource(SocialCareModel.step))
+    # a single run and a batch step through the same month (model.ensemble.run_month)
+    called = re.findall(r"\b([a-z_]+)\(world\b", inspect.getsource(run_month))
     assert len(called) >= 9, called
     positions = []
     for name in called:

@@ -2,20 +2,24 @@
 
 Replication r of a scenario with root seed s runs with seed derive_seed(s, r),
 so any replication can be rerun alone and results do not depend on order.
+Replications are stepped together in batches (``model.ensemble.Ensemble``); a run's tables do
+not depend on the batch it is in, so the batch size is a matter of speed and memory only.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from sasci_sim.analysis.summary import summarise, summarise_run
+from sasci_sim.config.limits import BASE_BYTES, available_bytes, estimate
 from sasci_sim.config.loader import validate
 from sasci_sim.config.schema import Scenario
-from sasci_sim.model.social_care import SocialCareModel, with_levers
+from sasci_sim.model.ensemble import Ensemble, batch_key
+from sasci_sim.model.social_care import with_levers
 from sasci_sim.output.results import RunResult
 from sasci_sim.seeds import derive_seed
 
@@ -24,6 +28,87 @@ from sasci_sim.seeds import derive_seed
 #: big (provider x innovation cells, about 16 MB of arrays) is collected at once; smaller ones are not worth the
 #: collection's tenth of a second.
 FREE_AT_ONCE_CELLS = 250_000
+#: A batch of runs holds at most about this much model memory (``config.limits.estimate``: about two
+#: million provider x innovation cells), at most half the memory still available, and at most
+#: ``MAX_BATCH`` runs: small runs gain most from sharing a month's fixed cost; a run of England's
+#: size gains little and runs alone.
+BATCH_BYTES = 128 * 1024**2
+MAX_BATCH = 64
+
+
+def batch_size(scenario: Scenario) -> int:
+    """How many runs of this scenario to step together (``BATCH_BYTES``, ``MAX_BATCH``, memory available).
+
+    Args:
+        scenario: A resolved scenario.
+
+    Returns:
+        At least 1.
+    """
+    per_run = max(estimate(scenario, replications=0).model - BASE_BYTES, 1)
+    budget = BATCH_BYTES
+    room = available_bytes()
+    if room is not None:
+        budget = min(budget, max(room // 2 - BASE_BYTES, 0))
+    return int(max(1, min(MAX_BATCH, budget // per_run)))
+
+
+def run_batch(
+    scenario: Scenario | Sequence[Scenario], replications: list[int], seeds: list[int]
+) -> list[tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]]:
+    """Several runs stepped together: each one's spread table, money table and summary figures.
+
+    Args:
+        scenario: The resolved scenario of every run, or one per run (differing only in
+            ``model.blocks.PER_RUN_PARAMETERS``).
+        replications: The runs' replication numbers (written in their tables).
+        seeds: Their seeds, in the same order.
+
+    Returns:
+        One (spread, money, figures) per run, in the order given; each is what the run gives alone.
+    """
+    ensemble = Ensemble(scenario, seeds)
+    ensemble.run()
+    out = []
+    for b, replication in enumerate(replications):
+        spread, money = ensemble.tables(b, replication)
+        figures = summarise_run(spread, money, ensemble.scenarios[b])
+        out.append((spread, money, {"replication": replication, **figures}))
+    if ensemble.providers.state.size >= FREE_AT_ONCE_CELLS:
+        del ensemble
+        gc.collect()
+    return out
+
+
+def run_many(
+    scenarios: Sequence[Scenario], seeds: Sequence[int], replications: Sequence[int] | None = None
+) -> list[tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]]:
+    """Any runs (calibration particles, posterior draws, design points), in as few batches as they allow.
+
+    Runs whose scenarios differ only in ``PER_RUN_PARAMETERS`` share batches of ``batch_size``;
+    the others run in batches of their own. Results do not depend on the grouping.
+
+    Args:
+        scenarios: Each run's resolved scenario.
+        seeds: Each run's seed.
+        replications: Each run's replication number (0 for all when None).
+
+    Returns:
+        One (spread, money, figures) per run, in the order given.
+    """
+    numbers = list(replications) if replications is not None else [0] * len(scenarios)
+    groups: dict[str, list[int]] = {}
+    for i, scenario in enumerate(scenarios):
+        groups.setdefault(batch_key(scenario), []).append(i)
+    out: list[tuple[pd.DataFrame, pd.DataFrame, dict[str, float]] | None] = [None] * len(scenarios)
+    for members in groups.values():
+        size = batch_size(scenarios[members[0]])
+        for first in range(0, len(members), size):
+            part = members[first : first + size]
+            results = run_batch([scenarios[i] for i in part], [numbers[i] for i in part], [seeds[i] for i in part])
+            for i, result in zip(part, results, strict=True):
+                out[i] = result
+    return [r for r in out if r is not None]
 
 
 def replication_seeds(scenario: Scenario) -> list[int]:
@@ -50,15 +135,7 @@ def run_one(scenario: Scenario, replication: int, seed: int) -> tuple[pd.DataFra
     Returns:
         Its spread table, money table and a row of summary figures (with ``replication``).
     """
-    model = SocialCareModel(scenario, rng=seed, provider_agents=False)
-    model.run()
-    spread = model.recorder.tidy(model, replication)
-    money = model.recorder.money(replication)
-    figures = summarise_run(spread, money, scenario)
-    if model.providers.state.size >= FREE_AT_ONCE_CELLS:
-        del model
-        gc.collect()
-    return spread, money, {"replication": replication, **figures}
+    return run_batch(scenario, [replication], [seed])[0]
 
 
 def run_replications(
@@ -72,7 +149,8 @@ def run_replications(
     """Run a scenario's replications; arguments given here override the file.
 
     Each replication's seed derives from the root seed and its number, so any replication
-    can be rerun alone and comparisons share their luck.
+    can be rerun alone and comparisons share their luck. Replications are stepped together in
+    batches of ``batch_size`` (identical results to running them one at a time).
 
     Args:
         scenario: A Scenario, a scenario file, or None for the built-in baseline.
@@ -95,13 +173,17 @@ def run_replications(
         cfg = validate(data, "command line")
     seeds = replication_seeds(cfg)
     spreads, monies, rows = [], [], []
-    for r, s in enumerate(seeds):
-        spread, money, figures = run_one(cfg, r, s)
-        spreads.append(spread)
-        monies.append(money)
-        rows.append(figures)
-        if on_done is not None:
-            on_done(r)
+    size = batch_size(cfg)
+    for first in range(0, len(seeds), size):
+        numbers = list(range(first, min(first + size, len(seeds))))
+        for r, (spread, money, figures) in zip(
+            numbers, run_batch(cfg, numbers, seeds[first : first + size]), strict=True
+        ):
+            spreads.append(spread)
+            monies.append(money)
+            rows.append(figures)
+            if on_done is not None:
+                on_done(r)
     runs = pd.DataFrame(rows)
     return RunResult(
         scenario=cfg,

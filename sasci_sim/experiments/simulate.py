@@ -8,6 +8,7 @@ model without knowing about scenarios, recorders or tables.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sasci_sim.config.schema import Scenario
-from sasci_sim.experiments.replications import run_one
+from sasci_sim.experiments.replications import run_many, run_one
 from sasci_sim.model.social_care import with_levers
 from sasci_sim.seeds import derive_seed
 
@@ -70,6 +71,31 @@ def run_outcomes(scenario: Scenario, seed: int, replication: int = 0) -> dict[st
     spread, _money, figures = run_one(scenario, replication, seed)
     out: dict[str, Any] = {k: float(v) for k, v in figures.items() if k != "replication"}
     out.update(spread_curves(spread))
+    return out
+
+
+def run_outcomes_many(
+    scenarios: Sequence[Scenario], seeds: Sequence[int], replications: Sequence[int] | None = None
+) -> list[dict[str, Any]]:
+    """``run_outcomes`` of many runs, stepped together in batches where their scenarios allow.
+
+    Runs whose scenarios differ only in ``model.blocks.PER_RUN_PARAMETERS`` share batches
+    (``experiments.replications.run_many``); each run's outcomes are those it gives alone, so a
+    sweep task may hold many runs without changing any result.
+
+    Args:
+        scenarios: Each run's resolved scenario.
+        seeds: Each run's seed.
+        replications: Each run's replication number (0 for all when None).
+
+    Returns:
+        One outcomes mapping per run, in the order given.
+    """
+    out = []
+    for spread, _money, figures in run_many(scenarios, seeds, replications):
+        outcomes: dict[str, Any] = {k: float(v) for k, v in figures.items() if k != "replication"}
+        outcomes.update(spread_curves(spread))
+        out.append(outcomes)
     return out
 
 

@@ -72,20 +72,23 @@ class PeerExposure:
     complete topology x[i, j] is the share of all providers using j (Bass).
     """
 
-    def __init__(self, adjacency: sp.csr_matrix | None, n: int, m: int) -> None:
+    def __init__(self, adjacency: sp.csr_matrix | None, n: int, m: int, runs: int = 1) -> None:
         """Start with no one using anything; ``update`` folds in the operating cells.
 
         Args:
-            adjacency: The symmetric 0/1 peer network, or None for everyone connected.
-            n: Providers.
+            adjacency: The symmetric 0/1 peer network (block-diagonal for a batch of runs), or None
+                for everyone connected within each run.
+            n: Providers in all runs together.
             m: Innovations.
+            runs: Runs stacked as blocks of ``n // runs`` providers (ODD 7.19: the ensemble engine).
         """
         self.adjacency = adjacency
-        self.n, self.m = n, m
+        self.runs = runs
+        self.n, self.m = n // runs, m  # providers per run
         self.active = np.zeros((n, m), dtype=bool)
         if adjacency is None:
-            self.count = np.zeros(m, dtype=np.int64)
-            self.degree = np.full(n, float(n))
+            self.count = np.zeros(runs * m, dtype=np.int64)  # users per run and innovation
+            self.degree = np.full(n, float(self.n))
         else:
             self.degree = np.diff(adjacency.indptr).astype(np.float64)
             self.inv_degree = np.divide(1.0, self.degree, out=np.zeros(n), where=self.degree > 0)
@@ -93,6 +96,10 @@ class PeerExposure:
             widest = int(self.degree.max(initial=0))
             dtype = np.int8 if widest <= 127 else np.int16 if widest <= 32767 else np.int32
             self.count = np.zeros((n, m), dtype=dtype)
+
+    def _run_columns(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Index of (run, innovation) of each cell into the complete graph's counts."""
+        return cols if self.runs == 1 else (rows // self.n) * self.m + cols
 
     def update(self, active_now: np.ndarray) -> None:
         """Fold in the cells whose active status changed since the last update.
@@ -110,7 +117,8 @@ class PeerExposure:
         sign = np.where(now, 1, -1).astype(self.count.dtype)
         rows, cols = split_cells(changed, self.m)
         if self.adjacency is None:
-            self.count += np.bincount(cols, weights=sign, minlength=self.m).astype(np.int64)
+            where = self._run_columns(rows, cols)
+            self.count += np.bincount(where, weights=sign, minlength=self.runs * self.m).astype(np.int64)
         else:
             indptr, indices = self.adjacency.indptr, self.adjacency.indices
             lengths = indptr[rows + 1] - indptr[rows]
@@ -141,5 +149,5 @@ class PeerExposure:
             the complete topology).
         """
         if self.adjacency is None:
-            return self.count[cols] / self.n
+            return self.count[self._run_columns(rows, cols)] / self.n
         return self.count.ravel()[rows * self.m + cols] * self.inv_degree[rows]

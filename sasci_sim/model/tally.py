@@ -21,25 +21,32 @@ from sasci_sim.model.population import NO_MONTH, Payer, Providers, State
 class CellTally:
     """Counts per innovation (and per council) of the cell states the Recorder reports."""
 
-    def __init__(self, providers: Providers, n_councils: int) -> None:
+    def __init__(self, providers: Providers, n_councils: int, runs: int = 1) -> None:
         """Count every cell once; later months update only the cells that changed.
 
         Args:
-            providers: The provider arrays to tally.
-            n_councils: Councils, for the per-council counts of sustained sites.
+            providers: The provider arrays to tally (of every run of a batch, stacked as blocks).
+            n_councils: Councils (of every run), for the per-council counts of sustained sites.
+            runs: Runs stacked as blocks; each tally then has one column per run and innovation
+                (run b's at ``b * M ..``), as the per-run arrays of ``model.ensemble`` do.
         """
         self.m = providers.state.shape[1]
+        self.runs = runs
+        self.cells_per_run = providers.state.size // runs
         self.council = providers.council.astype(np.int64)
         self.n_councils = n_councils
-        m = self.m
+        m = self.m * runs  # one column per run and innovation
         self.states = np.zeros((len(State), m), dtype=np.int64)
         self.ever_abandoned = np.zeros(m, dtype=np.int64)
         self.partial = np.zeros(m, dtype=np.int64)  # sustained, cut-down version
         self.after_grant = np.zeros(m, dtype=np.int64)  # sustained, had a grant
         self.payers = np.zeros((len(Payer), m), dtype=np.int64)  # piloting or sustained, by payer
-        self.sustained_in = np.zeros((n_councils, m), dtype=np.int64)  # sustained, by council
+        self.sustained_in = np.zeros((n_councils, self.m), dtype=np.int64)  # sustained, by council
         self.seen = {name: values.copy() for name, values in self._watched(providers).items()}
-        self._move(np.arange(providers.state.size, dtype=np.int64), self.seen, +1)
+        # counted a slice of cells at a time (whole numbers: the same counts), so the temporaries stay small
+        chunk = 2**17
+        for first in range(0, providers.state.size, chunk):
+            self._move(np.arange(first, min(first + chunk, providers.state.size), dtype=np.int64), self.seen, +1)
 
     @staticmethod
     def _watched(p: Providers) -> dict[str, np.ndarray]:
@@ -87,8 +94,9 @@ class CellTally:
 
     def _move(self, cells: np.ndarray, arrays: dict[str, np.ndarray], sign: int) -> None:
         """Add (sign +1) or remove (sign -1) the given cells, as ``arrays`` has them, to or from every tally."""
-        m = self.m
-        rows, cols = split_cells(cells, m)
+        rows, inn = split_cells(cells, self.m)
+        cols = inn if self.runs == 1 else (cells // self.cells_per_run) * self.m + inn  # run and innovation
+        m = self.m * self.runs
         state = arrays["state"][cells].astype(np.int64)
         self.states += sign * np.bincount(state * m + cols, minlength=len(State) * m).reshape(len(State), m)
         self.ever_abandoned += sign * np.bincount(cols[arrays["ever_abandoned"][cells]], minlength=m)
@@ -98,13 +106,15 @@ class CellTally:
         active = sustained | (state == State.PILOTING.value)
         payer = arrays["payer"][cells][active].astype(np.int64)
         self.payers += sign * np.bincount(payer * m + cols[active], minlength=len(Payer) * m).reshape(len(Payer), m)
-        where = self.council[rows[sustained]] * m + cols[sustained]
-        self.sustained_in += sign * np.bincount(where, minlength=self.n_councils * m).reshape(self.n_councils, m)
+        at = self.council[rows[sustained]] * self.m + inn[sustained]
+        self.sustained_in += sign * np.bincount(at, minlength=self.n_councils * self.m).reshape(self.n_councils, self.m)
 
     def councils_reached(self) -> np.ndarray:
         """Councils in which at least one provider sustains each innovation.
 
         Returns:
-            The count of councils per innovation.
+            The count of councils per innovation (per run and innovation for a batch).
         """
-        return np.count_nonzero(self.sustained_in, axis=0)
+        if self.runs == 1:
+            return np.count_nonzero(self.sustained_in, axis=0)
+        return np.count_nonzero(self.sustained_in.reshape(self.runs, -1, self.m), axis=1).ravel()

@@ -12,6 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from sasci_sim.config.schema import Scenario
+from sasci_sim.model.blocks import Blocks
 from sasci_sim.model.network import PeerExposure
 from sasci_sim.model.population import Councils, Portfolio, Providers
 
@@ -21,7 +22,9 @@ class World(Protocol):
 
     Attributes:
         config: The resolved scenario (levers and assumptions).
-        rng: The run's only random stream.
+        rng: The random stream of the first (for a single run: the only) run.
+        blocks: The runs stepped together and their own random streams; every random draw of the
+            rules goes through it (ODD 7.19: the ensemble engine). A single run is a batch of one.
         t: The current month (0 before the first step).
         steps: Months stepped so far (Mesa's counter).
         portfolio: The innovations (kind, costs, savings, launch months).
@@ -29,15 +32,17 @@ class World(Protocol):
         councils: Council x innovation arrays, budgets and funds.
         exposure: Peer counts of users per provider and innovation.
         peer_learning: Each provider's weight as a learner from peers (mean 1).
-        evidence: Evidence strength per innovation (0..1), updated monthly.
-        initial_evidence: Evidence per innovation at the start.
-        experience: Operating site-months accumulated per innovation.
-        events: This month's event counts per innovation, by event name.
-        events_scalar: This month's money and other scalar tallies, by name.
+        evidence: Evidence strength per run and innovation (0..1, flat: run b at ``b * m ..``).
+        initial_evidence: Evidence per run and innovation at the start.
+        experience: Operating site-months accumulated per run and innovation.
+        events: This month's event counts per run and innovation, by event name.
+        events_scalar: This month's money and other scalar tallies, by name (a float for a
+            single run, one value per run for a batch).
     """
 
     config: Scenario
     rng: np.random.Generator
+    blocks: Blocks
     t: int
     steps: int
     portfolio: Portfolio
@@ -49,7 +54,7 @@ class World(Protocol):
     initial_evidence: np.ndarray
     experience: np.ndarray
     events: dict[str, np.ndarray]
-    events_scalar: dict[str, float]
+    events_scalar: dict[str, float | np.ndarray]
 
     def operating_mask(self) -> np.ndarray:
         """Cells where the innovation is in use: approved pilots and sustained.

@@ -60,6 +60,91 @@ def bernoulli_indices(rng: np.random.Generator, size: int, p: float) -> np.ndarr
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
+def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) -> np.ndarray:
+    """``bernoulli_indices`` for several blocks of ``size`` indices at once, block b with ``rngs[b]`` and ``p[b]``.
+
+    Each block draws exactly what ``bernoulli_indices(rngs[b], size, p[b])`` draws: the gaps of all
+    blocks' first chunks are computed in one pass, each block's running sum on its own, and a block
+    whose chunk ran out goes on alone.
+
+    Args:
+        rngs: One random stream per block.
+        size: Indices per block.
+        p: Each block's chance.
+
+    Returns:
+        Sorted hit indices, block b's offset by ``b * size`` (int64).
+    """
+    if size <= 0:
+        return np.empty(0, dtype=np.int64)
+    out: list[np.ndarray | None] = [None] * len(rngs)
+    sparse, lengths, scales = [], [], []
+    for b, (rng, pb) in enumerate(zip(rngs, p, strict=True)):
+        pb = float(pb)
+        if pb <= 0.0 or pb >= 1.0 or pb > DENSE_ABOVE:
+            out[b] = bernoulli_indices(rng, size, pb)
+            continue
+        expected = size * pb
+        sparse.append(b)
+        lengths.append(int(expected + 6.0 * math.sqrt(expected) + 16))
+        scales.append(1.0 / math.log1p(-pb))
+    if sparse:
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        x = np.empty(int(ends[-1]))  # every block's first chunk, drawn in place from its own stream
+        for k, b in enumerate(sparse):
+            rngs[b].random(out=x[starts[k] : ends[k]])
+        np.negative(x, out=x)
+        np.log1p(x, out=x)
+        x *= np.repeat(scales, lengths)
+        np.floor(x, out=x)
+        x += 1.0  # the gaps, whole numbers
+        if float(x.sum()) < 2.0**50:  # running sums of whole numbers this small are exact: one pass
+            np.cumsum(x, out=x)
+            before = np.concatenate([[0.0], x[starts[1:] - 1]])  # the running total before each block
+            x -= np.repeat(before, lengths)  # each block's positions, as it has them alone
+        else:  # (only with absurdly small chances) each block's running sum on its own
+            for k in range(len(sparse)):
+                np.cumsum(x[starts[k] : ends[k]], out=x[starts[k] : ends[k]])
+        x -= 1.0
+        inside = x < size
+        counts = np.add.reduceat(inside, starts, dtype=np.int64)
+        hits = x[inside].astype(np.int64)
+        hits += np.repeat(np.asarray(sparse, dtype=np.int64) * size, counts)
+        if len(sparse) == len(rngs) and (counts < lengths).all():  # every block sparse, none ran out
+            return hits
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        for k, b in enumerate(sparse):
+            mine = hits[bounds[k] : bounds[k + 1]] - b * size
+            if counts[k] == lengths[k]:  # the chunk ran out before the block did: go on alone
+                mine = np.concatenate(
+                    [mine, _more_hits(rngs[b], size, float(p[b]), int(lengths[k]), float(x[ends[k] - 1]))]
+                )
+            out[b] = mine
+    return np.concatenate([hits + b * size for b, hits in enumerate(out) if hits is not None])
+
+
+def _more_hits(rng: np.random.Generator, size: int, p: float, chunk: int, last: float) -> np.ndarray:
+    """The rest of ``bernoulli_indices``' loop after a first chunk whose last position was ``last``."""
+    scale = 1.0 / math.log1p(-p)
+    parts = []
+    while True:
+        x = rng.random(chunk)
+        np.negative(x, out=x)
+        np.log1p(x, out=x)
+        x *= scale
+        np.floor(x, out=x)
+        x += 1.0
+        np.cumsum(x, out=x)
+        x += last
+        inside = x[x < size]
+        parts.append(inside.astype(np.int64))
+        if inside.size < chunk:
+            break
+        last = float(x[-1])
+    return np.concatenate(parts)
+
+
 def thin(rng: np.random.Generator, chance: np.ndarray, bound: float) -> np.ndarray:
     """Mask keeping each candidate drawn with chance ``bound`` with chance ``chance / bound``.
 

@@ -23,11 +23,12 @@ commissioning) and its fund pays for keen bids ranked by V while it lasts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sasci_sim.config.schema import SYSTEMS
 from sasci_sim.model.kernels.cells import split_cells
-from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.commissioning import council_value
 from sasci_sim.model.rules.pooled import pay_council_pilots
@@ -49,10 +50,11 @@ def appeal(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     cfg, port, p = world.config, world.portfolio, world.providers
     w = cfg.diffusion.provider_saving_weight
     own_ratio = np.clip(port.provider_saving / np.maximum(port.running, 1e-9), 0.0, 1.0)
-    a = (1.0 - w) * port.benefit[cols] + w * own_ratio[cols]
+    run_cols = world.blocks.columns(rows, cols)  # perceived benefit and evidence are each run's own
+    a = (1.0 - w) * port.benefit[run_cols] + w * own_ratio[cols]
     fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
     e = cfg.research.evidence_role
-    uncertainty = (1.0 - e) * (1.0 - world.exposure.share_at(rows, cols)) + e * (1.0 - world.evidence[cols])
+    uncertainty = (1.0 - e) * (1.0 - world.exposure.share_at(rows, cols)) + e * (1.0 - world.evidence[run_cols])
     risk = 1.0 - cfg.diffusion.risk_aversion * (1.0 - p.culture[rows]) * uncertainty
     return np.clip(a * fit * risk, 0.0, 1.0)
 
@@ -111,13 +113,18 @@ def one_per_row(rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
     Returns:
         A mask keeping exactly one entry of each provider.
     """
+    return _one_per_row(rows, lambda providers: rng.random(providers.size))
+
+
+def _one_per_row(rows: np.ndarray, uniform: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``one_per_row`` with the uniforms drawn by ``uniform(providers)`` (one per provider, in row order)."""
     order = np.argsort(rows, kind="stable")  # linear when rows come sorted, as cells in row-major order do
     sorted_rows = rows[order]
     first = np.ones(rows.size, dtype=bool)
     first[1:] = sorted_rows[1:] != sorted_rows[:-1]
     starts = np.flatnonzero(first)
     lengths = np.diff(starts, append=rows.size)
-    pick = starts + (rng.random(starts.size) * lengths).astype(np.int64)  # uniform within each provider's run
+    pick = starts + (uniform(sorted_rows[starts]) * lengths).astype(np.int64)  # uniform within each provider's run
     keep = np.zeros(rows.size, dtype=bool)
     keep[order[pick]] = True
     return keep
@@ -140,7 +147,11 @@ def one_free_bid_each(world: World, rows: np.ndarray, cols: np.ndarray) -> np.nd
         Indices into ``rows``/``cols`` of the candidates kept.
     """
     idx = np.flatnonzero(eligible(world, rows, cols))
-    idx = idx[one_per_row(world.rng, rows[idx])]
+    candidates = rows[idx]
+    if world.blocks.size == 1:
+        idx = idx[one_per_row(world.blocks.rngs[0], candidates)]
+    else:  # each run draws its providers' choices from its own stream, in row order
+        idx = idx[_one_per_row(candidates, world.blocks.uniform_rows)]
     return idx[has_capacity(world, rows[idx])]
 
 
@@ -154,13 +165,15 @@ def decide_pilots(world: World) -> None:
     p, cfg, port = world.providers, world.config, world.portfolio
     # chance decision_rate * appeal per aware cell: draw cells sparsely at
     # decision_rate, keep the aware ones, then keep each with chance appeal
-    rate = cfg.diffusion.decision_rate_per_month
-    cells = cells_with_chance(world.rng, p.state, State.AWARE.value, rate)
+    runs = world.blocks
+    rate = runs.param("diffusion.decision_rate_per_month")  # each run's own
+    cells = runs.cells_with_chance(p.state, State.AWARE.value, rate)
     if cells.size == 0:
         return
     m = p.state.shape[1]
     rows, cols = split_cells(cells, m)
-    want = thin(world.rng, rate * appeal(world, rows, cols) * readiness(world, rows), rate)
+    blocks = runs.of_rows(rows)
+    want = runs.thin(blocks, rate[blocks] * appeal(world, rows, cols) * readiness(world, rows), rate)
     rows, cols = rows[want], cols[want]
     keep = one_free_bid_each(world, rows, cols)  # one new pilot per provider per month
     rows, cols = rows[keep], cols[keep]
@@ -174,7 +187,7 @@ def decide_pilots(world: World) -> None:
         return
     la = p.council[rows]
     value = council_value(world, la, cols)
-    keen = world.rng.random(rows.size) < value
+    keen = runs.uniform_rows(rows) < value
     cost = port.upfront[cols] + port.running[cols] * max(cfg.diffusion.trial_months, 1)
     ok = np.zeros(rows.size, dtype=bool)
     idx = np.flatnonzero(keen)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 from sasci_sim.model.kernels.cells import split_cells
-from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import State
 from sasci_sim.model.world import World
 
@@ -36,21 +35,22 @@ def spread_awareness(world: World) -> None:
         world: The month's world; reads unaware cells, evidence and peer exposure, writes their
             state (to AWARE) and ``aware_new``.
     """
-    p, cfg = world.providers, world.config
+    p, cfg, runs = world.providers, world.config, world.blocks
     world.exposure.update(world.operating_mask())
     launched = world.portfolio.launch <= world.t
     if not launched.any():
         return
     m = p.state.shape[1]
+    dissemination = np.repeat(runs.param("research.dissemination_per_month"), m)  # each run's own
     external = np.minimum(
         1.0,
-        cfg.diffusion.external_influence
-        + cfg.research.dissemination_per_month * cfg.research.evidence_role * world.evidence,
+        cfg.diffusion.external_influence + dissemination * cfg.research.evidence_role * world.evidence,
     )
-    external = np.where(launched, external, 0.0)
-    bound = float(external.max())
-    cells = cells_with_chance(world.rng, p.state, State.UNAWARE.value, bound)
-    cells = cells[thin(world.rng, external[cells % m], bound)]
+    external = np.where(np.tile(launched, runs.size), external, 0.0)  # per run and innovation
+    bound = external.reshape(runs.size, m).max(axis=1)  # each run's own bound, as it has alone
+    cells = runs.cells_with_chance(p.state, State.UNAWARE.value, bound)
+    rows, cols = split_cells(cells, m)
+    cells = cells[runs.thin(runs.of_rows(rows), external[runs.columns(rows, cols)], bound)]
     _become_aware(world, cells)
 
     cells, bound = _peer_candidates(world, external)
@@ -59,34 +59,38 @@ def spread_awareness(world: World) -> None:
     rows, cols = split_cells(cells, m)
     peer = cfg.diffusion.peer_influence * world.peer_learning[rows] * world.exposure.share_at(rows, cols)
     # min(1 - ext, peer) / (1 - ext) = min(1, peer / (1 - ext)); a missed share of 0 leaves no unaware cell
-    chance = np.minimum(peer / np.maximum(1.0 - external, 1e-300)[cols], 1.0)
-    _become_aware(world, cells[thin(world.rng, chance, bound)])
+    chance = np.minimum(peer / np.maximum(1.0 - external, 1e-300)[runs.columns(rows, cols)], 1.0)
+    _become_aware(world, cells[runs.thin(runs.of_rows(rows), chance, bound)])
 
 
-def _peer_candidates(world: World, external: np.ndarray) -> tuple[np.ndarray, float]:
-    """Unaware cells of launched innovations that peers may reach, and a bound on their chance.
+def _peer_candidates(world: World, external: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unaware cells of launched innovations that peers may reach, and a bound on their chance per run.
 
     On a network these are the cells with a peer using the innovation (bound 1).
     On the complete graph every cell of an innovation in use is exposed, so they
-    are drawn sparsely at the largest chance any of them has.
+    are drawn sparsely at the largest chance any of them has in their run.
     """
-    p, cfg, ex = world.providers, world.config, world.exposure
+    p, cfg, ex, runs = world.providers, world.config, world.exposure, world.blocks
     m = p.state.shape[1]
     launched = world.portfolio.launch <= world.t
     if ex.adjacency is None:
-        peer_max = cfg.diffusion.peer_influence * float(world.peer_learning.max(initial=0.0)) * ex.count / ex.n
+        most = world.peer_learning.reshape(runs.size, -1).max(axis=1, initial=0.0)  # per run
+        peer_max = cfg.diffusion.peer_influence * np.repeat(most, m) * ex.count / ex.n
         missed = 1.0 - external
-        ratio = np.divide(np.minimum(missed, peer_max), missed, out=np.zeros(m), where=missed > 0)
-        bound = float(np.where(launched, ratio, 0.0).max())
-        cells = cells_with_chance(world.rng, p.state, State.UNAWARE.value, bound)
+        ratio = np.divide(np.minimum(missed, peer_max), missed, out=np.zeros(missed.size), where=missed > 0)
+        bound = np.where(np.tile(launched, runs.size), ratio, 0.0).reshape(runs.size, m).max(axis=1)
+        cells = runs.cells_with_chance(p.state, State.UNAWARE.value, bound)
         return cells[launched[cells % m]], bound
     mask = ex.exposed_mask() & (p.state == State.UNAWARE.value)
     mask[:, ~launched] = False
-    return np.flatnonzero(mask), 1.0
+    return np.flatnonzero(mask), np.ones(runs.size)
 
 
 def _become_aware(world: World, cells: np.ndarray) -> None:
     if cells.size:
         m = world.providers.state.shape[1]
         world.providers.state.ravel()[cells] = State.AWARE
-        world.events["aware_new"] += np.bincount(cells % m, minlength=m)
+        rows, cols = split_cells(cells, m)
+        world.events["aware_new"] += np.bincount(
+            world.blocks.columns(rows, cols), minlength=world.events["aware_new"].size
+        )

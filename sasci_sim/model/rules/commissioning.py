@@ -31,7 +31,6 @@ import numpy as np
 from sasci_sim.config.schema import SYSTEMS, Diffusion
 from sasci_sim.model.kernels.allocation import allocate, spent_by_group
 from sasci_sim.model.kernels.cells import split_cells
-from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.double_running import monthly_commitment, move_cost
 from sasci_sim.model.rules.pooled import cashable_saving, commissioner_saving_ratio, shared_confidence
@@ -54,7 +53,7 @@ def council_value(world: World, councils: np.ndarray, cols: np.ndarray) -> np.nd
     pi = world.councils.pressure[councils]
     port = world.portfolio
     saving_ratio = commissioner_saving_ratio(world, councils, cols)  # a pooled budget counts the NHS saving too
-    return (1.0 - pi) * port.benefit[cols] + pi * saving_ratio
+    return (1.0 - pi) * port.benefit[world.blocks.council_columns(councils, cols)] + pi * saving_ratio
 
 
 def local_proof(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -118,7 +117,7 @@ def confidence(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         C per pilot, 0..1.
     """
     e = world.config.research.evidence_role
-    c = (1.0 - e) * local_proof(world, rows, cols) + e * world.evidence[cols]
+    c = (1.0 - e) * local_proof(world, rows, cols) + e * world.evidence[world.blocks.columns(rows, cols)]
     return shared_confidence(world, world.providers.council[rows], c)  # a pooled budget shares the risk
 
 
@@ -181,7 +180,9 @@ def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     la = world.providers.council[rows]
     seen = local_proof(world, rows, cols)
     score = council_value(world, la, cols) * confidence(world, rows, cols)
-    willing = world.rng.random(len(rows)) < world.config.local_authorities.commissioning_propensity * score
+    runs = world.blocks
+    propensity = runs.param("local_authorities.commissioning_propensity")[runs.of_rows(rows)]  # each run's own
+    willing = runs.uniform_rows(rows) < propensity * score
     accepted = np.zeros(len(rows), dtype=bool)
     idx = np.flatnonzero(willing)
     if idx.size:
@@ -210,7 +211,7 @@ def review_contracts(world: World) -> np.ndarray:
     bound = min(1.0, world.config.local_authorities.review_hazard_per_month)
     # the hazard never exceeds the review rate (pressure and 1 - V are at most 1):
     # draw cells sparsely at that rate, keep the contracts, thin to their hazard
-    cells = cells_with_chance(world.rng, p.payer, Payer.COUNCIL.value, bound)
+    cells = world.blocks.cells_with_chance(p.payer, Payer.COUNCIL.value, bound)
     rows, cols = split_cells(cells, m)
     la = p.council[rows]
     hazard = (
@@ -218,7 +219,7 @@ def review_contracts(world: World) -> np.ndarray:
         * world.councils.pressure[la]
         * (1.0 - council_value(world, la, cols))
     )
-    return cells[thin(world.rng, hazard, bound)]
+    return cells[world.blocks.thin(world.blocks.of_rows(rows), hazard, bound)]
 
 
 def sign_up_systems(world: World) -> None:
@@ -237,19 +238,20 @@ def sign_up_systems(world: World) -> None:
         world: The month's world; reads sign-ups, evidence, values and regulatory delay, writes
             ``councils.signed``.
     """
-    port, c = world.portfolio, world.councils
+    port, c, runs = world.portfolio, world.councils, world.blocks
     systems = np.flatnonzero((port.kind == SYSTEMS) & (port.launch <= world.t))
     if systems.size == 0:
         return
     e = world.config.research.evidence_role
-    share = c.signed[:, systems].mean(axis=0)
-    pull = (1.0 - e) * share + e * world.evidence[systems]
-    value = council_value(world, np.repeat(np.arange(c.n), systems.size), np.tile(systems, c.n)).reshape(
-        c.n, systems.size
-    )
+    k = systems.size
+    share = c.signed[:, systems].reshape(runs.size, -1, k).mean(axis=1)  # per run: its own councils
+    pull = (1.0 - e) * share + e * world.evidence.reshape(runs.size, -1)[:, systems]
+    value = council_value(world, np.repeat(np.arange(c.n), k), np.tile(systems, c.n)).reshape(c.n, k)
     rules_changed = 1.0 / (1.0 + mean_delay_months(world)[systems])
-    hazard = world.config.local_authorities.signup_rate_per_month * (pull * rules_changed)[None, :] * value
-    draws = world.rng.random((c.n, systems.size)) < hazard
+    run_of = runs.of_councils(np.arange(c.n))
+    per_run = (pull * rules_changed[None, :])[run_of]  # each council's run's pull
+    hazard = runs.param("local_authorities.signup_rate_per_month")[run_of][:, None] * per_run * value
+    draws = runs.uniform_councils(np.arange(c.n), k) < hazard
     c.signed[:, systems] |= draws
 
 
@@ -260,21 +262,21 @@ def reorganise(world: World) -> None:
         world: The month's world; reads each council's providers and sign-ups, writes sign-ups,
             pilot funds, reorganisation counts and abandonments with cause reorganisation.
     """
-    la_cfg, c, p = world.config.local_authorities, world.councils, world.providers
-    hit = np.flatnonzero(world.rng.random(c.n) < la_cfg.reorganisation_rate_per_year / 12.0)
-    world.events_scalar["reorganisations"] += hit.size
+    la_cfg, c, p, runs = world.config.local_authorities, world.councils, world.providers, world.blocks
+    hit = np.flatnonzero(runs.uniform_councils(np.arange(c.n)) < la_cfg.reorganisation_rate_per_year / 12.0)
+    world.events_scalar["reorganisations"] += runs.sums(np.ones(hit.size), runs.of_councils(hit))
     if hit.size == 0:
         return
     c.reorganisations[hit] += 1
     c.pilot_pot[hit] = 0.0
-    withdraw = world.rng.random((hit.size, c.signed.shape[1])) < la_cfg.reorganisation_withdrawal
+    withdraw = runs.uniform_councils(hit, c.signed.shape[1]) < la_cfg.reorganisation_withdrawal
     c.signed[hit] &= ~withdraw
     in_hit = np.zeros(c.n, dtype=bool)
     in_hit[hit] = True
     rows = np.flatnonzero(in_hit[p.council])
     sub_state, sub_payer = p.state[rows], p.payer[rows]
     active = (sub_state == State.PILOTING.value) | (sub_state == State.SUSTAINED.value)
-    draw = world.rng.random(active.shape)
+    draw = runs.uniform(runs.of_rows(rows), active.shape[1])
     dropped = active & (sub_payer == Payer.COUNCIL.value) & (draw < la_cfg.reorganisation_withdrawal)
     disrupted = active & ~dropped & (draw > 1.0 - la_cfg.reorganisation_disruption)
     r, j = np.nonzero(dropped | disrupted)

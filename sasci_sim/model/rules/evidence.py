@@ -25,15 +25,51 @@ from sasci_sim.model.rules.learning import LearningWorld, failures_this_month
 from sasci_sim.model.world import World
 
 
-def _dense_weight(world: World, operating: np.ndarray) -> np.ndarray:
-    """Each cell's weight (local proof, times evaluation_weight if grant-funded; 0 if not operating)."""
+def _dense_weight(world: World, operating: np.ndarray, rows: slice) -> np.ndarray:
+    """Each cell's weight in these rows (local proof, times evaluation_weight if grant-funded; 0 if not operating)."""
     p = world.providers
-    weight = p.months_operating.astype(np.float32)
+    weight = p.months_operating[rows].astype(np.float32)
     bedding, span = proof_times(world.config.diffusion, world.portfolio.kind)
     proof_after(weight, bedding.astype(np.float32), span.astype(np.float32), out=weight)
     weight *= operating
-    np.multiply(weight, world.config.research.evaluation_weight, out=weight, where=p.payer == Payer.GRANT.value)
+    np.multiply(weight, world.config.research.evaluation_weight, out=weight, where=p.payer[rows] == Payer.GRANT.value)
     return weight
+
+
+def _shown(world: World, operating: np.ndarray, rows: slice) -> np.ndarray:
+    """This month's weight of operating sites per innovation in one run's rows (``operating`` is theirs)."""
+    p, res = world.providers, world.config.research
+    # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more
+    if np.count_nonzero(operating) * 8 < operating.size:  # few sites: weigh each
+        m = operating.shape[1]
+        cells = np.flatnonzero(operating)
+        local_rows, cols = split_cells(cells, m)
+        weight = local_proof(world, local_rows + rows.start, cols)
+        weight *= np.where(p.payer[rows].ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
+        return np.bincount(cols, weights=weight, minlength=m)
+    # most cells operate: weigh them all at once, in float32 (plenty for a weight of 0..1)
+    return column_sums(_dense_weight(world, operating, rows))
+
+
+def _shown_per_run(world: World, operating: np.ndarray) -> np.ndarray:
+    """The weight shown per run and innovation (flat, run b's at ``b * m ..``), each run weighed as alone.
+
+    A run with few operating sites weighs each; one where most cells operate weighs them all at
+    once. When every run of a batch has few, their sites are weighed in one pass: each run and
+    innovation's weights are added in the order that run alone adds them.
+    """
+    runs, p, res = world.blocks, world.providers, world.config.research
+    m = operating.shape[1]
+    if runs.size > 1:
+        per_run = runs.count_per_run(operating)
+        if (per_run * 8 < runs.n * m).all():
+            cells = np.flatnonzero(operating)
+            rows, cols = split_cells(cells, m)
+            weight = local_proof(world, rows, cols)
+            weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
+            return np.bincount(runs.columns(rows, cols), weights=weight, minlength=runs.size * m)
+    spans = [slice(b * runs.n, (b + 1) * runs.n) for b in range(runs.size)]  # each run weighs its own sites
+    return np.concatenate([_shown(world, operating[rows], rows) for rows in spans])
 
 
 def experience_floor(world: World) -> np.ndarray:
@@ -58,16 +94,7 @@ def accumulate_evidence(world: LearningWorld) -> None:
     """
     p, res = world.providers, world.config.research
     operating = world.operating_mask()
-    # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more
-    if np.count_nonzero(operating) * 8 < operating.size:  # few sites: weigh each
-        m = p.state.shape[1]
-        cells = np.flatnonzero(operating)
-        rows, cols = split_cells(cells, m)
-        weight = local_proof(world, rows, cols)
-        weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
-        shown = np.bincount(cols, weights=weight, minlength=m)
-    else:  # most cells operate: weigh them all at once, in float32 (plenty for a weight of 0..1)
-        shown = column_sums(_dense_weight(world, operating))
+    shown = _shown_per_run(world, operating)
     world.learned.shown = shown
     world.experience += shown
     lost = world.config.learning.failure_evidence_site_months * failures_this_month(world)

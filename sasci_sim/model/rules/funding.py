@@ -72,17 +72,23 @@ def grant_cost(world: World, cols: np.ndarray, funder: Funder) -> np.ndarray:
     return cost
 
 
-def award_spend(world: World, cols: np.ndarray) -> float:
+def award_spend(world: World, cols: np.ndarray, rows: np.ndarray | None = None) -> float | np.ndarray:
     """Money a funder pays out when it awards grants for these innovations: fixed project cost and upfront, k GBP.
 
     Args:
         world: The model state.
         cols: Innovation of each grant awarded.
+        rows: The provider of each grant, to count each run's own (needed for a batch of runs).
 
     Returns:
-        The sum over grants of ``project_fixed_cost_k + upfront[j]``.
+        The sum over grants of ``project_fixed_cost_k + upfront[j]`` (per run for a batch).
     """
-    return float(cols.size * world.config.funding.project_fixed_cost_k + world.portfolio.upfront[cols].sum())
+    runs = world.blocks
+    fixed = world.config.funding.project_fixed_cost_k
+    if runs.size == 1:
+        return float(cols.size * fixed + world.portfolio.upfront[cols].sum())
+    blocks = runs.of_rows(rows)
+    return np.bincount(blocks, minlength=runs.size) * fixed + runs.sums(world.portfolio.upfront[cols], blocks)
 
 
 def spend_grants(world: World) -> None:
@@ -100,8 +106,11 @@ def spend_grants(world: World) -> None:
     if cells.size == 0:
         return
     running = p.grant_end.ravel()[cells] > world.t
-    cols = cells[running] % p.state.shape[1]
-    world.events_scalar["grants_spent_k"] += float(world.portfolio.running[cols].sum())
+    cells = cells[running]
+    cols = cells % p.state.shape[1]
+    world.events_scalar["grants_spent_k"] += world.blocks.sums(
+        world.portfolio.running[cols], world.blocks.of_cells(cells)
+    )
 
 
 def grant_months(world: World, funder: Funder) -> int:
@@ -117,17 +126,17 @@ def grant_months(world: World, funder: Funder) -> int:
     return funder.grant_duration_months or world.config.funding.grant_duration_months
 
 
-def award_grants(world: World, funder: Funder) -> float:
-    """Run one funder's call; returns the money awarded, k GBP.
+def award_grants(world: World, funder: Funder) -> float | np.ndarray:
+    """Run one funder's call in every run; returns the money awarded, k GBP (per run for a batch).
 
     Args:
         world: The month's world; its aware providers bid, and winners start grant-funded pilots.
         funder: The funder whose call it is.
 
     Returns:
-        The money awarded, k GBP.
+        The money awarded, k GBP (a float for a single run, one value per run for a batch).
     """
-    cfg, p = world.config, world.providers
+    cfg, p, runs = world.config, world.providers, world.blocks
     budget = cfg.funding.budget_per_call_k * funder.budget_share
     if budget <= 0:
         return 0.0
@@ -141,22 +150,24 @@ def award_grants(world: World, funder: Funder) -> float:
     m = p.state.shape[1]
     rows, cols = split_cells(cells, m)
     per_provider = cfg.funding.application_rate * p.capability * readiness(world, np.arange(p.n))
-    bid = world.rng.random(cells.size) < per_provider[rows]
+    bid = runs.uniform_rows(rows) < per_provider[rows]
     rows, cols = rows[bid], cols[bid]
     keep = one_free_bid_each(world, rows, cols)  # one bid per provider per call
     rows, cols = rows[keep], cols[keep]
     if rows.size == 0:
         return 0.0
     e = cfg.research.evidence_role
-    score = p.capability[rows] + e * world.evidence[cols] + 0.5 * world.rng.random(rows.size)
+    run_cols = runs.columns(rows, cols)
+    score = p.capability[rows] + e * world.evidence[run_cols] + 0.5 * runs.uniform_rows(rows)
     cost = grant_cost(world, cols, funder)
-    proven = world.evidence[cols] >= cfg.research.scale_evidence_threshold
+    proven = world.evidence[run_cols] >= cfg.research.scale_evidence_threshold
     scale_budget = budget * cfg.funding.scale_share
+    call = runs.of_rows(rows)  # each run has its own call, with the whole budget
     won = np.zeros(rows.size, dtype=bool)
-    won[proven] = allocate(np.zeros(proven.sum(), np.int64), cost[proven], score[proven], np.array([scale_budget]))
-    left = budget - cost[won].sum()
+    won[proven] = allocate(call[proven], cost[proven], score[proven], np.full(runs.size, scale_budget))
+    left = budget - np.asarray(runs.sums(cost[won], call[won])).reshape(-1)
     rest = ~won
-    won[rest] = allocate(np.zeros(rest.sum(), np.int64), cost[rest], score[rest], np.array([left]))
+    won[rest] = allocate(call[rest], cost[rest], score[rest], left)
     months = grant_months(world, funder)
     start_pilots(
         world,
@@ -166,6 +177,6 @@ def award_grants(world: World, funder: Funder) -> float:
         grant_end=world.t + months,
         double_covered=funder.covers_double_running,
     )
-    np.add.at(world.events["grants"], cols[won], 1)
-    world.events_scalar["grants_spent_k"] += award_spend(world, cols[won])
-    return float(cost[won].sum())
+    np.add.at(world.events["grants"], run_cols[won], 1)
+    world.events_scalar["grants_spent_k"] += award_spend(world, cols[won], rows[won])
+    return runs.sums(cost[won], call[won])

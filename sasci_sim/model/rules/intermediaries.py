@@ -23,7 +23,6 @@ import numpy as np
 
 from sasci_sim.config.schema import Scenario
 from sasci_sim.model.kernels.cells import split_cells
-from sasci_sim.model.kernels.sampling import cells_with_chance
 from sasci_sim.model.population import Portfolio, State
 from sasci_sim.model.world import World
 
@@ -82,10 +81,12 @@ def network_awareness(world: NetworkWorld) -> None:
         cols = cols[world.portfolio.launch[cols] <= world.t]
         if cols.size == 0:
             continue
-        cells = cells_with_chance(world.rng, p.state, State.UNAWARE.value, body.awareness_per_month)
+        cells = world.blocks.cells_with_chance(p.state, State.UNAWARE.value, body.awareness_per_month)
         cells = cells[np.isin(cells % m, cols)]
         p.state.ravel()[cells] = State.AWARE
-        world.events["aware_new"] += np.bincount(cells % m, minlength=m)
+        rows, inn = split_cells(cells, m)
+        events = world.events["aware_new"]
+        events += np.bincount(world.blocks.columns(rows, inn), minlength=events.size)
 
 
 def kept_by_network(world: NetworkWorld, cells: np.ndarray) -> np.ndarray:
@@ -108,4 +109,4 @@ def kept_by_network(world: NetworkWorld, cells: np.ndarray) -> np.ndarray:
             continue
         supported = member[rows] & np.isin(cols, body_cols)
         lost = np.where(supported, lost * (1.0 - body.abandonment_cut), lost)
-    return world.rng.random(cells.size) >= lost
+    return world.blocks.uniform_rows(rows) >= lost

@@ -30,7 +30,6 @@ import numpy as np
 
 from sasci_sim.config.schema import SYSTEMS, Programme, Scenario
 from sasci_sim.model.kernels.allocation import allocate, spent_by_group
-from sasci_sim.model.kernels.sampling import bernoulli_indices
 from sasci_sim.model.population import Councils, Payer, Portfolio, State
 from sasci_sim.model.rules.adoption import appeal, one_free_bid_each
 from sasci_sim.model.rules.transitions import start_pilots
@@ -126,35 +125,36 @@ def inspect_mandates(world: World) -> None:
     Args:
         world: The model state; cells, councils' sign-ups, reserves and counters change.
     """
-    p, cfg = world.providers, world.config
+    p, cfg, runs = world.providers, world.config, world.blocks
+    m = world.portfolio.size
     for mandate in cfg.national.mandates:
         j = world.portfolio.names.index(mandate.innovation)
         if world.t < mandate.start_month or world.portfolio.launch[j] > world.t:
             continue
         if world.portfolio.kind[j] == SYSTEMS:
             world.councils.signed[:, j] = True  # a national standard is the rule everywhere
-        rows = bernoulli_indices(world.rng, p.n, inspection_chance(mandate.inspections_per_year))
+        rows = runs.bernoulli(runs.n, inspection_chance(mandate.inspections_per_year))
         state = p.state[rows, j]
-        world.events["inspections"][j] += rows.size
+        np.add.at(world.events["inspections"], runs.of_rows(rows) * m + j, 1)
         missing = (state == State.UNAWARE.value) | (state == State.AWARE.value) | (state == State.ABANDONED.value)
         rows, state = rows[missing], state[missing]
         if rows.size == 0:
             continue
         newly_aware = state == State.UNAWARE.value
-        world.events["aware_new"][j] += int(np.count_nonzero(newly_aware))
+        np.add.at(world.events["aware_new"], runs.of_rows(rows[newly_aware]) * m + j, 1)
         p.state[rows[newly_aware], j] = State.AWARE
-        comply = world.rng.random(rows.size) < mandate.compliance
+        comply = runs.uniform_rows(rows) < mandate.compliance
         cols = np.full(int(np.count_nonzero(comply)), j, dtype=np.int64)
         start_pilots(world, rows[comply], cols, Payer.OWN)
         p.approved[rows[comply], j] = True  # the standard is the regulator's own: nothing to wait for
-        world.events["mandated_starts"][j] += cols.size
+        np.add.at(world.events["mandated_starts"], runs.of_rows(rows[comply]) * m + j, 1)
         fined = rows[~comply]
         cost = np.minimum(p.reserves[fined], mandate.noncompliance_cost_k)
         p.reserves[fined] -= cost
-        world.events_scalar["noncompliance_cost_k"] += float(cost.sum())
+        world.events_scalar["noncompliance_cost_k"] += runs.sums(cost, runs.of_rows(fined))
 
 
-def pay_running_costs(world: World, pots: ProgrammePots, k: int) -> float:
+def pay_running_costs(world: World, pots: ProgrammePots, k: int) -> float | np.ndarray:
     """Money programme ``k`` spends this month on the running cost of the pilots it funds.
 
     A grant pays the running cost of each month after the month it was awarded, up to the
@@ -167,7 +167,7 @@ def pay_running_costs(world: World, pots: ProgrammePots, k: int) -> float:
         k: The programme's position in ``national.programmes``.
 
     Returns:
-        The money spent this month, k GBP.
+        The money spent this month, k GBP (per run for a batch).
     """
     p = world.providers
     rows, cols, end = pots.grants[k]
@@ -178,7 +178,7 @@ def pay_running_costs(world: World, pots: ProgrammePots, k: int) -> float:
         & (p.grant_end[rows, cols] == end)
     )
     pots.grants[k] = (rows[going], cols[going], end[going])
-    return float(world.portfolio.running[cols[going]].sum())
+    return world.blocks.sums(world.portfolio.running[cols[going]], world.blocks.of_rows(rows[going]))
 
 
 def fund_programmes(world: World, pots: ProgrammePots) -> None:
@@ -188,7 +188,7 @@ def fund_programmes(world: World, pots: ProgrammePots) -> None:
         world: The model state; cells, counters and money tallies change.
         pots: The programmes' pots and the grants they are paying; updated in place.
     """
-    p, port = world.providers, world.portfolio
+    p, port, runs = world.providers, world.portfolio, world.blocks
     for k, programme in enumerate(world.config.national.programmes):
         if world.t < programme.start_month:
             continue
@@ -207,12 +207,12 @@ def fund_programmes(world: World, pots: ProgrammePots) -> None:
         in_area = np.bincount(area_of, minlength=n_areas).astype(np.float64)
         using = np.stack([np.bincount(area_of, weights=users[:, c], minlength=n_areas) for c in range(cols.size)], 1)
         below = using < programme.target_share * np.maximum(in_area, 1.0)[:, None]  # areas x programme innovations
-        rows = bernoulli_indices(world.rng, p.n * cols.size, programme.uptake_per_month)
+        rows = runs.bernoulli(runs.n * cols.size, programme.uptake_per_month)  # each run over its own providers
         rows, which = rows // cols.size, rows % cols.size
         state = p.state[rows, cols[which]]
         open_ = ((state == State.UNAWARE.value) | (state == State.AWARE.value)) & below[area_of[rows], which]
         rows, inn = rows[open_], cols[which[open_]]
-        takes = world.rng.random(rows.size) < appeal(world, rows, inn)
+        takes = runs.uniform_rows(rows) < appeal(world, rows, inn)
         rows, inn = rows[takes], inn[takes]
         keep = one_free_bid_each(world, rows, inn)
         rows, inn = rows[keep], inn[keep]
@@ -220,17 +220,19 @@ def fund_programmes(world: World, pots: ProgrammePots) -> None:
             continue
         cost = port.upfront[inn] + port.running[inn] * programme.funded_months
         group = area_of[rows]
-        won = allocate(group, cost, world.rng.random(rows.size), pots.pot[k])
+        won = allocate(group, cost, runs.uniform_rows(rows), pots.pot[k])
         rows, inn, cost, group = rows[won], inn[won], cost[won], group[won]
         pots.pot[k] -= spent_by_group(group, cost, n_areas)
         np.maximum(pots.pot[k], 0.0, out=pots.pot[k])
         newly_aware = p.state[rows, inn] == State.UNAWARE.value
-        np.add.at(world.events["aware_new"], inn[newly_aware], 1)
+        run_cols = runs.columns(rows, inn)
+        np.add.at(world.events["aware_new"], run_cols[newly_aware], 1)
         start_pilots(world, rows, inn, Payer.GRANT, grant_end=world.t + programme.funded_months)
-        np.add.at(world.events["grants"], inn, 1)
-        np.add.at(world.events["programme_grants"], inn, 1)
-        world.events_scalar["programme_awarded_k"] += float(cost.sum())
-        world.events_scalar["programme_spent_k"] += float(port.upfront[inn].sum())  # paid on award
+        np.add.at(world.events["grants"], run_cols, 1)
+        np.add.at(world.events["programme_grants"], run_cols, 1)
+        blocks = runs.of_rows(rows)
+        world.events_scalar["programme_awarded_k"] += runs.sums(cost, blocks)
+        world.events_scalar["programme_spent_k"] += runs.sums(port.upfront[inn], blocks)  # paid on award
         held_rows, held_cols, held_end = pots.grants[k]
         pots.grants[k] = (
             np.concatenate([held_rows, rows]),

@@ -31,7 +31,6 @@ import numpy as np
 
 from sasci_sim.model.kernels.allocation import allocate, spent_by_group
 from sasci_sim.model.kernels.cells import split_cells
-from sasci_sim.model.kernels.columns import column_counts
 from sasci_sim.model.nhs import BoardsWorld, fund_running
 from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.double_running import fund_double_running
@@ -111,7 +110,7 @@ def pay_council_pilots(world: BoardsWorld, councils: np.ndarray, cost: np.ndarra
         ok = allocate(councils, with_fixed, value, b.fund_pot)
         paid = spent_by_group(councils[ok], with_fixed[ok], c.n)
         b.fund_pot = np.maximum(b.fund_pot - paid, 0.0)
-        world.events_scalar["joint_fund_spent_k"] += float(paid.sum())
+        world.events_scalar["joint_fund_spent_k"] += world.blocks.per_council_run(paid)
     rest = np.flatnonzero(~ok)
     own = allocate(councils[rest], cost[rest], value[rest], c.pilot_pot)
     ok[rest[own]] = True
@@ -158,12 +157,12 @@ def share_pooled_costs(world: BoardsWorld) -> None:
     rest = c.committed + (fund_dr - dr_paid)  # what the partners pay
     nhs_paid = b.nhs_share * rest
     b.committed = np.bincount(b.board, weights=nhs_paid, minlength=b.n)
-    scalars = world.events_scalar
-    scalars["council_spend_k"] += float((fund_dr - dr_paid).sum() - nhs_paid.sum())
-    scalars["nhs_spend_k"] += float(nhs_paid.sum())
-    scalars["joint_fund_spent_k"] += float(dr_paid.sum())
-    sites = column_counts(world.operating_mask())
-    scalars["nhs_savings_k"] += float(sites @ world.portfolio.nhs_saving)
+    scalars, runs = world.events_scalar, world.blocks  # each run's own tallies
+    scalars["council_spend_k"] += runs.per_council_run(fund_dr - dr_paid) - runs.per_council_run(nhs_paid)
+    scalars["nhs_spend_k"] += runs.per_council_run(nhs_paid)
+    scalars["joint_fund_spent_k"] += runs.per_council_run(dr_paid)
+    sites = runs.count_columns(world.operating_mask())
+    scalars["nhs_savings_k"] += runs.dot_columns(sites, world.portfolio.nhs_saving)
     if fund_running(cfg, world.t) and fund_year_ends(world):
         b.fund_pot = np.zeros(c.n)  # the year's unspent money lapses
     b.fund_pot = b.fund_pot + fund_month(world, world.t + 1)

@@ -49,8 +49,9 @@ def approve_pilots(world: World) -> None:
     port = world.portfolio
     exposure = np.maximum(port.complexity, (port.kind == SYSTEMS).astype(float))
     give_up = reg.rigidity_hazard_per_month * (1.0 - reg.flexibility) * exposure[cols]
-    draw = world.rng.random(cells.size)
+    runs = world.blocks
+    draw = runs.uniform_rows(rows)
     quit_ = draw < give_up
     abandon(world, rows[quit_], cols[quit_], "rigidity")
-    approve = ~quit_ & (world.rng.random(cells.size) < 1.0 / (1.0 + mean_delay_months(world)[cols]))
+    approve = ~quit_ & (runs.uniform_rows(rows) < 1.0 / (1.0 + mean_delay_months(world)[cols]))
     p.approved.ravel()[cells[approve]] = True

@@ -17,7 +17,6 @@ import numpy as np
 
 from sasci_sim.model.kernels.allocation import allocate, spent_by_group
 from sasci_sim.model.kernels.cells import split_cells
-from sasci_sim.model.kernels.sampling import cells_with_chance, thin
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.adoption import one_free_bid_each
 from sasci_sim.model.rules.commissioning import council_net_cost, council_value
@@ -41,8 +40,11 @@ def council_rollout(world: World) -> None:
     has[p.council[contracts // m] * m + contracts % m] = True
     # chance decision_rate * V * F per aware cell in such an area: draw cells
     # sparsely at decision_rate, keep those, thin to V * F
-    rate = world.config.diffusion.decision_rate_per_month
-    cells = cells_with_chance(world.rng, p.state, State.AWARE.value, rate)
+    runs = world.blocks
+    rate = runs.param("diffusion.decision_rate_per_month")  # each run's own
+    # a run without any council contract draws nothing, as it would alone
+    offering = np.bincount(runs.of_cells(contracts), minlength=runs.size) > 0
+    cells = runs.cells_with_chance(p.state, State.AWARE.value, rate * offering)
     rows, cols = split_cells(cells, m)
     keep = has[p.council[rows] * m + cols]
     cells, rows, cols = cells[keep], rows[keep], cols[keep]
@@ -51,7 +53,8 @@ def council_rollout(world: World) -> None:
     la = p.council[rows]
     value = council_value(world, la, cols)
     fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
-    offer = thin(world.rng, rate * value * fit, rate)
+    blocks = runs.of_rows(rows)
+    offer = runs.thin(blocks, rate[blocks] * value * fit, rate)
     idx = np.flatnonzero(offer)
     idx = idx[one_free_bid_each(world, rows[idx], cols[idx])]  # one new contract per provider per month
     if idx.size == 0:

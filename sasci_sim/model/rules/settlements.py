@@ -78,11 +78,18 @@ def settlement_shocks(world: World) -> np.ndarray:
         world: The model state (draws from its random stream).
 
     Returns:
-        Standard normal shocks, one per council, correlated by ``settlement_national_share``.
+        Standard normal shocks, one per council, correlated by ``settlement_national_share`` (each
+        run draws its national part, then its councils' local parts, from its own stream).
     """
     rho = world.config.local_authorities.settlement_national_share
-    national = world.rng.standard_normal()
-    local = world.rng.standard_normal(world.councils.n)
+    runs = world.blocks
+    if runs.size == 1:
+        national = runs.rngs[0].standard_normal()
+        local = runs.rngs[0].standard_normal(world.councils.n)
+    else:
+        parts = [(rng.standard_normal(), rng.standard_normal(runs.l)) for rng in runs.rngs]
+        national = np.repeat([nat for nat, _ in parts], runs.l)
+        local = np.concatenate([loc for _, loc in parts])
     return np.sqrt(rho) * national + np.sqrt(1.0 - rho) * local
 
 
@@ -111,7 +118,7 @@ def annual_settlement(world: BoardsWorld) -> None:
     reinvested = la.savings_reinvestment_share * reinvestable_savings(world)
     own = np.maximum(level * np.maximum(1.0 + la.settlement_sd * z, 0.0) + reinvested, 0.0)
     c.budget = own + world.boards.added
-    world.events_scalar["councils_overspent"] += int(c.overspent.sum())
+    world.events_scalar["councils_overspent"] += world.blocks.per_council_run(c.overspent.astype(np.float64))
 
 
 def reinvestable_savings(world: World) -> np.ndarray:

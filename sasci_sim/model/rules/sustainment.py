@@ -98,7 +98,7 @@ def funding_cliff(world: World) -> None:
     payer[pays_itself] = Payer.OWN
 
     open_ = payer == Payer.NONE
-    wants = world.rng.random(cells.size) < appeal(world, rows, cols) * proof
+    wants = world.blocks.uniform_rows(rows) < appeal(world, rows, cols) * proof
     net = np.maximum(port.running[cols] - realised, 0.0)
     room = cfg.diffusion.surplus_share_per_innovation * p.surplus[rows]
     carry = open_ & wants & full_ok & (net <= room)
@@ -114,7 +114,7 @@ def funding_cliff(world: World) -> None:
     covered = go & p.double_covered[rows, cols]  # the funder pays the double running it promised
     if covered.any():
         cost = scale[covered] * port.double_running[cols[covered]] * port.transition[cols[covered]]
-        world.events_scalar["grants_spent_k"] += float(cost.sum())
+        world.events_scalar["grants_spent_k"] += world.blocks.sums(cost, world.blocks.of_rows(rows[covered]))
     own = payer == Payer.OWN
     np.subtract.at(p.reserves, rows[own], paid_dr[own])
     moved = payer == Payer.COUNCIL

@@ -5,7 +5,7 @@ through here, so the bookkeeping that goes with it (who pays, grant dates, event
 counters) stays in one place (ODD: Submodel 'transitions'). The changes with no
 bookkeeping write their one field where they happen: becoming aware (awareness),
 approval (regulation), re-adoption (abandonment) and the originators' pilots at
-launch (``SocialCareModel.launch_innovations``); ODD section 3 lists them.
+launch (``model.ensemble.launch_innovations``); ODD section 3 lists them.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def start_pilots(
     if payer == Payer.OWN:
         np.subtract.at(p.reserves, rows, world.portfolio.upfront[cols])
         np.maximum(p.reserves, 0.0, out=p.reserves)
-    np.add.at(world.events["pilots_started"], cols, 1)
+    np.add.at(world.events["pilots_started"], world.blocks.columns(rows, cols), 1)
 
 
 def sustain(world: World, rows: np.ndarray, cols: np.ndarray, payer: np.ndarray, partial: np.ndarray) -> None:
@@ -66,7 +66,7 @@ def sustain(world: World, rows: np.ndarray, cols: np.ndarray, payer: np.ndarray,
     p.state[rows, cols] = State.SUSTAINED
     p.payer[rows, cols] = payer
     p.partial[rows, cols] = partial
-    np.add.at(world.events["sustained_new"], cols, 1)
+    np.add.at(world.events["sustained_new"], world.blocks.columns(rows, cols), 1)
 
 
 def abandon(world: World, rows: np.ndarray, cols: np.ndarray, cause: str) -> None:
@@ -87,11 +87,12 @@ def abandon(world: World, rows: np.ndarray, cols: np.ndarray, cause: str) -> Non
     p.approved[rows, cols] = False
     p.partial[rows, cols] = False
     p.ever_abandoned[rows, cols] = True
-    np.add.at(world.events[f"abandoned_{cause}"], cols, 1)
+    where = world.blocks.columns(rows, cols)  # each run's own event counts
+    np.add.at(world.events[f"abandoned_{cause}"], where, 1)
     if cause == "cliff":
         np.add.at(p.pilots_lost, rows, 1)
-        np.add.at(world.events["pilots_abandoned_at_grant_end"], cols[was_grant], 1)
+        np.add.at(world.events["pilots_abandoned_at_grant_end"], where[was_grant], 1)
     # abandonment within six months after a grant ended (stylised fact 2)
     since = world.t - p.grant_end[rows, cols]
     post = was_grant & (since >= 0) & (since < 6)
-    np.add.at(world.events["abandoned_within_6_months_of_grant_end"], cols[post], 1)
+    np.add.at(world.events["abandoned_within_6_months_of_grant_end"], where[post], 1)

@@ -1,0 +1,408 @@
+"""Runs stacked as blocks of one population, each with its own random stream (ODD 7.19: the ensemble engine).
+
+An ensemble steps ``B`` runs of one scenario together: run ``b`` owns provider rows
+``b * n .. (b + 1) * n - 1``, councils ``b * l .. (b + 1) * l - 1`` and, for every per-innovation
+quantity (evidence, experience, events, perceived benefit), entries ``b * m .. (b + 1) * m - 1``
+of a flat array of length ``B * m``. Every random draw of the rules goes through a
+:class:`Blocks`: it draws each block's share from that block's own generator, in the order the
+block's items come, so a run draws exactly what it would draw alone and its results do not
+depend on the batch it is in. A single run is a batch of one (block 0, the model's own stream).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from sasci_sim.model.kernels import sampling
+from sasci_sim.model.kernels.columns import column_counts, column_counts_by_block
+
+#: Parameters that may differ between the runs of one batch (calibration particles, posterior
+#: draws): the rules read them per run through :meth:`Blocks.param`. Any other difference between
+#: two runs' scenarios puts them in different batches.
+PER_RUN_PARAMETERS = (
+    "diffusion.decision_rate_per_month",
+    "local_authorities.signup_rate_per_month",
+    "local_authorities.commissioning_propensity",
+    "abandonment.base_hazard_per_month",
+    "research.dissemination_per_month",
+)
+
+
+class Blocks:
+    """The layout of a batch of runs and their random streams.
+
+    Attributes:
+        rngs: One generator per run, in block order.
+        size: Runs in the batch (B).
+        n: Providers per run.
+        l: Councils per run.
+        m: Innovations (columns), shared by every run.
+    """
+
+    def __init__(
+        self,
+        rngs: Sequence[np.random.Generator],
+        n: int,
+        l: int,  # noqa: E741
+        m: int,
+        params: Mapping[str, Sequence[float]] | None = None,
+    ) -> None:
+        """Describe B blocks of ``n`` providers, ``l`` councils and ``m`` innovations.
+
+        Args:
+            rngs: Each run's random stream, in block order.
+            n: Providers per run.
+            l: Councils per run.
+            m: Innovations.
+            params: Each of ``PER_RUN_PARAMETERS`` -> its value in each run (needed by the rules
+                that read them).
+        """
+        self.rngs = list(rngs)
+        self.size = len(self.rngs)
+        self.n, self.l, self.m = n, l, m
+        self._params = {key: np.asarray(v, dtype=np.float64) for key, v in (params or {}).items()}
+
+    def param(self, key: str) -> np.ndarray:
+        """A parameter of ``PER_RUN_PARAMETERS`` in each run.
+
+        Args:
+            key: Its dotted scenario path.
+
+        Returns:
+            One value per run (length B).
+        """
+        return self._params[key]
+
+    # -- which block an item belongs to --------------------------------------------------
+    def of_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The block of each provider row.
+
+        Args:
+            rows: Provider rows.
+
+        Returns:
+            Block indices (int64).
+        """
+        if self.size == 1:
+            return np.zeros(len(rows), dtype=np.int64)
+        return np.asarray(rows, dtype=np.int64) // self.n
+
+    def of_councils(self, councils: np.ndarray) -> np.ndarray:
+        """The block of each council.
+
+        Args:
+            councils: Council indices.
+
+        Returns:
+            Block indices (int64).
+        """
+        if self.size == 1:
+            return np.zeros(len(councils), dtype=np.int64)
+        return np.asarray(councils, dtype=np.int64) // self.l
+
+    def of_cells(self, cells: np.ndarray) -> np.ndarray:
+        """The block of each flat provider x innovation cell.
+
+        Args:
+            cells: Flat row-major cell indices.
+
+        Returns:
+            Block indices (int64).
+        """
+        if self.size == 1:
+            return np.zeros(len(cells), dtype=np.int64)
+        return np.asarray(cells, dtype=np.int64) // (self.n * self.m)
+
+    def columns(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Indices into the flat per-run, per-innovation arrays (length ``B * m``) of these cells.
+
+        Args:
+            rows: Provider rows of the cells.
+            cols: Innovations of the cells.
+
+        Returns:
+            ``block * m + col`` (just ``cols`` for a batch of one).
+        """
+        if self.size == 1:
+            return cols
+        return self.of_rows(rows) * self.m + cols
+
+    def council_columns(self, councils: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """As :meth:`columns`, for (council, innovation) pairs.
+
+        Args:
+            councils: Councils of the pairs.
+            cols: Innovations of the pairs.
+
+        Returns:
+            ``block * m + col``.
+        """
+        if self.size == 1:
+            return cols
+        return self.of_councils(councils) * self.m + cols
+
+    def groups(self, blocks: np.ndarray) -> Iterator[tuple[int, np.ndarray | slice]]:
+        """Each block present and the positions of its items, in their order.
+
+        Args:
+            blocks: The block of each item.
+
+        Yields:
+            (block, positions): a slice when the items come sorted by block, else an index array.
+        """
+        k = len(blocks)
+        if self.size == 1:
+            if k:
+                yield 0, slice(0, k)
+            return
+        if k and np.all(blocks[1:] >= blocks[:-1]):
+            bounds = np.searchsorted(blocks, np.arange(self.size + 1))
+            for b in range(self.size):
+                if bounds[b + 1] > bounds[b]:
+                    yield b, slice(int(bounds[b]), int(bounds[b + 1]))
+            return
+        order = np.argsort(blocks, kind="stable")
+        bounds = np.searchsorted(blocks[order], np.arange(self.size + 1))
+        for b in range(self.size):
+            if bounds[b + 1] > bounds[b]:
+                yield b, order[bounds[b] : bounds[b + 1]]
+
+    # -- random draws, per block in block order --------------------------------------------
+    def uniform(self, blocks: np.ndarray, width: int | None = None) -> np.ndarray:
+        """Uniforms on [0, 1), one per item (a row of ``width`` per item if given), from each item's block.
+
+        Args:
+            blocks: The block of each item.
+            width: Draw a row of this many uniforms per item (as ``rng.random((k, width))``).
+
+        Returns:
+            The draws, shape ``(k,)`` or ``(k, width)``.
+        """
+        shape = (len(blocks),) if width is None else (len(blocks), width)
+        if self.size == 1:
+            return self.rngs[0].random(shape)
+        counts = np.bincount(blocks, minlength=self.size)
+        drawn = np.empty(shape)  # in block order, each block's share drawn in place from its own stream
+        flat = drawn.reshape(-1)
+        per_item = 1 if width is None else width
+        start = 0
+        for b, c in enumerate(counts.tolist()):
+            if c:
+                self.rngs[b].random(out=flat[start : start + c * per_item])
+                start += c * per_item
+        if len(blocks) < 2 or np.all(blocks[1:] >= blocks[:-1]):
+            return drawn
+        out = np.empty(shape)
+        out[np.argsort(blocks, kind="stable")] = drawn
+        return out
+
+    def uniform_rows(self, rows: np.ndarray) -> np.ndarray:
+        """One uniform per provider row, each from its run's stream.
+
+        Args:
+            rows: Provider rows.
+
+        Returns:
+            The draws.
+        """
+        return self.uniform(self.of_rows(rows))
+
+    def uniform_cells(self, cells: np.ndarray) -> np.ndarray:
+        """One uniform per flat cell, each from its run's stream.
+
+        Args:
+            cells: Flat cell indices.
+
+        Returns:
+            The draws.
+        """
+        return self.uniform(self.of_cells(cells))
+
+    def uniform_councils(self, councils: np.ndarray, width: int | None = None) -> np.ndarray:
+        """One uniform (or a row of ``width``) per council, each from its run's stream.
+
+        Args:
+            councils: Council indices.
+            width: Uniforms per council, if a row each.
+
+        Returns:
+            The draws.
+        """
+        return self.uniform(self.of_councils(councils), width)
+
+    def thin(self, blocks: np.ndarray, chance: np.ndarray, bound: float | np.ndarray) -> np.ndarray:
+        """``sampling.thin`` per block: keep each candidate with chance ``chance / bound[block]``.
+
+        A block whose bound is 0 draws nothing, as a run alone would not.
+
+        Args:
+            blocks: The block of each candidate.
+            chance: Each candidate's own chance.
+            bound: The chance the candidates were drawn with, one for all or one per block.
+
+        Returns:
+            Which candidates to keep.
+        """
+        if self.size == 1:
+            return sampling.thin(self.rngs[0], chance, float(np.asarray(bound).reshape(-1)[0]))
+        bounds = np.broadcast_to(np.asarray(bound, dtype=np.float64), (self.size,))
+        if (bounds > 0.0).all():  # one uniform per candidate, each from its block's stream
+            return self.uniform(blocks) * bounds[blocks] < chance
+        keep = np.zeros(len(chance), dtype=bool)
+        for b, where in self.groups(blocks):
+            keep[where] = sampling.thin(self.rngs[b], chance[where], float(bounds[b]))
+        return keep
+
+    def cells_with_chance(self, values: np.ndarray, value: int, p: float | np.ndarray) -> np.ndarray:
+        """``sampling.cells_with_chance`` over each block's cells with its own stream (and chance).
+
+        Args:
+            values: The stacked cell array (state or payer).
+            value: The value a cell must hold.
+            p: Each such cell's chance, one for all or one per block.
+
+        Returns:
+            The kept cells' flat indices, sorted.
+        """
+        if self.size == 1:
+            return sampling.cells_with_chance(self.rngs[0], values, value, float(np.asarray(p).reshape(-1)[0]))
+        chances = np.broadcast_to(np.asarray(p, dtype=np.float64), (self.size,))
+        if (chances <= sampling.DENSE_ABOVE).all():  # sparse in every run: draw all runs' hits, then look
+            cells = self.bernoulli(self.n * self.m, chances)
+            return cells[values.ravel()[cells] == value]
+        step = self.n * self.m
+        parts = [
+            sampling.cells_with_chance(self.rngs[b], values[b * self.n : (b + 1) * self.n], value, float(chances[b]))
+            + b * step
+            for b in range(self.size)
+        ]
+        return np.concatenate(parts)
+
+    def bernoulli(self, per_block: int, p: float | np.ndarray) -> np.ndarray:
+        """``sampling.bernoulli_indices`` over ``per_block`` items of each block, offset to global indices.
+
+        Args:
+            per_block: Items in each block (``n * m`` for cells, ``n`` for providers).
+            p: Each item's chance, one for all or one per block.
+
+        Returns:
+            Sorted indices into the stacked items (block b's start at ``b * per_block``).
+        """
+        if self.size == 1:
+            return sampling.bernoulli_indices(self.rngs[0], per_block, float(np.asarray(p).reshape(-1)[0]))
+        chances = np.broadcast_to(np.asarray(p, dtype=np.float64), (self.size,))
+        return sampling.bernoulli_blocks(self.rngs, per_block, chances)
+
+    def standard_normal(self) -> np.ndarray:
+        """One standard normal per run, each from its own stream.
+
+        Returns:
+            An array of length B.
+        """
+        return np.array([rng.standard_normal() for rng in self.rngs])
+
+    # -- per-run tallies ------------------------------------------------------------------
+    def sums(self, values: np.ndarray, blocks: np.ndarray) -> float | np.ndarray:
+        """The sum of ``values`` per run, added as a run alone adds them (``values.sum()`` in order).
+
+        Args:
+            values: One value per item.
+            blocks: The block of each item.
+
+        Returns:
+            A float for a batch of one, else an array of length B.
+        """
+        if self.size == 1:
+            return float(np.sum(values))
+        out = np.zeros(self.size)
+        for b, where in self.groups(blocks):
+            out[b] = float(np.asarray(values[where]).sum())
+        return out
+
+    def per_run(self, values: np.ndarray) -> float | np.ndarray:
+        """Per-run sums of an array with one entry per provider row (length B * n).
+
+        Args:
+            values: Values per provider row.
+
+        Returns:
+            A float for a batch of one, else an array of length B.
+        """
+        if self.size == 1:
+            return float(values.sum())
+        return values.reshape(self.size, self.n).sum(axis=1)  # each row summed as a run alone sums it
+
+    def per_council_run(self, values: np.ndarray) -> float | np.ndarray:
+        """Per-run sums of an array with one entry per council (length B * l).
+
+        Args:
+            values: Values per council.
+
+        Returns:
+            A float for a batch of one, else an array of length B.
+        """
+        if self.size == 1:
+            return float(values.sum())
+        return values.reshape(self.size, self.l).sum(axis=1)  # each row summed as a run alone sums it
+
+    def dot_columns(self, per_column: np.ndarray, weights: np.ndarray) -> float | np.ndarray:
+        """Per run: its per-innovation counts (entries ``b * m ..``) dotted with per-innovation weights.
+
+        Args:
+            per_column: Flat per-run, per-innovation values (length B * m).
+            weights: One weight per innovation (length m).
+
+        Returns:
+            A float for a batch of one, else an array of length B.
+        """
+        if self.size == 1:
+            return float(per_column @ weights)
+        m = self.m
+        return np.array([float(per_column[b * m : (b + 1) * m] @ weights) for b in range(self.size)])
+
+    def count_columns(self, mask: np.ndarray) -> np.ndarray:
+        """True cells per run and innovation of a stacked N x m mask (flat, length B * m).
+
+        Args:
+            mask: A C-contiguous stacked cell mask.
+
+        Returns:
+            The counts, block by block.
+        """
+        if self.size == 1:
+            return column_counts(mask)
+        return column_counts_by_block(mask, self.size)
+
+    def count_per_run(self, mask: np.ndarray) -> np.ndarray:
+        """True cells of each run in a stacked cell mask.
+
+        Args:
+            mask: A stacked N x m mask.
+
+        Returns:
+            One count per run.
+        """
+        n = self.n
+        return np.array([np.count_nonzero(mask[b * n : (b + 1) * n]) for b in range(self.size)])
+
+
+def run_parameters(scenarios: Sequence[Any]) -> dict[str, list[float]]:
+    """``PER_RUN_PARAMETERS`` of each scenario, for :class:`Blocks`.
+
+    Args:
+        scenarios: One resolved scenario per run.
+
+    Returns:
+        Key -> the value in each run.
+    """
+    out: dict[str, list[float]] = {}
+    for key in PER_RUN_PARAMETERS:
+        section, name = key.split(".")
+        out[key] = [float(getattr(getattr(s, section), name)) for s in scenarios]
+    return out
+
+
+__all__ = ["PER_RUN_PARAMETERS", "Blocks", "run_parameters"]
