@@ -38,6 +38,7 @@ class Calibrated:
         median: The posterior median (the default).
         low: The posterior 5th percentile.
         high: The posterior 95th percentile.
+        identified: Whether the anchors narrowed it ("narrowed", "barely", "not by these anchors").
     """
 
     key: str
@@ -45,14 +46,15 @@ class Calibrated:
     median: float
     low: float
     high: float
+    identified: str
 
     def text(self) -> str:
         """The posterior in words for the parameter table.
 
         Returns:
-            For example ``median 0.0195, 90% [0.0146, 0.068], prior loguniform(0.002, 0.1)``.
+            For example ``median 0.0195, 90% [0.0146, 0.068], prior loguniform(0.002, 0.1), narrowed``.
         """
-        return f"median {self.median:.3g}, 90% [{self.low:.3g}, {self.high:.3g}], prior {self.prior}"
+        return f"median {self.median:.3g}, 90% [{self.low:.3g}, {self.high:.3g}], prior {self.prior}, {self.identified}"
 
 
 @cache
@@ -75,6 +77,7 @@ def calibrated_parameters(path: Path = CALIBRATED_FILE) -> dict[str, Calibrated]
                 float(r["posterior_median"]),
                 float(r["posterior_5"]),
                 float(r["posterior_95"]),
+                r["identified"],
             )
             for r in csv.DictReader(f)
         }
