@@ -265,6 +265,8 @@ def parameter_rows(model: type[BaseModel], prefix: str = "") -> list[dict[str, s
 
     A parameter of the shipped calibration has the grade ``calibrated``, the source
     ``calibrate_anchors`` beside its own, and its posterior in words; others an empty posterior.
+    ``declared_grade`` is always the grade of the declaration (for a calibrated parameter, its
+    prior's grade), which the grades probe uses.
 
     Args:
         model: The schema class to walk (nested sections are walked into).
@@ -296,6 +298,7 @@ def parameter_rows(model: type[BaseModel], prefix: str = "") -> list[dict[str, s
                 "source": str(extra["source"]) + ("+calibrate_anchors" if posterior else ""),
                 "grade": CALIBRATED if posterior else str(extra["grade"]),
                 "posterior": posterior.text() if posterior else "",
+                "declared_grade": str(extra["grade"]),
             }
         )
     return rows
