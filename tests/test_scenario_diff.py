@@ -13,7 +13,8 @@ from sasci_sim.config.paramtable import rows
 from tests.support.core import SCENARIOS
 from tests.support.reports import small, small_data
 
-GRADES = {r["key"]: r["grade"] for r in rows()}
+#: The declared grade: a calibrated parameter is graded in findings by its prior's grade (config.diff.describe).
+GRADES = {r["key"]: r["declared_grade"] for r in rows()}
 
 
 def test_flatten_walks_mappings_and_lists_of_mappings_but_keeps_plain_lists_whole() -> None:
@@ -82,6 +83,13 @@ def test_every_graded_parameter_is_described_with_its_grade() -> None:
     for key, grade in GRADES.items():
         dotted = key.replace("[]", ".0")
         assert describe(dotted)[1] == grade
+
+
+def test_a_calibrated_parameter_keeps_its_declared_grade_in_findings() -> None:
+    calibrated = [r for r in rows() if r["grade"] == "calibrated"]
+    assert calibrated, "the shipped posterior calibrates some parameters"
+    for r in calibrated:
+        assert describe(r["key"])[1] == r["declared_grade"] in ("weak", "assumption"), r["key"]
 
 
 def test_a_setting_the_parameter_table_lacks_is_ungraded() -> None:

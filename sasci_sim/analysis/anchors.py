@@ -3,12 +3,12 @@
 Every metric takes a run's spread table (one row per replication, month and
 innovation), its money table (one row per replication and month) and its
 scenario, plus the anchor's ``metric_args``, and returns the anchored quantity,
-averaged over the replications in the tables. Metrics that need mechanisms not
-built yet (issue 13: schemes and people, national mandates, consortia, pooled
-budgets, budgets that move) are written against the columns those mechanisms
-are expected to record, and raise :class:`MissingColumn` naming the column until
-the tables have it. Nothing is censored: a quantity never reached within the
-run is ``inf``, not the horizon.
+averaged over the replications in the tables. Metrics whose quantity the model
+cannot produce (national policy as an outcome, consortia, pooling as a decision,
+outcomes of people) are written against the columns such a mechanism would record,
+and raise :class:`MissingColumn` naming the column, so that the anchor stays visibly
+blocked (``blocked_on`` in the anchors file says why). Nothing is censored: a
+quantity never reached within the run is ``inf``, not the horizon.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ class MissingColumn(LookupError):
         self.columns = tuple(columns)
         names = ", ".join(self.columns)
         super().__init__(
-            f"anchor metric {metric} needs column(s) {names} in the {table} table, which this model "
-            "does not record yet (a mechanism of issue 13)"
+            f"anchor metric {metric} needs column(s) {names} in the {table} table, which this run does not "
+            "record (a mechanism the model does not have, or people not counted in this scenario)"
         )
 
 
@@ -200,41 +200,55 @@ def grants_awarded_k(
     return _mean_over_replications(window.groupby("replication")["grants_awarded_k"].sum())
 
 
-# -- written against the columns of issue 13's mechanisms -----------------------------
+# -- schemes and people, budgets, and quantities the model cannot produce yet ----------
 
 
 def people_share(spread: pd.DataFrame, money: pd.DataFrame, scenario: Scenario, *, innovation: str) -> float:
-    """Share of people drawing on care who are supported by ``innovation`` at the end (needs people).
+    """Share of people using care who are supported by ``innovation``'s schemes at the end.
 
     Args:
-        spread: The run's spread table (columns ``people_supported``, ``people_drawing_on_care``).
+        spread: The run's spread table (columns ``people_supported`` and ``people_using_care``,
+            recorded when the scenario counts people: ``people.using_care_per_council``).
         money: The run's money table (unused).
         scenario: The run's scenario (unused).
-        innovation: The innovation's name.
+        innovation: The innovation's name (with ``people_per_scheme`` above 0).
 
     Returns:
-        people_supported / people_drawing_on_care in the last month, averaged over replications.
+        people_supported / people_using_care in the last month, averaged over replications.
     """
-    require(spread, "spread", "people_share", "people_supported", "people_drawing_on_care")
+    require(spread, "spread", "people_share", "people_supported", "people_using_care")
     rows = _at_month(_innovation_rows(spread, innovation, "people_share"), None, "people_share")
-    return _mean_over_replications(rows["people_supported"] / rows["people_drawing_on_care"])
+    return _mean_over_replications(rows["people_supported"] / rows["people_using_care"])
 
 
 def schemes_per_council(spread: pd.DataFrame, money: pd.DataFrame, scenario: Scenario, *, innovation: str) -> float:
-    """Schemes running ``innovation`` per council at the end (needs schemes).
+    """Schemes running ``innovation`` per council at the end, for an innovation with one scheme per council.
+
+    The spread table counts the councils with a scheme (``councils_with_scheme``); with at
+    most one scheme per council (``innovations[].schemes_per_council: 1``, as Shared Lives
+    schemes are on council boundaries) that is the number of schemes.
 
     Args:
-        spread: The run's spread table (column ``schemes``).
+        spread: The run's spread table (column ``councils_with_scheme``).
         money: The run's money table (unused).
-        scenario: The run's scenario (unused).
+        scenario: The run's scenario (the innovation's scheme limit).
         innovation: The innovation's name.
 
     Returns:
-        schemes / local_authorities in the last month, averaged over replications.
+        councils_with_scheme / local_authorities in the last month, averaged over replications.
+
+    Raises:
+        ValueError: The innovation may have more than one scheme per council.
     """
-    require(spread, "spread", "schemes_per_council", "schemes")
+    require(spread, "spread", "schemes_per_council", "councils_with_scheme")
+    limit = next((i.schemes_per_council for i in scenario.innovations if i.name == innovation), None)
+    if limit != 1:
+        raise ValueError(
+            f"anchor metric schemes_per_council counts councils with a scheme, so {innovation!r} needs "
+            f"schemes_per_council: 1 (got {limit})"
+        )
     rows = _at_month(_innovation_rows(spread, innovation, "schemes_per_council"), None, "schemes_per_council")
-    return _mean_over_replications(rows["schemes"] / rows["local_authorities"])
+    return _mean_over_replications(rows["councils_with_scheme"] / rows["local_authorities"])
 
 
 def years_to_national_policy(

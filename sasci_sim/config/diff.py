@@ -132,12 +132,14 @@ def describe(key: str) -> tuple[str, str, str]:
 
     Returns:
         The parameter's meaning, evidence grade and source keys; for a field the table does not
-        trace (a name, say), its description, "ungraded" and "".
+        trace (a name, say), its description, "ungraded" and "". A calibrated parameter keeps its
+        declared grade (its prior's, weak or assumption) here: findings are graded by what the
+        evidence says of it, and the anchors may not have narrowed it.
     """
     row = _graded().get(schema_key(key))
     if row is None:
         return _field_doc(key), "ungraded", ""
-    return row["meaning"], row["grade"], row["source"]
+    return row["meaning"], row["declared_grade"], row["source"]
 
 
 def lever_differences(scenarios: Sequence[Scenario]) -> list[LeverDiff]:

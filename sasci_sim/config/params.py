@@ -3,15 +3,85 @@
 Each numeric field of a scenario is declared with :func:`param`, so that its
 meaning, unit, allowed range, source and evidence grade live in one place and
 the parameter table (``sasci-sim params``) cannot drift from the code.
+
+A parameter whose default comes from the shipped calibration (its posterior median,
+``sasci_sim/data/posterior/identification.csv``, written by ``sasci-sim calibrate``)
+is shown with the grade ``calibrated`` and its posterior 90% interval; its declared
+grade (weak or assumption) is the grade of the prior, which is what a new calibration
+may re-estimate.
 """
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, Field
 
 Grade = Literal["strong", "moderate", "weak", "assumption"]
+#: The grade shown for a parameter whose default is the shipped posterior's median.
+CALIBRATED = "calibrated"
+#: The shipped calibration's summary: one row per calibrated parameter.
+CALIBRATED_FILE = Path(__file__).resolve().parents[1] / "data" / "posterior" / "identification.csv"
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """A calibrated parameter: its prior and posterior (from the shipped calibration).
+
+    Attributes:
+        key: The dotted scenario key.
+        prior: The prior, e.g. ``loguniform(0.002, 0.1)``.
+        median: The posterior median (the default).
+        low: The posterior 5th percentile.
+        high: The posterior 95th percentile.
+        identified: Whether the anchors narrowed it ("narrowed", "barely", "not by these anchors").
+    """
+
+    key: str
+    prior: str
+    median: float
+    low: float
+    high: float
+    identified: str
+
+    def text(self) -> str:
+        """The posterior in words for the parameter table.
+
+        Returns:
+            For example ``median 0.0195, 90% [0.0146, 0.068], prior loguniform(0.002, 0.1), narrowed``.
+        """
+        return f"median {self.median:.3g}, 90% [{self.low:.3g}, {self.high:.3g}], prior {self.prior}, {self.identified}"
+
+
+@cache
+def calibrated_parameters(path: Path = CALIBRATED_FILE) -> dict[str, Calibrated]:
+    """The parameters of the shipped calibration, by dotted key (none when no posterior ships).
+
+    Args:
+        path: The calibration's ``identification.csv``.
+
+    Returns:
+        Key -> its prior and posterior.
+    """
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        return {
+            r["parameter"]: Calibrated(
+                r["parameter"],
+                r["prior"],
+                float(r["posterior_median"]),
+                float(r["posterior_5"]),
+                float(r["posterior_95"]),
+                r["identified"],
+            )
+            for r in csv.DictReader(f)
+        }
+
 
 #: Short names for the sources cited by parameters (full references in docs/ODD.md).
 SOURCES: dict[str, str] = {
@@ -101,6 +171,10 @@ SOURCES: dict[str, str] = {
         "received long-term care during the year (629,050 at its end), in 153 councils"
     ),
     "design": "a modelling choice of sasci-sim (see docs/ODD.md)",
+    "calibrate_anchors": (
+        "the shipped ABC-SMC calibration against real-world anchors (experiments/calibrate_anchors.yaml, "
+        "posterior in sasci_sim/data/posterior/; docs/ODD.md, TRACE)"
+    ),
 }
 
 
@@ -187,7 +261,12 @@ def _choices(annotation: Any) -> list[str]:
 
 
 def parameter_rows(model: type[BaseModel], prefix: str = "") -> list[dict[str, str]]:
-    """Flatten a schema into rows: key, meaning, unit, default, range, source, grade.
+    """Flatten a schema into rows: key, meaning, unit, default, range, source, grade, posterior.
+
+    A parameter of the shipped calibration has the grade ``calibrated``, the source
+    ``calibrate_anchors`` beside its own, and its posterior in words; others an empty posterior.
+    ``declared_grade`` is always the grade of the declaration (for a calibrated parameter, its
+    prior's grade), which the grades probe uses.
 
     Args:
         model: The schema class to walk (nested sections are walked into).
@@ -196,6 +275,7 @@ def parameter_rows(model: type[BaseModel], prefix: str = "") -> list[dict[str, s
     Returns:
         One row per traced field, as text ready for the table.
     """
+    fitted = calibrated_parameters()
     rows: list[dict[str, str]] = []
     for name, field in model.model_fields.items():
         key = f"{prefix}{name}"
@@ -207,6 +287,7 @@ def parameter_rows(model: type[BaseModel], prefix: str = "") -> list[dict[str, s
         if not isinstance(extra, dict):
             continue
         default = "required" if field.is_required() else field.get_default(call_default_factory=True)
+        posterior = fitted.get(key)
         rows.append(
             {
                 "key": key,
@@ -214,8 +295,10 @@ def parameter_rows(model: type[BaseModel], prefix: str = "") -> list[dict[str, s
                 "unit": str(extra["unit"]),
                 "default": repr(default) if isinstance(default, str) and not field.is_required() else str(default),
                 "range": allowed_range(model, name),
-                "source": str(extra["source"]),
-                "grade": str(extra["grade"]),
+                "source": str(extra["source"]) + ("+calibrate_anchors" if posterior else ""),
+                "grade": CALIBRATED if posterior else str(extra["grade"]),
+                "posterior": posterior.text() if posterior else "",
+                "declared_grade": str(extra["grade"]),
             }
         )
     return rows

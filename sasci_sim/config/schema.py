@@ -182,7 +182,7 @@ class Population(Section):
         grade="assumption",
     )
     surplus_k_per_month: float = param(
-        1.0,
+        3.47,
         ge=0,
         le=1e4,
         unit="k GBP/month",
@@ -450,7 +450,7 @@ class LocalAuthorities(Section):
         grade="assumption",
     )
     commissioning_propensity: float = param(
-        0.8,
+        0.693,
         ge=0,
         le=1,
         unit="probability",
@@ -477,7 +477,7 @@ class LocalAuthorities(Section):
         grade="weak",
     )
     signup_rate_per_month: float = param(
-        0.3,
+        0.596,
         ge=0,
         le=1,
         unit="probability/month",
@@ -572,7 +572,7 @@ class Research(Section):
         grade="moderate",
     )
     dissemination_per_month: float = param(
-        0.01,
+        0.00506,
         ge=0,
         le=1,
         unit="probability/month",
@@ -631,7 +631,7 @@ class Diffusion(Section):
         grade="moderate",
     )
     decision_rate_per_month: float = param(
-        0.01,
+        0.0499,
         ge=0,
         le=1,
         unit="probability/month",
@@ -793,7 +793,7 @@ class Abandonment(Section):
     """Abandonment unrelated to money, and whether abandoners may come back (ODD 7.7)."""
 
     base_hazard_per_month: float = param(
-        0.0025,
+        0.000993,
         ge=0,
         le=1,
         unit="probability/month",

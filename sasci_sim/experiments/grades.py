@@ -126,7 +126,8 @@ def assumption_parameters(scenario: Scenario) -> list[str]:
     for row in rows():
         key = row["key"]
         listed = "[]" in key and not key.startswith("innovations[].")  # per item of a list section
-        if row["grade"] != "assumption" or key.startswith(NOT_MECHANISMS) or key.count(".") != 1 or listed:
+        # the declared grade: a calibrated default was an assumption the anchors may not have narrowed
+        if row["declared_grade"] != "assumption" or key.startswith(NOT_MECHANISMS) or key.count(".") != 1 or listed:
             continue
         values = _get(data, key)
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values) and any(values):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -116,12 +117,22 @@ def test_a_blocked_anchor_raises_naming_its_missing_column(anchor) -> None:
 def test_metrics_for_issue_13_compute_once_their_columns_exist() -> None:
     spread = spread_table(
         [
-            {"step": 1, "innovation": "sl", "people_supported": 5, "people_drawing_on_care": 500, "schemes": 3},
-            {"step": 2, "innovation": "sl", "people_supported": 10, "people_drawing_on_care": 1000, "schemes": 9},
+            {"step": 1, "innovation": "sl", "people_supported": 5, "people_using_care": 500, "councils_with_scheme": 3},
+            {
+                "step": 2,
+                "innovation": "sl",
+                "people_supported": 10,
+                "people_using_care": 1000,
+                "councils_with_scheme": 9,
+            },
         ]
     )
     assert metrics.people_share(spread, None, None, innovation="sl") == pytest.approx(0.01)
-    assert metrics.schemes_per_council(spread, None, None, innovation="sl") == pytest.approx(0.9)
+    one_each = SimpleNamespace(innovations=[SimpleNamespace(name="sl", schemes_per_council=1)])
+    assert metrics.schemes_per_council(spread, None, one_each, innovation="sl") == pytest.approx(0.9)
+    several = SimpleNamespace(innovations=[SimpleNamespace(name="sl", schemes_per_council=None)])
+    with pytest.raises(ValueError, match="schemes_per_council: 1"):
+        metrics.schemes_per_council(spread, None, several, innovation="sl")
     assert metrics.programme_target_share(spread, None, None, target_people=153.0, month=2) == pytest.approx(
         10 * 153 / 10 / 153
     )
@@ -154,6 +165,7 @@ def test_metrics_for_issue_13_compute_once_their_columns_exist() -> None:
     assert metrics.councils_in_consortia_share(spread, money, None) == pytest.approx(0.9)
     assert metrics.projects_per_consortium(spread, money, None) == pytest.approx(2.9)
     assert metrics.councils_overspending_share(spread, money, None) == pytest.approx(0.6)
+    assert metrics.councils_overspending_share(spread, money, None, month=1) == pytest.approx(0.3)
     assert metrics.pooled_budget_share(spread, money, None) == pytest.approx(1.0)
 
 

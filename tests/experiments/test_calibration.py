@@ -61,7 +61,7 @@ def test_particles_and_generations_override_the_file() -> None:
             "holdout[0]",
             "use as calibration, not holdout",
         ),
-        ({"calibrate": ["shared_lives_penetration"]}, "calibrate[0]", "cannot be computed yet (blocked"),
+        ({"holdout": ["reablement_home_at_91_days"]}, "holdout[0]", "cannot be computed yet (blocked"),
         ({"holdout": ["stirman_sustained_after_funding"]}, "holdout[0]", "figure_pending"),
         ({"calibrate": ["no_such_anchor"]}, "calibrate[0]", "no such anchor"),
         (

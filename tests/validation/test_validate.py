@@ -1,8 +1,9 @@
-"""`sasci-sim validate` at reduced size: every stylised fact and the Bass limit hold, but the documented failures.
+"""`sasci-sim validate` at reduced size: every check, the Bass limit and the hold-outs hold, but the documented failures.
 
-A fact the model fails at its defaults is a result, not a defect: it is reported as FAIL and
-explained in docs/ODD.md (section 1.2). ``DOCUMENTED_FAILURES`` lists those facts; any other
-failure, or one of them starting to pass without the ODD saying so, fails the test.
+A fact or anchor the model fails at its (calibrated) defaults is a result, not a defect: it is
+reported as FAIL and explained in docs/ODD.md (section 8). ``DOCUMENTED_FAILURES`` and
+``DOCUMENTED_ANCHOR_FAILURES`` list them; any other failure, or one of them starting to pass
+without the ODD saying so, fails the test.
 
 Ten replications per variant (the default is twenty): each check's statistical test
 (95% interval inside a band, or a paired mean beyond 3 standard errors) is sized so
@@ -27,9 +28,14 @@ from sasci_sim.ui.cli import main
 
 REDUCED_REPLICATIONS = 10
 ODD = (Path(__file__).resolve().parents[2] / "docs" / "ODD.md").read_text(encoding="utf-8")
-#: Facts the model fails at its defaults, each explained in the ODD (fact 4 at equal money spent,
-#: sector-wide, after every grant has ended, at 15 years).
-DOCUMENTED_FAILURES = {"4c"}
+#: Checks the model fails at its calibrated defaults (issue 14), each explained in the ODD's section 8:
+#: 3a and 3b (partial sustainment, pilots that keep something), 6a (council coverage of social
+#: innovations), 7a (half the councils never reached in 30 years), 8a and 8b (regulatory
+#: flexibility), and the verification check 5a (not significant at ten replications).
+DOCUMENTED_FAILURES = {"3a", "3b", "5a", "6a", "7a", "8a", "8b"}
+#: Anchors predicted from the shipped posterior that the model misses: Scheirer's partial
+#: sustainment (a hold-out) and the Accelerating Reform Fund's total (a set-up check).
+DOCUMENTED_ANCHOR_FAILURES = {"scheirer_partial_sustainment", "arf_total_grant"}
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +56,20 @@ def test_every_fact_and_the_bass_limit_pass_but_the_documented_failures(validati
         f"bass {b['p']},{b['q']}" for b in report["bass"] if not b["passed"]
     ]
     assert set(failed) == DOCUMENTED_FAILURES, f"failed: {failed}\n{table}"
-    assert code == (1 if failed else 0)
+    missed = {a["anchor"] for a in report["anchors"] if a["verdict"] == "FAIL"}
+    assert missed == DOCUMENTED_ANCHOR_FAILURES, f"anchors failed: {missed}\n{table}"
+    assert report["draws"] > 0 and any(a["verdict"] == "PASS" for a in report["anchors"])
+    assert all(a["not_run"] for a in report["anchors"] if a["verdict"] == "not run")
+    assert code == (1 if failed or missed else 0)
     assert {c["fact"].rstrip("abc") for c in report["checks"]} == {str(n) for n in range(1, 12)}
 
 
 def test_each_documented_failure_is_explained_in_the_odd() -> None:
     for fact in sorted(DOCUMENTED_FAILURES):
         assert f"| {fact} |" in ODD, f"fact {fact} is not in the ODD's table of facts"
-    assert "check 4c\nFAILS" in ODD, "the ODD's section 1.2 must say that check 4c fails and why"
+        assert f"**Check {fact} FAILS**" in ODD, f"the ODD's section 8 must say that check {fact} fails and why"
+    for anchor in sorted(DOCUMENTED_ANCHOR_FAILURES):
+        assert f"**{anchor} FAILS**" in ODD, f"the ODD's section 8 must say that {anchor} fails and why"
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ run, and a problem is one line naming the file and the field.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
@@ -128,12 +129,30 @@ class Calibration:
         return tuple(a for a in self.anchors if a.id in self.spec.holdout)
 
     def fingerprint(self) -> str:
-        """A hash of everything that defines the posterior (not ``generations``, so a rerun can extend it)."""
+        """A hash of everything that defines the posterior (not ``generations``, so a rerun can extend it).
+
+        The scenarios' own values of the prior parameters are left out: every particle sets
+        them, so they do not define the posterior, and shipping a posterior's medians as the
+        defaults must not make its experiment look like another one.
+        """
         identity = self.spec.model_dump(exclude={"generations", "predictive_draws", "description"})
         identity["anchors"] = [a.model_dump() for a in self.anchors]
-        identity["scenarios"] = self.scenarios
+        identity["scenarios"] = {path: _without(data, self.keys.values()) for path, data in self.scenarios.items()}
         text = json.dumps(identity, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _without(data: dict[str, Any], keys: typing.Iterable[ScenarioKey]) -> dict[str, Any]:
+    """A copy of a scenario mapping without the values at ``keys`` (the prior parameters)."""
+    out = copy.deepcopy(data)
+    for key in keys:
+        *parents, last = key.path.split(".")
+        node: Any = out
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node.get(part, {})
+        if isinstance(node, dict):
+            node.pop(last, None)
+    return out
 
 
 def grade_of(path: str) -> str | None:

@@ -60,9 +60,12 @@ def execute(args: argparse.Namespace) -> int:
         return 1
     seconds = time.perf_counter() - start
     sims = int(run.history.total_nr_simulations)
+    # the rate only when every simulation ran in this call (the seconds include the predictive checks)
+    rate = f", {sims / seconds:.2f} simulations/s" if run.generations_run == run.history.n_populations else ""
     print(
         f"{calibration.name}: {run.history.n_populations} generations of {calibration.spec.population_size} "
-        f"particles in {out} ({run.generations_run} run now, {sims} simulations in all; {seconds:.1f} s this call)"
+        f"particles in {out} ({run.generations_run} run now, {sims} simulations in all; {seconds:.1f} s this call"
+        f"{rate})"
     )
     print("\nPosterior predictive checks (model 90% interval from the posterior):")
     print(f"  {'anchor':34} {'role':11} {'observed':>10} {'model 5%':>10} {'median':>10} {'95%':>10}  verdict")

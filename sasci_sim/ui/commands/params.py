@@ -1,4 +1,4 @@
-"""``sasci-sim params``: the parameter table (meaning, unit, default, range, source, grade).
+"""``sasci-sim params``: the parameter table (meaning, unit, default, range, source, grade, posterior).
 
 On the terminal each parameter is a short block that fits ``$COLUMNS`` (key, default and
 range on the first line, its meaning wrapped below), and the list ends with what each source
@@ -24,6 +24,7 @@ COLUMNS = (
     Column("unit", "unit", 3, 8),
     Column("grade", "grade", 4, 8),
     Column("source", "source", 5, 8),
+    Column("posterior", "posterior", 6, 12),
 )
 
 
@@ -38,7 +39,8 @@ def blocks(width: int) -> str:
     """
     out = []
     for r in rows():
-        head = f"{r['key']} = {r['default']}  ({r['unit']}; {r['range']}; grade {r['grade']}; source {r['source']})"
+        grade = f"grade {r['grade']}" + (f", posterior {r['posterior']}" if r["posterior"] else "")
+        head = f"{r['key']} = {r['default']}  ({r['unit']}; {r['range']}; {grade}; source {r['source']})"
         out.append(textwrap.fill(head, width, subsequent_indent="      ", break_on_hyphens=False))
         out.append(textwrap.fill(r["meaning"], width, initial_indent="    ", subsequent_indent="    "))
     return "\n".join(out)

@@ -83,9 +83,10 @@ def test_a_pool_commissions_what_the_council_alone_cannot_value() -> None:
         model.councils.budget[:] = 1e6
         funding_cliff(model)
         counts.append(int((model.providers.payer[:, 0] == Payer.COUNCIL).sum()))
-    # chance propensity 0.8 x V: 0.8 x 0.25 alone, 0.8 x 0.75 pooled
-    assert counts[0] == pytest.approx(400 * 0.2, abs=4 * np.sqrt(400 * 0.2 * 0.8))
-    assert counts[1] == pytest.approx(400 * 0.6, abs=4 * np.sqrt(400 * 0.6 * 0.4))
+    # chance propensity x V: propensity x 0.25 alone, propensity x 0.75 pooled
+    k = model.config.local_authorities.commissioning_propensity
+    assert counts[0] == pytest.approx(400 * k * 0.25, abs=4 * np.sqrt(400 * k * 0.25 * (1 - k * 0.25)))
+    assert counts[1] == pytest.approx(400 * k * 0.75, abs=4 * np.sqrt(400 * k * 0.75 * (1 - k * 0.75)))
 
 
 def test_the_board_pays_its_share_of_the_pools_commitments() -> None:
