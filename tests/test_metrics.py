@@ -41,6 +41,7 @@ def hand_spread(sustained: list[list[int]], piloting: list[list[int]], n: int = 
                     "grants": 2 if t == 1 else 0,
                     "abandoned_cliff": 2 if t == 2 else 0,  # one grant pilot and one pilot-fund pilot
                     "pilots_abandoned_at_grant_end": 1 if t == 2 else 0,
+                    "abandoned_rigidity": 1 if (t, name) in ((1, "a"), (3, "a"), (3, "b")) else 0,
                     "providers": n,
                     "local_authorities": n_la,
                 }
@@ -63,6 +64,7 @@ def test_summary_figures_of_one_run_follow_their_definitions() -> None:
     assert figures["councils_reached_share"] == pytest.approx((4 / 4 + 1 / 4) / 2)
     assert figures["pilots_abandoned_at_grant_end"] == 2
     assert figures["share_of_grants_lost_at_cliff"] == pytest.approx(2 / 4)
+    assert figures["pilots_given_up_waiting"] == 3  # every month and innovation, summed
     assert figures["partial_share_of_sustained"] == pytest.approx((3 + 0) / 7)
     assert figures["ever_abandoned_share"] == pytest.approx(3 / 10)
 

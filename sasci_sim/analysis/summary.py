@@ -75,6 +75,7 @@ def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Sc
         "final_adopting_share": float(adopting[-1].mean()),
         "peak_piloting_share": float(piloting.max(axis=0).mean()),
         "pilots_abandoned_at_grant_end": float(cliff),
+        "pilots_given_up_waiting": float(order["abandoned_rigidity"].sum()),
         "share_of_grants_lost_at_cliff": float(cliff / grants) if grants else float("nan"),
         "months_to_10pct": _nanmean(t10),
         "months_to_50pct": _nanmean(t50),

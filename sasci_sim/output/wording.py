@@ -113,6 +113,13 @@ FIGURES: dict[str, Figure] = {
         predicate="are abandoned when their grant ends",
         better="down",
     ),
+    "pilots_given_up_waiting": Figure(
+        "Pilots given up while waiting for approval and compliance (rigid rules)",
+        "count",
+        noun="pilots",
+        predicate="are given up while waiting for approval",
+        better="down",
+    ),
     "share_of_grants_lost_at_cliff": Figure(
         "Grants whose pilot was abandoned at the funding cliff", "share", better="down"
     ),

@@ -26,6 +26,8 @@ COLUMNS = (
     Column("source", "source", 5, 8),
     Column("posterior", "posterior", 6, 12),
 )
+#: Only for programs (csv, json): a calibrated parameter's grade before calibration.
+MACHINE_COLUMNS = (*COLUMNS, Column("declared_grade", "declared grade", 7, 10))
 
 
 def blocks(width: int) -> str:
@@ -70,7 +72,8 @@ def execute(args: argparse.Namespace) -> int:
     if args.format == "text" and not args.wide:
         print(blocks(terminal_width()))
     else:
-        print(render_table(rows(), COLUMNS, args.format, args.wide))
+        columns = MACHINE_COLUMNS if args.format in ("csv", "json") else COLUMNS
+        print(render_table(rows(), columns, args.format, args.wide))
     if args.format == "text":
         width = None if args.wide else terminal_width()
         print("\nSources (what the source keys stand for; a + joins two):")
