@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sasci_sim.config.params import calibrated_parameters
 from sasci_sim.config.paramtable import rows
 from sasci_sim.output.plots import OKABE_ITO
 from sasci_sim.output.results import Comparison
@@ -33,18 +34,31 @@ MIN_DISCOVERY_DRAWS = 10
 
 
 def parameter_info(key: str) -> tuple[str, str, str]:
-    """A scenario key's meaning, unit and evidence grade, from the schema's parameter table.
+    """A scenario key's meaning, unit and evidence, from the schema's parameter table.
+
+    A calibrated parameter's evidence names the grade it was declared with and whether the
+    anchors identified it ("assumption, calibrated: not identified by these anchors"): a research
+    commissioner needs to know that a calibrated value the anchors did not narrow is still an
+    assumption.
 
     Args:
         key: A dotted scenario key (list entries numbered, as in a posterior's columns).
 
     Returns:
-        (meaning, unit, grade); the key itself and "ungraded" when the schema does not trace it.
+        (meaning, unit, evidence); the key itself and "ungraded" when the schema does not trace it.
     """
     generic = re.sub(r"\.\d+(?=\.|$)", "[]", key)
     for row in rows():
         if row["key"] == generic:
-            return row["meaning"], row["unit"], row["grade"]
+            fitted = calibrated_parameters().get(generic)
+            if row["grade"] != "calibrated" or fitted is None:
+                return row["meaning"], row["unit"], row["grade"]
+            identified = (
+                "narrowed by the anchors" if fitted.identified == "narrowed" else "not identified by the anchors"
+            )
+            if fitted.identified not in ("narrowed", "not by these anchors"):
+                identified = f"{fitted.identified} by the anchors"
+            return row["meaning"], row["unit"], f"{row['declared_grade']}, calibrated: {identified}"
     return key, "", "ungraded"
 
 
@@ -72,8 +86,7 @@ class Limit:
             where = f"exceeds {_num(self.low)}{units}"
         else:
             where = f"is below {_num(self.high)}{units}"
-        article = "an" if grade[:1] in "aeiou" else "a"
-        return f"{what} ({self.parameter}) {where} ({article} {grade}-grade parameter)"
+        return f"{what} ({self.parameter}) {where} (evidence: {grade})"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sasci_sim.config.loader import validate
+from sasci_sim.config.params import calibrated_parameters
 from sasci_sim.config.paramtable import rows
 from sasci_sim.config.schema import Scenario
 from sasci_sim.experiments.compare import SPREAD_NEEDS
@@ -95,9 +96,13 @@ def test_robustness_and_the_parameter_that_decides_an_uncertain_finding(tmp_path
     words = verdict.sentence()
     assert "holds in 75% of 40 plausible parameter sets: uncertain" in words
     assert "It reverses when monthly chance that an aware provider considers piloting" in words
-    # the grade as the parameter table gives it ("calibrated" while the shipped posterior sets its default)
-    grade = {r["key"]: r["grade"] for r in rows()}[RATE]
-    assert f"({RATE}) is below 0.0" in words and f" {grade}-grade parameter)" in words
+    # a calibrated parameter's evidence: the grade it was declared with, and whether the anchors identified it
+    row = {r["key"]: r for r in rows()}[RATE]
+    assert row["grade"] == "calibrated"
+    narrowed = calibrated_parameters()[RATE].identified == "narrowed"
+    said = "narrowed by the anchors" if narrowed else "not identified by the anchors"
+    evidence = f"(evidence: {row['declared_grade']}, calibrated: {said})"
+    assert f"({RATE}) is below 0.0" in words and evidence in words
     assert verdict.influences[0].parameter == RATE and verdict.influences[0].coefficient > 0.9
     assert verdict.parameter_share > 0.99  # the stand-in's seed noise is tiny
 
