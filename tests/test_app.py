@@ -94,7 +94,9 @@ def test_step_advances_the_model_and_redraws(page) -> None:
 def test_levers_apply_on_reset(page) -> None:
     slider(page, "Providers (teaching size, at most 1,000)").v_model = 200
     slider(page, "Grant length (months)").v_model = 60
-    checkbox(page, "Long-term joint health and social care fund (pays double running)").v_model = True
+    checkbox(
+        page, "Long-term joint health and social care fund through pooled budgets (pays double running)"
+    ).v_model = True
     assert slider(page, "Grant length (months)").label == "Grant length (months): 60"  # the value is written out
     seed = page.find(v.TextField, label="Seed (empty: the scenario's own)").widget
     seed.v_model = "99"

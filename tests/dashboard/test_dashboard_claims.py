@@ -78,6 +78,8 @@ def test_lessons_checks_every_claim_and_the_page_shows_only_current_checks(
     assert "has not been checked" in claim_text(cliff, claims, other)  # another calibration
     stale = {**claims, "funding_cliff": {**claims["funding_cliff"], "lesson_sha256": "0" * 64}}
     assert "has not been checked" in claim_text(cliff, stale, post / "posterior.parquet")  # the lesson changed
+    turned = {**claims, "funding_cliff": {**claims["funding_cliff"], "direction": "less"}}
+    assert "has not been checked" in claim_text(cliff, turned, post / "posterior.parquet")  # the claim changed
     assert "no calibrated posterior ships" in claim_text(cliff, claims, None)
     assert claim_text(LESSONS["social_decades"], claims, None) is None
 
@@ -103,6 +105,7 @@ def test_the_shipped_claims_are_current_for_the_shipped_posterior() -> None:
         assert row["posterior_sha256"] == file_digest(posterior), f"{key}: checked against another posterior"
         assert row["lesson_sha256"] == scenario_digest(entry.scenario), f"{key}: the lesson changed since its check"
         assert row["against_sha256"] == scenario_digest(entry.claim.against), f"{key}: its reference changed"
+        assert (row["figure"], row["direction"]) == (entry.claim.figure, entry.claim.direction), f"{key}: reworded"
     with SHIPPED_CLAIMS.open(encoding="utf-8") as handle:
         assert int(next(csv.DictReader(handle))["draws"]) >= 50, "the shipped check uses at least 50 draws"
 

@@ -84,22 +84,25 @@ def test_joint_funding_the_pools_without_the_fund_keep_a_clear_gain_over_short_g
     assert_clearly_positive(np.array(gains, dtype=float))
 
 
-def test_savings_only_less_pressure_means_councils_pay_for_fewer_falls_sensors() -> None:
-    """The lesson's claim: with less pressure councils stop favouring what pays for itself.
+def test_savings_only_less_pressure_means_councils_keep_more_pilots_and_more_circles_of_support() -> None:
+    """The lesson's claim: with less pressure councils pay to keep more pilots going, circles-of-support among them.
 
-    Forty paired seeds: the effect is about 2.6 standard errors at twenty. The lesson calls the
-    effect on all pilots together uncertain (its paired mean is positive but within 3 SE), so
-    that is not claimed and not tested here.
+    Forty paired seeds. At the calibrated defaults (issue 14) the earlier claim, fewer falls-sensor
+    months with less pressure, no longer held (about 1 standard error the other way), so the
+    narrative changed; the falls-sensors difference is called unclear there and not tested.
     """
     commissioned = list(PAYER_COLUMNS).index("commissioned")
 
-    def council_paid_falls_sensor_months(model: LessonModel, rec: Recorder) -> float:
-        return float(rec.by_payer[:, commissioned, model.portfolio.names.index("falls-sensors")].sum())
+    def council_paid(name: str | None) -> Callable[[LessonModel, Recorder], float]:
+        def measure(model: LessonModel, rec: Recorder) -> float:
+            paid = rec.by_payer[:, commissioned, :]
+            return float(paid.sum() if name is None else paid[:, model.portfolio.names.index(name)].sum())
 
-    gain = paired_gain(
-        "savings_only", {"cost_saving_pressure": 0.1}, council_paid_falls_sensor_months, seeds=range(11, 51)
-    )
-    assert_clearly_positive(-gain)
+        return measure
+
+    for name in (None, "circles-of-support"):
+        gain = paired_gain("savings_only", {"cost_saving_pressure": 0.1}, council_paid(name), seeds=range(11, 51))
+        assert_clearly_positive(gain)
 
 
 def test_red_tape_flexibility_means_fewer_pilots_given_up_while_waiting_for_approval() -> None:

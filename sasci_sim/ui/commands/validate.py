@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from tqdm import tqdm
 
 from sasci_sim.output.wording import period
@@ -108,7 +107,7 @@ def anchor_rows(predictions: list[AnchorPrediction]) -> list[dict[str, Any]]:
         a = p.anchor
         if not p.predicted:
             model = p.reason.split(":")[0] + " (why: anchors.yaml, validation.json)"
-        elif not np.isfinite(p.low):
+        elif not math.isfinite(p.low):
             model = f"no value in any of {p.values.size} draws"
         else:
             model = f"90% [{number(p.low)}, {number(p.high)}] over {p.values.size} draws"

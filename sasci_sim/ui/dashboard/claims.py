@@ -4,7 +4,8 @@
 over posterior draws and writes ``claims.csv``; the copy beside the lessons
 (``sasci_sim/lessons/claims.csv``) ships with the page. Each row carries the SHA-256 of the
 posterior and of both resolved scenarios it was computed from, so the page never shows a check
-of another calibration or of a lesson that has since changed: it says the claim is not checked.
+of another calibration, of a lesson that has since changed, or of a claim since reworded (its
+figure and direction are compared too): it says the claim is not checked.
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ def claim_text(entry: Entry, claims: dict[str, dict[str, str]], posterior: Path 
     if posterior is None:
         return "This lesson's claim is not checked: no calibrated posterior ships with this version."
     current = row is not None and (
-        row["posterior_sha256"] == file_digest(posterior)
+        (row["figure"], row["direction"]) == (entry.claim.figure, entry.claim.direction)
+        and row["posterior_sha256"] == file_digest(posterior)
         and row["lesson_sha256"] == scenario_digest(entry.scenario)
         and row["against_sha256"] == scenario_digest(entry.claim.against)
     )
