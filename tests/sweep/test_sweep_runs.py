@@ -305,3 +305,11 @@ def test_a_task_that_takes_its_worker_down_is_retried_one_run_at_a_time(tmp_path
     assert failed["error"].iloc[0] == "RuntimeError: the worker died"
     ok = table["status"] == "ok"
     pd.testing.assert_frame_equal(comparable(table[ok]), comparable(good[ok]))
+
+
+@pytest.mark.slow
+def test_same_table_with_tasks_of_many_runs_on_a_dask_local_cluster(tmp_path):
+    path = mixed_grid(tmp_path)
+    _, alone = sweep(path, tmp_path / "alone", runs_per_task=1)
+    _, dask = sweep(path, tmp_path / "dask", dask_local=2, runs_per_task=6)
+    pd.testing.assert_frame_equal(comparable(dask), comparable(alone))
