@@ -121,13 +121,16 @@ def sweep_throughput(runs: int, batch: int, processes: int = 2, providers: int =
         return done / (time.perf_counter() - start)
 
 
-def sweep_path_throughput(runs: int, replications: int, processes: int = 2) -> tuple[float, int]:
+def sweep_path_throughput(
+    runs: int, replications: int, processes: int = 2, runs_per_task: int | None = None
+) -> tuple[float, int]:
     """Runs per second (wall) of ``sasci-sim sweep``'s own path on ``processes`` workers, and its task size.
 
     The experiment is the built-in baseline (2,000 providers, 120 months): one point of
     ``runs`` replicates when ``replications`` is ``runs``, else ``runs / replications`` points
     over ``regulation.flexibility`` (a lever, so each point's runs batch only with each other).
-    The pool is started, and a first small sweep run on it, before the clock starts.
+    Tasks are as the sweep makes them unless ``runs_per_task`` is given. The pool is started,
+    and a first small sweep run on it, before the clock starts.
     """
     import yaml
 
@@ -156,9 +159,9 @@ def sweep_path_throughput(runs: int, replications: int, processes: int = 2) -> t
         with open_workers(processes) as pool:
             run_sweep(experiment("warm-up", processes, {"values": [0.5]}), here, pool, progress=False)
             timed = experiment("timed", replications, levels)
-            report = run_sweep(timed, here, pool, progress=False)
+            report = run_sweep(timed, here, pool, progress=False, runs_per_task=runs_per_task)
         assert report.ran == runs and not report.failed, report.failed
-        return report.runs_per_second, task_size(timed, runs, processes)
+        return report.runs_per_second, runs_per_task or task_size(timed, runs, processes)
 
 
 def verdict(ok: bool) -> str:
@@ -260,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
                 rate >= SWEEP_RUNS_PER_S,
                 f"sasci-sim sweep of baseline replicates {rate:.1f} runs/s on 2 processes (target >= {SWEEP_RUNS_PER_S:g})",
             )
+        )
+        single, _ = sweep_path_throughput(n // 2, n // 2, runs_per_task=1)
+        print(
+            f"sasci-sim sweep (run_sweep, pool of 2 workers): {n // 2} baseline replicates, tasks of 1 run "
+            f"(one run a task, as before tasks were batches): {single:.1f} runs/s (wall)"
         )
         levers, _ = sweep_path_throughput(n, 2)
         print(
