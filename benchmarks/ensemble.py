@@ -13,8 +13,9 @@ per cell-step at England's size; and a sweep of baseline runs (2,000 providers, 
 processes, twice: the engine alone on a process pool, each task a batch of runs, and the real
 ``sasci-sim sweep`` path (``experiments.sweep.runner.run_sweep`` on a pool of 2 workers, tasks as
 it makes them, results written to a sweep folder), for baseline replicates (runs that share
-batches) and for points that differ in a lever, two replicates each (as ``sobol_levers``: tasks of
-two runs). Prints the table and each target of issue 16 as met or not met. Processor time per run
+batches), for baseline replicates one run a task (as sweeps ran before their tasks were batches)
+and for points that differ in a lever, two replicates each (as ``sobol_levers``: tasks of two
+runs). Prints the table and each target of issue 16 as met or not met. Processor time per run
 is used (not wall time), since the machine may be shared; the sweep's throughput is wall time, as
 a sweep sees it.
 """
