@@ -197,3 +197,119 @@ def test_a_failing_run_is_recorded_and_the_sweep_finishes(tmp_path, capsys):
     assert ok["y"].tolist() == pytest.approx([0.01, 0.01, 0.25, 0.25]) and ok["error"].isna().all()
     summary = (tmp_path / "out" / "exp" / "analysis" / "runs.csv").read_text(encoding="utf-8")
     assert summary.count("failed") == 4
+
+
+def mixed_grid(tmp_path):
+    """Runs that share batches (a per-run parameter and replicates) and runs that cannot (flexibility)."""
+    return tiny_grid(
+        tmp_path,
+        name="mixed",
+        replications=3,
+        parameters={
+            "diffusion.decision_rate_per_month": {"values": [0.01, 0.08]},
+            "regulation.flexibility": {"values": [0.1, 0.9]},
+        },
+    )
+
+
+def test_tasks_hold_runs_that_share_a_batch_and_every_run_once(tmp_path):
+    from sasci_sim.experiments.sweep.runner import group_tasks, tasks
+    from sasci_sim.experiments.sweep.tasks import RunContext
+
+    experiment = load_experiment(mixed_grid(tmp_path), allow_code=True)
+    runs = list(tasks(experiment, build_design(experiment)))
+    grouped = list(group_tasks(runs, RunContext.of(experiment), 4))
+    assert sorted((r.point, r.replicate) for t in grouped for r in t) == sorted((r.point, r.replicate) for r in runs)
+    assert [len(t) for t in grouped] == [4, 2, 4, 2]  # two groups of 6 runs: each flexibility value
+    for task in grouped:
+        assert len({r.values["regulation.flexibility"] for r in task}) == 1
+
+
+def test_same_table_whatever_the_task_size_and_executor(tmp_path):
+    """Tasks of 1, 5 and 12 runs, in this process and on a pool of 2: identical run tables."""
+    path = mixed_grid(tmp_path)
+    _, alone = sweep(path, tmp_path / "alone", runs_per_task=1)
+    assert len(alone) == 12 and (alone["status"] == "ok").all()
+    assert alone["final_adopting_share"].nunique() > 3  # the runs differ, so equality below means something
+    for name, workers, size in (("five", 1, 5), ("all", 1, 12), ("pool-one", 2, 1), ("pool-five", 2, 5)):
+        _, table = sweep(path, tmp_path / name, workers=workers, runs_per_task=size)
+        pd.testing.assert_frame_equal(comparable(table), comparable(alone), obj=name)
+
+
+def test_a_resumed_sweep_redoes_only_unfinished_runs_of_a_task(tmp_path):
+    path = mixed_grid(tmp_path)
+    _, full = sweep(path, tmp_path / "full", runs_per_task=12)
+    experiment = load_experiment(path, allow_code=True)
+    store = SweepStore.for_experiment(experiment, build_design(experiment), tmp_path / "part")
+    store.append(full.iloc[[0, 2, 7]].to_dict("records"))  # runs of two tasks an interrupted sweep had finished
+    store.unlock()
+    report, resumed = sweep(path, tmp_path / "part", runs_per_task=6)
+    assert (report.already_done, report.ran, report.total) == (3, 9, 12)
+    pd.testing.assert_frame_equal(comparable(resumed), comparable(full))
+
+
+def test_a_failing_batch_is_run_one_at_a_time_so_only_the_failing_run_fails(tmp_path, monkeypatch):
+    from sasci_sim.experiments.sweep import tasks
+
+    path = mixed_grid(tmp_path)
+    _, good = sweep(path, tmp_path / "good", runs_per_task=1)
+    bad_seed = int(good.loc[4, "seed"])
+    one, many = tasks.run_outcomes, tasks.run_outcomes_many
+
+    def breaks_on_one_seed(scenario, seed, replication=0):
+        if seed == bad_seed:
+            raise FloatingPointError("this run breaks")
+        return one(scenario, seed, replication)
+
+    def breaks_with_that_seed(scenarios, seeds, replications=None):
+        if bad_seed in seeds:
+            raise FloatingPointError("this batch breaks")
+        return many(scenarios, seeds, replications)
+
+    monkeypatch.setattr(tasks, "run_outcomes", breaks_on_one_seed)
+    monkeypatch.setattr(tasks, "run_outcomes_many", breaks_with_that_seed)
+    _, table = sweep(path, tmp_path / "bad", runs_per_task=6)
+    failed = table[table["status"] == "failed"]
+    assert failed[["point", "replicate"]].values.tolist() == [good.loc[4, ["point", "replicate"]].tolist()]
+    assert failed["error"].iloc[0].startswith("FloatingPointError: this run breaks")
+    assert failed["final_adopting_share"].isna().all()
+    ok = table["status"] == "ok"
+    pd.testing.assert_frame_equal(comparable(table[ok]), comparable(good[ok]))
+
+
+def test_a_task_that_takes_its_worker_down_is_retried_one_run_at_a_time(tmp_path, monkeypatch):
+    from concurrent.futures import Future
+
+    from sasci_sim.experiments.sweep.executors import InlineExecutor, Workers
+
+    path = mixed_grid(tmp_path)
+    _, good = sweep(path, tmp_path / "good", runs_per_task=1)
+    deadly = (1, 2)
+
+    class DiesOnOneRun(InlineExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            if any((r.point, r.replicate) == deadly for r in args[1]):
+                future: Future = Future()
+                future.set_exception(RuntimeError("the worker died"))
+                return future
+            return super().submit(fn, *args, **kwargs)
+
+    experiment = load_experiment(path, allow_code=True)
+    report = run_sweep(
+        experiment, tmp_path / "dies", Workers(DiesOnOneRun(), 1, "test"), progress=False, runs_per_task=6
+    )
+    table = SweepStore.existing(report.root).read()
+    assert len(table) == 12 and report.ran == 12
+    failed = table[table["status"] == "failed"]
+    assert failed[["point", "replicate"]].values.tolist() == [list(deadly)]
+    assert failed["error"].iloc[0] == "RuntimeError: the worker died"
+    ok = table["status"] == "ok"
+    pd.testing.assert_frame_equal(comparable(table[ok]), comparable(good[ok]))
+
+
+@pytest.mark.slow
+def test_same_table_with_tasks_of_many_runs_on_a_dask_local_cluster(tmp_path):
+    path = mixed_grid(tmp_path)
+    _, alone = sweep(path, tmp_path / "alone", runs_per_task=1)
+    _, dask = sweep(path, tmp_path / "dask", dask_local=2, runs_per_task=6)
+    pd.testing.assert_frame_equal(comparable(dask), comparable(alone))

@@ -3,10 +3,20 @@
 Run (point p, replicate r) of an experiment with seed s uses
 ``derive_seed(s, p, r)``, so its result does not depend on the executor, the
 number of workers or the order runs finish. Finished runs are written as soon
-as they come back; runs already on disk are skipped. At most ``slots`` x 2 runs
-are in flight, which bounds what a kill can lose. Only runs so quick that writing
-each costs more than running it (well under a second of work together, e.g. test
-functions) are gathered into one part before writing.
+as they come back; runs already on disk are skipped (run by run, never whole tasks).
+
+A task is a list of runs that a worker steps together (``tasks.run_tasks``): runs alike in
+everything but ``model.blocks.PER_RUN_PARAMETERS`` (a design point's replicates, points that
+differ only in those) are put in the same tasks, so that they share the ensemble engine's
+batches. Since a run's record never depends on the runs it is stepped with, results are the
+same whatever the task size, the number of workers or the executor. By default a task holds
+up to ``experiments.replications.batch_size`` runs of the base scenario, fewer when there are
+too few runs left to give every worker ``TASKS_PER_SLOT`` tasks; a stand-in model's runs go
+one to a task. At most ``slots`` x 2 tasks are in flight, which bounds what a kill can lose.
+A task that takes its worker down (Dask's ``KilledWorker``) has its runs tried again one to a
+task, so only the run that does it is recorded as failed. Only runs so quick that writing each
+costs more than running it (well under a second of work together, e.g. test functions) are
+gathered into one part before writing.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass, field
@@ -22,13 +33,18 @@ from typing import Any
 
 from tqdm import tqdm
 
+from sasci_sim.experiments.replications import batch_size
 from sasci_sim.experiments.sweep.designs import Design, build_design
 from sasci_sim.experiments.sweep.executors import Workers
 from sasci_sim.experiments.sweep.experiment import Experiment
 from sasci_sim.experiments.sweep.models import resolve_model
 from sasci_sim.experiments.sweep.store import SweepStore
-from sasci_sim.experiments.sweep.tasks import RunContext, RunTask, run_task
+from sasci_sim.experiments.sweep.tasks import RunContext, RunTask, run_tasks, shares_batches
 from sasci_sim.seeds import derive_seed
+
+#: By default tasks are made small enough that each worker gets at least this many (load balance
+#: at the end of a sweep, a progress bar that moves, little lost to a kill).
+TASKS_PER_SLOT = 4
 
 #: Finished runs are written at once unless together they took less work than this (seconds)...
 WRITE_WORK_S = 0.05
@@ -97,6 +113,48 @@ def tasks(experiment: Experiment, design: Design) -> Iterator[RunTask]:
             yield RunTask(point, rep, derive_seed(seed, point, rep), values | drawn)
 
 
+def task_size(experiment: Experiment, runs: int, slots: int) -> int:
+    """How many runs to put in one task by default.
+
+    The simulator's runs: up to ``experiments.replications.batch_size`` of the base scenario
+    (as many as the ensemble engine steps together), but no more than gives every worker
+    ``TASKS_PER_SLOT`` tasks of the ``runs`` still to do. A stand-in model's runs: one a task.
+
+    Args:
+        experiment: The experiment.
+        runs: Runs still to do.
+        slots: Runs the executor works on at once.
+
+    Returns:
+        At least 1.
+    """
+    if not experiment.simulator or experiment.base is None:
+        return 1
+    return max(1, min(batch_size(experiment.base), math.ceil(runs / (TASKS_PER_SLOT * max(slots, 1)))))
+
+
+def group_tasks(runs: list[RunTask], context: RunContext, size: int) -> Iterator[list[RunTask]]:
+    """The runs to do as tasks of at most ``size`` runs, each task's runs able to share a batch.
+
+    Runs are grouped by ``tasks.shares_batches`` (groups in the order of their first run, each
+    group's runs in point and replicate order) and each group is cut into tasks of ``size``.
+
+    Args:
+        runs: The runs to do, in point and replicate order.
+        context: What the experiment's runs share.
+        size: Most runs in one task.
+
+    Yields:
+        Lists of runs.
+    """
+    groups: dict[str, list[RunTask]] = {}
+    for run in runs:
+        groups.setdefault(shares_batches(context, run), []).append(run)
+    for group in groups.values():
+        for first in range(0, len(group), size):
+            yield group[first : first + size]
+
+
 def run_sweep(
     experiment: Experiment,
     out: Path,
@@ -104,6 +162,7 @@ def run_sweep(
     *,
     restart: bool = False,
     progress: bool = True,
+    runs_per_task: int | None = None,
 ) -> SweepReport:
     """Run (or resume) an experiment into ``out/<name>/``.
 
@@ -116,6 +175,7 @@ def run_sweep(
         workers: Where runs execute.
         restart: Discard earlier results of this experiment.
         progress: Show a progress bar.
+        runs_per_task: Runs in one task; by default ``task_size``. Results do not depend on it.
 
     Returns:
         What the sweep did.
@@ -125,31 +185,41 @@ def run_sweep(
     design = build_design(experiment)
     store = SweepStore.for_experiment(experiment, design, out, restart=restart)
     try:
-        return _run(experiment, design, store, workers, progress)
+        return _run(experiment, design, store, workers, progress, runs_per_task)
     finally:
         store.unlock()
 
 
-def _run(experiment: Experiment, design: Design, store: SweepStore, workers: Workers, progress: bool) -> SweepReport:
+def _run(
+    experiment: Experiment,
+    design: Design,
+    store: SweepStore,
+    workers: Workers,
+    progress: bool,
+    runs_per_task: int | None,
+) -> SweepReport:
     done = store.finished()
     total = design.size * experiment.spec.replications
     report = SweepReport(store.root, total, len(done))
     report.failed = _failed(store) if done else []
-    todo = (t for t in tasks(experiment, design) if (t.point, t.replicate) not in done)
+    runs = [t for t in tasks(experiment, design) if (t.point, t.replicate) not in done]
     context = RunContext.of(experiment)
+    size = runs_per_task or task_size(experiment, len(runs), workers.slots)
+    todo = group_tasks(runs, context, size)
+    again: deque[list[RunTask]] = deque()  # runs of a task that took its worker down, one to a task
     window = max(2, 2 * workers.slots)
     start = time.perf_counter()
     bar = tqdm(total=total, initial=len(done), desc=experiment.name, unit="run", disable=not progress, file=sys.stderr)
-    pending: dict[Future, RunTask] = {}
+    pending: dict[Future, list[RunTask]] = {}
     unwritten = _Unwritten(store)
     try:
         while True:
-            while len(pending) < window and (task := next(todo, None)) is not None:
-                pending[workers.executor.submit(run_task, context, task)] = task
+            while len(pending) < window and (task := again.popleft() if again else next(todo, None)) is not None:
+                pending[workers.executor.submit(run_tasks, context, task)] = task
             if not pending:
                 break
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            records, broken = _collect(finished, pending, context)
+            records, broken = _collect(finished, pending, context, again)
             if records:
                 unwritten.add(records)
                 report.ran += len(records)
@@ -172,19 +242,26 @@ def _run(experiment: Experiment, design: Design, store: SweepStore, workers: Wor
 
 
 def _collect(
-    finished: set[Future], pending: dict[Future, RunTask], context: RunContext
+    finished: set[Future], pending: dict[Future, list[RunTask]], context: RunContext, again: deque[list[RunTask]]
 ) -> tuple[list[dict[str, Any]], BaseException | None]:
-    """Records of finished futures. A run whose worker died is a failed run; a broken pool stops the sweep."""
-    records, broken = [], None
-    for future in sorted(finished, key=lambda f: (pending[f].point, pending[f].replicate)):
+    """Records of finished tasks. A run whose worker died is a failed run; a broken pool stops the sweep.
+
+    A task of several runs whose worker died has its runs queued in ``again``, one to a task,
+    so that only the run that takes its worker down is recorded as failed.
+    """
+    records: list[dict[str, Any]] = []
+    broken = None
+    for future in sorted(finished, key=lambda f: (pending[f][0].point, pending[f][0].replicate)):
         task = pending.pop(future)
         exc = future.exception()
         if exc is None:
-            records.append(future.result())
+            records += future.result()
         elif isinstance(exc, BrokenExecutor):
             broken = exc
+        elif len(task) > 1:
+            again.extend([run] for run in task)
         else:  # e.g. Dask's KilledWorker: the run took its worker down every time it was tried
-            records.append(_lost(task, exc, context))
+            records.append(_lost(task[0], exc, context))
     return records, broken
 
 

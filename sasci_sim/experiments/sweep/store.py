@@ -409,7 +409,7 @@ class SweepStore:
         """Write finished runs as one new part (atomically).
 
         Args:
-            records: Run records, as ``run_task`` makes them.
+            records: Run records, as ``run_tasks`` makes them.
 
         Returns:
             The part file written.
