@@ -38,26 +38,7 @@ def bernoulli_indices(rng: np.random.Generator, size: int, p: float) -> np.ndarr
         return np.flatnonzero(rng.random(size) < p)
     expected = size * p
     chunk = int(expected + 6.0 * math.sqrt(expected) + 16)
-    scale = 1.0 / math.log1p(-p)  # negative
-    parts = []
-    last = -1.0
-    while True:
-        # inversion: floor(log(1 - U) / log(1 - p)) + 1 is geometric on 1, 2, ...
-        # (in place, in float64: positions stay exact integers far beyond any array size)
-        x = rng.random(chunk)
-        np.negative(x, out=x)
-        np.log1p(x, out=x)
-        x *= scale
-        np.floor(x, out=x)
-        x += 1.0
-        np.cumsum(x, out=x)
-        x += last
-        inside = x[x < size]
-        parts.append(inside.astype(np.int64))
-        if inside.size < chunk:
-            break
-        last = float(x[-1])
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+    return _more_hits(rng, size, p, chunk, -1.0)
 
 
 def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) -> np.ndarray:
@@ -125,10 +106,16 @@ def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) 
 
 
 def _more_hits(rng: np.random.Generator, size: int, p: float, chunk: int, last: float) -> np.ndarray:
-    """The rest of ``bernoulli_indices``' loop after a first chunk whose last position was ``last``."""
-    scale = 1.0 / math.log1p(-p)
+    """Hits after position ``last``, ``chunk`` geometric gaps a draw (``bernoulli_indices``' loop).
+
+    ``bernoulli_indices`` starts it at -1; a batch continues one run's loop after its first
+    chunk, so the run draws exactly what it draws alone.
+    """
+    scale = 1.0 / math.log1p(-p)  # negative
     parts = []
     while True:
+        # inversion: floor(log(1 - U) / log(1 - p)) + 1 is geometric on 1, 2, ...
+        # (in place, in float64: positions stay exact integers far beyond any array size)
         x = rng.random(chunk)
         np.negative(x, out=x)
         np.log1p(x, out=x)
@@ -142,7 +129,7 @@ def _more_hits(rng: np.random.Generator, size: int, p: float, chunk: int, last: 
         if inside.size < chunk:
             break
         last = float(x[-1])
-    return np.concatenate(parts)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def thin(rng: np.random.Generator, chance: np.ndarray, bound: float) -> np.ndarray:
