@@ -28,6 +28,7 @@ PER_RUN_PARAMETERS = (
     "local_authorities.commissioning_propensity",
     "abandonment.base_hazard_per_month",
     "research.dissemination_per_month",
+    "population.surplus_k_per_month",  # read when each run builds its providers, from its own scenario
 )
 
 

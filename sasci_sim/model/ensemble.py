@@ -222,17 +222,19 @@ def build_runs(
     Args:
         cfg: The resolved scenario, shared by every run.
         rngs: One random stream per run, in block order.
-        scenarios: Each run's own scenario, when runs differ in ``PER_RUN_PARAMETERS`` (which do
-            not change what is built); ``cfg`` for every run when None.
+        scenarios: Each run's own scenario, when runs differ in ``PER_RUN_PARAMETERS``; they
+            change no draw of what is built (only the providers' surplus, which each run builds
+            from its own scenario); ``cfg`` for every run when None.
 
     Returns:
         The stacked state.
     """
     portfolio = Portfolio.from_scenario(cfg)
     runs = len(rngs)
+    own = scenarios if scenarios is not None else [cfg] * runs
     parts = []
-    for rng in rngs:
-        providers = build_providers(cfg, portfolio, rng)
+    for run_cfg, rng in zip(own, rngs, strict=True):
+        providers = build_providers(run_cfg, portfolio, rng)  # each run's own surplus; the same draws
         if runs > 1:
             _keep_first_row(providers)  # the batch's cell arrays are made once, below
         councils = build_councils(cfg, providers, portfolio, rng)

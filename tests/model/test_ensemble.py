@@ -152,6 +152,7 @@ def test_a_batch_mixing_parameter_sets_gives_each_run_its_own_tables(path: str |
             local_authorities__commissioning_propensity=float(rng.uniform(0.2, 1.0)),
             abandonment__base_hazard_per_month=float(rng.choice([0.0, 0.002, 0.01])),
             research__dissemination_per_month=float(rng.uniform(0.001, 0.05)),
+            population__surplus_k_per_month=float(rng.uniform(0.3, 5.0)),
         )
         for _ in range(8)
     ]
