@@ -15,7 +15,7 @@ from sasci_sim.ui.dashboard.claims import (
     SHIPPED_CLAIMS,
     claim_sentence,
     claim_text,
-    file_digest,
+    posterior_digest,
     read_claims,
     scenario_digest,
 )
@@ -72,14 +72,18 @@ def test_lessons_checks_every_claim_and_the_page_shows_only_current_checks(
         row = claims[key]
         assert float(row["share"]) in (0.0, 0.5, 1.0) and row["draws"] == "2"
         assert row["words"] in printed
-        assert claim_text(LESSONS[key], claims, post / "posterior.parquet").startswith(row["words"])
+        assert claim_text(LESSONS[key], claims, posterior_digest(post / "posterior.parquet")).startswith(row["words"])
     cliff = LESSONS["funding_cliff"]
-    other = write_posterior(tmp_path / "other", [0.02], [1.0]) / "posterior.parquet"
+    other = posterior_digest(write_posterior(tmp_path / "other", [0.02], [1.0]) / "posterior.parquet")
     assert "has not been checked" in claim_text(cliff, claims, other)  # another calibration
     stale = {**claims, "funding_cliff": {**claims["funding_cliff"], "lesson_sha256": "0" * 64}}
-    assert "has not been checked" in claim_text(cliff, stale, post / "posterior.parquet")  # the lesson changed
+    assert "has not been checked" in claim_text(
+        cliff, stale, posterior_digest(post / "posterior.parquet")
+    )  # the lesson changed
     turned = {**claims, "funding_cliff": {**claims["funding_cliff"], "direction": "less"}}
-    assert "has not been checked" in claim_text(cliff, turned, post / "posterior.parquet")  # the claim changed
+    assert "has not been checked" in claim_text(
+        cliff, turned, posterior_digest(post / "posterior.parquet")
+    )  # the claim changed
     assert "no calibrated posterior ships" in claim_text(cliff, claims, None)
     assert claim_text(LESSONS["social_decades"], claims, None) is None
 
@@ -102,7 +106,7 @@ def test_the_shipped_claims_are_current_for_the_shipped_posterior() -> None:
             continue
         row = claims.get(key)
         assert row is not None, f"{key}: rerun `sasci-sim lessons` and ship claims.csv"
-        assert row["posterior_sha256"] == file_digest(posterior), f"{key}: checked against another posterior"
+        assert row["posterior_sha256"] == posterior_digest(posterior), f"{key}: checked against another posterior"
         assert row["lesson_sha256"] == scenario_digest(entry.scenario), f"{key}: the lesson changed since its check"
         assert row["against_sha256"] == scenario_digest(entry.claim.against), f"{key}: its reference changed"
         assert (row["figure"], row["direction"]) == (entry.claim.figure, entry.claim.direction), f"{key}: reworded"

@@ -50,10 +50,11 @@ def execute(args: argparse.Namespace) -> int:
     from sasci_sim.experiments.uncertainty.lessons import check_claim
     from sasci_sim.experiments.uncertainty.posterior import load_posterior, posterior_path
     from sasci_sim.ui.dashboard.catalogue import read_lessons
-    from sasci_sim.ui.dashboard.claims import claim_sentence, file_digest, scenario_digest, write_claims
+    from sasci_sim.ui.dashboard.claims import claim_sentence, posterior_digest, scenario_digest, write_claims
 
     posterior = posterior_path(args.posterior)  # no posterior, or a bad one: one line before any run
     load_posterior(posterior)
+    digest = posterior_digest(posterior)
     lessons = [e for e in read_lessons() if e.claim is not None]
     rows = []
     total = 2 * args.draws * len(lessons)
@@ -83,7 +84,7 @@ def execute(args: argparse.Namespace) -> int:
                     "draws": check.draws,
                     "replications": args.replications,
                     "holds": check.holds,
-                    "posterior_sha256": file_digest(posterior),
+                    "posterior_sha256": digest,
                     "lesson_sha256": scenario_digest(entry.scenario),
                     "against_sha256": scenario_digest(claim.against),
                     "words": claim_sentence(claim, check.share, check.draws),

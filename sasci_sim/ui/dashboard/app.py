@@ -22,7 +22,7 @@ from mesa.visualization.solara_viz import ModelController
 
 from sasci_sim.experiments.uncertainty.posterior import shipped_posterior
 from sasci_sim.ui.dashboard.catalogue import Entry, build_catalogue, find
-from sasci_sim.ui.dashboard.claims import claim_text, read_claims
+from sasci_sim.ui.dashboard.claims import claim_text, posterior_digest, read_claims
 from sasci_sim.ui.dashboard.components import PANELS, shown_innovation
 from sasci_sim.ui.dashboard.levers import initial_kwargs, model_params, shown_value
 from sasci_sim.ui.dashboard.model import LessonModel
@@ -67,7 +67,7 @@ FIRST: Entry = find(ENTRIES, os.environ.get(ENV_LESSON) or DEFAULT_LESSON)
 BY_LABEL: dict[str, Entry] = {e.label: e for e in ENTRIES}
 #: Each lesson's claim checked over the shipped posterior (``sasci-sim lessons``), by lesson name.
 CLAIMS = read_claims()
-POSTERIOR = shipped_posterior()
+POSTERIOR_SHA256 = posterior_digest(shipped_posterior())
 
 #: The picker's choice, per browser session.
 chosen_label = solara.reactive(FIRST.label)
@@ -125,7 +125,7 @@ def LessonPanel(entry: Entry) -> None:
             with solara.Div(classes=["sasci-narratives"]):
                 for title, text in entry.narrative.items():
                     solara.HTML(unsafe_innerHTML=as_html(f"#### {title}\n\n{text}"), classes=["sasci-narrative"])
-            claim = claim_text(entry, CLAIMS, POSTERIOR)
+            claim = claim_text(entry, CLAIMS, POSTERIOR_SHA256)
             if claim is not None:
                 solara.Text(f"Over what we do not know: {claim}", classes=["sasci-claim"])
         else:

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 from sasci_sim.config.schema import Scenario
+from sasci_sim.output.folders import file_digests
 from sasci_sim.output.uncertainty_report import ROBUST
 from sasci_sim.output.wording import figure
 from sasci_sim.ui.dashboard.catalogue import LESSONS_DIR, Claim, Entry
@@ -50,16 +51,16 @@ def scenario_digest(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes (the posterior a check drew from).
+def posterior_digest(posterior: Path | None) -> str | None:
+    """SHA-256 of a posterior file, read once (the page and the command compare rows with it).
 
     Args:
-        path: The file.
+        posterior: The posterior.parquet, or None when none ships.
 
     Returns:
-        The hex digest.
+        Its hex digest, or None.
     """
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return None if posterior is None else file_digests(posterior.parent, [posterior.name])[posterior.name]
 
 
 def claim_sentence(claim: Claim, share: float, draws: int) -> str:
@@ -112,13 +113,13 @@ def write_claims(rows: list[dict[str, object]], path: Path) -> None:
     tmp.replace(path)
 
 
-def claim_text(entry: Entry, claims: dict[str, dict[str, str]], posterior: Path | None) -> str | None:
+def claim_text(entry: Entry, claims: dict[str, dict[str, str]], posterior_sha256: str | None) -> str | None:
     """What the page says about a lesson's claim.
 
     Args:
         entry: The picker's entry.
         claims: ``read_claims()``.
-        posterior: The posterior the page's calibration ships (None when none ships).
+        posterior_sha256: ``posterior_digest()`` of the posterior that ships (None when none ships).
 
     Returns:
         None for an entry without a claim; else the check's sentence, or why it is not checked.
@@ -126,11 +127,11 @@ def claim_text(entry: Entry, claims: dict[str, dict[str, str]], posterior: Path 
     if entry.claim is None:
         return None
     row = claims.get(entry.key)
-    if posterior is None:
+    if posterior_sha256 is None:
         return "This lesson's claim is not checked: no calibrated posterior ships with this version."
     current = row is not None and (
         (row["figure"], row["direction"]) == (entry.claim.figure, entry.claim.direction)
-        and row["posterior_sha256"] == file_digest(posterior)
+        and row["posterior_sha256"] == posterior_sha256
         and row["lesson_sha256"] == scenario_digest(entry.scenario)
         and row["against_sha256"] == scenario_digest(entry.claim.against)
     )
