@@ -152,6 +152,18 @@ def test_with_one_worker_the_same_experiment_gives_the_same_posterior(tmp_path: 
     pd.testing.assert_frame_equal(runs[0], runs[1])
 
 
+@pytest.mark.slow
+def test_with_one_worker_the_posterior_depends_neither_on_the_batch_nor_on_resuming(tmp_path: Path) -> None:
+    def posterior(name: str, *args: str) -> pd.DataFrame:
+        done = cli(str(TINY), "--particles", "4", *args, "--out", str(tmp_path / name), "--quiet")
+        assert done.returncode == 0, done.stderr
+        return pd.read_parquet(tmp_path / name / "posterior.parquet")
+
+    at_once = posterior("at_once", "--generations", "2", "--batch", "8")
+    posterior("resumed", "--generations", "1", "--batch", "5")
+    pd.testing.assert_frame_equal(posterior("resumed", "--generations", "2", "--batch", "5"), at_once)
+
+
 def test_a_tiny_calibration_runs_end_to_end_and_resumes(tmp_path: Path) -> None:
     out = tmp_path / "cal"
     first = cli(str(TINY), "--particles", "8", "--generations", "1", "--out", str(out), "--quiet")

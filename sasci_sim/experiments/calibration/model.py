@@ -13,14 +13,15 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sasci_sim.analysis.anchors import measure
 from sasci_sim.config.anchors import Anchor
 from sasci_sim.config.loader import validate
+from sasci_sim.experiments.calibration.batching import evaluate
 from sasci_sim.experiments.calibration.spec import Calibration
-from sasci_sim.experiments.replications import run_one
+from sasci_sim.experiments.replications import run_many
 from sasci_sim.experiments.sweep.experiment import apply_values
 from sasci_sim.experiments.sweep.keys import ScenarioKey
 from sasci_sim.seeds import derive_seed
@@ -79,23 +80,40 @@ class AnchorModel:
     def __call__(self, parameters: Mapping[str, Any]) -> dict[str, float]:
         """Run every anchor scenario with the particle's parameters and measure the anchors.
 
+        Inside a batch of proposals (``batching.BatchedSimulation``) the particle waits for the
+        batch's other proposals and is run with them; alone it runs by itself. Either way its
+        anchors are the same.
+
         Args:
             parameters: The particle's parameters by prior name (a ``pyabc.Parameter``).
 
         Returns:
             Each anchor's simulated value by anchor id.
         """
-        plain = {name: float(parameters[name]) for name in self.keys}
-        seed = particle_seed(self.seed, plain)
-        values = self.values(plain)
-        out: dict[str, float] = {}
+        return evaluate(self, parameters)
+
+    def evaluate_many(self, particles: Sequence[Mapping[str, Any]]) -> list[dict[str, float]]:
+        """Several particles' anchors, each scenario's runs stepped together (ODD 7.19).
+
+        The priors are all ``model.blocks.PER_RUN_PARAMETERS``, so the particles' runs of one
+        scenario share batches (``experiments.replications.run_many``); each run keeps its own seed.
+
+        Args:
+            particles: Each particle's parameters by prior name.
+
+        Returns:
+            Each particle's anchor values by anchor id, in the order given.
+        """
+        plain = [{name: float(p[name]) for name in self.keys} for p in particles]
+        seeds = [particle_seed(self.seed, values) for values in plain]
+        out: list[dict[str, float]] = [{} for _ in plain]
         for path, data in self.scenarios.items():
-            scenario = validate(apply_values(data, values), path)
-            spread, money, _ = run_one(scenario, 0, seed)
-            for anchor in self.anchors:
-                if anchor.scenario == path:
-                    out[anchor.id] = measure(anchor, spread, money, scenario)
-        return out
+            scenarios = [validate(apply_values(data, self.values(values)), path) for values in plain]
+            anchors = [a for a in self.anchors if a.scenario == path]
+            for found, scenario, (spread, money, _) in zip(out, scenarios, run_many(scenarios, seeds), strict=True):
+                for anchor in anchors:
+                    found[anchor.id] = measure(anchor, spread, money, scenario)
+        return [{a.id: found[a.id] for a in self.anchors} for found in out]
 
 
 class AnchorDistance:

@@ -26,6 +26,7 @@ import pyabc
 from tqdm import tqdm
 
 from sasci_sim.config.anchors import Anchor, load_anchors
+from sasci_sim.experiments.calibration.batching import DEFAULT_BATCH
 from sasci_sim.experiments.calibration.model import AnchorModel
 from sasci_sim.experiments.calibration.spec import Calibration
 
@@ -154,9 +155,14 @@ def predictive(
     model = AnchorModel(calibration, calibration.anchors)
     draws = draw_particles(posterior, calibration.spec.predictive_draws, calibration.spec.seed)
     simulated: dict[str, list[float]] = {a.id: [] for a in calibration.anchors}
-    for _, row in tqdm(draws.iterrows(), total=len(draws), desc="predictive", disable=quiet, leave=False):
-        for anchor_id, value in model(row.to_dict()).items():
-            simulated[anchor_id].append(value)
+    particles = draws.to_dict("records")
+    with tqdm(total=len(particles), desc="predictive", disable=quiet, leave=False) as bar:
+        for first in range(0, len(particles), DEFAULT_BATCH):  # each chunk's runs stepped together
+            chunk = particles[first : first + DEFAULT_BATCH]
+            for found in model.evaluate_many(chunk):
+                for anchor_id, value in found.items():
+                    simulated[anchor_id].append(value)
+            bar.update(len(chunk))
     rows = []
     values = {k: np.asarray(v, dtype=float) for k, v in simulated.items()}
     for anchor in calibration.anchors:

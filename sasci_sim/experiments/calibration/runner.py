@@ -7,11 +7,13 @@ generations still missing; a different experiment is refused, so a posterior is 
 silently mixed with another. pyabc logs each generation (threshold, acceptance rate)
 to standard error: that is the progress shown.
 
-Each simulation is reproducible from its parameters (see ``model.particle_seed``). With one
-worker the whole calibration is too: pyabc's single-core sampler draws every particle from
-numpy's global generator, seeded from the experiment's seed and the number of generations
-already stored. pyabc's multicore and Dask samplers reseed their workers at random, so with
-several workers two runs may accept different particles.
+Each simulation is reproducible from its parameters (see ``model.particle_seed``), and a
+generation's proposals are evaluated in batches (``batching``), which changes no particle. With
+one worker the whole calibration is reproducible too: pyabc's single-core sampler draws every
+proposal from numpy's global generator, which the sampler reseeds at each generation from the
+experiment's seed and the generation, so the posterior depends neither on the batch size nor on
+whether the calibration was stopped and resumed. pyabc's multicore and Dask samplers reseed
+their workers at random, so with several workers two runs may accept different particles.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ import numpy as np
 import pyabc
 
 from sasci_sim.errors import InputError
+from sasci_sim.experiments.calibration.batching import (
+    DEFAULT_BATCH,
+    BatchedDaskSampler,
+    BatchedMulticoreSampler,
+    BatchedSingleCoreSampler,
+)
 from sasci_sim.experiments.calibration.model import AnchorDistance, AnchorModel, observed
 from sasci_sim.experiments.calibration.spec import Calibration
 from sasci_sim.output.folders import write_json
@@ -67,12 +75,17 @@ def prior(calibration: Calibration) -> pyabc.Distribution:
     return pyabc.Distribution(**rvs)
 
 
-def sampler(workers: int, scheduler: str | None) -> pyabc.sampler.Sampler:
-    """The pyabc sampler: single-core (reproducible) for one worker, multicore for more, Dask at ``scheduler``.
+def sampler(workers: int, scheduler: str | None, *, batch: int = DEFAULT_BATCH, seed: int = 0) -> pyabc.sampler.Sampler:
+    """The pyabc sampler, its proposals evaluated ``batch`` at a time (``batching``).
+
+    Single-core (reproducible) for one worker, multicore for more, Dask at ``scheduler`` (each
+    job one batch).
 
     Args:
         workers: Processes on this machine (ignored with a scheduler).
         scheduler: Address of a dask.distributed scheduler, e.g. ``tcp://10.0.0.5:8786``.
+        batch: Proposals evaluated together.
+        seed: The experiment's seed (each generation's proposals are drawn from it).
 
     Returns:
         The sampler.
@@ -81,16 +94,16 @@ def sampler(workers: int, scheduler: str | None) -> pyabc.sampler.Sampler:
         InputError: The scheduler cannot be reached.
     """
     if scheduler is None and workers == 1:
-        return pyabc.sampler.SingleCoreSampler()
+        return BatchedSingleCoreSampler(batch=batch, seed=seed)
     if scheduler is None:
-        return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+        return BatchedMulticoreSampler(n_procs=workers, batch=batch, seed=seed)
     from dask.distributed import Client
 
     try:
         client = Client(scheduler, timeout="20s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError("--scheduler", "", f"cannot connect to a Dask scheduler ({exc})", got=scheduler) from None
-    return pyabc.sampler.DaskDistributedSampler(dask_client=client)
+    return BatchedDaskSampler(dask_client=client, batch_size=batch, batch=batch, seed=seed)
 
 
 def _check_folder(calibration: Calibration, folder: Path) -> None:
@@ -132,7 +145,13 @@ def show_progress(quiet: bool) -> None:
 
 
 def run_calibration(
-    calibration: Calibration, folder: Path, *, workers: int = 1, scheduler: str | None = None, quiet: bool = False
+    calibration: Calibration,
+    folder: Path,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    batch: int = DEFAULT_BATCH,
+    quiet: bool = False,
 ) -> CalibrationRun:
     """Run (or continue) the ABC-SMC calibration into ``folder``.
 
@@ -141,6 +160,7 @@ def run_calibration(
         folder: Output folder; its ``abc.db`` is created or continued.
         workers: Processes for the multicore sampler.
         scheduler: A Dask scheduler address instead of local processes.
+        batch: Proposals evaluated together (the results do not depend on it).
         quiet: No progress lines.
 
     Returns:
@@ -155,7 +175,7 @@ def run_calibration(
         prior(calibration),
         AnchorDistance(calibration.calibrating),
         population_size=spec.population_size,
-        sampler=sampler(workers, scheduler),
+        sampler=sampler(workers, scheduler, batch=batch, seed=spec.seed),
     )
     file = folder / DATABASE
     db = f"sqlite:///{file.resolve()}"
@@ -164,7 +184,8 @@ def run_calibration(
     history = abc.load(db, 1) if file.is_file() else abc.new(db, observed(calibration.calibrating))
     missing = spec.generations - history.n_populations
     if missing > 0:
-        # pyabc draws from numpy's global generator: seed it by where this call starts
+        # pyabc draws from numpy's global generator outside its samplers too (the samplers reseed
+        # it at each generation): seed it by where this call starts
         np.random.seed(derive_seed(spec.seed, history.n_populations) % 2**32)
         history = abc.run(max_nr_populations=missing)
     return CalibrationRun(history=history, generations_run=max(missing, 0), folder=folder)

@@ -26,6 +26,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--workers", type=positive_int, default=1, help="processes on this machine (default 1)")
     where.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     parser.add_argument(
+        "--batch",
+        type=positive_int,
+        default=None,
+        help="proposals evaluated together by each worker (default 16; the particles do not depend on it)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=None, help="output folder (default results/calibration/EXPERIMENT-NAME)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -44,6 +50,7 @@ def execute(args: argparse.Namespace) -> int:
     Returns:
         The exit status: 0 on success.
     """
+    from sasci_sim.experiments.calibration.batching import DEFAULT_BATCH
     from sasci_sim.experiments.calibration.outputs import write_outputs
     from sasci_sim.experiments.calibration.runner import run_calibration
     from sasci_sim.experiments.calibration.spec import load_calibration
@@ -52,7 +59,14 @@ def execute(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else Path("results") / "calibration" / calibration.name
     start = time.perf_counter()
     try:
-        run = run_calibration(calibration, out, workers=args.workers, scheduler=args.scheduler, quiet=args.quiet)
+        run = run_calibration(
+            calibration,
+            out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            batch=args.batch or DEFAULT_BATCH,
+            quiet=args.quiet,
+        )
         outputs = write_outputs(calibration, run.history, out, quiet=args.quiet)
     except OSError as exc:  # e.g. a full disk: pyabc's database keeps every finished generation
         problem = f"the calibration stopped ({exc.strerror or exc}); finished generations are saved: rerun to resume"
