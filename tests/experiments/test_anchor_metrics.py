@@ -94,11 +94,16 @@ def test_sustainment_metrics_refuse_runs_whose_grants_are_still_running() -> Non
         metrics.programmes_mostly_kept_share(spread, None, baseline)
 
 
-def test_grants_awarded_sums_the_window() -> None:
-    money = money_table([{"step": s, "grants_awarded_k": 100.0 * s} for s in range(1, 6)])
-    assert metrics.grants_awarded_k(None, money, None, first_month=2, last_month=4) == pytest.approx(900.0)
+def test_programme_money_awarded_sums_the_window_of_the_programmes_only() -> None:
+    money = money_table([{"step": s, "grants_awarded_k": 7.0, "programme_awarded_k": 100.0 * s} for s in range(1, 6)])
+    with_programme = SimpleNamespace(national=SimpleNamespace(programmes=["a fund"]))
+    got = metrics.programme_awarded_k(None, money, with_programme, first_month=2, last_month=4)
+    assert got == pytest.approx(900.0), "the grant-makers' calls (grants_awarded_k) are not the fund's money"
     with pytest.raises(ValueError, match="past the run's end"):
-        metrics.grants_awarded_k(None, money, None, first_month=1, last_month=24)
+        metrics.programme_awarded_k(None, money, with_programme, first_month=1, last_month=24)
+    without = SimpleNamespace(national=SimpleNamespace(programmes=[]))
+    with pytest.raises(ValueError, match="national.programmes"):
+        metrics.programme_awarded_k(None, money, without, first_month=2, last_month=4)
 
 
 BLOCKED = [a for a in ANCHORS.values() if a.status == "blocked"]
