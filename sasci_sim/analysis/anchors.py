@@ -179,25 +179,35 @@ def kept_after_grant_share(spread: pd.DataFrame, money: pd.DataFrame, scenario: 
     return _mean_over_replications(table["kept"] / table["sites"].where(table["sites"] > 0))
 
 
-def grants_awarded_k(
+def programme_awarded_k(
     spread: pd.DataFrame, money: pd.DataFrame, scenario: Scenario, *, first_month: int, last_month: int
 ) -> float:
-    """Grant money awarded from ``first_month`` to ``last_month`` (k GBP, all funders).
+    """Money national programmes awarded from ``first_month`` to ``last_month`` (k GBP, every programme).
+
+    A fund paid through local areas (``national.programmes``, ODD 7.12: the Accelerating
+    Reform Fund through the 42 ICB areas) records what its areas award as
+    ``programme_awarded_k``, apart from the grant-makers' calls (``grants_awarded_k``).
 
     Args:
         spread: The run's spread table (unused).
-        money: The run's money table.
-        scenario: The run's scenario (unused).
+        money: The run's money table (column ``programme_awarded_k``).
+        scenario: The run's scenario (it must have a national programme).
         first_month: First month counted.
         last_month: Last month counted.
 
     Returns:
-        The sum of ``grants_awarded_k`` over those months, averaged over replications.
+        The sum of ``programme_awarded_k`` over those months, averaged over replications.
+
+    Raises:
+        ValueError: The scenario has no national programme, or the window runs past the run's end.
     """
+    if not scenario.national.programmes:
+        raise ValueError("anchor metric programme_awarded_k needs a scenario with national.programmes")
+    require(money, "money", "programme_awarded_k", "programme_awarded_k")
     if last_month > int(money["step"].max()):
-        raise ValueError(f"anchor metric grants_awarded_k counts to month {last_month}, past the run's end")
+        raise ValueError(f"anchor metric programme_awarded_k counts to month {last_month}, past the run's end")
     window = money[(money["step"] >= first_month) & (money["step"] <= last_month)]
-    return _mean_over_replications(window.groupby("replication")["grants_awarded_k"].sum())
+    return _mean_over_replications(window.groupby("replication")["programme_awarded_k"].sum())
 
 
 # -- schemes and people, budgets, and quantities the model cannot produce yet ----------
@@ -388,7 +398,7 @@ METRICS: dict[str, Metric] = {
         adopting_share_at_month,
         programmes_mostly_kept_share,
         kept_after_grant_share,
-        grants_awarded_k,
+        programme_awarded_k,
         people_share,
         schemes_per_council,
         years_to_national_policy,

@@ -41,6 +41,10 @@ def test_the_shipped_file_has_at_least_eight_anchors_at_several_levels() -> None
     assert len(ANCHORS) >= 8
     levels = {a.level for a in ANCHORS.values()}
     assert "national" in levels and levels & {"provider", "council"}
+    ready = [a for a in ANCHORS.values() if a.status == "ready"]
+    assert len(ready) >= 8, "at least eight anchors the model computes"
+    ready_levels = {a.level for a in ready}
+    assert "national" in ready_levels and ready_levels & {"provider", "council"}
 
 
 def test_the_anchors_the_issue_asks_for_are_there() -> None:

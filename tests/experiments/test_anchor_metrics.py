@@ -94,11 +94,16 @@ def test_sustainment_metrics_refuse_runs_whose_grants_are_still_running() -> Non
         metrics.programmes_mostly_kept_share(spread, None, baseline)
 
 
-def test_grants_awarded_sums_the_window() -> None:
-    money = money_table([{"step": s, "grants_awarded_k": 100.0 * s} for s in range(1, 6)])
-    assert metrics.grants_awarded_k(None, money, None, first_month=2, last_month=4) == pytest.approx(900.0)
+def test_programme_money_awarded_sums_the_window_of_the_programmes_only() -> None:
+    money = money_table([{"step": s, "grants_awarded_k": 7.0, "programme_awarded_k": 100.0 * s} for s in range(1, 6)])
+    with_programme = SimpleNamespace(national=SimpleNamespace(programmes=["a fund"]))
+    got = metrics.programme_awarded_k(None, money, with_programme, first_month=2, last_month=4)
+    assert got == pytest.approx(900.0), "the grant-makers' calls (grants_awarded_k) are not the fund's money"
     with pytest.raises(ValueError, match="past the run's end"):
-        metrics.grants_awarded_k(None, money, None, first_month=1, last_month=24)
+        metrics.programme_awarded_k(None, money, with_programme, first_month=1, last_month=24)
+    without = SimpleNamespace(national=SimpleNamespace(programmes=[]))
+    with pytest.raises(ValueError, match=r"national\.programmes"):
+        metrics.programme_awarded_k(None, money, without, first_month=2, last_month=4)
 
 
 BLOCKED = [a for a in ANCHORS.values() if a.status == "blocked"]
@@ -190,3 +195,17 @@ def test_every_ready_anchor_has_its_historical_scenario() -> None:
     for anchor in ANCHORS.values():
         if anchor.status != "blocked":
             assert scenario_file(anchor).resolve() in shipped, anchor.id
+
+
+def test_the_arf_scenario_starts_with_the_sector_under_way_and_pays_from_the_first_determination() -> None:
+    path = ROOT / "scenarios" / "history" / "arf_2023.yaml"
+    scenario = load_scenario(path, SMALL)
+    spread, money, _ = run_one(scenario, 0, 11)
+    records = spread[(spread["innovation"] == "digital-care-records") & (spread["step"] == 0)].iloc[0]
+    assert records["sustained"] == round(0.50 * 120), "half of providers already keep digital records in April 2023"
+    awarded = money.set_index("step")["programme_awarded_k"]
+    assert (awarded.loc[1:11] == 0).all(), "no fund money before its first grant determination (March 2024)"
+    assert awarded.loc[12:24].sum() > 0
+    assert [p.start_month for p in scenario.national.programmes] == [12, 20]
+    assert sum(p.budget_k for p in scenario.national.programmes) == pytest.approx(ANCHORS["arf_total_grant"].value)
+    assert {p.route for p in scenario.national.programmes} == {"icb_areas"}
