@@ -21,7 +21,7 @@ import numpy as np
 from sasci_sim.analysis.anchors import measure
 from sasci_sim.config.anchors import Anchor, load_anchors, scenario_file
 from sasci_sim.config.loader import load_scenario
-from sasci_sim.experiments.replications import run_one
+from sasci_sim.experiments.replications import run_many
 from sasci_sim.experiments.uncertainty.posterior import (
     draw_keys,
     draw_parameters,
@@ -37,6 +37,8 @@ TAILS = (0.05, 0.95)
 DEFAULT_DRAWS = 20
 #: The uses predicted, in the order shown: evidence first, then checks of the set-up and inputs.
 PREDICTED_USES = ("holdout", "check", "input")
+#: Draws whose runs of a scenario are stepped together (ODD 7.19); the values do not depend on it.
+DRAWS_PER_BATCH = 8
 #: Seed of the draws and their runs (fixed, so that validate is reproducible).
 SEED = 20261201
 
@@ -159,15 +161,19 @@ def predict_anchors(
     scenarios = {a.scenario: load_scenario(scenario_file(a)) for a in ready}
     keys = {name: draw_keys(parameters, sc, path) for name, sc in scenarios.items()}
     values: dict[str, list[float]] = {a.id: [] for a in ready}
-    for i, row in parameters.iterrows():
+    rows = list(parameters.iterrows())
+    for first in range(0, len(rows), DRAWS_PER_BATCH):  # a chunk of draws' runs of a scenario stepped together
+        chunk = rows[first : first + DRAWS_PER_BATCH]
+        seeds = [derive_seed(SEED, int(i)) for i, _ in chunk]
         for name, scenario in scenarios.items():
-            drawn = with_draw(scenario, keys[name], row)
-            spread, money, _ = run_one(drawn, 0, derive_seed(SEED, int(i)))
-            for anchor in ready:
-                if anchor.scenario == name:
-                    values[anchor.id].append(measure(anchor, spread, money, drawn))
+            drawn = [with_draw(scenario, keys[name], row) for _, row in chunk]
+            for run, (spread, money, _) in zip(drawn, run_many(drawn, seeds), strict=True):
+                for anchor in ready:
+                    if anchor.scenario == name:
+                        values[anchor.id].append(measure(anchor, spread, money, run))
         if on_draw is not None:
-            on_draw()
+            for _ in chunk:
+                on_draw()
     out = []
     for anchor in anchors:
         if anchor.status != "ready":
