@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     from sasci_sim.config.loader import load_scenario
     from sasci_sim.config.schema import LEVERS, Scenario
     from sasci_sim.errors import InputError
-    from sasci_sim.experiments.replications import run_replications, run_scenario
+    from sasci_sim.experiments.replications import run_many, run_replications, run_scenario
     from sasci_sim.experiments.simulate import simulate
     from sasci_sim.model.agents import Funder, LocalAuthority, Provider
+    from sasci_sim.model.ensemble import Ensemble
     from sasci_sim.model.population import Payer, State
     from sasci_sim.model.social_care import SocialCareModel
 
@@ -32,11 +33,13 @@ _PUBLIC = {
     "LEVERS": "sasci_sim.config.schema",
     "Scenario": "sasci_sim.config.schema",
     "InputError": "sasci_sim.errors",
+    "run_many": "sasci_sim.experiments.replications",
     "run_replications": "sasci_sim.experiments.replications",
     "run_scenario": "sasci_sim.experiments.replications",
     "simulate": "sasci_sim.experiments.simulate",
     "Funder": "sasci_sim.model.agents",
     "LocalAuthority": "sasci_sim.model.agents",
+    "Ensemble": "sasci_sim.model.ensemble",
     "Provider": "sasci_sim.model.agents",
     "Payer": "sasci_sim.model.population",
     "State": "sasci_sim.model.population",
@@ -45,6 +48,7 @@ _PUBLIC = {
 
 __all__ = [
     "LEVERS",
+    "Ensemble",
     "Funder",
     "InputError",
     "LocalAuthority",
@@ -55,6 +59,7 @@ __all__ = [
     "State",
     "__version__",
     "load_scenario",
+    "run_many",
     "run_replications",
     "run_scenario",
     "simulate",
