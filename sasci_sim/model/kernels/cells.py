@@ -2,11 +2,15 @@
 
 Rules draw events over the flattened (row-major) cell arrays; this turns the drawn cells back
 into (provider, innovation) pairs. ``cells - rows * m`` is cheaper than a second division.
+:func:`flat_nonzero` finds the true cells of a sparse mask faster than ``np.flatnonzero``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+#: Above this share of 8-cell words holding a true cell, ``np.flatnonzero`` on the cells is faster.
+_DENSE_WORDS = 0.75
 
 
 def split_cells(cells: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -21,3 +25,33 @@ def split_cells(cells: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
     """
     rows = cells // m
     return rows, cells - rows * m
+
+
+def flat_nonzero(mask: np.ndarray) -> np.ndarray:
+    """``np.flatnonzero(mask)`` of a boolean cell mask, faster when a few per cent of cells are true.
+
+    The monthly masks (piloting, operating, exposed and unaware) hold 0.1 to 5 per cent true
+    cells, where ``np.flatnonzero`` skips zeros with a branch per true cell (most of them
+    mispredicted). Read as 64-bit words of 8 cells, the mask has far fewer words to skip, and the
+    few words holding a true cell are searched together, where ``np.flatnonzero``'s branch-free
+    loop for denser masks applies.
+
+    Args:
+        mask: A boolean array (any shape; read in row-major order).
+
+    Returns:
+        The flat indices of its true cells, sorted (int64), exactly those of ``np.flatnonzero``.
+    """
+    flat = mask.reshape(-1)
+    whole = flat.size // 8 * 8
+    if mask.dtype != np.bool_ or not flat.flags.c_contiguous or whole == 0:
+        return np.flatnonzero(flat)
+    words = flat[:whole].view(np.uint64)
+    busy = np.flatnonzero(words != 0)
+    if busy.size > _DENSE_WORDS * words.size:
+        return np.flatnonzero(flat)
+    within = np.flatnonzero(words[busy].view(np.bool_))  # byte k of busy word w is cell 8 * busy[w] + k % 8
+    out = (busy[within >> 3] << 3) | (within & 7)
+    if whole < flat.size:
+        out = np.concatenate([out, whole + np.flatnonzero(flat[whole:])])
+    return out

@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from sasci_sim.model.kernels.cells import flat_nonzero
+
 #: Above this chance a uniform per index costs less than drawing the gaps.
 DENSE_ABOVE = 0.2
 
@@ -168,7 +170,7 @@ def cells_with_chance(rng: np.random.Generator, values: np.ndarray, value: int, 
     """
     flat = values.ravel()
     if p > DENSE_ABOVE:
-        cells = np.flatnonzero(flat == value)
+        cells = flat_nonzero(flat == value)
         return cells if p >= 1.0 else cells[rng.random(cells.size) < p]
     cells = bernoulli_indices(rng, flat.size, p)
     return cells[flat[cells] == value]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.model.kernels.cells import split_cells
+from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
 from sasci_sim.model.kernels.columns import column_sums
 from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.commissioning import local_proof, proof_after, proof_times
@@ -42,7 +42,7 @@ def _shown(world: World, operating: np.ndarray, rows: slice) -> np.ndarray:
     # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more
     if np.count_nonzero(operating) * 8 < operating.size:  # few sites: weigh each
         m = operating.shape[1]
-        cells = np.flatnonzero(operating)
+        cells = flat_nonzero(operating)
         local_rows, cols = split_cells(cells, m)
         weight = local_proof(world, local_rows + rows.start, cols)
         weight *= np.where(p.payer[rows].ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
@@ -63,7 +63,7 @@ def _shown_per_run(world: World, operating: np.ndarray) -> np.ndarray:
     if runs.size > 1:
         per_run = runs.count_per_run(operating)
         if (per_run * 8 < runs.n * m).all():
-            cells = np.flatnonzero(operating)
+            cells = flat_nonzero(operating)
             rows, cols = split_cells(cells, m)
             weight = local_proof(world, rows, cols)
             weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
