@@ -124,11 +124,11 @@ def _more_hits(rng: np.random.Generator, size: int, p: float, chunk: int, last: 
         x *= scale
         np.floor(x, out=x)
         x += 1.0
+        x[0] += last  # whole numbers: the running sums below ``size`` are exact, whatever the order
         np.cumsum(x, out=x)
-        x += last
-        inside = x[x < size]
-        parts.append(inside.astype(np.int64))
-        if inside.size < chunk:
+        inside = int(np.searchsorted(x, size))  # the positions rise: those below ``size`` come first
+        parts.append(x[:inside].astype(np.int64))
+        if inside < chunk:
             break
         last = float(x[-1])
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
