@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sasci_sim.model.kernels import sampling
 from sasci_sim.model.kernels.sampling import DENSE_ABOVE, bernoulli_indices, cells_with_chance, thin
 from sasci_sim.model.rules.adoption import one_per_row
 from tests.support.core import binomial_ok
@@ -90,3 +91,21 @@ def test_one_per_row_keeps_one_entry_per_provider_uniformly(rows: list[int]) -> 
         kept += keep
     for i, row in enumerate(rows):
         assert binomial_ok(int(kept[i]), draws, 1 / rows.count(row))
+
+
+@pytest.mark.parametrize("chunk", [3, 16, 1000])
+def test_more_hits_are_the_running_sums_of_geometric_gaps_chunk_by_chunk(chunk: int) -> None:
+    # the reference: every chunk's gaps floor(log(1 - U) / log(1 - p)) + 1 added one after another
+    size, p = 5000, 0.01
+    rng = np.random.default_rng(11)
+    expected, position = [], -1.0
+    while True:
+        gaps = np.floor(np.log1p(-rng.random(chunk)) * (1.0 / np.log1p(-p))) + 1.0
+        positions = position + np.cumsum(gaps)
+        expected.extend(int(x) for x in positions if x < size)
+        if (positions < size).all():
+            position = float(positions[-1])
+            continue
+        break
+    got = sampling._more_hits(np.random.default_rng(11), size, p, chunk, -1.0)
+    assert got.tolist() == expected

@@ -273,7 +273,7 @@ class Blocks:
         chances = np.broadcast_to(np.asarray(p, dtype=np.float64), (self.size,))
         if (chances <= sampling.DENSE_ABOVE).all():  # sparse in every run: draw all runs' hits, then look
             cells = self.bernoulli(self.n * self.m, chances)
-            return cells[values.ravel()[cells] == value]
+            return cells[np.flatnonzero(values.ravel()[cells] == value)]
         step = self.n * self.m
         parts = [
             sampling.cells_with_chance(self.rngs[b], values[b * self.n : (b + 1) * self.n], value, float(chances[b]))

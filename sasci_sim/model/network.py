@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sasci_sim.config.schema import Network
-from sasci_sim.model.kernels.cells import split_cells
+from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
 
 
 def _ties_within_groups(group: np.ndarray, per_node: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -109,7 +109,7 @@ class PeerExposure:
         Args:
             active_now: The N x M operating mask after this month's changes.
         """
-        changed = np.flatnonzero(active_now.ravel() != self.active.ravel())
+        changed = flat_nonzero(active_now.ravel() != self.active.ravel())
         if changed.size == 0:
             return
         now = active_now.ravel()[changed]

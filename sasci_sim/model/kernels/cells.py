@@ -2,11 +2,17 @@
 
 Rules draw events over the flattened (row-major) cell arrays; this turns the drawn cells back
 into (provider, innovation) pairs. ``cells - rows * m`` is cheaper than a second division.
+:func:`flat_nonzero` finds the true cells of a sparse mask faster than ``np.flatnonzero``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+#: Above this share of 8-cell words holding a true cell, ``np.flatnonzero`` on the cells is faster.
+_DENSE_WORDS = 0.75
+#: Below this many cells ``np.flatnonzero`` is as fast or faster (measured up to about 100,000 cells).
+_SMALL = 2**17
 
 
 def split_cells(cells: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -21,3 +27,34 @@ def split_cells(cells: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
     """
     rows = cells // m
     return rows, cells - rows * m
+
+
+def flat_nonzero(mask: np.ndarray) -> np.ndarray:
+    """``np.flatnonzero(mask)`` of a boolean cell mask, faster when a few per cent of cells are true.
+
+    The monthly masks (piloting, operating, exposed and unaware) hold 0.1 to 5 per cent true
+    cells. Over a large mask (from about 100,000 cells) ``np.flatnonzero`` is slow at these
+    densities: two passes over an array that outgrows the cache, skipping zeros one stretch at a
+    time. Read as 64-bit words of 8 cells, the mask is an eighth as long, and only the few words
+    holding a true cell are searched cell by cell (at 540,000 cells: 1.3 times as fast at 1 per
+    cent, about twice at 2.5 to 5). Smaller masks go to ``np.flatnonzero`` directly.
+
+    Args:
+        mask: A boolean array (any shape; read in row-major order).
+
+    Returns:
+        The flat indices of its true cells, sorted (int64), exactly those of ``np.flatnonzero``.
+    """
+    flat = mask.reshape(-1)
+    whole = flat.size // 8 * 8
+    if flat.size < _SMALL or mask.dtype != np.bool_ or not flat.flags.c_contiguous:
+        return np.flatnonzero(flat)
+    words = flat[:whole].view(np.uint64)
+    busy = np.flatnonzero(words != 0)
+    if busy.size > _DENSE_WORDS * words.size:
+        return np.flatnonzero(flat)
+    within = np.flatnonzero(words[busy].view(np.bool_))  # byte k of busy word w is cell 8 * busy[w] + k % 8
+    out = (busy[within >> 3] << 3) | (within & 7)
+    if whole < flat.size:
+        out = np.concatenate([out, whole + np.flatnonzero(flat[whole:])])
+    return out

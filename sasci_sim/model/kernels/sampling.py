@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from sasci_sim.model.kernels.cells import flat_nonzero
+
 #: Above this chance a uniform per index costs less than drawing the gaps.
 DENSE_ABOVE = 0.2
 
@@ -122,11 +124,11 @@ def _more_hits(rng: np.random.Generator, size: int, p: float, chunk: int, last: 
         x *= scale
         np.floor(x, out=x)
         x += 1.0
+        x[0] += last  # whole numbers: the running sums below ``size`` are exact, whatever the order
         np.cumsum(x, out=x)
-        x += last
-        inside = x[x < size]
-        parts.append(inside.astype(np.int64))
-        if inside.size < chunk:
+        inside = int(np.searchsorted(x, size))  # the positions rise: those below ``size`` come first
+        parts.append(x[:inside].astype(np.int64))
+        if inside < chunk:
             break
         last = float(x[-1])
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
@@ -168,7 +170,7 @@ def cells_with_chance(rng: np.random.Generator, values: np.ndarray, value: int, 
     """
     flat = values.ravel()
     if p > DENSE_ABOVE:
-        cells = np.flatnonzero(flat == value)
+        cells = flat_nonzero(flat == value)
         return cells if p >= 1.0 else cells[rng.random(cells.size) < p]
     cells = bernoulli_indices(rng, flat.size, p)
-    return cells[flat[cells] == value]
+    return cells[np.flatnonzero(flat[cells] == value)]  # (indices: a boolean mask indexes slowly at 10,000+)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.model.kernels.cells import split_cells
+from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.intermediaries import kept_by_network
 from sasci_sim.model.rules.transitions import abandon
@@ -83,7 +83,7 @@ def _own_costs(world: World, own: np.ndarray, first: int) -> np.ndarray:
     partial = p.partial[first : first + own.shape[0]]
     if np.count_nonzero(own) * 8 < own.size:  # few payers: work on their cells only
         m = own.shape[1]
-        cells = np.flatnonzero(own)
+        cells = flat_nonzero(own)
         rows, cols = split_cells(cells, m)
         scale = np.where(partial.ravel()[cells], d.partial_scale, 1.0)
         return np.bincount(rows, weights=scale * net[cols], minlength=own.shape[0])

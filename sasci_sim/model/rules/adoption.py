@@ -99,7 +99,9 @@ def has_capacity(world: World, rows: np.ndarray) -> np.ndarray:
     Returns:
         Which of them can take on another pilot.
     """
-    running = np.count_nonzero(world.providers.state[rows] == State.PILOTING.value, axis=1)
+    piloting = np.take(world.providers.state, rows, axis=0) == State.PILOTING.value
+    # a row count as a float32 matrix-vector product: exact (whole numbers far below 2**24), and faster
+    running = piloting.astype(np.float32) @ np.ones(piloting.shape[1], dtype=np.float32)
     return running < world.config.diffusion.max_concurrent_pilots
 
 
@@ -123,7 +125,9 @@ def _one_per_row(rows: np.ndarray, uniform: Callable[[np.ndarray], np.ndarray]) 
     first = np.ones(rows.size, dtype=bool)
     first[1:] = sorted_rows[1:] != sorted_rows[:-1]
     starts = np.flatnonzero(first)
-    lengths = np.diff(starts, append=rows.size)
+    lengths = np.empty_like(starts)
+    lengths[:-1] = starts[1:] - starts[:-1]
+    lengths[-1:] = rows.size - starts[-1:]
     pick = starts + (uniform(sorted_rows[starts]) * lengths).astype(np.int64)  # uniform within each provider's run
     keep = np.zeros(rows.size, dtype=bool)
     keep[order[pick]] = True

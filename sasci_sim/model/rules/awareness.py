@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.model.kernels.cells import split_cells
+from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
 from sasci_sim.model.population import State
 from sasci_sim.model.world import World
 
@@ -83,7 +83,7 @@ def _peer_candidates(world: World, external: np.ndarray) -> tuple[np.ndarray, np
         return cells[launched[cells % m]], bound
     mask = ex.exposed_mask() & (p.state == State.UNAWARE.value)
     mask[:, ~launched] = False
-    return np.flatnonzero(mask), np.ones(runs.size)
+    return flat_nonzero(mask), np.ones(runs.size)
 
 
 def _become_aware(world: World, cells: np.ndarray) -> None:

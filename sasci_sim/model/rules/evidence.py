@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.model.kernels.cells import split_cells
+from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
 from sasci_sim.model.kernels.columns import column_sums
 from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.commissioning import local_proof, proof_after, proof_times
@@ -36,40 +36,46 @@ def _dense_weight(world: World, operating: np.ndarray, rows: slice) -> np.ndarra
     return weight
 
 
-def _shown(world: World, operating: np.ndarray, rows: slice) -> np.ndarray:
-    """This month's weight of operating sites per innovation in one run's rows (``operating`` is theirs)."""
+def _weigh_each(world: World, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows, innovations and weights of these operating cells (local proof, evaluated ones weigh more)."""
     p, res = world.providers, world.config.research
+    rows, cols = split_cells(cells, p.state.shape[1])
+    weight = local_proof(world, rows, cols)
+    weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
+    return rows, cols, weight
+
+
+def _shown(world: World, cells: np.ndarray, rows: slice) -> np.ndarray:
+    """This month's weight of operating sites per innovation in one run's rows (``cells`` are theirs)."""
+    n, m = rows.stop - rows.start, world.providers.state.shape[1]
     # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more
-    if np.count_nonzero(operating) * 8 < operating.size:  # few sites: weigh each
-        m = operating.shape[1]
-        cells = np.flatnonzero(operating)
-        local_rows, cols = split_cells(cells, m)
-        weight = local_proof(world, local_rows + rows.start, cols)
-        weight *= np.where(p.payer[rows].ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
+    if cells.size * 8 < n * m:  # few sites: weigh each
+        _, cols, weight = _weigh_each(world, cells)
         return np.bincount(cols, weights=weight, minlength=m)
     # most cells operate: weigh them all at once, in float32 (plenty for a weight of 0..1)
+    operating = np.zeros((n, m), dtype=bool)
+    operating.ravel()[cells - rows.start * m] = True
     return column_sums(_dense_weight(world, operating, rows))
 
 
-def _shown_per_run(world: World, operating: np.ndarray) -> np.ndarray:
+def _shown_per_run(world: World, cells: np.ndarray) -> np.ndarray:
     """The weight shown per run and innovation (flat, run b's at ``b * m ..``), each run weighed as alone.
 
     A run with few operating sites weighs each; one where most cells operate weighs them all at
     once. When every run of a batch has few, their sites are weighed in one pass: each run and
     innovation's weights are added in the order that run alone adds them.
+
+    Args:
+        world: The month's world.
+        cells: The operating cells, sorted.
     """
-    runs, p, res = world.blocks, world.providers, world.config.research
-    m = operating.shape[1]
-    if runs.size > 1:
-        per_run = runs.count_per_run(operating)
-        if (per_run * 8 < runs.n * m).all():
-            cells = np.flatnonzero(operating)
-            rows, cols = split_cells(cells, m)
-            weight = local_proof(world, rows, cols)
-            weight *= np.where(p.payer.ravel()[cells] == Payer.GRANT.value, res.evaluation_weight, 1.0)
-            return np.bincount(runs.columns(rows, cols), weights=weight, minlength=runs.size * m)
+    runs, m = world.blocks, world.providers.state.shape[1]
+    bounds = np.searchsorted(cells, np.arange(runs.size + 1) * (runs.n * m))  # each run's share of the cells
+    if runs.size > 1 and (np.diff(bounds) * 8 < runs.n * m).all():
+        rows, cols, weight = _weigh_each(world, cells)
+        return np.bincount(runs.columns(rows, cols), weights=weight, minlength=runs.size * m)
     spans = [slice(b * runs.n, (b + 1) * runs.n) for b in range(runs.size)]  # each run weighs its own sites
-    return np.concatenate([_shown(world, operating[rows], rows) for rows in spans])
+    return np.concatenate([_shown(world, cells[bounds[b] : bounds[b + 1]], rows) for b, rows in enumerate(spans)])
 
 
 def experience_floor(world: World) -> np.ndarray:
@@ -93,8 +99,8 @@ def accumulate_evidence(world: LearningWorld) -> None:
             failures, writes experience, evidence, months operating and the weight shown.
     """
     p, res = world.providers, world.config.research
-    operating = world.operating_mask()
-    shown = _shown_per_run(world, operating)
+    cells = flat_nonzero(world.operating_mask())
+    shown = _shown_per_run(world, cells)
     world.learned.shown = shown
     world.experience += shown
     lost = world.config.learning.failure_evidence_site_months * failures_this_month(world)
@@ -102,4 +108,4 @@ def accumulate_evidence(world: LearningWorld) -> None:
         world.experience -= lost
         np.maximum(world.experience, experience_floor(world), out=world.experience)
     world.evidence = 1.0 - (1.0 - world.initial_evidence) * np.exp(-world.experience / res.site_months_per_evidence)
-    np.add(p.months_operating, operating, out=p.months_operating, casting="unsafe")
+    p.months_operating.ravel()[cells] += 1

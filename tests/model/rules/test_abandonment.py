@@ -95,3 +95,30 @@ def test_no_readoption_unless_the_scenario_allows_it() -> None:
     for _ in range(12):
         readopt(model)
     assert (model.providers.state == before).all()
+
+
+def test_providers_pay_the_net_cost_of_their_own_sites_whether_few_or_most_cells_are_theirs() -> None:
+    # few payers (an eighth of the cells or fewer): each cell's cost is added to its provider;
+    # most cells: all at once as a matrix-vector product; both charge cost x partial scale per site
+    for payers in (5, 80):
+        s = tiny_scenario(
+            population={"providers": 100, **IDENTICAL, "reserves_median_k": 50.0, "surplus_k_per_month": 1.0},
+            diffusion={"partial_scale": 0.5},
+            innovations=[
+                innovation("costly", running_cost_k_per_month=4.0),
+                innovation("free", running_cost_k_per_month=0.0),
+            ],
+        )
+        model = make_model(s)
+        place(model, np.arange(payers), 0, State.SUSTAINED, Payer.OWN)
+        place(model, np.arange(payers), 1, State.SUSTAINED, Payer.OWN)
+        model.providers.partial[:2, 0] = True
+        p = model.providers
+        before = p.reserves.copy()
+        provider_finances(model)
+        cost = np.zeros(100)
+        cost[:payers] = 4.0
+        cost[:2] = 2.0
+        expected = np.clip(before + 1.0 - cost, 0.0, p.reserves_cap)
+        np.testing.assert_allclose(p.reserves, expected)
+        assert model.events_scalar["provider_spend_k"] == np.float64(cost.sum())

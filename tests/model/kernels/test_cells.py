@@ -1,0 +1,30 @@
+"""flat_nonzero finds exactly np.flatnonzero's cells, at every density and shape (large ones read by words)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
+
+
+@pytest.mark.parametrize("shape", [(7000, 20), (13001, 11), (2700, 20), (13, 7), (5,), (0, 20), (3,)])
+@pytest.mark.parametrize("density", [0.0, 0.001, 0.02, 0.1, 0.5, 1.0])
+def test_flat_nonzero_matches_numpy(shape: tuple[int, ...], density: float) -> None:
+    mask = np.random.default_rng(7).random(shape) < density
+    got = flat_nonzero(mask)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, np.flatnonzero(mask))
+
+
+def test_flat_nonzero_of_a_view_and_of_a_non_boolean_array() -> None:
+    mask = np.random.default_rng(3).random((40, 20)) < 0.05
+    np.testing.assert_array_equal(flat_nonzero(mask[:, ::2]), np.flatnonzero(mask[:, ::2]))
+    counts = np.arange(24, dtype=np.int8).reshape(4, 6) % 5
+    np.testing.assert_array_equal(flat_nonzero(counts), np.flatnonzero(counts))
+
+
+def test_split_cells_inverts_row_major_indexing() -> None:
+    rows, cols = split_cells(np.array([0, 5, 19, 20, 47]), 20)
+    np.testing.assert_array_equal(rows, [0, 0, 0, 1, 2])
+    np.testing.assert_array_equal(cols, [0, 5, 19, 0, 7])
