@@ -99,6 +99,7 @@ class MonthWorld(World, Protocol):
     """What the month's schedule needs beyond the rules' World: its funders' calls and its state holders."""
 
     boards: Boards
+    cells: CellViews
     learned: Learned
     programme_pots: ProgrammePots
     network_bodies: NetworkBodies
@@ -122,6 +123,106 @@ def piloting_or_sustained(state: np.ndarray) -> np.ndarray:
         The mask.
     """
     return (state.view(np.uint8) - np.uint8(State.PILOTING)) <= State.SUSTAINED - State.PILOTING
+
+
+def operating_cells(providers: Providers) -> np.ndarray:
+    """Cells where the innovation is in use: approved, and PILOTING or SUSTAINED.
+
+    Args:
+        providers: The provider arrays.
+
+    Returns:
+        The N x M operating mask.
+    """
+    return providers.approved & piloting_or_sustained(providers.state)
+
+
+def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
+    """``operating_cells`` at the given flat cell indices only.
+
+    Args:
+        providers: The provider arrays.
+        cells: Flat cell indices.
+
+    Returns:
+        Whether each of those cells is operating, without building the whole mask.
+    """
+    return providers.approved.ravel()[cells] & piloting_or_sustained(providers.state.ravel()[cells])
+
+
+class CellViews:
+    """The operating mask and the list of council contracts, kept through the councils' part of the month.
+
+    Several rules read the same whole-array views. From the council month to the evidence step
+    (``run_month``) cells change only where a contract or an adopter is dropped (review,
+    reorganisation, decommissioning) and no contract is added, so each view is computed once there:
+    the schedule reports the dropped cells (``changed``), and the contract list is re-read at its
+    own cells on every use, so a contract ended anywhere drops out of it. Outside that span
+    nothing is kept (every call computes afresh), so the arrays may be changed freely between
+    months, by the rules or by hand.
+    """
+
+    def __init__(self, providers: Providers) -> None:
+        """Views of these arrays; nothing is kept until ``keep`` is called.
+
+        Args:
+            providers: The provider arrays the views are of.
+        """
+        self.providers = providers
+        self.keeping = False
+        self._operating: np.ndarray | None = None
+        self._contracts: np.ndarray | None = None
+
+    def keep(self) -> None:
+        """Keep each view once computed, until ``forget``."""
+        self.keeping = True
+
+    def forget(self) -> None:
+        """Drop the kept views and compute afresh from now on."""
+        self.keeping = False
+        self._operating = self._contracts = None
+
+    def operating_mask(self) -> np.ndarray:
+        """The operating mask (read-only while kept).
+
+        Returns:
+            The N x M mask.
+        """
+        if self._operating is not None:
+            return self._operating
+        mask = operating_cells(self.providers)
+        if self.keeping:
+            mask.flags.writeable = False  # shared by several rules: none may write it
+            self._operating = mask
+        return mask
+
+    def council_contracts(self) -> np.ndarray:
+        """Flat indices of the council-paid cells (payer COUNCIL), sorted.
+
+        Returns:
+            The cells, as ``np.flatnonzero(payer == COUNCIL)`` gives them.
+        """
+        payer = self.providers.payer.ravel()
+        if self._contracts is not None:
+            kept = self._contracts
+            return kept[payer[kept] == Payer.COUNCIL.value]  # contracts ended since are left out
+        cells = np.flatnonzero(payer == Payer.COUNCIL.value)
+        if self.keeping:
+            self._contracts = cells
+        return cells
+
+    def changed(self, cells: np.ndarray) -> None:
+        """Bring the kept operating mask up to date where these cells may have changed.
+
+        Args:
+            cells: Flat indices of the cells a rule changed.
+        """
+        if self._operating is None or cells.size == 0:
+            return
+        mask = self._operating
+        mask.flags.writeable = True
+        mask.ravel()[cells] = operating_at(self.providers, cells)
+        mask.flags.writeable = False
 
 
 @dataclass
@@ -379,9 +480,11 @@ def council_month(world: MonthWorld) -> None:
     dropped = review_contracts(world)
     rows, cols = split_cells(dropped, world.portfolio.size)
     abandon(world, rows, cols, "review")
+    world.cells.changed(dropped)
     sign_up_systems(world)
     restructures = float(np.sum(world.events_scalar["reorganisations"]))
-    reorganise(world)  # recomputes the commitments itself when a council restructures
+    disrupted = reorganise(world)  # recomputes the commitments itself when a council restructures
+    world.cells.changed(disrupted)
     if dropped.size and float(np.sum(world.events_scalar["reorganisations"])) == restructures:
         refresh_commitments(world)  # otherwise they are as computed above, less what review dropped
 
@@ -406,10 +509,14 @@ def run_month(world: MonthWorld) -> None:
     funding_cliff(world)  # 5. sustain or abandon at the cliff
     background_abandonment(world)  # 5. background hazard
     provider_finances(world)  # 5. reserves pay for own-funded adopters
-    council_month(world)  # 6. councils
-    share_pooled_costs(world)  # 6b. pooled budgets: the ICBs' and the joint fund's share
-    drop_unaffordable(world)  # 6c. commissioners over budget drop contracts
-    accumulate_evidence(world)  # 7. evidence
+    world.cells.keep()  # from here to the evidence, cells change only where contracts and adopters are dropped
+    try:
+        council_month(world)  # 6. councils
+        share_pooled_costs(world)  # 6b. pooled budgets: the ICBs' and the joint fund's share
+        world.cells.changed(drop_unaffordable(world))  # 6c. over budget: contracts dropped
+        accumulate_evidence(world)  # 7. evidence
+    finally:
+        world.cells.forget()
     learn_from_outcomes(world)  # 7a. failure teaches: perceived benefit
     readopt(world)
 
@@ -478,6 +585,7 @@ class Ensemble:
         self.events: dict[str, np.ndarray] = {}
         self.events_scalar: dict[str, float | np.ndarray] = {}
         self.people = st.people
+        self.cells = CellViews(self.providers)
         self.reset_events()
         launch_innovations(self)
         self.exposure.update(self.operating_mask())
@@ -488,9 +596,9 @@ class Ensemble:
         """Cells where the innovation is in use: approved pilots and sustained.
 
         Returns:
-            The stacked N x M operating mask.
+            The stacked N x M operating mask (kept through the councils' part of the month).
         """
-        return self.providers.approved & piloting_or_sustained(self.providers.state)
+        return self.cells.operating_mask()
 
     def operating_at(self, cells: np.ndarray) -> np.ndarray:
         """``operating_mask()`` at the given flat cell indices only.
@@ -501,8 +609,15 @@ class Ensemble:
         Returns:
             Whether each of those cells is operating.
         """
-        p = self.providers
-        return p.approved.ravel()[cells] & piloting_or_sustained(p.state.ravel()[cells])
+        return operating_at(self.providers, cells)
+
+    def council_contracts(self) -> np.ndarray:
+        """Flat indices of the council-paid cells, sorted.
+
+        Returns:
+            The cells with payer COUNCIL (kept through the councils' part of the month).
+        """
+        return self.cells.council_contracts()
 
     def reset_events(self) -> None:
         """Zero this month's per-run event counts and money tallies."""
@@ -545,4 +660,4 @@ class Ensemble:
         return self.recorder.tidy(self, replication, b), self.recorder.money(replication, b)
 
 
-__all__ = ["EVENT_NAMES", "SCALAR_NAMES", "Ensemble", "build_runs", "run_month"]
+__all__ = ["EVENT_NAMES", "SCALAR_NAMES", "CellViews", "Ensemble", "build_runs", "run_month"]

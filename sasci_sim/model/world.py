@@ -74,3 +74,11 @@ class World(Protocol):
             Whether each of those cells is operating.
         """
         ...
+
+    def council_contracts(self) -> np.ndarray:
+        """Flat indices of the council-paid cells (payer COUNCIL), sorted.
+
+        Returns:
+            The cells, as ``np.flatnonzero(providers.payer == Payer.COUNCIL)`` gives them.
+        """
+        ...

@@ -157,8 +157,7 @@ def refresh_commitments(world: World) -> None:
     """
     p = world.providers
     m = p.state.shape[1]
-    cells = np.flatnonzero(p.payer == Payer.COUNCIL.value)
-    rows, cols = split_cells(cells, m)
+    rows, cols = split_cells(world.council_contracts(), m)
     cost = council_net_cost(world, cols, councils=p.council[rows])
     cost += monthly_commitment(world, rows, cols)  # double running of moves still in transition
     world.councils.committed = spent_by_group(p.council[rows], cost, world.councils.n)
@@ -255,18 +254,21 @@ def sign_up_systems(world: World) -> None:
     c.signed[:, systems] |= draws
 
 
-def reorganise(world: World) -> None:
+def reorganise(world: World) -> np.ndarray:
     """Some councils restructure: support is withdrawn and adopters are disrupted (Mann et al. 2022).
 
     Args:
         world: The month's world; reads each council's providers and sign-ups, writes sign-ups,
             pilot funds, reorganisation counts and abandonments with cause reorganisation.
+
+    Returns:
+        The flat indices of the cells abandoned, sorted (so the schedule knows which cells changed).
     """
     la_cfg, c, p, runs = world.config.local_authorities, world.councils, world.providers, world.blocks
     hit = np.flatnonzero(runs.uniform_councils(np.arange(c.n)) < la_cfg.reorganisation_rate_per_year / 12.0)
     world.events_scalar["reorganisations"] += runs.sums(np.ones(hit.size), runs.of_councils(hit))
     if hit.size == 0:
-        return
+        return np.zeros(0, dtype=np.int64)
     c.reorganisations[hit] += 1
     c.pilot_pot[hit] = 0.0
     withdraw = runs.uniform_councils(hit, c.signed.shape[1]) < la_cfg.reorganisation_withdrawal
@@ -282,6 +284,7 @@ def reorganise(world: World) -> None:
     r, j = np.nonzero(dropped | disrupted)
     abandon(world, rows[r], j, "reorganisation")
     refresh_commitments(world)
+    return rows[r].astype(np.int64) * active.shape[1] + j
 
 
 def update_funds(world: World) -> None:
