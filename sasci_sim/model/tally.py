@@ -55,7 +55,7 @@ class CellTally:
         chunk = 2**17
         for first in range(0, providers.state.size, chunk):
             cells = np.arange(first, min(first + chunk, providers.state.size), dtype=np.int64)
-            self._move(cells, self.seen[cells], np.ones(cells.size, dtype=np.int64))
+            self._add(*self._counts(cells, self.seen[cells]))
 
     @staticmethod
     def packed(p: Providers) -> np.ndarray:
@@ -103,40 +103,41 @@ class CellTally:
         cells = changed_cells(now, self.seen)
         if cells.size == 0:
             return
-        old, new = self.seen[cells], now[cells]
-        self.seen[cells] = new
-        sign = np.ones(2 * cells.size, dtype=np.int64)
-        sign[: cells.size] = -1
-        self._move(np.concatenate([cells, cells]), np.concatenate([old, new]), sign)
+        old, new = self._counts(cells, self.seen[cells]), self._counts(cells, now[cells])
+        self._add(*(after - before for after, before in zip(new, old, strict=True)))
+        self.seen[cells] = now[cells]
 
-    def _move(self, cells: np.ndarray, codes: np.ndarray, sign: np.ndarray) -> None:
-        """Add each cell, as its tally byte in ``codes`` has it, to every tally ``sign`` times (+1 or -1)."""
+    def _counts(self, cells: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Counts of the given cells, as their tally bytes ``codes`` have them, in three tables.
+
+        Returns:
+            Per (state * 5 + payer) and column; per (sustained, cut-down/ever abandoned/granted bits)
+            and column; sustained per council and innovation. Flat, as ``np.bincount`` gives them.
+        """
         rows, inn = split_cells(cells, self.m)
         cols = inn if self.runs == 1 else (cells // self.cells_per_run) * self.m + inn  # run and innovation
         m = self.m * self.runs
         low = codes & np.uint8((1 << _PARTIAL) - 1)
-        state = (low // np.uint8(_PAYERS)).astype(np.int64)
-        payer = (low % np.uint8(_PAYERS)).astype(np.int64)
-
-        def counts(where: np.ndarray, size: int, chosen: np.ndarray | None = None) -> np.ndarray:
-            weights = sign if chosen is None else sign[chosen]
-            return np.bincount(where, weights=weights, minlength=size).astype(np.int64)  # whole numbers: exact
-
-        def bit(k: int) -> np.ndarray:
-            return (codes & np.uint8(1 << k)) != 0
-
-        self.states += counts(state * m + cols, len(State) * m).reshape(len(State), m)
-        ever = bit(_EVER_ABANDONED)
-        self.ever_abandoned += counts(cols[ever], m, ever)
-        sustained = state == State.SUSTAINED.value
-        partial = sustained & bit(_PARTIAL)
-        self.partial += counts(cols[partial], m, partial)
-        granted = sustained & bit(_GRANTED)
-        self.after_grant += counts(cols[granted], m, granted)
-        active = sustained | (state == State.PILOTING.value)
-        self.payers += counts(payer[active] * m + cols[active], len(Payer) * m, active).reshape(len(Payer), m)
+        first = State.SUSTAINED.value * _PAYERS  # sustained: state * 5 + payer in [15, 20)
+        sustained = (low >= first) & (low < first + _PAYERS)
+        bits = (codes >> np.uint8(_PARTIAL)) + (sustained.view(np.uint8) << np.uint8(3))
+        by_low = np.bincount(low.astype(np.int64) * m + cols, minlength=len(State) * _PAYERS * m)
+        by_bits = np.bincount(bits.astype(np.int64) * m + cols, minlength=16 * m)
         at = self.council[rows[sustained]] * self.m + inn[sustained]
-        self.sustained_in += counts(at, self.n_councils * self.m, sustained).reshape(self.n_councils, self.m)
+        return by_low, by_bits, np.bincount(at, minlength=self.n_councils * self.m)
+
+    def _add(self, by_low: np.ndarray, by_bits: np.ndarray, by_council: np.ndarray) -> None:
+        """Add tables of ``_counts`` (or differences of two) to the tallies."""
+        m = self.m * self.runs
+        low = by_low.reshape(len(State), _PAYERS, m)
+        self.states += low.sum(axis=1)
+        self.payers += low[State.PILOTING.value] + low[State.SUSTAINED.value]
+        # bits: 4 * granted + 2 * ever abandoned + cut-down, first for the other states, then for sustained
+        bits = by_bits.reshape(2, 8, m)
+        self.ever_abandoned += bits[:, [2, 3, 6, 7]].sum(axis=(0, 1))
+        self.partial += bits[1, [1, 3, 5, 7]].sum(axis=0)
+        self.after_grant += bits[1, [4, 5, 6, 7]].sum(axis=0)
+        self.sustained_in += by_council.reshape(self.n_councils, self.m)
 
     def councils_reached(self) -> np.ndarray:
         """Councils in which at least one provider sustains each innovation.
