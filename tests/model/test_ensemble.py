@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -305,3 +307,15 @@ def test_views_are_kept_only_inside_the_month_so_hand_edits_between_months_are_s
     model.providers.payer[:3, 0] = Payer.COUNCIL
     assert model.operating_mask()[:3, 0].all()
     assert set(range(0, 3 * model.portfolio.size, model.portfolio.size)) <= set(model.council_contracts().tolist())
+
+
+@pytest.mark.parametrize("shape", [(0, 4), (1, 1), (13, 3), (200, 20), (1001, 7)])  # some not whole words
+def test_the_operating_mask_word_by_word_is_approved_pilots_and_sustained(shape: tuple[int, int]) -> None:
+    rng = np.random.default_rng(0)
+    state = rng.integers(0, len(State), shape).astype(np.int8)
+    approved = rng.random(shape) < 0.5
+    providers = SimpleNamespace(state=state, approved=approved)
+    got = operating_cells(providers)
+    active = (state == State.PILOTING.value) | (state == State.SUSTAINED.value)
+    assert got.dtype == np.bool_ and got.shape == shape
+    assert np.array_equal(got.view(np.uint8), (approved & active).view(np.uint8))  # bytes of 0 or 1 only
