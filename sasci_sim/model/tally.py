@@ -51,6 +51,7 @@ class CellTally:
         self.payers = np.zeros((len(Payer), m), dtype=np.int64)  # piloting or sustained, by payer
         self.sustained_in = np.zeros((n_councils, self.m), dtype=np.int64)  # sustained, by council
         self.seen = self.packed(providers)  # each cell's byte as last counted
+        self._now = np.empty_like(self.seen)  # this month's bytes, written in place every month
         # counted a slice of cells at a time (whole numbers: the same counts), so the temporaries stay small
         chunk = 2**17
         for first in range(0, providers.state.size, chunk):
@@ -58,7 +59,7 @@ class CellTally:
             self._add(*self._counts(cells, self.seen[cells]))
 
     @staticmethod
-    def packed(p: Providers) -> np.ndarray:
+    def packed(p: Providers, out: np.ndarray | None = None) -> np.ndarray:
         """Each cell's tally byte, flat: ``state * 5 + payer``, then cut-down, ever abandoned and granted bits.
 
         The byte arrays are combined eight cells (one 64-bit word) at a time: a byte is at most
@@ -66,31 +67,33 @@ class CellTally:
 
         Args:
             p: The provider arrays.
+            out: A flat uint8 array to write into (one byte per cell), or None for a new one.
 
         Returns:
             One uint8 per cell, in flat (row-major) order.
         """
         size = p.state.size
         whole = size - size % 8
-        out = np.empty(size, dtype=np.uint8)
-        granted = np.not_equal(p.grant_end, NO_MONTH).reshape(-1)
-        parts = (
-            (p.payer.reshape(-1), 0),
-            (p.partial.reshape(-1), _PARTIAL),
-            (p.ever_abandoned.reshape(-1), _EVER_ABANDONED),
-            (granted, _GRANTED),
-        )
+        out = np.empty(size, dtype=np.uint8) if out is None else out
+        state, payer, grant_end = p.state.reshape(-1), p.payer.reshape(-1), p.grant_end.reshape(-1)
+        flags = ((p.partial.reshape(-1), _PARTIAL), (p.ever_abandoned.reshape(-1), _EVER_ABANDONED))
         words = out[:whole].view(np.uint64)
-        np.multiply(p.state.reshape(-1)[:whole].view(np.uint64), np.uint64(len(Payer)), out=words)
+        np.multiply(state[:whole].view(np.uint64), np.uint64(_PAYERS), out=words)
+        words += payer[:whole].view(np.uint64)  # at most 248 in every byte: no carry
         shifted = np.empty_like(words)
-        for values, bit in parts:
+        for values, bit in flags:
             np.left_shift(values[:whole].view(np.uint64), np.uint64(bit), out=shifted)
-            words += shifted  # at most 248 in every byte: no carry
+            words += shifted
+        np.not_equal(grant_end[:whole], NO_MONTH, out=shifted.view(np.bool_))  # granted
+        np.left_shift(shifted, np.uint64(_GRANTED), out=shifted)
+        words += shifted
         if whole < size:  # the last few cells, one byte each
             tail = out[whole:]
-            np.multiply(p.state.reshape(-1)[whole:].view(np.uint8), np.uint8(len(Payer)), out=tail)
-            for values, bit in parts:
+            np.multiply(state[whole:].view(np.uint8), np.uint8(_PAYERS), out=tail)
+            tail += payer[whole:].view(np.uint8)
+            for values, bit in flags:
                 tail += values[whole:].view(np.uint8) << np.uint8(bit)
+            tail += (grant_end[whole:] != NO_MONTH).view(np.uint8) << np.uint8(_GRANTED)
         return out
 
     def update(self, providers: Providers) -> None:
@@ -99,7 +102,7 @@ class CellTally:
         Args:
             providers: The provider arrays, after this month's rules.
         """
-        now = self.packed(providers)
+        now = self.packed(providers, self._now)
         cells = changed_cells(now, self.seen)
         if cells.size == 0:
             return
