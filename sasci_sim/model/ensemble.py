@@ -168,26 +168,30 @@ def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
 
 
 class CellViews:
-    """The operating mask and the list of council contracts, kept through the councils' part of the month.
+    """The operating mask, its sites per innovation and the council contracts, kept through the councils' part of the month.
 
     Several rules read the same whole-array views. From the council month to the evidence step
     (``run_month``) cells change only where a contract or an adopter is dropped (review,
     reorganisation, decommissioning) and no contract is added, so each view is computed once there:
-    the schedule reports the dropped cells (``changed``), and the contract list is re-read at its
-    own cells on every use, so a contract ended anywhere drops out of it. Outside that span
+    the schedule reports the dropped cells (``changed``: the mask and its site counts are brought
+    up to date there), and the contract list is re-read at its own cells on every use, so a
+    contract ended anywhere drops out of it. Outside that span
     nothing is kept (every call computes afresh), so the arrays may be changed freely between
     months, by the rules or by hand.
     """
 
-    def __init__(self, providers: Providers) -> None:
+    def __init__(self, providers: Providers, blocks: Blocks) -> None:
         """Views of these arrays; nothing is kept until ``keep`` is called.
 
         Args:
             providers: The provider arrays the views are of.
+            blocks: The runs they hold (for the sites per run and innovation).
         """
         self.providers = providers
+        self.blocks = blocks
         self.keeping = False
         self._operating: np.ndarray | None = None
+        self._sites: np.ndarray | None = None
         self._contracts: np.ndarray | None = None
 
     def keep(self) -> None:
@@ -197,7 +201,7 @@ class CellViews:
     def forget(self) -> None:
         """Drop the kept views and compute afresh from now on."""
         self.keeping = False
-        self._operating = self._contracts = None
+        self._operating = self._sites = self._contracts = None
 
     def operating_mask(self) -> np.ndarray:
         """The operating mask (read-only while kept).
@@ -212,6 +216,20 @@ class CellViews:
             mask.flags.writeable = False  # shared by several rules: none may write it
             self._operating = mask
         return mask
+
+    def operating_sites(self) -> np.ndarray:
+        """Operating cells per run and innovation (read-only while kept).
+
+        Returns:
+            The counts (flat, run b's at ``b * M ..``), as ``Blocks.count_columns`` gives them.
+        """
+        if self._sites is not None:
+            return self._sites
+        sites = self.blocks.count_columns(self.operating_mask())
+        if self.keeping:
+            sites.flags.writeable = False
+            self._sites = sites
+        return sites
 
     def council_contracts(self) -> np.ndarray:
         """Flat indices of the council-paid cells (payer COUNCIL), sorted.
@@ -229,17 +247,27 @@ class CellViews:
         return cells
 
     def changed(self, cells: np.ndarray) -> None:
-        """Bring the kept operating mask up to date where these cells may have changed.
+        """Bring the kept operating mask, and its site counts, up to date where these cells may have changed.
 
         Args:
             cells: Flat indices of the cells a rule changed.
         """
         if self._operating is None or cells.size == 0:
             return
-        mask = self._operating
+        cells = np.unique(cells)
+        mask = self._operating.reshape(-1)
+        was, now = mask[cells], operating_at(self.providers, cells)
         mask.flags.writeable = True
-        mask.ravel()[cells] = operating_at(self.providers, cells)
+        mask[cells] = now
         mask.flags.writeable = False
+        if self._sites is not None:
+            rows, cols = split_cells(cells, self.blocks.m)
+            columns = self.blocks.columns(rows, cols)
+            moved = np.bincount(columns[now], minlength=self._sites.size)
+            moved -= np.bincount(columns[was], minlength=self._sites.size)
+            self._sites.flags.writeable = True
+            self._sites += moved  # whole numbers: exactly the recount
+            self._sites.flags.writeable = False
 
 
 @dataclass
@@ -492,7 +520,7 @@ def council_month(world: MonthWorld) -> None:
     update_funds(world)
     refresh_commitments(world)
     world.events_scalar["council_spend_k"] += runs.per_council_run(world.councils.committed)
-    sites = runs.count_columns(world.operating_mask())
+    sites = world.operating_sites()
     world.events_scalar["council_savings_k"] += runs.dot_columns(sites, world.portfolio.council_saving)
     dropped = review_contracts(world)
     rows, cols = split_cells(dropped, world.portfolio.size)
@@ -602,7 +630,7 @@ class Ensemble:
         self.events: dict[str, np.ndarray] = {}
         self.events_scalar: dict[str, float | np.ndarray] = {}
         self.people = st.people
-        self.cells = CellViews(self.providers)
+        self.cells = CellViews(self.providers, self.blocks)
         self.reset_events()
         launch_innovations(self)
         self.exposure.update(self.operating_mask())
@@ -635,6 +663,14 @@ class Ensemble:
             The cells with payer COUNCIL (kept through the councils' part of the month).
         """
         return self.cells.council_contracts()
+
+    def operating_sites(self) -> np.ndarray:
+        """Operating cells per run and innovation.
+
+        Returns:
+            The counts (flat, run b's at ``b * M ..``; kept through the councils' part of the month).
+        """
+        return self.cells.operating_sites()
 
     def reset_events(self) -> None:
         """Zero this month's per-run event counts and money tallies."""

@@ -123,7 +123,7 @@ class SocialCareModel(mesa.Model):
         self.people = stacked.people
         self.events: dict[str, np.ndarray] = {}
         self.events_scalar: dict[str, float | np.ndarray] = {}
-        self.cells = CellViews(self.providers)
+        self.cells = CellViews(self.providers, self.blocks)
         self.reset_events()
 
         self.local_authorities = list(
@@ -171,6 +171,14 @@ class SocialCareModel(mesa.Model):
             The cells with payer COUNCIL (kept through the councils' part of the month).
         """
         return self.cells.council_contracts()
+
+    def operating_sites(self) -> np.ndarray:
+        """Operating cells per run and innovation.
+
+        Returns:
+            The counts (flat, run b's at ``b * M ..``; kept through the councils' part of the month).
+        """
+        return self.cells.operating_sites()
 
     def innovation_index(self, innovation: int | str) -> int:
         """The column of an innovation, so callers may name it instead of counting.

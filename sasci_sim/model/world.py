@@ -82,3 +82,11 @@ class World(Protocol):
             The cells, as ``np.flatnonzero(providers.payer == Payer.COUNCIL)`` gives them.
         """
         ...
+
+    def operating_sites(self) -> np.ndarray:
+        """Operating cells per run and innovation: ``operating_mask()`` counted by column.
+
+        Returns:
+            The counts (flat, run b's at ``b * M ..``).
+        """
+        ...

@@ -289,6 +289,14 @@ def test_the_views_kept_through_the_council_month_equal_fresh_ones_wherever_a_ru
         reads["contracts"] += got.size
         return got
 
+    sites = CellViews.operating_sites
+
+    def checked_sites(self: CellViews) -> np.ndarray:
+        got = sites(self)
+        assert np.array_equal(got, self.blocks.count_columns(operating_cells(self.providers)))
+        return got
+
+    monkeypatch.setattr(CellViews, "operating_sites", checked_sites)
     monkeypatch.setattr(CellViews, "operating_mask", checked_mask)
     monkeypatch.setattr(CellViews, "council_contracts", checked_contracts)
     scenario = small(path, providers=400, steps=40)

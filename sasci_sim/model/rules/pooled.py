@@ -160,7 +160,7 @@ def share_pooled_costs(world: BoardsWorld) -> None:
     scalars["council_spend_k"] += runs.per_council_run(fund_dr - dr_paid) - runs.per_council_run(nhs_paid)
     scalars["nhs_spend_k"] += runs.per_council_run(nhs_paid)
     scalars["joint_fund_spent_k"] += runs.per_council_run(dr_paid)
-    sites = runs.count_columns(world.operating_mask())
+    sites = world.operating_sites()
     scalars["nhs_savings_k"] += runs.dot_columns(sites, world.portfolio.nhs_saving)
     if fund_running(cfg, world.t) and fund_year_ends(world):
         b.fund_pot = np.zeros(c.n)  # the year's unspent money lapses
