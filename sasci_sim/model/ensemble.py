@@ -15,7 +15,7 @@ batch may differ in the parameters that calibration particles and posterior draw
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
@@ -168,14 +168,15 @@ def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
 
 
 class CellViews:
-    """The operating mask, its sites per innovation and the council contracts, kept through the councils' part of the month.
+    """The operating mask, its sites and the council contracts with their costs, kept through the councils' part of the month.
 
     Several rules read the same whole-array views. From the council month to the evidence step
     (``run_month``) cells change only where a contract or an adopter is dropped (review,
     reorganisation, decommissioning) and no contract is added, so each view is computed once there:
     the schedule reports the dropped cells (``changed``: the mask and its site counts are brought
-    up to date there), and the contract list is re-read at its own cells on every use, so a
-    contract ended anywhere drops out of it. Outside that span
+    up to date there), and the contract list and the values kept per contract (``per_contract``)
+    are re-read at their own cells on every use, so a contract ended anywhere drops out of them.
+    Outside that span
     nothing is kept (every call computes afresh), so the arrays may be changed freely between
     months, by the rules or by hand.
     """
@@ -193,6 +194,7 @@ class CellViews:
         self._operating: np.ndarray | None = None
         self._sites: np.ndarray | None = None
         self._contracts: np.ndarray | None = None
+        self._per_contract: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def keep(self) -> None:
         """Keep each view once computed, until ``forget``."""
@@ -202,6 +204,7 @@ class CellViews:
         """Drop the kept views and compute afresh from now on."""
         self.keeping = False
         self._operating = self._sites = self._contracts = None
+        self._per_contract = {}
 
     def operating_mask(self) -> np.ndarray:
         """The operating mask (read-only while kept).
@@ -245,6 +248,32 @@ class CellViews:
         if self.keeping:
             self._contracts = cells
         return cells
+
+    def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The council contracts and one value per contract, ``compute(contracts)``.
+
+        While kept, the values are computed once and re-read at the contracts still in place, so
+        only values fixed while a contract lasts through the span may be kept by ``name``: a
+        contract's monthly cost to its commissioner is (it changes when a contract starts, is
+        taken on or ends, none of which happens in the span but an ending).
+
+        Args:
+            name: What the values are.
+            compute: The values for given contract cells.
+
+        Returns:
+            (contracts, values), the contracts as ``council_contracts`` gives them.
+        """
+        if not self.keeping:
+            cells = self.council_contracts()
+            return cells, compute(cells)
+        if name not in self._per_contract:
+            cells = self.council_contracts()
+            self._per_contract[name] = (cells, compute(cells))
+            return self._per_contract[name]
+        cells, values = self._per_contract[name]
+        still = self.providers.payer.ravel()[cells] == Payer.COUNCIL.value
+        return cells[still], values[still]
 
     def changed(self, cells: np.ndarray) -> None:
         """Bring the kept operating mask, and its site counts, up to date where these cells may have changed.
@@ -663,6 +692,18 @@ class Ensemble:
             The cells with payer COUNCIL (kept through the councils' part of the month).
         """
         return self.cells.council_contracts()
+
+    def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The council contracts and one value per contract (kept through the councils' part of the month).
+
+        Args:
+            name: What the values are.
+            compute: The values for given contract cells.
+
+        Returns:
+            (contracts, values).
+        """
+        return self.cells.per_contract(name, compute)
 
     def operating_sites(self) -> np.ndarray:
         """Operating cells per run and innovation.

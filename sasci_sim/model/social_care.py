@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +171,18 @@ class SocialCareModel(mesa.Model):
             The cells with payer COUNCIL (kept through the councils' part of the month).
         """
         return self.cells.council_contracts()
+
+    def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The council contracts and one value per contract (kept through the councils' part of the month).
+
+        Args:
+            name: What the values are.
+            compute: The values for given contract cells.
+
+        Returns:
+            (contracts, values).
+        """
+        return self.cells.per_contract(name, compute)
 
     def operating_sites(self) -> np.ndarray:
         """Operating cells per run and innovation.

@@ -7,6 +7,7 @@ batch of runs stepped together) can hand the rules any object with these attribu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -88,5 +89,18 @@ class World(Protocol):
 
         Returns:
             The counts (flat, run b's at ``b * M ..``).
+        """
+        ...
+
+    def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The council contracts and ``compute(contracts)``, one value per contract.
+
+        Args:
+            name: What the values are (a world may keep values it knows stay fixed while a
+                contract lasts, by name).
+            compute: The values for given contract cells.
+
+        Returns:
+            (contracts, values), the contracts as ``council_contracts()`` gives them.
         """
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numpy as np
@@ -289,14 +290,24 @@ def test_the_views_kept_through_the_council_month_equal_fresh_ones_wherever_a_ru
         reads["contracts"] += got.size
         return got
 
-    sites = CellViews.operating_sites
+    sites, per_contract = CellViews.operating_sites, CellViews.per_contract
 
     def checked_sites(self: CellViews) -> np.ndarray:
         got = sites(self)
         assert np.array_equal(got, self.blocks.count_columns(operating_cells(self.providers)))
         return got
 
+    def checked_per_contract(self: CellViews, name: str, compute: Callable) -> tuple[np.ndarray, np.ndarray]:
+        kept = name in self._per_contract
+        cells, values = per_contract(self, name, compute)
+        fresh = np.flatnonzero(self.providers.payer == Payer.COUNCIL.value)
+        assert np.array_equal(cells, fresh) and np.array_equal(values, compute(fresh))  # the same floats
+        reads["kept_contracts"] += kept and cells.size > 0
+        reads["contracts"] += cells.size
+        return cells, values
+
     monkeypatch.setattr(CellViews, "operating_sites", checked_sites)
+    monkeypatch.setattr(CellViews, "per_contract", checked_per_contract)
     monkeypatch.setattr(CellViews, "operating_mask", checked_mask)
     monkeypatch.setattr(CellViews, "council_contracts", checked_contracts)
     scenario = small(path, providers=400, steps=40)

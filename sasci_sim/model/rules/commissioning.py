@@ -158,10 +158,16 @@ def refresh_commitments(world: World) -> None:
     """
     p = world.providers
     m = p.state.shape[1]
-    rows, cols = split_cells(world.council_contracts(), m)
-    cost = council_net_cost(world, cols, councils=p.council[rows])
-    cost += monthly_commitment(world, rows, cols)  # double running of moves still in transition
-    world.councils.committed = spent_by_group(p.council[rows], cost, world.councils.n)
+
+    def monthly_cost(cells: np.ndarray) -> np.ndarray:
+        rows, cols = split_cells(cells, m)
+        cost = council_net_cost(world, cols, councils=p.council[rows])
+        cost += monthly_commitment(world, rows, cols)  # double running of moves still in transition
+        return cost
+
+    # a contract's monthly cost is fixed while it lasts through the month (kept, when the world keeps it)
+    cells, cost = world.per_contract("monthly_cost", monthly_cost)
+    world.councils.committed = spent_by_group(p.council[cells // m], cost, world.councils.n)
 
 
 def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
