@@ -44,8 +44,8 @@ def council_value(world: World, councils: np.ndarray, cols: np.ndarray) -> np.nd
 
     Args:
         world: The month's world.
-        councils: Councils of the pairs (any shape that broadcasts with ``cols``, e.g. a column
-            of councils against a row of innovations for every pair).
+        councils: Councils of the pairs (any shape that broadcasts with ``cols``, e.g. a row of
+            councils against a column of innovations for every pair).
         cols: Innovations of the pairs.
 
     Returns:
@@ -252,7 +252,8 @@ def sign_up_systems(world: World) -> None:
     k = systems.size
     share = c.signed[:, systems].reshape(runs.size, -1, k).mean(axis=1)  # per run: its own councils
     pull = (1.0 - e) * share + e * world.evidence.reshape(runs.size, -1)[:, systems]
-    value = council_value(world, np.arange(c.n)[:, None], systems[None, :])  # every council and systems innovation
+    # every council and systems innovation: councils along the rows' length (long inner loops), then turned
+    value = council_value(world, np.arange(c.n)[None, :], systems[:, None]).T
     rules_changed = 1.0 / (1.0 + mean_delay_months(world)[systems])
     run_of = runs.of_councils(np.arange(c.n))
     per_run = (pull * rules_changed[None, :])[run_of]  # each council's run's pull
