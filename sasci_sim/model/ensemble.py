@@ -168,17 +168,17 @@ def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
 
 
 class CellViews:
-    """The operating mask, its sites and the council contracts with their costs, kept through the councils' part of the month.
+    """Whole-array views several rules read, kept through the councils' part of the month.
 
-    Several rules read the same whole-array views. From the council month to the evidence step
-    (``run_month``) cells change only where a contract or an adopter is dropped (review,
-    reorganisation, decommissioning) and no contract is added, so each view is computed once there:
-    the schedule reports the dropped cells (``changed``: the mask and its site counts are brought
-    up to date there), and the contract list and the values kept per contract (``per_contract``)
-    are re-read at their own cells on every use, so a contract ended anywhere drops out of them.
-    Outside that span
-    nothing is kept (every call computes afresh), so the arrays may be changed freely between
-    months, by the rules or by hand.
+    The views are the operating mask, its operating sites per run and innovation, the council
+    contracts, and values fixed while a contract lasts (its monthly cost). From the council month
+    to the evidence step (``run_month``) cells change only where a contract or an adopter is
+    dropped (review, reorganisation, decommissioning) and no contract is added or taken on, so
+    each view is computed once there: the schedule reports the dropped cells (``changed``: the
+    mask and its site counts are brought up to date there), and the contract list and the values
+    kept per contract (``per_contract``) are re-read at their own cells on every use, so a
+    contract ended anywhere drops out of them. Outside that span nothing is kept (every call
+    computes afresh), so the arrays may be changed freely between months, by the rules or by hand.
     """
 
     def __init__(self, providers: Providers, blocks: Blocks) -> None:
