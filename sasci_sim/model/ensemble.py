@@ -15,7 +15,7 @@ batch may differ in the parameters that calibration particles and posterior draw
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
@@ -99,6 +99,7 @@ class MonthWorld(World, Protocol):
     """What the month's schedule needs beyond the rules' World: its funders' calls and its state holders."""
 
     boards: Boards
+    cells: CellViews
     learned: Learned
     programme_pots: ProgrammePots
     network_bodies: NetworkBodies
@@ -122,6 +123,180 @@ def piloting_or_sustained(state: np.ndarray) -> np.ndarray:
         The mask.
     """
     return (state.view(np.uint8) - np.uint8(State.PILOTING)) <= State.SUSTAINED - State.PILOTING
+
+
+# PILOTING (2) and SUSTAINED (3) are the only states with bit 1 set
+if [s.value for s in State if s.value & 2] != [State.PILOTING.value, State.SUSTAINED.value]:  # pragma: no cover
+    raise AssertionError("operating_cells reads PILOTING or SUSTAINED from bit 1 of the state")
+
+
+def operating_cells(providers: Providers) -> np.ndarray:
+    """Cells where the innovation is in use: approved, and PILOTING or SUSTAINED.
+
+    PILOTING and SUSTAINED are the states with bit 1 set, so eight cells (one 64-bit word) at a
+    time the mask is the state shifted right by one bit, and-ed with the approval bytes (0 or 1).
+
+    Args:
+        providers: The provider arrays.
+
+    Returns:
+        The N x M operating mask.
+    """
+    state, approved = providers.state.reshape(-1), providers.approved.reshape(-1)
+    size = state.size
+    whole = size - size % 8
+    out = np.empty(size, dtype=np.uint8)
+    words = out[:whole].view(np.uint64)
+    np.right_shift(state[:whole].view(np.uint64), np.uint64(1), out=words)
+    words &= approved[:whole].view(np.uint64)  # keeps bit 0 of each byte: bit 1 of its state
+    if whole < size:
+        out[whole:] = approved[whole:] & piloting_or_sustained(state[whole:])
+    return out.view(np.bool_).reshape(providers.state.shape)
+
+
+def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
+    """``operating_cells`` at the given flat cell indices only.
+
+    Args:
+        providers: The provider arrays.
+        cells: Flat cell indices.
+
+    Returns:
+        Whether each of those cells is operating, without building the whole mask.
+    """
+    return providers.approved.ravel()[cells] & piloting_or_sustained(providers.state.ravel()[cells])
+
+
+class CellViews:
+    """Whole-array views several rules read, kept through the councils' part of the month.
+
+    The views are the operating mask, its operating sites per run and innovation, the council
+    contracts, and values fixed while a contract lasts (its monthly cost). From the council month
+    to the evidence step (``run_month``) cells change only where a contract or an adopter is
+    dropped (review, reorganisation, decommissioning) and no contract is added or taken on, so
+    each view is computed once there: the schedule reports the dropped cells (``changed``: the
+    mask and its site counts are brought up to date there), and the contract list and the values
+    kept per contract (``per_contract``) are re-read at their own cells on every use, so a
+    contract ended anywhere drops out of them. Outside that span nothing is kept (every call
+    computes afresh), so the arrays may be changed freely between months, by the rules or by hand.
+    """
+
+    def __init__(self, providers: Providers, blocks: Blocks) -> None:
+        """Views of these arrays; nothing is kept until ``keep`` is called.
+
+        Args:
+            providers: The provider arrays the views are of.
+            blocks: The runs they hold (for the sites per run and innovation).
+        """
+        self.providers = providers
+        self.blocks = blocks
+        self.keeping = False
+        self._operating: np.ndarray | None = None
+        self._sites: np.ndarray | None = None
+        self._contracts: np.ndarray | None = None
+        self._per_contract: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def keep(self) -> None:
+        """Keep each view once computed, until ``forget``."""
+        self.keeping = True
+
+    def forget(self) -> None:
+        """Drop the kept views and compute afresh from now on."""
+        self.keeping = False
+        self._operating = self._sites = self._contracts = None
+        self._per_contract = {}
+
+    def operating_mask(self) -> np.ndarray:
+        """The operating mask (read-only while kept).
+
+        Returns:
+            The N x M mask.
+        """
+        if self._operating is not None:
+            return self._operating
+        mask = operating_cells(self.providers)
+        if self.keeping:
+            mask.flags.writeable = False  # shared by several rules: none may write it
+            self._operating = mask
+        return mask
+
+    def operating_sites(self) -> np.ndarray:
+        """Operating cells per run and innovation (read-only while kept).
+
+        Returns:
+            The counts (flat, run b's at ``b * M ..``), as ``Blocks.count_columns`` gives them.
+        """
+        if self._sites is not None:
+            return self._sites
+        sites = self.blocks.count_columns(self.operating_mask())
+        if self.keeping:
+            sites.flags.writeable = False
+            self._sites = sites
+        return sites
+
+    def council_contracts(self) -> np.ndarray:
+        """Flat indices of the council-paid cells (payer COUNCIL), sorted.
+
+        Returns:
+            The cells, as ``np.flatnonzero(payer == COUNCIL)`` gives them.
+        """
+        payer = self.providers.payer.ravel()
+        if self._contracts is not None:
+            kept = self._contracts
+            return kept[payer[kept] == Payer.COUNCIL.value]  # contracts ended since are left out
+        cells = np.flatnonzero(payer == Payer.COUNCIL.value)
+        if self.keeping:
+            self._contracts = cells
+        return cells
+
+    def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The council contracts and one value per contract, ``compute(contracts)``.
+
+        While kept, the values are computed once and re-read at the contracts still in place, so
+        only values fixed while a contract lasts through the span may be kept by ``name``: a
+        contract's monthly cost to its commissioner is (it changes when a contract starts, is
+        taken on or ends, none of which happens in the span but an ending).
+
+        Args:
+            name: What the values are.
+            compute: The values for given contract cells.
+
+        Returns:
+            (contracts, values), the contracts as ``council_contracts`` gives them.
+        """
+        if not self.keeping:
+            cells = self.council_contracts()
+            return cells, compute(cells)
+        if name not in self._per_contract:
+            cells = self.council_contracts()
+            self._per_contract[name] = (cells, compute(cells))
+            return self._per_contract[name]
+        cells, values = self._per_contract[name]
+        still = self.providers.payer.ravel()[cells] == Payer.COUNCIL.value
+        return cells[still], values[still]
+
+    def changed(self, cells: np.ndarray) -> None:
+        """Bring the kept operating mask, and its site counts, up to date where these cells may have changed.
+
+        Args:
+            cells: Flat indices of the cells a rule changed.
+        """
+        if self._operating is None or cells.size == 0:
+            return
+        cells = np.unique(cells)
+        mask = self._operating.reshape(-1)
+        was, now = mask[cells], operating_at(self.providers, cells)
+        mask.flags.writeable = True
+        mask[cells] = now
+        mask.flags.writeable = False
+        if self._sites is not None:
+            rows, cols = split_cells(cells, self.blocks.m)
+            columns = self.blocks.columns(rows, cols)
+            moved = np.bincount(columns[now], minlength=self._sites.size)
+            moved -= np.bincount(columns[was], minlength=self._sites.size)
+            self._sites.flags.writeable = True
+            self._sites += moved  # whole numbers: exactly the recount
+            self._sites.flags.writeable = False
 
 
 @dataclass
@@ -374,14 +549,16 @@ def council_month(world: MonthWorld) -> None:
     update_funds(world)
     refresh_commitments(world)
     world.events_scalar["council_spend_k"] += runs.per_council_run(world.councils.committed)
-    sites = runs.count_columns(world.operating_mask())
+    sites = world.operating_sites()
     world.events_scalar["council_savings_k"] += runs.dot_columns(sites, world.portfolio.council_saving)
     dropped = review_contracts(world)
     rows, cols = split_cells(dropped, world.portfolio.size)
     abandon(world, rows, cols, "review")
+    world.cells.changed(dropped)
     sign_up_systems(world)
     restructures = float(np.sum(world.events_scalar["reorganisations"]))
-    reorganise(world)  # recomputes the commitments itself when a council restructures
+    disrupted = reorganise(world)  # recomputes the commitments itself when a council restructures
+    world.cells.changed(disrupted)
     if dropped.size and float(np.sum(world.events_scalar["reorganisations"])) == restructures:
         refresh_commitments(world)  # otherwise they are as computed above, less what review dropped
 
@@ -406,10 +583,14 @@ def run_month(world: MonthWorld) -> None:
     funding_cliff(world)  # 5. sustain or abandon at the cliff
     background_abandonment(world)  # 5. background hazard
     provider_finances(world)  # 5. reserves pay for own-funded adopters
-    council_month(world)  # 6. councils
-    share_pooled_costs(world)  # 6b. pooled budgets: the ICBs' and the joint fund's share
-    drop_unaffordable(world)  # 6c. commissioners over budget drop contracts
-    accumulate_evidence(world)  # 7. evidence
+    world.cells.keep()  # from here to the evidence, cells change only where contracts and adopters are dropped
+    try:
+        council_month(world)  # 6. councils
+        share_pooled_costs(world)  # 6b. pooled budgets: the ICBs' and the joint fund's share
+        world.cells.changed(drop_unaffordable(world))  # 6c. over budget: contracts dropped
+        accumulate_evidence(world)  # 7. evidence
+    finally:
+        world.cells.forget()
     learn_from_outcomes(world)  # 7a. failure teaches: perceived benefit
     readopt(world)
 
@@ -478,6 +659,7 @@ class Ensemble:
         self.events: dict[str, np.ndarray] = {}
         self.events_scalar: dict[str, float | np.ndarray] = {}
         self.people = st.people
+        self.cells = CellViews(self.providers, self.blocks)
         self.reset_events()
         launch_innovations(self)
         self.exposure.update(self.operating_mask())
@@ -488,9 +670,9 @@ class Ensemble:
         """Cells where the innovation is in use: approved pilots and sustained.
 
         Returns:
-            The stacked N x M operating mask.
+            The stacked N x M operating mask (kept through the councils' part of the month).
         """
-        return self.providers.approved & piloting_or_sustained(self.providers.state)
+        return self.cells.operating_mask()
 
     def operating_at(self, cells: np.ndarray) -> np.ndarray:
         """``operating_mask()`` at the given flat cell indices only.
@@ -501,8 +683,35 @@ class Ensemble:
         Returns:
             Whether each of those cells is operating.
         """
-        p = self.providers
-        return p.approved.ravel()[cells] & piloting_or_sustained(p.state.ravel()[cells])
+        return operating_at(self.providers, cells)
+
+    def council_contracts(self) -> np.ndarray:
+        """Flat indices of the council-paid cells, sorted.
+
+        Returns:
+            The cells with payer COUNCIL (kept through the councils' part of the month).
+        """
+        return self.cells.council_contracts()
+
+    def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The council contracts and one value per contract (kept through the councils' part of the month).
+
+        Args:
+            name: What the values are.
+            compute: The values for given contract cells.
+
+        Returns:
+            (contracts, values).
+        """
+        return self.cells.per_contract(name, compute)
+
+    def operating_sites(self) -> np.ndarray:
+        """Operating cells per run and innovation.
+
+        Returns:
+            The counts (flat, run b's at ``b * M ..``; kept through the councils' part of the month).
+        """
+        return self.cells.operating_sites()
 
     def reset_events(self) -> None:
         """Zero this month's per-run event counts and money tallies."""
@@ -545,4 +754,4 @@ class Ensemble:
         return self.recorder.tidy(self, replication, b), self.recorder.money(replication, b)
 
 
-__all__ = ["EVENT_NAMES", "SCALAR_NAMES", "Ensemble", "build_runs", "run_month"]
+__all__ = ["EVENT_NAMES", "SCALAR_NAMES", "CellViews", "Ensemble", "build_runs", "run_month"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,10 @@ from sasci_sim.model.agents import Funder, IntegratedCareBoard, LocalAuthority, 
 from sasci_sim.model.ensemble import (
     EVENT_NAMES,
     SCALAR_NAMES,
+    CellViews,
     build_runs,
     launch_innovations,
-    piloting_or_sustained,
+    operating_at,
     run_month,
 )
 from sasci_sim.model.recording import Recorder
@@ -122,6 +123,7 @@ class SocialCareModel(mesa.Model):
         self.people = stacked.people
         self.events: dict[str, np.ndarray] = {}
         self.events_scalar: dict[str, float | np.ndarray] = {}
+        self.cells = CellViews(self.providers, self.blocks)
         self.reset_events()
 
         self.local_authorities = list(
@@ -146,9 +148,10 @@ class SocialCareModel(mesa.Model):
         """Cells where the innovation is in use: approved pilots and sustained.
 
         Returns:
-            The N x M operating mask.
+            The N x M operating mask (kept through the councils' part of the month,
+            ``model.ensemble.CellViews``).
         """
-        return self.providers.approved & piloting_or_sustained(self.providers.state)
+        return self.cells.operating_mask()
 
     def operating_at(self, cells: np.ndarray) -> np.ndarray:
         """``operating_mask()`` at the given flat cell indices only.
@@ -159,8 +162,35 @@ class SocialCareModel(mesa.Model):
         Returns:
             Whether each of those cells is operating, without building the whole mask.
         """
-        p = self.providers
-        return p.approved.ravel()[cells] & piloting_or_sustained(p.state.ravel()[cells])
+        return operating_at(self.providers, cells)
+
+    def council_contracts(self) -> np.ndarray:
+        """Flat indices of the council-paid cells, sorted.
+
+        Returns:
+            The cells with payer COUNCIL (kept through the councils' part of the month).
+        """
+        return self.cells.council_contracts()
+
+    def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The council contracts and one value per contract (kept through the councils' part of the month).
+
+        Args:
+            name: What the values are.
+            compute: The values for given contract cells.
+
+        Returns:
+            (contracts, values).
+        """
+        return self.cells.per_contract(name, compute)
+
+    def operating_sites(self) -> np.ndarray:
+        """Operating cells per run and innovation.
+
+        Returns:
+            The counts (flat, run b's at ``b * M ..``; kept through the councils' part of the month).
+        """
+        return self.cells.operating_sites()
 
     def innovation_index(self, innovation: int | str) -> int:
         """The column of an innovation, so callers may name it instead of counting.

@@ -4,10 +4,12 @@ The Recorder reports, every month and for every innovation, how many providers
 are in each state, ever abandoned, sustain a cut-down version, sustain after a
 grant, are paid for by each payer, and in how many councils someone sustains
 it. Recounting all providers x innovations cells for each figure every month
-would cost twenty passes over the arrays; instead ``CellTally`` keeps a copy of
-the few arrays the figures depend on, finds the cells that differ from it (a
-handful of comparisons), and moves only those cells between tallies. It reads
-the arrays themselves, so it is right whichever code wrote them.
+would cost twenty passes over the arrays; instead ``CellTally`` keeps one byte
+per cell that packs the five things the figures depend on (state, payer,
+cut-down, ever abandoned, ever granted), finds the cells whose byte differs from
+the arrays' (eight cells, one 64-bit word, at a time), and moves only those
+cells between tallies. It reads the arrays themselves, so it is right whichever
+code wrote them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ import numpy as np
 
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import NO_MONTH, Payer, Providers, State
+
+# a cell's byte: state * 5 + payer (0..24) in the low five bits, then cut-down, ever abandoned, ever granted
+_PAYERS = len(Payer)
+_PARTIAL, _EVER_ABANDONED, _GRANTED = 5, 6, 7
+if len(State) * _PAYERS > 1 << _PARTIAL:  # pragma: no cover - a guard on the enums, not on data
+    raise AssertionError("state and payer no longer fit in the low five bits of a tally byte")
 
 
 class CellTally:
@@ -42,22 +50,51 @@ class CellTally:
         self.after_grant = np.zeros(m, dtype=np.int64)  # sustained, had a grant
         self.payers = np.zeros((len(Payer), m), dtype=np.int64)  # piloting or sustained, by payer
         self.sustained_in = np.zeros((n_councils, self.m), dtype=np.int64)  # sustained, by council
-        self.seen = {name: values.copy() for name, values in self._watched(providers).items()}
+        self.seen = self.packed(providers)  # each cell's byte as last counted
+        self._now = np.empty_like(self.seen)  # this month's bytes, written in place every month
         # counted a slice of cells at a time (whole numbers: the same counts), so the temporaries stay small
         chunk = 2**17
         for first in range(0, providers.state.size, chunk):
-            self._move(np.arange(first, min(first + chunk, providers.state.size), dtype=np.int64), self.seen, +1)
+            cells = np.arange(first, min(first + chunk, providers.state.size), dtype=np.int64)
+            self._add(*self._counts(cells, self.seen[cells]))
 
     @staticmethod
-    def _watched(p: Providers) -> dict[str, np.ndarray]:
-        """The arrays the tallies depend on (flattened views, plus whether a grant was ever had)."""
-        return {
-            "state": p.state.ravel(),
-            "payer": p.payer.ravel(),
-            "partial": p.partial.ravel(),
-            "ever_abandoned": p.ever_abandoned.ravel(),
-            "granted": (p.grant_end != NO_MONTH).ravel(),
-        }
+    def packed(p: Providers, out: np.ndarray | None = None) -> np.ndarray:
+        """Each cell's tally byte, flat: ``state * 5 + payer``, then cut-down, ever abandoned and granted bits.
+
+        The byte arrays are combined eight cells (one 64-bit word) at a time: a byte is at most
+        ``4 * 5 + 4 + 32 + 64 + 128 = 248``, so none carries into the next.
+
+        Args:
+            p: The provider arrays.
+            out: A flat uint8 array to write into (one byte per cell), or None for a new one.
+
+        Returns:
+            One uint8 per cell, in flat (row-major) order.
+        """
+        size = p.state.size
+        whole = size - size % 8
+        out = np.empty(size, dtype=np.uint8) if out is None else out
+        state, payer, grant_end = p.state.reshape(-1), p.payer.reshape(-1), p.grant_end.reshape(-1)
+        flags = ((p.partial.reshape(-1), _PARTIAL), (p.ever_abandoned.reshape(-1), _EVER_ABANDONED))
+        words = out[:whole].view(np.uint64)
+        np.multiply(state[:whole].view(np.uint64), np.uint64(_PAYERS), out=words)
+        words += payer[:whole].view(np.uint64)  # at most 248 in every byte: no carry
+        shifted = np.empty_like(words)
+        for values, bit in flags:
+            np.left_shift(values[:whole].view(np.uint64), np.uint64(bit), out=shifted)
+            words += shifted
+        np.not_equal(grant_end[:whole], NO_MONTH, out=shifted.view(np.bool_))  # granted
+        np.left_shift(shifted, np.uint64(_GRANTED), out=shifted)
+        words += shifted
+        if whole < size:  # the last few cells, one byte each
+            tail = out[whole:]
+            np.multiply(state[whole:].view(np.uint8), np.uint8(_PAYERS), out=tail)
+            tail += payer[whole:].view(np.uint8)
+            for values, bit in flags:
+                tail += values[whole:].view(np.uint8) << np.uint8(bit)
+            tail += (grant_end[whole:] != NO_MONTH).view(np.uint8) << np.uint8(_GRANTED)
+        return out
 
     def update(self, providers: Providers) -> None:
         """Bring the tallies up to date with the arrays.
@@ -65,49 +102,45 @@ class CellTally:
         Args:
             providers: The provider arrays, after this month's rules.
         """
-        now = self._watched(providers)
-        cells = self._changed(now)
+        now = self.packed(providers, self._now)
+        cells = changed_cells(now, self.seen)
         if cells.size == 0:
             return
-        self._move(cells, self.seen, -1)
-        for name, values in now.items():
-            self.seen[name][cells] = values[cells]
-        self._move(cells, self.seen, +1)
+        old, new = self._counts(cells, self.seen[cells]), self._counts(cells, now[cells])
+        self._add(*(after - before for after, before in zip(new, old, strict=True)))
+        self.seen[cells] = now[cells]
 
-    def _changed(self, now: dict[str, np.ndarray]) -> np.ndarray:
-        """Cells where any watched array differs from the copy.
+    def _counts(self, cells: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Counts of the given cells, as their tally bytes ``codes`` have them, in three tables.
 
-        The one-byte arrays are compared eight cells (one 64-bit word) at a time;
-        only the words that differ are looked at cell by cell.
+        Returns:
+            Per (state * 5 + payer) and column; per (sustained, cut-down/ever abandoned/granted bits)
+            and column; sustained per council and innovation. Flat, as ``np.bincount`` gives them.
         """
-        size = now["state"].size
-        whole = size - size % 8
-        differ = np.zeros(whole // 8, dtype=bool)  # one flag per word: an eighth of the traffic of a cell mask
-        for name, values in now.items():
-            differ |= values[:whole].view(np.uint64) != self.seen[name][:whole].view(np.uint64)
-        words = np.flatnonzero(differ)
-        cells = np.concatenate([(words[:, None] * 8 + np.arange(8)).ravel(), np.arange(whole, size)])
-        differs = np.zeros(cells.size, dtype=bool)
-        for name, values in now.items():
-            differs |= values[cells] != self.seen[name][cells]
-        return cells[differs]
-
-    def _move(self, cells: np.ndarray, arrays: dict[str, np.ndarray], sign: int) -> None:
-        """Add (sign +1) or remove (sign -1) the given cells, as ``arrays`` has them, to or from every tally."""
         rows, inn = split_cells(cells, self.m)
         cols = inn if self.runs == 1 else (cells // self.cells_per_run) * self.m + inn  # run and innovation
         m = self.m * self.runs
-        state = arrays["state"][cells].astype(np.int64)
-        self.states += sign * np.bincount(state * m + cols, minlength=len(State) * m).reshape(len(State), m)
-        self.ever_abandoned += sign * np.bincount(cols[arrays["ever_abandoned"][cells]], minlength=m)
-        sustained = state == State.SUSTAINED.value
-        self.partial += sign * np.bincount(cols[sustained & arrays["partial"][cells]], minlength=m)
-        self.after_grant += sign * np.bincount(cols[sustained & arrays["granted"][cells]], minlength=m)
-        active = sustained | (state == State.PILOTING.value)
-        payer = arrays["payer"][cells][active].astype(np.int64)
-        self.payers += sign * np.bincount(payer * m + cols[active], minlength=len(Payer) * m).reshape(len(Payer), m)
+        low = codes & np.uint8((1 << _PARTIAL) - 1)
+        first = State.SUSTAINED.value * _PAYERS  # sustained: state * 5 + payer in [15, 20)
+        sustained = (low >= first) & (low < first + _PAYERS)
+        bits = (codes >> np.uint8(_PARTIAL)) + (sustained.view(np.uint8) << np.uint8(3))
+        by_low = np.bincount(low.astype(np.int64) * m + cols, minlength=len(State) * _PAYERS * m)
+        by_bits = np.bincount(bits.astype(np.int64) * m + cols, minlength=16 * m)
         at = self.council[rows[sustained]] * self.m + inn[sustained]
-        self.sustained_in += sign * np.bincount(at, minlength=self.n_councils * self.m).reshape(self.n_councils, self.m)
+        return by_low, by_bits, np.bincount(at, minlength=self.n_councils * self.m)
+
+    def _add(self, by_low: np.ndarray, by_bits: np.ndarray, by_council: np.ndarray) -> None:
+        """Add tables of ``_counts`` (or differences of two) to the tallies."""
+        m = self.m * self.runs
+        low = by_low.reshape(len(State), _PAYERS, m)
+        self.states += low.sum(axis=1)
+        self.payers += low[State.PILOTING.value] + low[State.SUSTAINED.value]
+        # bits: 4 * granted + 2 * ever abandoned + cut-down, first for the other states, then for sustained
+        bits = by_bits.reshape(2, 8, m)
+        self.ever_abandoned += bits[:, [2, 3, 6, 7]].sum(axis=(0, 1))
+        self.partial += bits[1, [1, 3, 5, 7]].sum(axis=0)
+        self.after_grant += bits[1, [4, 5, 6, 7]].sum(axis=0)
+        self.sustained_in += by_council.reshape(self.n_councils, self.m)
 
     def councils_reached(self) -> np.ndarray:
         """Councils in which at least one provider sustains each innovation.
@@ -118,3 +151,26 @@ class CellTally:
         if self.runs == 1:
             return np.count_nonzero(self.sustained_in, axis=0)
         return np.count_nonzero(self.sustained_in.reshape(self.runs, -1, self.m), axis=1).ravel()
+
+
+def changed_cells(now: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Sorted indices where two flat byte arrays differ, compared eight bytes (one 64-bit word) at a time.
+
+    Only the words that differ are looked at byte by byte.
+
+    Args:
+        now: A flat uint8 array.
+        seen: Another of the same size.
+
+    Returns:
+        The indices, sorted.
+    """
+    size = now.size
+    whole = size - size % 8
+    diff = np.bitwise_xor(now[:whole].view(np.uint64), seen[:whole].view(np.uint64))
+    words = np.flatnonzero(diff != 0)
+    at = np.flatnonzero(diff[words].view(np.uint8) != 0)  # byte k of a word is cell 8 * word + k
+    cells = words[at >> 3] * 8 + (at & 7)
+    if whole == size:
+        return cells
+    return np.concatenate([cells, whole + np.flatnonzero(now[whole:] != seen[whole:])])

@@ -7,6 +7,7 @@ batch of runs stepped together) can hand the rules any object with these attribu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -72,5 +73,34 @@ class World(Protocol):
 
         Returns:
             Whether each of those cells is operating.
+        """
+        ...
+
+    def council_contracts(self) -> np.ndarray:
+        """Flat indices of the council-paid cells (payer COUNCIL), sorted.
+
+        Returns:
+            The cells, as ``np.flatnonzero(providers.payer == Payer.COUNCIL)`` gives them.
+        """
+        ...
+
+    def operating_sites(self) -> np.ndarray:
+        """Operating cells per run and innovation: ``operating_mask()`` counted by column.
+
+        Returns:
+            The counts (flat, run b's at ``b * M ..``).
+        """
+        ...
+
+    def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The council contracts and ``compute(contracts)``, one value per contract.
+
+        Args:
+            name: What the values are (a world may keep values it knows stay fixed while a
+                contract lasts, by name).
+            compute: The values for given contract cells.
+
+        Returns:
+            (contracts, values), the contracts as ``council_contracts()`` gives them.
         """
         ...

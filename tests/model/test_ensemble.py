@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,9 +12,10 @@ import pytest
 from sasci_sim.config.loader import load_scenario, validate
 from sasci_sim.config.schema import Scenario
 from sasci_sim.model.blocks import Blocks
-from sasci_sim.model.ensemble import Ensemble, batch_key
+from sasci_sim.model.ensemble import CellViews, Ensemble, batch_key, operating_cells
 from sasci_sim.model.kernels.columns import column_counts, column_counts_by_block
 from sasci_sim.model.kernels.sampling import bernoulli_blocks, bernoulli_indices, cells_with_chance
+from sasci_sim.model.population import Payer, State
 from sasci_sim.model.social_care import SocialCareModel
 from sasci_sim.seeds import derive_seed
 from tests.support.core import SCENARIOS
@@ -261,3 +265,76 @@ def test_a_batch_with_readoption_reinvested_savings_and_pooling_on_a_network_mat
         pd.testing.assert_frame_equal(spread, want_spread, check_exact=True)
         pd.testing.assert_frame_equal(money, want_money, check_exact=True)
     assert money["reorganisations"].sum() > 0
+
+
+@pytest.mark.parametrize("path", [*SCENARIOS_COVERED, "high_cost_pressure.yaml", "nhs_pooled_budget.yaml"])
+def test_the_views_kept_through_the_council_month_equal_fresh_ones_wherever_a_rule_reads_them(
+    path: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every read of a kept view is checked against the arrays at that moment, in a run and a batch
+    reads = {"kept_mask": 0, "kept_contracts": 0, "contracts": 0}
+    operating, contracts = CellViews.operating_mask, CellViews.council_contracts
+
+    def checked_mask(self: CellViews) -> np.ndarray:
+        kept = self._operating is not None
+        got = operating(self)
+        assert np.array_equal(got, operating_cells(self.providers))
+        reads["kept_mask"] += kept
+        return got
+
+    def checked_contracts(self: CellViews) -> np.ndarray:
+        kept = self._contracts is not None
+        got = contracts(self)
+        assert np.array_equal(got, np.flatnonzero(self.providers.payer == Payer.COUNCIL.value))
+        reads["kept_contracts"] += kept and got.size > 0
+        reads["contracts"] += got.size
+        return got
+
+    sites, per_contract = CellViews.operating_sites, CellViews.per_contract
+
+    def checked_sites(self: CellViews) -> np.ndarray:
+        got = sites(self)
+        assert np.array_equal(got, self.blocks.count_columns(operating_cells(self.providers)))
+        return got
+
+    def checked_per_contract(self: CellViews, name: str, compute: Callable) -> tuple[np.ndarray, np.ndarray]:
+        kept = name in self._per_contract
+        cells, values = per_contract(self, name, compute)
+        fresh = np.flatnonzero(self.providers.payer == Payer.COUNCIL.value)
+        assert np.array_equal(cells, fresh) and np.array_equal(values, compute(fresh))  # the same floats
+        reads["kept_contracts"] += kept and cells.size > 0
+        reads["contracts"] += cells.size
+        return cells, values
+
+    monkeypatch.setattr(CellViews, "operating_sites", checked_sites)
+    monkeypatch.setattr(CellViews, "per_contract", checked_per_contract)
+    monkeypatch.setattr(CellViews, "operating_mask", checked_mask)
+    monkeypatch.setattr(CellViews, "council_contracts", checked_contracts)
+    scenario = small(path, providers=400, steps=40)
+    SocialCareModel(scenario, rng=5, provider_agents=False).run()
+    Ensemble(scenario, [5, 6, 7]).run()
+    assert reads["kept_mask"] > 0  # the kept views were read, and right
+    assert reads["kept_contracts"] > 0 or reads["contracts"] == 0  # (the Bass limit has no council contracts)
+
+
+def test_views_are_kept_only_inside_the_month_so_hand_edits_between_months_are_seen() -> None:
+    model = SocialCareModel(small(None, providers=200, steps=5), rng=1, provider_agents=False)
+    model.step()
+    assert not model.cells.keeping
+    model.providers.state[:3, 0] = State.SUSTAINED
+    model.providers.approved[:3, 0] = True
+    model.providers.payer[:3, 0] = Payer.COUNCIL
+    assert model.operating_mask()[:3, 0].all()
+    assert set(range(0, 3 * model.portfolio.size, model.portfolio.size)) <= set(model.council_contracts().tolist())
+
+
+@pytest.mark.parametrize("shape", [(0, 4), (1, 1), (13, 3), (200, 20), (1001, 7)])  # some not whole words
+def test_the_operating_mask_word_by_word_is_approved_pilots_and_sustained(shape: tuple[int, int]) -> None:
+    rng = np.random.default_rng(0)
+    state = rng.integers(0, len(State), shape).astype(np.int8)
+    approved = rng.random(shape) < 0.5
+    providers = SimpleNamespace(state=state, approved=approved)
+    got = operating_cells(providers)
+    active = (state == State.PILOTING.value) | (state == State.SUSTAINED.value)
+    assert got.dtype == np.bool_ and got.shape == shape
+    assert np.array_equal(got.view(np.uint8), (approved & active).view(np.uint8))  # bytes of 0 or 1 only

@@ -36,17 +36,15 @@ def allocate(group: np.ndarray, cost: np.ndarray, priority: np.ndarray, budget: 
             return accepted
     order = np.lexsort((-priority, group))
     g = group[order]
-    c = np.maximum(cost[order], 0.0)
-    running = np.cumsum(c)
-    first = np.searchsorted(g, g, side="left")
-    before = np.where(first > 0, running[first - 1], 0.0)
-    within = running - before
-    fits = within <= budget[g] + 1e-9
+    first = np.searchsorted(g, g, side="left")  # where each bid's group starts in the ranked list
+    # running totals with a leading 0, so the total before a group starts is running[first]
+    running = np.zeros(n + 1)
+    np.cumsum(np.maximum(cost[order], 0.0), out=running[1:])
+    fits = running[1:] - running[first] <= (budget + 1e-9)[g]
     # once a bid in a group does not fit, later bids in that group are refused
-    refused = ~fits
-    refused_so_far = np.cumsum(refused)
-    refused_before = np.where(first > 0, refused_so_far[first - 1], 0)
-    accepted[order] = (refused_so_far - refused_before) == 0
+    refused = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(~fits, out=refused[1:])
+    accepted[order] = refused[1:] == refused[first]
     return accepted
 
 

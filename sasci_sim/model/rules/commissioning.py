@@ -44,11 +44,12 @@ def council_value(world: World, councils: np.ndarray, cols: np.ndarray) -> np.nd
 
     Args:
         world: The month's world.
-        councils: Councils of the pairs.
+        councils: Councils of the pairs (any shape that broadcasts with ``cols``, e.g. a row of
+            councils against a column of innovations for every pair).
         cols: Innovations of the pairs.
 
     Returns:
-        V per pair, 0..1.
+        V per pair, 0..1, in the broadcast shape.
     """
     pi = world.councils.pressure[councils]
     port = world.portfolio
@@ -157,11 +158,16 @@ def refresh_commitments(world: World) -> None:
     """
     p = world.providers
     m = p.state.shape[1]
-    cells = np.flatnonzero(p.payer == Payer.COUNCIL.value)
-    rows, cols = split_cells(cells, m)
-    cost = council_net_cost(world, cols, councils=p.council[rows])
-    cost += monthly_commitment(world, rows, cols)  # double running of moves still in transition
-    world.councils.committed = spent_by_group(p.council[rows], cost, world.councils.n)
+
+    def monthly_cost(cells: np.ndarray) -> np.ndarray:
+        rows, cols = split_cells(cells, m)
+        cost = council_net_cost(world, cols, councils=p.council[rows])
+        cost += monthly_commitment(world, rows, cols)  # double running of moves still in transition
+        return cost
+
+    # a contract's monthly cost is fixed while it lasts through the month (kept, when the world keeps it)
+    cells, cost = world.per_contract("monthly_cost", monthly_cost)
+    world.councils.committed = spent_by_group(p.council[cells // m], cost, world.councils.n)
 
 
 def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -246,7 +252,8 @@ def sign_up_systems(world: World) -> None:
     k = systems.size
     share = c.signed[:, systems].reshape(runs.size, -1, k).mean(axis=1)  # per run: its own councils
     pull = (1.0 - e) * share + e * world.evidence.reshape(runs.size, -1)[:, systems]
-    value = council_value(world, np.repeat(np.arange(c.n), k), np.tile(systems, c.n)).reshape(c.n, k)
+    # every council and systems innovation: councils along the rows' length (long inner loops), then turned
+    value = council_value(world, np.arange(c.n)[None, :], systems[:, None]).T
     rules_changed = 1.0 / (1.0 + mean_delay_months(world)[systems])
     run_of = runs.of_councils(np.arange(c.n))
     per_run = (pull * rules_changed[None, :])[run_of]  # each council's run's pull
@@ -255,18 +262,21 @@ def sign_up_systems(world: World) -> None:
     c.signed[:, systems] |= draws
 
 
-def reorganise(world: World) -> None:
+def reorganise(world: World) -> np.ndarray:
     """Some councils restructure: support is withdrawn and adopters are disrupted (Mann et al. 2022).
 
     Args:
         world: The month's world; reads each council's providers and sign-ups, writes sign-ups,
             pilot funds, reorganisation counts and abandonments with cause reorganisation.
+
+    Returns:
+        The flat indices of the cells abandoned, sorted (so the schedule knows which cells changed).
     """
     la_cfg, c, p, runs = world.config.local_authorities, world.councils, world.providers, world.blocks
     hit = np.flatnonzero(runs.uniform_councils(np.arange(c.n)) < la_cfg.reorganisation_rate_per_year / 12.0)
     world.events_scalar["reorganisations"] += runs.sums(np.ones(hit.size), runs.of_councils(hit))
     if hit.size == 0:
-        return
+        return np.zeros(0, dtype=np.int64)
     c.reorganisations[hit] += 1
     c.pilot_pot[hit] = 0.0
     withdraw = runs.uniform_councils(hit, c.signed.shape[1]) < la_cfg.reorganisation_withdrawal
@@ -282,6 +292,7 @@ def reorganise(world: World) -> None:
     r, j = np.nonzero(dropped | disrupted)
     abandon(world, rows[r], j, "reorganisation")
     refresh_commitments(world)
+    return rows[r].astype(np.int64) * active.shape[1] + j
 
 
 def update_funds(world: World) -> None:

@@ -15,13 +15,12 @@ import numpy as np
 from sasci_sim.model.kernels.allocation import allocate
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.nhs import BoardsWorld
-from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.commissioning import council_net_cost, council_value, refresh_commitments
 from sasci_sim.model.rules.double_running import monthly_commitment
 from sasci_sim.model.rules.transitions import abandon
 
 
-def drop_unaffordable(world: BoardsWorld) -> None:
+def drop_unaffordable(world: BoardsWorld) -> np.ndarray:
     """Councils whose budget fell below their commitments drop their least valued contracts until the rest fit.
 
     A council over budget for other reasons (contracts it held when the run began) is left alone.
@@ -29,18 +28,21 @@ def drop_unaffordable(world: BoardsWorld) -> None:
     Args:
         world: The month's world; reads budgets and contracts, abandons the contracts dropped and
             recomputes commitments.
+
+    Returns:
+        The flat indices of the contracts dropped, sorted (so the schedule knows which cells changed).
     """
     c, p, b = world.councils, world.providers, world.boards
     over = (c.budget < b.last_budget - 1e-9) & (c.committed > c.budget + 1e-9)
     b.last_budget = c.budget.copy()
     if not over.any():
-        return
+        return np.zeros(0, dtype=np.int64)
     m = p.state.shape[1]
-    cells = np.flatnonzero(p.payer == Payer.COUNCIL.value)
+    cells = world.council_contracts()
     rows, cols = split_cells(cells, m)
     la = p.council[rows]
     hit = over[la]
-    rows, cols, la = rows[hit], cols[hit], la[hit]
+    cells, rows, cols, la = cells[hit], rows[hit], cols[hit], la[hit]
     # what each contract costs this month and next, whichever is more: the smaller budget applies now,
     # and double running a fund pays now may fall on the commissioner next month
     due = np.maximum(monthly_commitment(world, rows, cols), monthly_commitment(world, rows, cols, world.t + 1))
@@ -48,3 +50,4 @@ def drop_unaffordable(world: BoardsWorld) -> None:
     keep = allocate(la, cost, council_value(world, la, cols), c.budget)
     abandon(world, rows[~keep], cols[~keep], "review")
     refresh_commitments(world)
+    return cells[~keep]

@@ -32,7 +32,6 @@ import numpy as np
 from sasci_sim.model.kernels.allocation import allocate, spent_by_group
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.nhs import BoardsWorld, fund_running
-from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.double_running import fund_double_running
 
 
@@ -150,7 +149,7 @@ def share_pooled_costs(world: BoardsWorld) -> None:
     cfg, b, c, p = world.config, world.boards, world.councils, world.providers
     fund_dr = np.zeros(c.n)
     if b.pooled.any() and fund_running(cfg, world.t):
-        rows, cols = split_cells(np.flatnonzero(p.payer == Payer.COUNCIL.value), p.state.shape[1])
+        rows, cols = split_cells(world.council_contracts(), p.state.shape[1])
         fund_dr = fund_double_running(world, rows, cols)
     dr_paid = np.minimum(fund_dr, b.fund_pot)
     b.fund_pot = b.fund_pot - dr_paid
@@ -161,7 +160,7 @@ def share_pooled_costs(world: BoardsWorld) -> None:
     scalars["council_spend_k"] += runs.per_council_run(fund_dr - dr_paid) - runs.per_council_run(nhs_paid)
     scalars["nhs_spend_k"] += runs.per_council_run(nhs_paid)
     scalars["joint_fund_spent_k"] += runs.per_council_run(dr_paid)
-    sites = runs.count_columns(world.operating_mask())
+    sites = world.operating_sites()
     scalars["nhs_savings_k"] += runs.dot_columns(sites, world.portfolio.nhs_saving)
     if fund_running(cfg, world.t) and fund_year_ends(world):
         b.fund_pot = np.zeros(c.n)  # the year's unspent money lapses

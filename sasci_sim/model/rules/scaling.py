@@ -32,7 +32,7 @@ def council_rollout(world: World) -> None:
             and budget room, writes council-paid pilots and ``councils.committed``.
     """
     p, port, c = world.providers, world.portfolio, world.councils
-    contracts = np.flatnonzero(p.payer == Payer.COUNCIL.value)
+    contracts = world.council_contracts()
     if contracts.size == 0:
         return
     m = p.state.shape[1]
