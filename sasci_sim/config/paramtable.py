@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from sasci_sim.config.params import SOURCES, parameter_rows
-from sasci_sim.config.schema import Funder, Innovation, Intermediary, Mandate, Programme, Scenario
+from sasci_sim.config.schema import (
+    Funder,
+    Innovation,
+    Intermediary,
+    Mandate,
+    PolicyFromPractice,
+    Programme,
+    Scenario,
+)
 
 COLUMNS = ("key", "meaning", "unit", "default", "range", "source", "grade", "posterior")
 #: The evidence grades counted in docs/parameters.md, ``calibrated`` last.
@@ -22,6 +30,7 @@ def rows() -> list[dict[str, str]]:
         + parameter_rows(Innovation, "innovations[].")
         + parameter_rows(Mandate, "national.mandates[].")
         + parameter_rows(Programme, "national.programmes[].")
+        + parameter_rows(PolicyFromPractice, "national.policy_follows_practice[].")
         + parameter_rows(Intermediary, "intermediaries[].")
     )
 

@@ -1417,11 +1417,77 @@ class Programme(Section):
         return self
 
 
+class PolicyFromPractice(Section):
+    """National policy that follows local practice: adopted once councils have shown an innovation (ODD 7.12)."""
+
+    innovation: str = Field(
+        min_length=1, max_length=60, description="Name of the innovation central government may make national policy."
+    )
+    councils_share: float = param(
+        0.16,
+        ge=0,
+        le=1,
+        unit="share of councils",
+        doc="Share of councils with a provider sustaining the innovation at which local practice has shown it "
+        "(Rogers: innovators and early adopters, 2.5% + 13.5%; diffusion takes off at 10-20% adoption).",
+        source="rogers2003",
+        grade="weak",
+    )
+    evidence: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="score 0..1",
+        doc="Evidence the innovation needs before it becomes national policy (as a scaling grant asks: "
+        "research.scale_evidence_threshold).",
+        source="design",
+        grade="assumption",
+    )
+    lag_months: int = param(
+        24,
+        ge=1,
+        le=600,
+        unit="months",
+        doc="Months from the month local practice passes both thresholds to the month the policy is in force "
+        "(a national review, consultation and white paper).",
+        source="design",
+        grade="assumption",
+    )
+    inspections_per_year: float = param(
+        0.59,
+        ge=0,
+        le=12,
+        unit="inspections/provider/year",
+        doc="Inspections of a provider per year once the policy is in force (as a national mandate's).",
+        source="cqc_asc_2014_2017",
+        grade="moderate",
+    )
+    compliance: float = param(
+        0.8,
+        ge=0,
+        le=1,
+        unit="probability",
+        doc="Chance that an inspected provider not using the innovation starts to, once it is national policy.",
+        source="design",
+        grade="assumption",
+    )
+    noncompliance_cost_k: float = param(
+        2.0,
+        ge=0,
+        le=10000,
+        unit="k GBP/inspection",
+        doc="Cost to an inspected provider that does not follow the national policy, paid from reserves.",
+        source="design",
+        grade="assumption",
+    )
+
+
 class National(Section):
     """National routes to adoption: standards expected at inspection, and funded programmes (none: off)."""
 
     mandates: list[Mandate] = Field(default_factory=list, max_length=100)
     programmes: list[Programme] = Field(default_factory=list, max_length=100)
+    policy_follows_practice: list[PolicyFromPractice] = Field(default_factory=list, max_length=100)
 
     @field_validator("programmes")
     @classmethod
@@ -1533,6 +1599,8 @@ class Scenario(Section):
         for k, programme in enumerate(national.programmes):
             for name in programme.innovations:
                 _known_innovation(name, known, f"programmes[{k}].innovations")
+        for k, policy in enumerate(national.policy_follows_practice):
+            _known_innovation(policy.innovation, known, f"policy_follows_practice[{k}].innovation")
         return national
 
     @field_validator("intermediaries")

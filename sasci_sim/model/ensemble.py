@@ -61,6 +61,7 @@ from sasci_sim.model.rules.national import (
     fund_programmes,
     inspect_mandates,
 )
+from sasci_sim.model.rules.policy import PolicyClock, follow_practice, policy_events, watch_practice
 from sasci_sim.model.rules.pooled import share_pooled_costs
 from sasci_sim.model.rules.regulation import approve_pilots
 from sasci_sim.model.rules.scaling import council_rollout
@@ -103,6 +104,7 @@ class MonthWorld(World, Protocol):
     learned: Learned
     programme_pots: ProgrammePots
     network_bodies: NetworkBodies
+    policy_clock: PolicyClock
 
     def call_funders(self) -> None:
         """Run this month's calls of every funder in every run."""
@@ -579,6 +581,7 @@ def run_month(world: MonthWorld) -> None:
     decide_pilots(world)  # 3. decision to pilot
     council_rollout(world)  # 3b. scaling through commissioning
     inspect_mandates(world)  # 3c. national standards at inspection
+    follow_practice(world, world.policy_clock)  # 3d. national policy that followed local practice
     approve_pilots(world)  # 4. regulation
     funding_cliff(world)  # 5. sustain or abandon at the cliff
     background_abandonment(world)  # 5. background hazard
@@ -593,6 +596,7 @@ def run_month(world: MonthWorld) -> None:
         world.cells.forget()
     learn_from_outcomes(world)  # 7a. failure teaches: perceived benefit
     readopt(world)
+    watch_practice(world, world.policy_clock)  # 8. central government notes what local practice has shown
 
 
 def batch_key(scenario: Scenario) -> str:
@@ -656,6 +660,7 @@ class Ensemble:
         self.experience = np.zeros(self.initial_evidence.size)
         self.learned = Learned.empty(self.initial_evidence.size)
         self.programme_pots, self.network_bodies = st.programme_pots, st.network_bodies
+        self.policy_clock = PolicyClock.build(self.config, self.blocks.size)
         self.events: dict[str, np.ndarray] = {}
         self.events_scalar: dict[str, float | np.ndarray] = {}
         self.people = st.people
@@ -716,7 +721,7 @@ class Ensemble:
     def reset_events(self) -> None:
         """Zero this month's per-run event counts and money tallies."""
         size = self.initial_evidence.size
-        self.events = {name: np.zeros(size, dtype=np.int64) for name in EVENT_NAMES}
+        self.events = {name: np.zeros(size, dtype=np.int64) for name in (*EVENT_NAMES, *policy_events(self.config))}
         if self.blocks.size == 1:  # a float each, as a single run keeps them
             self.events_scalar = dict.fromkeys(SCALAR_NAMES, 0.0)
         else:

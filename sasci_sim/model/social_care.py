@@ -25,6 +25,7 @@ from sasci_sim.model.ensemble import (
 )
 from sasci_sim.model.recording import Recorder
 from sasci_sim.model.rules.learning import Learned
+from sasci_sim.model.rules.policy import PolicyClock, policy_events
 
 __all__ = ["EVENT_NAMES", "SCALAR_NAMES", "SocialCareModel", "with_levers"]
 
@@ -120,6 +121,7 @@ class SocialCareModel(mesa.Model):
         self.experience = np.zeros(m)
         self.programme_pots = stacked.programme_pots
         self.network_bodies = stacked.network_bodies
+        self.policy_clock = PolicyClock.build(cfg, 1)
         self.people = stacked.people
         self.events: dict[str, np.ndarray] = {}
         self.events_scalar: dict[str, float | np.ndarray] = {}
@@ -208,7 +210,7 @@ class SocialCareModel(mesa.Model):
     def reset_events(self) -> None:
         """Zero this month's event counts and money tallies."""
         m = self.portfolio.size
-        self.events = {name: np.zeros(m, dtype=np.int64) for name in EVENT_NAMES}
+        self.events = {name: np.zeros(m, dtype=np.int64) for name in (*EVENT_NAMES, *policy_events(self.config))}
         self.events_scalar = dict.fromkeys(SCALAR_NAMES, 0.0)
 
     def call_funders(self) -> None:

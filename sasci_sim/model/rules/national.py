@@ -24,11 +24,12 @@ pilot goes on under the grant (money spent).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from sasci_sim.config.schema import SYSTEMS, Programme, Scenario
+from sasci_sim.config.schema import SYSTEMS, Mandate, PolicyFromPractice, Programme, Scenario
 from sasci_sim.model.kernels.allocation import allocate, spent_by_group
 from sasci_sim.model.population import Councils, Payer, Portfolio, State
 from sasci_sim.model.rules.adoption import appeal, one_free_bid_each
@@ -125,15 +126,35 @@ def inspect_mandates(world: World) -> None:
     Args:
         world: The model state; cells, councils' sign-ups, reserves and counters change.
     """
-    p, cfg, runs = world.providers, world.config, world.blocks
+    mandates = world.config.national.mandates
+    in_force = [np.full(world.blocks.size, world.t >= mandate.start_month) for mandate in mandates]
+    inspect_standards(world, mandates, in_force)
+
+
+def inspect_standards(
+    world: World, standards: Sequence[Mandate | PolicyFromPractice], in_force: Sequence[np.ndarray]
+) -> None:
+    """Inspections in the runs where each national standard is in force push providers to adopt it.
+
+    Shared by the scenario's mandates (in force from their start month in every run) and by
+    national policy that followed local practice (``model.rules.policy``: in force from a month
+    each run reaches on its own). A run where a standard is not in force draws nothing for it.
+
+    Args:
+        world: The model state; cells, councils' sign-ups, reserves and counters change.
+        standards: Each standard (its innovation, inspections a year, compliance and cost of
+            not complying).
+        in_force: For each standard, whether it is in force in each run (length B).
+    """
+    p, runs = world.providers, world.blocks
     m = world.portfolio.size
-    for mandate in cfg.national.mandates:
+    for mandate, live in zip(standards, in_force, strict=True):
         j = world.portfolio.names.index(mandate.innovation)
-        if world.t < mandate.start_month or world.portfolio.launch[j] > world.t:
+        if not live.any() or world.portfolio.launch[j] > world.t:
             continue
         if world.portfolio.kind[j] == SYSTEMS:
-            world.councils.signed[:, j] = True  # a national standard is the rule everywhere
-        rows = runs.bernoulli(runs.n, inspection_chance(mandate.inspections_per_year))
+            world.councils.signed[np.repeat(live, runs.l), j] = True  # a national standard is the rule everywhere
+        rows = runs.bernoulli(runs.n, np.where(live, inspection_chance(mandate.inspections_per_year), 0.0))
         state = p.state[rows, j]
         np.add.at(world.events["inspections"], runs.of_rows(rows) * m + j, 1)
         missing = (state == State.UNAWARE.value) | (state == State.AWARE.value) | (state == State.ABANDONED.value)
