@@ -596,7 +596,7 @@ def run_month(world: MonthWorld) -> None:
         world.cells.forget()
     learn_from_outcomes(world)  # 7a. failure teaches: perceived benefit
     readopt(world)
-    watch_practice(world, world.policy_clock)  # 8. central government notes what local practice has shown
+    watch_practice(world, world.policy_clock)  # 7c. central government notes what local practice has shown
 
 
 def batch_key(scenario: Scenario) -> str:

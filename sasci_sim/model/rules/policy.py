@@ -1,4 +1,4 @@
-"""National policy that follows local practice (ODD: Submodel 'national', 7.12.1 policy from practice).
+"""National policy that follows local practice (ODD: Submodel 'policy'; as a mandate, ODD: Submodel 'national').
 
 Central government makes an innovation national policy once local practice has shown it: at
 the end of each month it looks at how many councils have a provider sustaining the innovation
