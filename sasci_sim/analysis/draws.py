@@ -10,14 +10,22 @@ variance between draws (what the parameters do) and within draws (chance):
 the share of draws whose mean difference has the overall sign. Sensitivity is the
 standardised regression coefficient of each parameter for the draw means (ordinary
 least squares on standardised values; Saltelli et al. 2008, Global Sensitivity Analysis, 1.2.5).
+A predictive interval over draws keeps the draws in which an event is never reached (+inf) as
+values, not gaps (``predictive_quantiles``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+#: Stands in for +inf ("never reached within the horizon") while quantiles interpolate: far above
+#: any metric's own values, so a quantile that interpolates towards it lands above ``_REACHES_NEVER``.
+_NEVER = 1e300
+_REACHES_NEVER = 1e200
 
 
 @dataclass(frozen=True)
@@ -154,3 +162,25 @@ def standardised_coefficients(x: np.ndarray, y: np.ndarray, names: list[str]) ->
     for name, b in zip([nm for nm, v in zip(names, varying, strict=True) if v], beta[1:], strict=True):
         coefs[name] = float(b)
     return Sensitivity(coefs, r2, n)
+
+
+def predictive_quantiles(values: np.ndarray, probabilities: Sequence[float]) -> list[float]:
+    """Linear quantiles of an anchor's values over draws: NaN (no value) left out, +inf (never reached) kept.
+
+    A draw in which the event an anchor times is never reached within the horizon is a result,
+    not a gap: leaving it out would censor the interval. It sorts above every value reached,
+    and a quantile that reaches into those draws is +inf. Without infinite values this is
+    numpy's linear quantile exactly.
+
+    Args:
+        values: One value per draw (NaN where the metric is undefined, +inf where never reached).
+        probabilities: The quantiles wanted, in [0, 1].
+
+    Returns:
+        One quantile per probability; NaN for each when no draw has a value.
+    """
+    kept = values[~np.isnan(values)]
+    if kept.size == 0:
+        return [math.nan] * len(probabilities)
+    stood_in = np.quantile(np.where(np.isposinf(kept), _NEVER, kept), probabilities)
+    return [math.inf if q > _REACHES_NEVER else float(q) for q in np.atleast_1d(stood_in)]

@@ -7,7 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from sasci_sim.analysis.draws import draw_means, robustness, standardised_coefficients, variance_split
+from sasci_sim.analysis.draws import (
+    draw_means,
+    predictive_quantiles,
+    robustness,
+    standardised_coefficients,
+    variance_split,
+)
 
 
 def test_the_variance_split_recovers_known_components() -> None:
@@ -60,3 +66,16 @@ def test_a_parameter_that_does_not_vary_has_no_influence() -> None:
     sens = standardised_coefficients(x, 2 * x[:, 0], ["a", "fixed"])
     assert sens.coefficients["fixed"] == 0.0
     assert sens.coefficients["a"] == pytest.approx(1.0)
+
+
+def test_predictive_quantiles_keep_never_reached_draws_and_leave_out_undefined_ones() -> None:
+    reached = np.array([19.0, 19.9, 21.7, 23.8, 24.8, 24.9])
+    assert predictive_quantiles(reached, (0.05, 0.5, 0.95)) == list(np.quantile(reached, (0.05, 0.5, 0.95)))
+    with_gaps = np.concatenate([reached, [np.nan, np.nan]])
+    assert predictive_quantiles(with_gaps, (0.05, 0.95)) == list(np.quantile(reached, (0.05, 0.95)))
+    never = np.concatenate([reached, np.full(14, np.inf)])
+    low, mid, high = predictive_quantiles(never, (0.05, 0.5, 0.95))
+    assert low == pytest.approx(np.quantile(np.concatenate([reached, np.full(14, 1e6)]), 0.05))
+    assert mid == math.inf and high == math.inf, "most draws never reach it: the interval reaches never"
+    assert predictive_quantiles(np.array([1.0, np.inf]), (0.0, 1.0)) == [1.0, math.inf]
+    assert all(math.isnan(q) for q in predictive_quantiles(np.array([np.nan]), (0.05, 0.95)))

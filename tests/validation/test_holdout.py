@@ -56,6 +56,8 @@ def test_a_prediction_passes_only_when_its_interval_meets_the_observation() -> N
     assert inside.passed and inside.verdict == "PASS"
     assert not below.passed and below.verdict == "FAIL"
     assert not empty.passed and empty.undefined == 2, "no value is a failure, not a pass"
+    never = AnchorPrediction(scheirer, np.array([0.8, np.inf, np.nan]), 0.8, np.inf)
+    assert (never.never, never.undefined) == (1, 1), "never reached is a value; undefined is not"
     coverage = ANCHORS["shared_lives_council_coverage"]  # interval 0.8 to 1
     assert AnchorPrediction(coverage, np.array([0.7]), 0.6, 0.85).passed
     assert not AnchorPrediction(coverage, np.array([0.7]), 0.5, 0.75).passed
@@ -66,6 +68,7 @@ def test_observed_values_print_as_their_source_gives_them() -> None:
     assert observed_text(ANCHORS["shared_lives_council_coverage"]) == "0.8-1"
     assert observed_text(ANCHORS["stirman_sustained_after_funding"]) == "pending"
     assert number(0.0333) == "0.0333"
+    assert number(float("inf")) == "never"
 
 
 def test_checks_true_by_construction_are_verification_the_rest_evidence() -> None:

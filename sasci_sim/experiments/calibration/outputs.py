@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ import pandas as pd
 import pyabc
 from tqdm import tqdm
 
+from sasci_sim.analysis.draws import predictive_quantiles
 from sasci_sim.config.anchors import Anchor, load_anchors
 from sasci_sim.experiments.calibration.batching import DEFAULT_BATCH
 from sasci_sim.experiments.calibration.model import AnchorModel
@@ -166,8 +168,8 @@ def predictive(
     rows = []
     values = {k: np.asarray(v, dtype=float) for k, v in simulated.items()}
     for anchor in calibration.anchors:
-        finite = values[anchor.id][np.isfinite(values[anchor.id])]
-        low, mid, high = (float(q) for q in np.quantile(finite, TAILS)) if finite.size else (np.nan,) * 3
+        got = values[anchor.id]
+        low, mid, high = predictive_quantiles(got, TAILS)  # never-reached draws count: nothing is censored
         rows.append(
             {
                 **_describe(anchor),
@@ -175,8 +177,9 @@ def predictive(
                 "model_5": low,
                 "model_median": mid,
                 "model_95": high,
-                "undefined_draws": int(values[anchor.id].size - finite.size),
-                "verdict": ("in" if anchor.covers(low, high) else "out") if finite.size else "undefined",
+                "undefined_draws": int(np.isnan(got).sum()),
+                "never_reached_draws": int(np.isposinf(got).sum()),
+                "verdict": "undefined" if math.isnan(low) else ("in" if anchor.covers(low, high) else "out"),
             }
         )
     known = {a.id for a in calibration.anchors}

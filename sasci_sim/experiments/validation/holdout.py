@@ -12,6 +12,7 @@ compute (blocked) or without a figure (pending) are listed with the reason, neve
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from sasci_sim.analysis.anchors import measure
+from sasci_sim.analysis.draws import predictive_quantiles
 from sasci_sim.config.anchors import Anchor, load_anchors, scenario_file
 from sasci_sim.config.loader import load_scenario
 from sasci_sim.experiments.replications import run_many
@@ -49,9 +51,10 @@ class AnchorPrediction:
 
     Attributes:
         anchor: The anchor.
-        values: The anchor's value in each draw's run (empty when not predicted).
-        low: The 5th percentile of the finite values (NaN if none).
-        high: The 95th percentile of the finite values (NaN if none).
+        values: The anchor's value in each draw's run (empty when not predicted; NaN where the
+            metric is undefined, +inf where the event it times is never reached).
+        low: The 5th percentile of the values, never-reached draws included (NaN if none).
+        high: The 95th percentile of the values, never-reached draws included (NaN if none).
         reason: Why it was not predicted (blocked, pending), or "" when it was.
     """
 
@@ -69,12 +72,17 @@ class AnchorPrediction:
     @property
     def undefined(self) -> int:
         """Draws in which the metric gave no number (no programme counted, say)."""
-        return int(self.values.size - np.isfinite(self.values).sum())
+        return int(np.isnan(self.values).sum())
+
+    @property
+    def never(self) -> int:
+        """Draws in which the event the anchor times is never reached within the horizon (+inf)."""
+        return int(np.isposinf(self.values).sum())
 
     @property
     def passed(self) -> bool:
-        """The model's 90% interval meets the observation (False when nothing finite was produced)."""
-        return self.predicted and bool(np.isfinite(self.low)) and self.anchor.covers(self.low, self.high)
+        """The model's 90% interval meets the observation (False when no draw gave a value)."""
+        return self.predicted and not math.isnan(self.low) and self.anchor.covers(self.low, self.high)
 
     @property
     def verdict(self) -> str:
@@ -93,11 +101,13 @@ def number(x: float) -> str:
     """A figure as printed: three significant digits, thousands in full (42,600, not 4.26e+04).
 
     Args:
-        x: The figure.
+        x: The figure (+inf, a time never reached, prints as "never").
 
     Returns:
         The text.
     """
+    if math.isinf(x) and x > 0:
+        return "never"
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
@@ -180,7 +190,6 @@ def predict_anchors(
             out.append(AnchorPrediction(anchor, np.empty(0), np.nan, np.nan, not_run(anchor)))
             continue
         got = np.asarray(values[anchor.id], dtype=float)
-        finite = got[np.isfinite(got)]
-        low, high = (float(q) for q in np.quantile(finite, TAILS)) if finite.size else (np.nan, np.nan)
+        low, high = predictive_quantiles(got, TAILS)  # never-reached draws count: nothing is censored
         out.append(AnchorPrediction(anchor, got, low, high))
     return out

@@ -107,10 +107,12 @@ def anchor_rows(predictions: list[AnchorPrediction]) -> list[dict[str, Any]]:
         a = p.anchor
         if not p.predicted:
             model = p.reason.split(":")[0] + " (why: anchors.yaml, validation.json)"
-        elif not math.isfinite(p.low):
+        elif math.isnan(p.low):
             model = f"no value in any of {p.values.size} draws"
         else:
             model = f"90% [{number(p.low)}, {number(p.high)}] over {p.values.size} draws"
+            if p.never:
+                model += f" ({p.never} never reached it)"
             if p.undefined:
                 model += f" ({p.undefined} gave no value)"
         out.append(
@@ -265,6 +267,7 @@ def execute(args: argparse.Namespace) -> int:
                         "model_95": finite(p.high),
                         "draws": int(p.values.size),
                         "undefined_draws": p.undefined,
+                        "never_reached_draws": p.never,
                         "verdict": p.verdict,
                         "not_run": p.reason or None,
                     }
