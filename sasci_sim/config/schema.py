@@ -1309,19 +1309,9 @@ def _monthly_window(start: int, end: int | None, what: str) -> None:
         raise ValueError(f"{what}: end_month ({end}) is before start_month ({start})")
 
 
-class Mandate(Section):
-    """A national standard that the regulator expects at inspection (the Care Certificate kind)."""
+class Inspected(Section):
+    """What inspections do about a national standard or policy: how often, how providers respond, what refusing costs."""
 
-    innovation: str = Field(min_length=1, max_length=60, description="Name of the innovation the standard requires.")
-    start_month: int = param(
-        1,
-        ge=0,
-        le=1200,
-        unit="month",
-        doc="Month from which inspections expect the standard (the Care Certificate: April 2015).",
-        source="care_certificate_2015",
-        grade="strong",
-    )
     inspections_per_year: float = param(
         0.59,
         ge=0,
@@ -1336,7 +1326,7 @@ class Mandate(Section):
         ge=0,
         le=1,
         unit="probability",
-        doc="Chance that an inspected provider not using the standard starts to.",
+        doc="Chance that an inspected provider not using the standard (or national policy) starts to.",
         source="design",
         grade="assumption",
     )
@@ -1348,6 +1338,21 @@ class Mandate(Section):
         doc="Cost to an inspected provider that does not comply (a poorer rating, an action plan), paid from reserves.",
         source="design",
         grade="assumption",
+    )
+
+
+class Mandate(Inspected):
+    """A national standard that the regulator expects at inspection (the Care Certificate kind)."""
+
+    innovation: str = Field(min_length=1, max_length=60, description="Name of the innovation the standard requires.")
+    start_month: int = param(
+        1,
+        ge=0,
+        le=1200,
+        unit="month",
+        doc="Month from which inspections expect the standard (the Care Certificate: April 2015).",
+        source="care_certificate_2015",
+        grade="strong",
     )
 
 
@@ -1417,7 +1422,7 @@ class Programme(Section):
         return self
 
 
-class PolicyFromPractice(Section):
+class PolicyFromPractice(Inspected):
     """National policy that follows local practice: adopted once councils have shown an innovation (ODD 7.12)."""
 
     innovation: str = Field(
@@ -1450,33 +1455,6 @@ class PolicyFromPractice(Section):
         unit="months",
         doc="Months from the month local practice passes both thresholds to the month the policy is in force "
         "(a national review, consultation and white paper).",
-        source="design",
-        grade="assumption",
-    )
-    inspections_per_year: float = param(
-        0.59,
-        ge=0,
-        le=12,
-        unit="inspections/provider/year",
-        doc="Inspections of a provider per year once the policy is in force (as a national mandate's).",
-        source="cqc_asc_2014_2017",
-        grade="moderate",
-    )
-    compliance: float = param(
-        0.8,
-        ge=0,
-        le=1,
-        unit="probability",
-        doc="Chance that an inspected provider not using the innovation starts to, once it is national policy.",
-        source="design",
-        grade="assumption",
-    )
-    noncompliance_cost_k: float = param(
-        2.0,
-        ge=0,
-        le=10000,
-        unit="k GBP/inspection",
-        doc="Cost to an inspected provider that does not follow the national policy, paid from reserves.",
         source="design",
         grade="assumption",
     )
