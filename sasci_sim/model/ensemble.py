@@ -25,7 +25,7 @@ import scipy.sparse as sp
 
 from sasci_sim.config.schema import SYSTEMS, Scenario
 from sasci_sim.model.blocks import PER_RUN_PARAMETERS, Blocks, run_parameters
-from sasci_sim.model.kernels.cells import split_cells
+from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
 from sasci_sim.model.network import PeerExposure, build_network
 from sasci_sim.model.nhs import Boards, build_boards
 from sasci_sim.model.population import (
@@ -154,6 +154,27 @@ def operating_cells(providers: Providers) -> np.ndarray:
     return out.view(np.bool_).reshape(providers.state.shape)
 
 
+def under_way_cells(providers: Providers) -> np.ndarray:
+    """Flat indices of the cells PILOTING or SUSTAINED, sorted, found eight cells (one word) at a time.
+
+    Args:
+        providers: The provider arrays.
+
+    Returns:
+        The cells, as ``np.flatnonzero(piloting_or_sustained(providers.state))`` gives them.
+    """
+    state = providers.state.reshape(-1)
+    size = state.size
+    whole = size - size % 8
+    out = np.empty(size, dtype=np.uint8)
+    words = out[:whole].view(np.uint64)
+    np.right_shift(state[:whole].view(np.uint64), np.uint64(1), out=words)
+    words &= np.uint64(0x0101010101010101)  # bit 1 of each state byte: PILOTING or SUSTAINED
+    if whole < size:
+        out[whole:] = piloting_or_sustained(state[whole:])
+    return flat_nonzero(out.view(np.bool_))
+
+
 def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
     """``operating_cells`` at the given flat cell indices only.
 
@@ -195,6 +216,67 @@ class CellViews:
         self._sites: np.ndarray | None = None
         self._contracts: np.ndarray | None = None
         self._per_contract: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.tracking = False
+        self._under: np.ndarray | None = None
+        self._started: list[np.ndarray] = []
+
+    def track(self) -> None:
+        """Keep the index of cells under way once computed, until ``untrack``.
+
+        From then on every pilot started must be reported (``started``); cells leaving piloting
+        or sustained need no report, since each read drops the cells no longer under way.
+        """
+        self.tracking = True
+
+    def untrack(self) -> None:
+        """Drop the index of cells under way and find them afresh from now on."""
+        self.tracking = False
+        self._under = None
+        self._started = []
+
+    def started(self, cells: np.ndarray) -> None:
+        """Add cells that have just started piloting to the kept index of cells under way.
+
+        Args:
+            cells: Flat indices of the cells (any order; repeats allowed).
+        """
+        if self._under is not None and cells.size:
+            self._started.append(cells)
+
+    def under_way(self) -> np.ndarray:
+        """Flat indices of the cells PILOTING or SUSTAINED, sorted.
+
+        While tracked, the first read finds them by a scan of the whole state and later reads
+        take the kept index, the pilots reported started since, less the cells no longer under
+        way: a read costs in proportion to the cells under way, not to providers x innovations.
+
+        Returns:
+            The cells, as a fresh scan of the state gives them.
+        """
+        if self._under is None:
+            cells = under_way_cells(self.providers)
+            if self.tracking:
+                self._under = cells
+            return cells
+        cells = self._under
+        if self._started:  # merged into the sorted index where not in it already
+            added = np.unique(np.concatenate(self._started))
+            self._started = []
+            at = np.searchsorted(cells, added)
+            new = added[(at == cells.size) | (cells[np.minimum(at, cells.size - 1)] != added)] if cells.size else added
+            cells = np.insert(cells, np.searchsorted(cells, new), new)
+        cells = cells[piloting_or_sustained(self.providers.state.ravel()[cells])]
+        self._under = cells
+        return cells
+
+    def operating(self) -> np.ndarray:
+        """Flat indices of the operating cells (approved, and under way), sorted.
+
+        Returns:
+            The cells, as ``flat_nonzero(operating_mask())`` gives them.
+        """
+        cells = self.under_way()
+        return cells[self.providers.approved.ravel()[cells]]
 
     def keep(self) -> None:
         """Keep each view once computed, until ``forget``."""
@@ -523,6 +605,7 @@ def launch_innovations(world: World) -> None:
             continue
         for b, rng in enumerate(runs.rngs):
             rows = rng.choice(runs.n, size=k, replace=False) + b * runs.n
+            world.pilots_started(rows * p.state.shape[1] + j)
             p.state[rows, j] = State.PILOTING
             p.payer[rows, j] = Payer.OWN
             p.approved[rows, j] = True
@@ -532,10 +615,11 @@ def launch_innovations(world: World) -> None:
     proven = int(np.ceil(max(proof for _, proof in world.config.diffusion.proof_times())))
     for b, rng in enumerate(runs.rngs):
         if runs.size == 1:
-            place_existing_users(world.portfolio, p, world.councils, launching, proven, rng)
+            placed = place_existing_users(world.portfolio, p, world.councils, launching, proven, rng)
         else:
             providers, councils = run_views(world, b)
-            place_existing_users(world.portfolio, providers, councils, launching, proven, rng)
+            placed = place_existing_users(world.portfolio, providers, councils, launching, proven, rng)
+        world.pilots_started(placed + b * runs.n * world.portfolio.size)  # users under way, as pilots started are
 
 
 def council_month(world: MonthWorld) -> None:
@@ -574,25 +658,31 @@ def run_month(world: MonthWorld) -> None:
     world.call_funders()  # 1. calls and grants
     spend_grants(world)  # 1. grant money spent this month
     fund_programmes(world, world.programme_pots)  # 1b. national programmes through local pots
-    spread_awareness(world)  # 2. awareness
-    network_awareness(world)  # 2b. network bodies spread awareness
-    decide_pilots(world)  # 3. decision to pilot
-    council_rollout(world)  # 3b. scaling through commissioning
-    inspect_mandates(world)  # 3c. national standards at inspection
-    approve_pilots(world)  # 4. regulation
-    funding_cliff(world)  # 5. sustain or abandon at the cliff
-    background_abandonment(world)  # 5. background hazard
-    provider_finances(world)  # 5. reserves pay for own-funded adopters
-    world.cells.keep()  # from here to the evidence, cells change only where contracts and adopters are dropped
+    alone = not world.cells.tracking  # a month stepped on its own finds the cells under way afresh
+    world.cells.track()  # from here every pilot started is reported (start_pilots, launch_innovations)
     try:
-        council_month(world)  # 6. councils
-        share_pooled_costs(world)  # 6b. pooled budgets: the ICBs' and the joint fund's share
-        world.cells.changed(drop_unaffordable(world))  # 6c. over budget: contracts dropped
-        accumulate_evidence(world)  # 7. evidence
+        spread_awareness(world)  # 2. awareness
+        network_awareness(world)  # 2b. network bodies spread awareness
+        decide_pilots(world)  # 3. decision to pilot
+        council_rollout(world)  # 3b. scaling through commissioning
+        inspect_mandates(world)  # 3c. national standards at inspection
+        approve_pilots(world)  # 4. regulation
+        funding_cliff(world)  # 5. sustain or abandon at the cliff
+        background_abandonment(world)  # 5. background hazard
+        provider_finances(world)  # 5. reserves pay for own-funded adopters
+        world.cells.keep()  # from here to the evidence, cells change only where contracts and adopters are dropped
+        try:
+            council_month(world)  # 6. councils
+            share_pooled_costs(world)  # 6b. pooled budgets: the ICBs' and the joint fund's share
+            world.cells.changed(drop_unaffordable(world))  # 6c. over budget: contracts dropped
+            accumulate_evidence(world)  # 7. evidence
+        finally:
+            world.cells.forget()
+        learn_from_outcomes(world)  # 7a. failure teaches: perceived benefit
+        readopt(world)
     finally:
-        world.cells.forget()
-    learn_from_outcomes(world)  # 7a. failure teaches: perceived benefit
-    readopt(world)
+        if alone:
+            world.cells.untrack()
 
 
 def batch_key(scenario: Scenario) -> str:
@@ -662,7 +752,7 @@ class Ensemble:
         self.cells = CellViews(self.providers, self.blocks)
         self.reset_events()
         launch_innovations(self)
-        self.exposure.update(self.operating_mask())
+        self.exposure.update(self.cells.operating())
         self.recorder = Recorder(self, self.config.simulation.steps)
         self.recorder.record(self)
 
@@ -713,6 +803,22 @@ class Ensemble:
         """
         return self.cells.operating_sites()
 
+    def under_way(self) -> np.ndarray:
+        """Flat indices of the cells PILOTING or SUSTAINED, sorted.
+
+        Returns:
+            The cells (an index kept from the awareness step to the month's end).
+        """
+        return self.cells.under_way()
+
+    def pilots_started(self, cells: np.ndarray) -> None:
+        """Report cells that have just started piloting (to the kept index of cells under way).
+
+        Args:
+            cells: Flat indices of the cells.
+        """
+        self.cells.started(cells)
+
     def reset_events(self) -> None:
         """Zero this month's per-run event counts and money tallies."""
         size = self.initial_evidence.size
@@ -737,9 +843,17 @@ class Ensemble:
         self.recorder.record(self)
 
     def run(self) -> None:
-        """Step every run to the end of the scenario."""
-        while self.steps < self.config.simulation.steps:
-            self.step()
+        """Step every run to the end of the scenario.
+
+        Nothing else writes the cells between the months of a run, so the index of cells under way
+        is kept from month to month (``CellViews.track``), with every pilot started reported.
+        """
+        self.cells.track()
+        try:
+            while self.steps < self.config.simulation.steps:
+                self.step()
+        finally:
+            self.cells.untrack()
 
     def tables(self, b: int, replication: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Run ``b``'s spread and money tables, as a single run's Recorder writes them.

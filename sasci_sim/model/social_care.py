@@ -137,7 +137,7 @@ class SocialCareModel(mesa.Model):
             Provider.create_agents(self, n, index=np.arange(n))
 
         launch_innovations(self)
-        self.exposure.update(self.operating_mask())
+        self.exposure.update(self.cells.operating())
         self.recorder = Recorder(self, cfg.simulation.steps)
         self.datacollector = mesa.DataCollector(model_reporters=reporters.MODEL_REPORTERS)
         self.recorder.record(self)
@@ -192,6 +192,22 @@ class SocialCareModel(mesa.Model):
         """
         return self.cells.operating_sites()
 
+    def under_way(self) -> np.ndarray:
+        """Flat indices of the cells PILOTING or SUSTAINED, sorted.
+
+        Returns:
+            The cells (an index kept from the awareness step to the month's end).
+        """
+        return self.cells.under_way()
+
+    def pilots_started(self, cells: np.ndarray) -> None:
+        """Report cells that have just started piloting (to the kept index of cells under way).
+
+        Args:
+            cells: Flat indices of the cells.
+        """
+        self.cells.started(cells)
+
     def innovation_index(self, innovation: int | str) -> int:
         """The column of an innovation, so callers may name it instead of counting.
 
@@ -232,6 +248,10 @@ class SocialCareModel(mesa.Model):
         Returns:
             The Recorder, with every month recorded.
         """
-        while self.running and self.steps < self.config.simulation.steps:
-            self.step()
+        self.cells.track()  # nothing else writes the cells between its months: the cells under way are kept
+        try:
+            while self.running and self.steps < self.config.simulation.steps:
+                self.step()
+        finally:
+            self.cells.untrack()
         return self.recorder

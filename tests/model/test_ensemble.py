@@ -12,9 +12,10 @@ import pytest
 from sasci_sim.config.loader import load_scenario, validate
 from sasci_sim.config.schema import Scenario
 from sasci_sim.model.blocks import Blocks
-from sasci_sim.model.ensemble import CellViews, Ensemble, batch_key, operating_cells
+from sasci_sim.model.ensemble import CellViews, Ensemble, batch_key, operating_cells, under_way_cells
 from sasci_sim.model.kernels.columns import column_counts, column_counts_by_block
 from sasci_sim.model.kernels.sampling import bernoulli_blocks, bernoulli_indices, cells_with_chance
+from sasci_sim.model.network import PeerExposure
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.social_care import SocialCareModel
 from sasci_sim.seeds import derive_seed
@@ -272,8 +273,28 @@ def test_the_views_kept_through_the_council_month_equal_fresh_ones_wherever_a_ru
     path: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # every read of a kept view is checked against the arrays at that moment, in a run and a batch
-    reads = {"kept_mask": 0, "kept_contracts": 0, "contracts": 0}
+    reads = {"kept_mask": 0, "kept_contracts": 0, "contracts": 0, "kept_under_way": 0, "exposure": 0}
     operating, contracts = CellViews.operating_mask, CellViews.council_contracts
+    under_way, update = CellViews.under_way, PeerExposure.update
+
+    def checked_under_way(self: CellViews) -> np.ndarray:
+        kept = self._under is not None
+        got = under_way(self)
+        state = self.providers.state
+        assert np.array_equal(got, np.flatnonzero((state == State.PILOTING.value) | (state == State.SUSTAINED.value)))
+        reads["kept_under_way"] += kept
+        return got
+
+    def checked_update(self: PeerExposure, active_now: np.ndarray) -> None:
+        update(self, active_now)
+        # the counts kept from the changed cells are what counting every active peer gives
+        assert np.array_equal(np.flatnonzero(self.active), active_now)
+        if self.adjacency is None:
+            per_run = self.active.reshape(self.runs, self.n, self.m).sum(axis=1).ravel()
+            assert np.array_equal(self.count, per_run)
+        else:
+            assert np.array_equal(self.count, self.adjacency @ self.active.astype(np.int64))
+        reads["exposure"] += active_now.size > 0
 
     def checked_mask(self: CellViews) -> np.ndarray:
         kept = self._operating is not None
@@ -310,10 +331,13 @@ def test_the_views_kept_through_the_council_month_equal_fresh_ones_wherever_a_ru
     monkeypatch.setattr(CellViews, "per_contract", checked_per_contract)
     monkeypatch.setattr(CellViews, "operating_mask", checked_mask)
     monkeypatch.setattr(CellViews, "council_contracts", checked_contracts)
+    monkeypatch.setattr(CellViews, "under_way", checked_under_way)
+    monkeypatch.setattr(PeerExposure, "update", checked_update)
     scenario = small(path, providers=400, steps=40)
     SocialCareModel(scenario, rng=5, provider_agents=False).run()
     Ensemble(scenario, [5, 6, 7]).run()
-    assert reads["kept_mask"] > 0  # the kept views were read, and right
+    assert reads["kept_under_way"] > 0 and reads["exposure"] > 0  # the kept views were read, and right
+    assert reads["kept_mask"] > 0 or reads["contracts"] == 0  # (read once only without council contracts)
     assert reads["kept_contracts"] > 0 or reads["contracts"] == 0  # (the Bass limit has no council contracts)
 
 
@@ -325,10 +349,11 @@ def test_views_are_kept_only_inside_the_month_so_hand_edits_between_months_are_s
     model.providers.approved[:3, 0] = True
     model.providers.payer[:3, 0] = Payer.COUNCIL
     assert model.operating_mask()[:3, 0].all()
+    assert set(range(0, 3 * model.portfolio.size, model.portfolio.size)) <= set(model.under_way().tolist())
     assert set(range(0, 3 * model.portfolio.size, model.portfolio.size)) <= set(model.council_contracts().tolist())
 
 
-@pytest.mark.parametrize("shape", [(0, 4), (1, 1), (13, 3), (200, 20), (1001, 7)])  # some not whole words
+@pytest.mark.parametrize("shape", [(0, 4), (1, 1), (13, 3), (200, 20), (1001, 7), (20001, 7)])  # some not whole words
 def test_the_operating_mask_word_by_word_is_approved_pilots_and_sustained(shape: tuple[int, int]) -> None:
     rng = np.random.default_rng(0)
     state = rng.integers(0, len(State), shape).astype(np.int8)
@@ -338,3 +363,4 @@ def test_the_operating_mask_word_by_word_is_approved_pilots_and_sustained(shape:
     active = (state == State.PILOTING.value) | (state == State.SUSTAINED.value)
     assert got.dtype == np.bool_ and got.shape == shape
     assert np.array_equal(got.view(np.uint8), (approved & active).view(np.uint8))  # bytes of 0 or 1 only
+    assert np.array_equal(under_way_cells(providers), np.flatnonzero(active))

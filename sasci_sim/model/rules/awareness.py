@@ -36,7 +36,8 @@ def spread_awareness(world: World) -> None:
             state (to AWARE) and ``aware_new``.
     """
     p, cfg, runs = world.providers, world.config, world.blocks
-    world.exposure.update(world.operating_mask())
+    under = world.under_way()
+    world.exposure.update(under[p.approved.ravel()[under]])  # the operating cells
     launched = world.portfolio.launch <= world.t
     if not launched.any():
         return

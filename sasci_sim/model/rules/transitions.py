@@ -39,6 +39,7 @@ def start_pilots(
         double_covered: Whether a funder pays the double running.
     """
     p = world.providers
+    world.pilots_started(rows * p.state.shape[1] + cols)
     p.state[rows, cols] = State.PILOTING
     p.payer[rows, cols] = payer
     p.approved[rows, cols] = False
