@@ -42,9 +42,8 @@ def approve_pilots(world: World) -> None:
     """
     p, reg = world.providers, world.config.regulation
     cells = world.under_way()
-    cells = cells[
-        np.greater(p.state.ravel()[cells] == State.PILOTING.value, p.approved.ravel()[cells])
-    ]  # not yet approved
+    waiting = np.greater(p.state.ravel()[cells] == State.PILOTING.value, p.approved.ravel()[cells])  # not approved yet
+    cells = cells[np.flatnonzero(waiting)]  # (faster than a boolean selection)
     if cells.size == 0:
         return
     m = p.state.shape[1]

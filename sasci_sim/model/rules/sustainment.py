@@ -50,7 +50,7 @@ def decisions_due(world: World) -> np.ndarray:
     """
     p = world.providers
     cells = world.under_way()
-    cells = cells[p.state.ravel()[cells] == State.PILOTING.value]
+    cells = cells[np.flatnonzero(p.state.ravel()[cells] == State.PILOTING.value)]  # (faster than a boolean selection)
     grant = p.payer.ravel()[cells] == Payer.GRANT.value
     due = grant & (p.grant_end.ravel()[cells] <= world.t)
     trial_over = p.months_operating.ravel()[cells] >= world.config.diffusion.trial_months
