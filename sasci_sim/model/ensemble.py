@@ -219,6 +219,7 @@ class CellViews:
         self.tracking = False
         self._under: np.ndarray | None = None
         self._started: list[np.ndarray] = []
+        self._written: list[np.ndarray] | None = None  # cells written since ``take_written``, while tracked
 
     def track(self) -> None:
         """Keep the index of cells under way once computed, until ``untrack``.
@@ -233,6 +234,7 @@ class CellViews:
         self.tracking = False
         self._under = None
         self._started = []
+        self._written = None
 
     def started(self, cells: np.ndarray) -> None:
         """Add cells that have just started piloting to the kept index of cells under way.
@@ -242,6 +244,30 @@ class CellViews:
         """
         if self._under is not None and cells.size:
             self._started.append(cells)
+        self.written(cells)
+
+    def written(self, cells: np.ndarray) -> None:
+        """Note cells whose state, payer, cut-down or history fields a rule wrote (for the Recorder's tally).
+
+        Args:
+            cells: Flat indices of the cells (any order; repeats allowed).
+        """
+        if self._written is not None and cells.size:
+            self._written.append(cells)
+
+    def take_written(self) -> np.ndarray | None:
+        """The cells written since the last call, or None when writes may have gone unreported.
+
+        Only while tracked are all writes reported, from one call to the next: the first call
+        of a tracked span, and every call outside one, gives None (the tally then compares every
+        cell, so hand edits are seen).
+
+        Returns:
+            Flat cell indices (unsorted, with repeats), or None.
+        """
+        cells = None if self._written is None else np.concatenate([np.empty(0, np.int64), *self._written])
+        self._written = [] if self.tracking else None
+        return cells
 
     def under_way(self) -> np.ndarray:
         """Flat indices of the cells PILOTING or SUSTAINED, sorted.
@@ -818,6 +844,22 @@ class Ensemble:
             cells: Flat indices of the cells.
         """
         self.cells.started(cells)
+
+    def cells_written(self, cells: np.ndarray) -> None:
+        """Report cells whose state, payer, cut-down or history fields a rule wrote.
+
+        Args:
+            cells: Flat indices of the cells.
+        """
+        self.cells.written(cells)
+
+    def take_written(self) -> np.ndarray | None:
+        """The cells written since the last call, or None when writes may have gone unreported.
+
+        Returns:
+            Flat cell indices, or None (``CellViews.take_written``).
+        """
+        return self.cells.take_written()
 
     def reset_events(self) -> None:
         """Zero this month's per-run event counts and money tallies."""

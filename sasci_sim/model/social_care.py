@@ -208,6 +208,22 @@ class SocialCareModel(mesa.Model):
         """
         self.cells.started(cells)
 
+    def cells_written(self, cells: np.ndarray) -> None:
+        """Report cells whose state, payer, cut-down or history fields a rule wrote.
+
+        Args:
+            cells: Flat indices of the cells.
+        """
+        self.cells.written(cells)
+
+    def take_written(self) -> np.ndarray | None:
+        """The cells written since the last call, or None when writes may have gone unreported.
+
+        Returns:
+            Flat cell indices, or None (``model.ensemble.CellViews.take_written``).
+        """
+        return self.cells.take_written()
+
     def innovation_index(self, innovation: int | str) -> int:
         """The column of an innovation, so callers may name it instead of counting.
 

@@ -115,3 +115,4 @@ def readopt(world: World) -> None:
     p = world.providers
     back = world.blocks.cells_with_chance(p.state, State.ABANDONED.value, ab.readoption_hazard_per_month)
     p.state.ravel()[back] = State.AWARE
+    world.cells_written(back)

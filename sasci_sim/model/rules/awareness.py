@@ -91,6 +91,7 @@ def _become_aware(world: World, cells: np.ndarray) -> None:
     if cells.size:
         m = world.providers.state.shape[1]
         world.providers.state.ravel()[cells] = State.AWARE
+        world.cells_written(cells)
         rows, cols = split_cells(cells, m)
         world.events["aware_new"] += np.bincount(
             world.blocks.columns(rows, cols), minlength=world.events["aware_new"].size

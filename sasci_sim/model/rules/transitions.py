@@ -64,6 +64,7 @@ def sustain(world: World, rows: np.ndarray, cols: np.ndarray, payer: np.ndarray,
         partial: Whether a cut-down version is kept, per cell.
     """
     p = world.providers
+    world.cells_written(rows * p.state.shape[1] + cols)
     p.state[rows, cols] = State.SUSTAINED
     p.payer[rows, cols] = payer
     p.partial[rows, cols] = partial
@@ -83,6 +84,7 @@ def abandon(world: World, rows: np.ndarray, cols: np.ndarray, cause: str) -> Non
         return
     p = world.providers
     was_grant = p.grant_end[rows, cols] != NO_MONTH
+    world.cells_written(rows * p.state.shape[1] + cols)
     p.state[rows, cols] = State.ABANDONED
     p.payer[rows, cols] = Payer.NONE
     p.approved[rows, cols] = False
