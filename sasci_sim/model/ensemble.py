@@ -188,6 +188,19 @@ def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
     return providers.approved.ravel()[cells] & piloting_or_sustained(providers.state.ravel()[cells])
 
 
+def _with_added(cells: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """The sorted cells and the added ones, each once, sorted (the added may repeat or be there already)."""
+    if added.size == 0:
+        return cells
+    added = np.sort(added)
+    added = added[np.flatnonzero(np.concatenate(([True], added[1:] != added[:-1])))]
+    if cells.size == 0:
+        return added
+    at = np.searchsorted(cells, added)
+    new = (at == cells.size) | (cells[np.minimum(at, cells.size - 1)] != added)
+    return np.insert(cells, at[new], added[new])
+
+
 class CellViews:
     """Whole-array views several rules read, kept through the councils' part of the month.
 
@@ -198,7 +211,12 @@ class CellViews:
     each view is computed once there: the schedule reports the dropped cells (``changed``: the
     mask and its site counts are brought up to date there), and the contract list and the values
     kept per contract (``per_contract``) are re-read at their own cells on every use, so a
-    contract ended anywhere drops out of them. Outside that span nothing is kept (every call
+    contract ended anywhere drops out of them. While tracked (``track``: from the awareness step
+    to the month's end, and from month to month while a run is stepped to its end) every writer
+    of a cell's state, payer or history reports the cells it writes (``started``, ``written``),
+    so the cells under way and the council contracts are kept as sorted indices, each read
+    adding the reported cells and dropping those that left, and the Recorder's tally compares
+    only the cells written (``take_written``). Outside these spans nothing is kept (every call
     computes afresh), so the arrays may be changed freely between months, by the rules or by hand.
     """
 
@@ -220,6 +238,7 @@ class CellViews:
         self._under: np.ndarray | None = None
         self._started: list[np.ndarray] = []
         self._written: list[np.ndarray] | None = None  # cells written since ``take_written``, while tracked
+        self._written_since_contracts: list[np.ndarray] = []  # since the contracts were last read, while kept
 
     def track(self) -> None:
         """Keep the index of cells under way once computed, until ``untrack``.
@@ -235,6 +254,8 @@ class CellViews:
         self._under = None
         self._started = []
         self._written = None
+        if not self.keeping:
+            self._contracts = None
 
     def started(self, cells: np.ndarray) -> None:
         """Add cells that have just started piloting to the kept index of cells under way.
@@ -254,6 +275,8 @@ class CellViews:
         """
         if self._written is not None and cells.size:
             self._written.append(cells)
+        if self._contracts is not None and cells.size:
+            self._written_since_contracts.append(cells)
 
     def take_written(self) -> np.ndarray | None:
         """The cells written since the last call, or None when writes may have gone unreported.
@@ -286,11 +309,8 @@ class CellViews:
             return cells
         cells = self._under
         if self._started:  # merged into the sorted index where not in it already
-            added = np.unique(np.concatenate(self._started))
+            cells = _with_added(cells, np.concatenate(self._started))
             self._started = []
-            at = np.searchsorted(cells, added)
-            new = added[(at == cells.size) | (cells[np.minimum(at, cells.size - 1)] != added)] if cells.size else added
-            cells = np.insert(cells, np.searchsorted(cells, new), new)
         cells = cells[piloting_or_sustained(self.providers.state.ravel()[cells])]
         self._under = cells
         return cells
@@ -311,8 +331,10 @@ class CellViews:
     def forget(self) -> None:
         """Drop the kept views and compute afresh from now on."""
         self.keeping = False
-        self._operating = self._sites = self._contracts = None
+        self._operating = self._sites = None
         self._per_contract = {}
+        if not self.tracking:
+            self._contracts = None
 
     def operating_mask(self) -> np.ndarray:
         """The operating mask (read-only while kept).
@@ -343,7 +365,7 @@ class CellViews:
         return sites
 
     def council_contracts(self) -> np.ndarray:
-        """Flat indices of the council-paid cells (payer COUNCIL), sorted.
+        """Flat indices of the council-paid cells (payer COUNCIL), sorted (kept while kept or tracked).
 
         Returns:
             The cells, as ``np.flatnonzero(payer == COUNCIL)`` gives them.
@@ -351,10 +373,17 @@ class CellViews:
         payer = self.providers.payer.ravel()
         if self._contracts is not None:
             kept = self._contracts
-            return kept[payer[kept] == Payer.COUNCIL.value]  # contracts ended since are left out
+            if self._written_since_contracts:  # contracts started or taken on since (tracked: every write reported)
+                written = np.concatenate(self._written_since_contracts)
+                self._written_since_contracts = []
+                kept = _with_added(kept, written[np.flatnonzero(payer[written] == Payer.COUNCIL.value)])
+            kept = kept[payer[kept] == Payer.COUNCIL.value]  # contracts ended since are left out
+            self._contracts = kept
+            return kept
         cells = np.flatnonzero(payer == Payer.COUNCIL.value)
-        if self.keeping:
+        if self.keeping or self.tracking:
             self._contracts = cells
+            self._written_since_contracts = []
         return cells
 
     def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
