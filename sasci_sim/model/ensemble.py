@@ -202,22 +202,18 @@ def _with_added(cells: np.ndarray, added: np.ndarray) -> np.ndarray:
 
 
 class CellViews:
-    """Whole-array views several rules read, kept through the councils' part of the month.
+    """Cell lists several rules read each month, kept from the cells the writers report.
 
-    The views are the operating mask, its operating sites per run and innovation, the council
-    contracts, and values fixed while a contract lasts (its monthly cost). From the council month
-    to the evidence step (``run_month``) cells change only where a contract or an adopter is
-    dropped (review, reorganisation, decommissioning) and no contract is added or taken on, so
-    each view is computed once there: the schedule reports the dropped cells (``changed``: the
-    mask and its site counts are brought up to date there), and the contract list and the values
-    kept per contract (``per_contract``) are re-read at their own cells on every use, so a
-    contract ended anywhere drops out of them. While tracked (``track``: from the awareness step
-    to the month's end, and from month to month while a run is stepped to its end) every writer
-    of a cell's state, payer or history reports the cells it writes (``started``, ``written``),
-    so the cells under way and the council contracts are kept as sorted indices, each read
-    adding the reported cells and dropping those that left, and the Recorder's tally compares
-    only the cells written (``take_written``). Outside these spans nothing is kept (every call
-    computes afresh), so the arrays may be changed freely between months, by the rules or by hand.
+    While tracked (``track``: from the awareness step to the month's end, and from month to month
+    while a run is stepped to its end) every writer of a cell's state, payer or history reports
+    the cells it writes (``started``, ``written``: the transitions, becoming aware, re-adoption,
+    launch). The cells under way (``under_way``, and from them the operating cells and sites)
+    and the council contracts are then kept as sorted indices, each read adding the reported
+    cells and dropping those that left, and the Recorder's tally compares only the cells written
+    (``take_written``). Through the councils' part of the month (``keep``) the values fixed while
+    a contract lasts (its monthly cost, ``per_contract``) are kept too, re-read at the contracts
+    still in place. Outside these spans nothing is kept (every call computes afresh), so the
+    arrays may be changed freely between months, by the rules or by hand.
     """
 
     def __init__(self, providers: Providers, blocks: Blocks) -> None:
@@ -230,8 +226,6 @@ class CellViews:
         self.providers = providers
         self.blocks = blocks
         self.keeping = False
-        self._operating: np.ndarray | None = None
-        self._sites: np.ndarray | None = None
         self._contracts: np.ndarray | None = None
         self._per_contract: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.tracking = False
@@ -241,15 +235,16 @@ class CellViews:
         self._written_since_contracts: list[np.ndarray] = []  # since the contracts were last read, while kept
 
     def track(self) -> None:
-        """Keep the index of cells under way once computed, until ``untrack``.
+        """Keep the cells under way and the council contracts once computed, until ``untrack``.
 
-        From then on every pilot started must be reported (``started``); cells leaving piloting
-        or sustained need no report, since each read drops the cells no longer under way.
+        From then on every write of a cell's state, payer or history must be reported (``started``
+        for pilots started, ``written`` for the rest); cells that leave an index need no report of
+        their own, since each read drops them.
         """
         self.tracking = True
 
     def untrack(self) -> None:
-        """Drop the index of cells under way and find them afresh from now on."""
+        """Drop the kept indices and find the cells afresh from now on."""
         self.tracking = False
         self._under = None
         self._started = []
@@ -331,38 +326,29 @@ class CellViews:
     def forget(self) -> None:
         """Drop the kept views and compute afresh from now on."""
         self.keeping = False
-        self._operating = self._sites = None
         self._per_contract = {}
         if not self.tracking:
             self._contracts = None
 
     def operating_mask(self) -> np.ndarray:
-        """The operating mask (read-only while kept).
+        """The operating mask, computed afresh (rules read the operating cells from ``under_way``).
 
         Returns:
             The N x M mask.
         """
-        if self._operating is not None:
-            return self._operating
-        mask = operating_cells(self.providers)
-        if self.keeping:
-            mask.flags.writeable = False  # shared by several rules: none may write it
-            self._operating = mask
-        return mask
+        return operating_cells(self.providers)
 
     def operating_sites(self) -> np.ndarray:
-        """Operating cells per run and innovation (read-only while kept).
+        """Operating cells per run and innovation.
 
         Returns:
-            The counts (flat, run b's at ``b * M ..``), as ``Blocks.count_columns`` gives them.
+            The counts (flat, run b's at ``b * M ..``), as ``Blocks.count_columns`` gives them; while
+            tracked, counted from the index of cells under way, in proportion to them.
         """
-        if self._sites is not None:
-            return self._sites
-        sites = self.blocks.count_columns(self.operating_mask())
-        if self.keeping:
-            sites.flags.writeable = False
-            self._sites = sites
-        return sites
+        if not self.tracking:
+            return self.blocks.count_columns(self.operating_mask())
+        rows, cols = split_cells(self.operating(), self.blocks.m)
+        return np.bincount(self.blocks.columns(rows, cols), minlength=self.blocks.size * self.blocks.m)
 
     def council_contracts(self) -> np.ndarray:
         """Flat indices of the council-paid cells (payer COUNCIL), sorted (kept while kept or tracked).
@@ -411,29 +397,6 @@ class CellViews:
         cells, values = self._per_contract[name]
         still = self.providers.payer.ravel()[cells] == Payer.COUNCIL.value
         return cells[still], values[still]
-
-    def changed(self, cells: np.ndarray) -> None:
-        """Bring the kept operating mask, and its site counts, up to date where these cells may have changed.
-
-        Args:
-            cells: Flat indices of the cells a rule changed.
-        """
-        if self._operating is None or cells.size == 0:
-            return
-        cells = np.unique(cells)
-        mask = self._operating.reshape(-1)
-        was, now = mask[cells], operating_at(self.providers, cells)
-        mask.flags.writeable = True
-        mask[cells] = now
-        mask.flags.writeable = False
-        if self._sites is not None:
-            rows, cols = split_cells(cells, self.blocks.m)
-            columns = self.blocks.columns(rows, cols)
-            moved = np.bincount(columns[now], minlength=self._sites.size)
-            moved -= np.bincount(columns[was], minlength=self._sites.size)
-            self._sites.flags.writeable = True
-            self._sites += moved  # whole numbers: exactly the recount
-            self._sites.flags.writeable = False
 
 
 @dataclass
@@ -693,11 +656,9 @@ def council_month(world: MonthWorld) -> None:
     dropped = review_contracts(world)
     rows, cols = split_cells(dropped, world.portfolio.size)
     abandon(world, rows, cols, "review")
-    world.cells.changed(dropped)
     sign_up_systems(world)
     restructures = float(np.sum(world.events_scalar["reorganisations"]))
-    disrupted = reorganise(world)  # recomputes the commitments itself when a council restructures
-    world.cells.changed(disrupted)
+    reorganise(world)  # recomputes the commitments itself when a council restructures
     if dropped.size and float(np.sum(world.events_scalar["reorganisations"])) == restructures:
         refresh_commitments(world)  # otherwise they are as computed above, less what review dropped
 
@@ -729,7 +690,7 @@ def run_month(world: MonthWorld) -> None:
         try:
             council_month(world)  # 6. councils
             share_pooled_costs(world)  # 6b. pooled budgets: the ICBs' and the joint fund's share
-            world.cells.changed(drop_unaffordable(world))  # 6c. over budget: contracts dropped
+            drop_unaffordable(world)  # 6c. over budget: contracts dropped
             accumulate_evidence(world)  # 7. evidence
         finally:
             world.cells.forget()
@@ -815,7 +776,7 @@ class Ensemble:
         """Cells where the innovation is in use: approved pilots and sustained.
 
         Returns:
-            The stacked N x M operating mask (kept through the councils' part of the month).
+            The stacked N x M operating mask, computed afresh.
         """
         return self.cells.operating_mask()
 
@@ -834,7 +795,7 @@ class Ensemble:
         """Flat indices of the council-paid cells, sorted.
 
         Returns:
-            The cells with payer COUNCIL (kept through the councils' part of the month).
+            The cells with payer COUNCIL (kept while tracked, ``model.ensemble.CellViews``).
         """
         return self.cells.council_contracts()
 
@@ -854,7 +815,7 @@ class Ensemble:
         """Operating cells per run and innovation.
 
         Returns:
-            The counts (flat, run b's at ``b * M ..``; kept through the councils' part of the month).
+            The counts (flat, run b's at ``b * M ..``; from the cells under way while tracked).
         """
         return self.cells.operating_sites()
 
@@ -862,7 +823,7 @@ class Ensemble:
         """Flat indices of the cells PILOTING or SUSTAINED, sorted.
 
         Returns:
-            The cells (an index kept from the awareness step to the month's end).
+            The cells (an index kept while tracked, ``model.ensemble.CellViews``).
         """
         return self.cells.under_way()
 

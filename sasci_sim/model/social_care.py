@@ -148,8 +148,7 @@ class SocialCareModel(mesa.Model):
         """Cells where the innovation is in use: approved pilots and sustained.
 
         Returns:
-            The N x M operating mask (kept through the councils' part of the month,
-            ``model.ensemble.CellViews``).
+            The N x M operating mask, computed afresh.
         """
         return self.cells.operating_mask()
 
@@ -168,7 +167,7 @@ class SocialCareModel(mesa.Model):
         """Flat indices of the council-paid cells, sorted.
 
         Returns:
-            The cells with payer COUNCIL (kept through the councils' part of the month).
+            The cells with payer COUNCIL (kept while tracked, ``model.ensemble.CellViews``).
         """
         return self.cells.council_contracts()
 
@@ -188,7 +187,7 @@ class SocialCareModel(mesa.Model):
         """Operating cells per run and innovation.
 
         Returns:
-            The counts (flat, run b's at ``b * M ..``; kept through the councils' part of the month).
+            The counts (flat, run b's at ``b * M ..``; from the cells under way while tracked).
         """
         return self.cells.operating_sites()
 
@@ -196,7 +195,7 @@ class SocialCareModel(mesa.Model):
         """Flat indices of the cells PILOTING or SUSTAINED, sorted.
 
         Returns:
-            The cells (an index kept from the awareness step to the month's end).
+            The cells (an index kept while tracked, ``model.ensemble.CellViews``).
         """
         return self.cells.under_way()
 
