@@ -189,16 +189,18 @@ def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
 
 
 def _with_added(cells: np.ndarray, added: np.ndarray) -> np.ndarray:
-    """The sorted cells and the added ones, each once, sorted (the added may repeat or be there already)."""
+    """The sorted cells and the added ones, each once, sorted (the added may repeat or be there already).
+
+    A stable sort (timsort) of the two end to end finds the sorted run of ``cells`` and merges the
+    added ones into it, in time about linear in the cells.
+    """
     if added.size == 0:
         return cells
-    added = np.sort(added)
-    added = added[np.flatnonzero(np.concatenate(([True], added[1:] != added[:-1])))]
-    if cells.size == 0:
-        return added
-    at = np.searchsorted(cells, added)
-    new = (at == cells.size) | (cells[np.minimum(at, cells.size - 1)] != added)
-    return np.insert(cells, at[new], added[new])
+    merged = np.concatenate((cells, added))
+    merged.sort(kind="stable")
+    first = np.ones(merged.size, dtype=bool)
+    np.not_equal(merged[1:], merged[:-1], out=first[1:])
+    return merged[first]
 
 
 class CellViews:
@@ -217,7 +219,7 @@ class CellViews:
     """
 
     def __init__(self, providers: Providers, blocks: Blocks) -> None:
-        """Views of these arrays; nothing is kept until ``keep`` is called.
+        """Views of these arrays; nothing is kept until ``keep`` or ``track`` is called.
 
         Args:
             providers: The provider arrays the views are of.
