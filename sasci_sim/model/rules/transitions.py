@@ -5,7 +5,9 @@ through here, so the bookkeeping that goes with it (who pays, grant dates, event
 counters) stays in one place (ODD: Submodel 'transitions'). The changes with no
 bookkeeping write their one field where they happen: becoming aware (awareness),
 approval (regulation), re-adoption (abandonment) and the originators' pilots at
-launch (``model.ensemble.launch_innovations``); ODD section 3 lists them.
+launch (``model.ensemble.launch_innovations``); ODD section 3 lists them. Every
+writer reports the cells it writes to the world (``pilots_started``,
+``cells_written``), which keeps its lists of cells from those reports.
 """
 
 from __future__ import annotations
