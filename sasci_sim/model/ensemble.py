@@ -25,7 +25,7 @@ import scipy.sparse as sp
 
 from sasci_sim.config.schema import SYSTEMS, Scenario
 from sasci_sim.model.blocks import PER_RUN_PARAMETERS, Blocks, run_parameters
-from sasci_sim.model.kernels.cells import split_cells
+from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
 from sasci_sim.model.network import PeerExposure, build_network
 from sasci_sim.model.nhs import Boards, build_boards
 from sasci_sim.model.population import (
@@ -156,6 +156,27 @@ def operating_cells(providers: Providers) -> np.ndarray:
     return out.view(np.bool_).reshape(providers.state.shape)
 
 
+def under_way_cells(providers: Providers) -> np.ndarray:
+    """Flat indices of the cells PILOTING or SUSTAINED, sorted, found eight cells (one word) at a time.
+
+    Args:
+        providers: The provider arrays.
+
+    Returns:
+        The cells, as ``np.flatnonzero(piloting_or_sustained(providers.state))`` gives them.
+    """
+    state = providers.state.reshape(-1)
+    size = state.size
+    whole = size - size % 8
+    out = np.empty(size, dtype=np.uint8)
+    words = out[:whole].view(np.uint64)
+    np.right_shift(state[:whole].view(np.uint64), np.uint64(1), out=words)
+    words &= np.uint64(0x0101010101010101)  # bit 1 of each state byte: PILOTING or SUSTAINED
+    if whole < size:
+        out[whole:] = piloting_or_sustained(state[whole:])
+    return flat_nonzero(out.view(np.bool_))
+
+
 def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
     """``operating_cells`` at the given flat cell indices only.
 
@@ -169,22 +190,38 @@ def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
     return providers.approved.ravel()[cells] & piloting_or_sustained(providers.state.ravel()[cells])
 
 
-class CellViews:
-    """Whole-array views several rules read, kept through the councils' part of the month.
+def _with_added(cells: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """The sorted cells and the added ones, each once, sorted (the added may repeat or be there already).
 
-    The views are the operating mask, its operating sites per run and innovation, the council
-    contracts, and values fixed while a contract lasts (its monthly cost). From the council month
-    to the evidence step (``run_month``) cells change only where a contract or an adopter is
-    dropped (review, reorganisation, decommissioning) and no contract is added or taken on, so
-    each view is computed once there: the schedule reports the dropped cells (``changed``: the
-    mask and its site counts are brought up to date there), and the contract list and the values
-    kept per contract (``per_contract``) are re-read at their own cells on every use, so a
-    contract ended anywhere drops out of them. Outside that span nothing is kept (every call
-    computes afresh), so the arrays may be changed freely between months, by the rules or by hand.
+    A stable sort (timsort) of the two end to end finds the sorted run of ``cells`` and merges the
+    added ones into it, in time about linear in the cells.
+    """
+    if added.size == 0:
+        return cells
+    merged = np.concatenate((cells, added))
+    merged.sort(kind="stable")
+    first = np.ones(merged.size, dtype=bool)
+    np.not_equal(merged[1:], merged[:-1], out=first[1:])
+    return merged[first]
+
+
+class CellViews:
+    """Cell lists several rules read each month, kept from the cells the writers report.
+
+    While tracked (``track``: from the awareness step to the month's end, and from month to month
+    while a run is stepped to its end) every writer of a cell's state, payer or history reports
+    the cells it writes (``started``, ``written``: the transitions, becoming aware, re-adoption,
+    launch). The cells under way (``under_way``, and from them the operating cells and sites)
+    and the council contracts are then kept as sorted indices, each read adding the reported
+    cells and dropping those that left, and the Recorder's tally compares only the cells written
+    (``take_written``). Through the councils' part of the month (``keep``) the values fixed while
+    a contract lasts (its monthly cost, ``per_contract``) are kept too, re-read at the contracts
+    still in place. Outside these spans nothing is kept (every call computes afresh), so the
+    arrays may be changed freely between months, by the rules or by hand.
     """
 
     def __init__(self, providers: Providers, blocks: Blocks) -> None:
-        """Views of these arrays; nothing is kept until ``keep`` is called.
+        """Views of these arrays; nothing is kept until ``keep`` or ``track`` is called.
 
         Args:
             providers: The provider arrays the views are of.
@@ -193,10 +230,98 @@ class CellViews:
         self.providers = providers
         self.blocks = blocks
         self.keeping = False
-        self._operating: np.ndarray | None = None
-        self._sites: np.ndarray | None = None
         self._contracts: np.ndarray | None = None
         self._per_contract: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.tracking = False
+        self._under: np.ndarray | None = None
+        self._started: list[np.ndarray] = []
+        self._written: list[np.ndarray] | None = None  # cells written since ``take_written``, while tracked
+        self._written_since_contracts: list[np.ndarray] = []  # since the contracts were last read, while kept
+
+    def track(self) -> None:
+        """Keep the cells under way and the council contracts once computed, until ``untrack``.
+
+        From then on every write of a cell's state, payer or history must be reported (``started``
+        for pilots started, ``written`` for the rest); cells that leave an index need no report of
+        their own, since each read drops them.
+        """
+        self.tracking = True
+
+    def untrack(self) -> None:
+        """Drop the kept indices and find the cells afresh from now on."""
+        self.tracking = False
+        self._under = None
+        self._started = []
+        self._written = None
+        if not self.keeping:
+            self._contracts = None
+
+    def started(self, cells: np.ndarray) -> None:
+        """Add cells that have just started piloting to the kept index of cells under way.
+
+        Args:
+            cells: Flat indices of the cells (any order; repeats allowed).
+        """
+        if self._under is not None and cells.size:
+            self._started.append(cells)
+        self.written(cells)
+
+    def written(self, cells: np.ndarray) -> None:
+        """Note cells whose state, payer, cut-down or history fields a rule wrote (for the Recorder's tally).
+
+        Args:
+            cells: Flat indices of the cells (any order; repeats allowed).
+        """
+        if self._written is not None and cells.size:
+            self._written.append(cells)
+        if self._contracts is not None and cells.size:
+            self._written_since_contracts.append(cells)
+
+    def take_written(self) -> np.ndarray | None:
+        """The cells written since the last call, or None when writes may have gone unreported.
+
+        Only while tracked are all writes reported, from one call to the next: the first call
+        of a tracked span, and every call outside one, gives None (the tally then compares every
+        cell, so hand edits are seen).
+
+        Returns:
+            Flat cell indices (unsorted, with repeats), or None.
+        """
+        cells = None if self._written is None else np.concatenate([np.empty(0, np.int64), *self._written])
+        self._written = [] if self.tracking else None
+        return cells
+
+    def under_way(self) -> np.ndarray:
+        """Flat indices of the cells PILOTING or SUSTAINED, sorted.
+
+        While tracked, the first read finds them by a scan of the whole state and later reads
+        take the kept index, the pilots reported started since, less the cells no longer under
+        way: a read costs in proportion to the cells under way, not to providers x innovations.
+
+        Returns:
+            The cells, as a fresh scan of the state gives them.
+        """
+        if self._under is None:
+            cells = under_way_cells(self.providers)
+            if self.tracking:
+                self._under = cells
+            return cells
+        cells = self._under
+        if self._started:  # merged into the sorted index where not in it already
+            cells = _with_added(cells, np.concatenate(self._started))
+            self._started = []
+        cells = cells[piloting_or_sustained(self.providers.state.ravel()[cells])]
+        self._under = cells
+        return cells
+
+    def operating(self) -> np.ndarray:
+        """Flat indices of the operating cells (approved, and under way), sorted.
+
+        Returns:
+            The cells, as ``flat_nonzero(operating_mask())`` gives them.
+        """
+        cells = self.under_way()
+        return cells[self.providers.approved.ravel()[cells]]
 
     def keep(self) -> None:
         """Keep each view once computed, until ``forget``."""
@@ -205,39 +330,32 @@ class CellViews:
     def forget(self) -> None:
         """Drop the kept views and compute afresh from now on."""
         self.keeping = False
-        self._operating = self._sites = self._contracts = None
         self._per_contract = {}
+        if not self.tracking:
+            self._contracts = None
 
     def operating_mask(self) -> np.ndarray:
-        """The operating mask (read-only while kept).
+        """The operating mask, computed afresh (rules read the operating cells from ``under_way``).
 
         Returns:
             The N x M mask.
         """
-        if self._operating is not None:
-            return self._operating
-        mask = operating_cells(self.providers)
-        if self.keeping:
-            mask.flags.writeable = False  # shared by several rules: none may write it
-            self._operating = mask
-        return mask
+        return operating_cells(self.providers)
 
     def operating_sites(self) -> np.ndarray:
-        """Operating cells per run and innovation (read-only while kept).
+        """Operating cells per run and innovation.
 
         Returns:
-            The counts (flat, run b's at ``b * M ..``), as ``Blocks.count_columns`` gives them.
+            The counts (flat, run b's at ``b * M ..``), as ``Blocks.count_columns`` gives them; while
+            tracked, counted from the index of cells under way, in proportion to them.
         """
-        if self._sites is not None:
-            return self._sites
-        sites = self.blocks.count_columns(self.operating_mask())
-        if self.keeping:
-            sites.flags.writeable = False
-            self._sites = sites
-        return sites
+        if not self.tracking:
+            return self.blocks.count_columns(self.operating_mask())
+        rows, cols = split_cells(self.operating(), self.blocks.m)
+        return np.bincount(self.blocks.columns(rows, cols), minlength=self.blocks.size * self.blocks.m)
 
     def council_contracts(self) -> np.ndarray:
-        """Flat indices of the council-paid cells (payer COUNCIL), sorted.
+        """Flat indices of the council-paid cells (payer COUNCIL), sorted (kept while kept or tracked).
 
         Returns:
             The cells, as ``np.flatnonzero(payer == COUNCIL)`` gives them.
@@ -245,10 +363,17 @@ class CellViews:
         payer = self.providers.payer.ravel()
         if self._contracts is not None:
             kept = self._contracts
-            return kept[payer[kept] == Payer.COUNCIL.value]  # contracts ended since are left out
+            if self._written_since_contracts:  # contracts started or taken on since (tracked: every write reported)
+                written = np.concatenate(self._written_since_contracts)
+                self._written_since_contracts = []
+                kept = _with_added(kept, written[np.flatnonzero(payer[written] == Payer.COUNCIL.value)])
+            kept = kept[payer[kept] == Payer.COUNCIL.value]  # contracts ended since are left out
+            self._contracts = kept
+            return kept
         cells = np.flatnonzero(payer == Payer.COUNCIL.value)
-        if self.keeping:
+        if self.keeping or self.tracking:
             self._contracts = cells
+            self._written_since_contracts = []
         return cells
 
     def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -276,29 +401,6 @@ class CellViews:
         cells, values = self._per_contract[name]
         still = self.providers.payer.ravel()[cells] == Payer.COUNCIL.value
         return cells[still], values[still]
-
-    def changed(self, cells: np.ndarray) -> None:
-        """Bring the kept operating mask, and its site counts, up to date where these cells may have changed.
-
-        Args:
-            cells: Flat indices of the cells a rule changed.
-        """
-        if self._operating is None or cells.size == 0:
-            return
-        cells = np.unique(cells)
-        mask = self._operating.reshape(-1)
-        was, now = mask[cells], operating_at(self.providers, cells)
-        mask.flags.writeable = True
-        mask[cells] = now
-        mask.flags.writeable = False
-        if self._sites is not None:
-            rows, cols = split_cells(cells, self.blocks.m)
-            columns = self.blocks.columns(rows, cols)
-            moved = np.bincount(columns[now], minlength=self._sites.size)
-            moved -= np.bincount(columns[was], minlength=self._sites.size)
-            self._sites.flags.writeable = True
-            self._sites += moved  # whole numbers: exactly the recount
-            self._sites.flags.writeable = False
 
 
 @dataclass
@@ -525,6 +627,7 @@ def launch_innovations(world: World) -> None:
             continue
         for b, rng in enumerate(runs.rngs):
             rows = rng.choice(runs.n, size=k, replace=False) + b * runs.n
+            world.pilots_started(rows * p.state.shape[1] + j)
             p.state[rows, j] = State.PILOTING
             p.payer[rows, j] = Payer.OWN
             p.approved[rows, j] = True
@@ -534,10 +637,11 @@ def launch_innovations(world: World) -> None:
     proven = int(np.ceil(max(proof for _, proof in world.config.diffusion.proof_times())))
     for b, rng in enumerate(runs.rngs):
         if runs.size == 1:
-            place_existing_users(world.portfolio, p, world.councils, launching, proven, rng)
+            placed = place_existing_users(world.portfolio, p, world.councils, launching, proven, rng)
         else:
             providers, councils = run_views(world, b)
-            place_existing_users(world.portfolio, providers, councils, launching, proven, rng)
+            placed = place_existing_users(world.portfolio, providers, councils, launching, proven, rng)
+        world.pilots_started(placed + b * runs.n * world.portfolio.size)  # users under way, as pilots started are
 
 
 def council_month(world: MonthWorld) -> None:
@@ -556,11 +660,9 @@ def council_month(world: MonthWorld) -> None:
     dropped = review_contracts(world)
     rows, cols = split_cells(dropped, world.portfolio.size)
     abandon(world, rows, cols, "review")
-    world.cells.changed(dropped)
     sign_up_systems(world)
     restructures = float(np.sum(world.events_scalar["reorganisations"]))
-    disrupted = reorganise(world)  # recomputes the commitments itself when a council restructures
-    world.cells.changed(disrupted)
+    reorganise(world)  # recomputes the commitments itself when a council restructures
     if dropped.size and float(np.sum(world.events_scalar["reorganisations"])) == restructures:
         refresh_commitments(world)  # otherwise they are as computed above, less what review dropped
 
@@ -576,27 +678,33 @@ def run_month(world: MonthWorld) -> None:
     world.call_funders()  # 1. calls and grants
     spend_grants(world)  # 1. grant money spent this month
     fund_programmes(world, world.programme_pots)  # 1b. national programmes through local pots
-    spread_awareness(world)  # 2. awareness
-    network_awareness(world)  # 2b. network bodies spread awareness
-    decide_pilots(world)  # 3. decision to pilot
-    council_rollout(world)  # 3b. scaling through commissioning
-    inspect_mandates(world)  # 3c. national standards at inspection
-    follow_practice(world, world.policy_clock)  # 3d. national policy that followed local practice
-    approve_pilots(world)  # 4. regulation
-    funding_cliff(world)  # 5. sustain or abandon at the cliff
-    background_abandonment(world)  # 5. background hazard
-    provider_finances(world)  # 5. reserves pay for own-funded adopters
-    world.cells.keep()  # from here to the evidence, cells change only where contracts and adopters are dropped
+    alone = not world.cells.tracking  # a month stepped on its own finds the cells under way afresh
+    world.cells.track()  # from here every pilot started is reported (start_pilots, launch_innovations)
     try:
-        council_month(world)  # 6. councils
-        share_pooled_costs(world)  # 6b. pooled budgets: the ICBs' and the joint fund's share
-        world.cells.changed(drop_unaffordable(world))  # 6c. over budget: contracts dropped
-        accumulate_evidence(world)  # 7. evidence
+        spread_awareness(world)  # 2. awareness
+        network_awareness(world)  # 2b. network bodies spread awareness
+        decide_pilots(world)  # 3. decision to pilot
+        council_rollout(world)  # 3b. scaling through commissioning
+        inspect_mandates(world)  # 3c. national standards at inspection
+        follow_practice(world, world.policy_clock)  # 3d. national policy that followed local practice
+        approve_pilots(world)  # 4. regulation
+        funding_cliff(world)  # 5. sustain or abandon at the cliff
+        background_abandonment(world)  # 5. background hazard
+        provider_finances(world)  # 5. reserves pay for own-funded adopters
+        world.cells.keep()  # from here to the evidence, cells change only where contracts and adopters are dropped
+        try:
+            council_month(world)  # 6. councils
+            share_pooled_costs(world)  # 6b. pooled budgets: the ICBs' and the joint fund's share
+            drop_unaffordable(world)  # 6c. over budget: contracts dropped
+            accumulate_evidence(world)  # 7. evidence
+        finally:
+            world.cells.forget()
+        learn_from_outcomes(world)  # 7a. failure teaches: perceived benefit
+        readopt(world)
+        watch_practice(world, world.policy_clock)  # 7c. central government notes what local practice has shown
     finally:
-        world.cells.forget()
-    learn_from_outcomes(world)  # 7a. failure teaches: perceived benefit
-    readopt(world)
-    watch_practice(world, world.policy_clock)  # 7c. central government notes what local practice has shown
+        if alone:
+            world.cells.untrack()
 
 
 def batch_key(scenario: Scenario) -> str:
@@ -667,7 +775,7 @@ class Ensemble:
         self.cells = CellViews(self.providers, self.blocks)
         self.reset_events()
         launch_innovations(self)
-        self.exposure.update(self.operating_mask())
+        self.exposure.update(self.cells.operating())
         self.recorder = Recorder(self, self.config.simulation.steps)
         self.recorder.record(self)
 
@@ -675,7 +783,7 @@ class Ensemble:
         """Cells where the innovation is in use: approved pilots and sustained.
 
         Returns:
-            The stacked N x M operating mask (kept through the councils' part of the month).
+            The stacked N x M operating mask, computed afresh.
         """
         return self.cells.operating_mask()
 
@@ -694,7 +802,7 @@ class Ensemble:
         """Flat indices of the council-paid cells, sorted.
 
         Returns:
-            The cells with payer COUNCIL (kept through the councils' part of the month).
+            The cells with payer COUNCIL (kept while tracked, ``model.ensemble.CellViews``).
         """
         return self.cells.council_contracts()
 
@@ -714,9 +822,41 @@ class Ensemble:
         """Operating cells per run and innovation.
 
         Returns:
-            The counts (flat, run b's at ``b * M ..``; kept through the councils' part of the month).
+            The counts (flat, run b's at ``b * M ..``; from the cells under way while tracked).
         """
         return self.cells.operating_sites()
+
+    def under_way(self) -> np.ndarray:
+        """Flat indices of the cells PILOTING or SUSTAINED, sorted.
+
+        Returns:
+            The cells (an index kept while tracked, ``model.ensemble.CellViews``).
+        """
+        return self.cells.under_way()
+
+    def pilots_started(self, cells: np.ndarray) -> None:
+        """Report cells that have just started piloting (to the kept index of cells under way).
+
+        Args:
+            cells: Flat indices of the cells.
+        """
+        self.cells.started(cells)
+
+    def cells_written(self, cells: np.ndarray) -> None:
+        """Report cells whose state, payer, cut-down or history fields a rule wrote.
+
+        Args:
+            cells: Flat indices of the cells.
+        """
+        self.cells.written(cells)
+
+    def take_written(self) -> np.ndarray | None:
+        """The cells written since the last call, or None when writes may have gone unreported.
+
+        Returns:
+            Flat cell indices, or None (``CellViews.take_written``).
+        """
+        return self.cells.take_written()
 
     def reset_events(self) -> None:
         """Zero this month's per-run event counts and money tallies."""
@@ -742,9 +882,17 @@ class Ensemble:
         self.recorder.record(self)
 
     def run(self) -> None:
-        """Step every run to the end of the scenario."""
-        while self.steps < self.config.simulation.steps:
-            self.step()
+        """Step every run to the end of the scenario.
+
+        Nothing else writes the cells between the months of a run, so the index of cells under way
+        is kept from month to month (``CellViews.track``), with every pilot started reported.
+        """
+        self.cells.track()
+        try:
+            while self.steps < self.config.simulation.steps:
+                self.step()
+        finally:
+            self.cells.untrack()
 
     def tables(self, b: int, replication: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Run ``b``'s spread and money tables, as a single run's Recorder writes them.

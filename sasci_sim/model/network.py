@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sasci_sim.config.schema import Network
-from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
+from sasci_sim.model.kernels.cells import split_cells
 
 
 def _ties_within_groups(group: np.ndarray, per_node: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -86,6 +86,7 @@ class PeerExposure:
         self.runs = runs
         self.n, self.m = n // runs, m  # providers per run
         self.active = np.zeros((n, m), dtype=bool)
+        self.cells = np.empty(0, dtype=np.int64)  # the active cells, sorted
         if adjacency is None:
             self.count = np.zeros(runs * m, dtype=np.int64)  # users per run and innovation
             self.degree = np.full(n, float(self.n))
@@ -104,16 +105,23 @@ class PeerExposure:
     def update(self, active_now: np.ndarray) -> None:
         """Fold in the cells whose active status changed since the last update.
 
-        Only changed cells touch the counts, so a month costs in proportion to what changed.
+        Only cells active now or at the last update are looked at, and only changed ones touch
+        the counts, so a month costs in proportion to the cells in use, not to providers x
+        innovations.
 
         Args:
-            active_now: The N x M operating mask after this month's changes.
+            active_now: Flat indices of the operating cells after this month's changes, sorted.
         """
-        changed = flat_nonzero(active_now.ravel() != self.active.ravel())
-        if changed.size == 0:
+        active, was = self.active.reshape(-1), self.cells
+        started = active_now[~active[active_now]]
+        active[was] = False
+        active[active_now] = True
+        stopped = was[~active[was]]
+        self.cells = active_now
+        if started.size == 0 and stopped.size == 0:
             return
-        now = active_now.ravel()[changed]
-        self.active.ravel()[changed] = now
+        changed = np.concatenate([started, stopped])
+        now = np.arange(changed.size) < started.size
         sign = np.where(now, 1, -1).astype(self.count.dtype)
         rows, cols = split_cells(changed, self.m)
         if self.adjacency is None:

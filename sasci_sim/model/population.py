@@ -324,7 +324,7 @@ def place_existing_users(
     innovations: np.ndarray,
     proven_months: int,
     rng: np.random.Generator,
-) -> None:
+) -> np.ndarray:
     """Innovations already under way: some providers use them, some councils commission them (ODD: Initialisation).
 
     A scenario that begins in a real year starts with the sector as it is. For each innovation
@@ -342,8 +342,13 @@ def place_existing_users(
         innovations: Columns of the innovations entering the run now.
         proven_months: Operating months that give full local proof.
         rng: The run's random stream (drawn only for innovations with a share above 0).
+
+    Returns:
+        Flat indices (into these providers' cell arrays) of the cells made users, for a world
+        that keeps the cells under way.
     """
-    n = providers.n
+    n, m = providers.n, providers.state.shape[1]
+    placed = [np.empty(0, dtype=np.int64)]
     for j in innovations:
         k = round(portfolio.initial_share[j] * n)
         if k == 0:
@@ -356,11 +361,13 @@ def place_existing_users(
         commissioning = np.zeros(councils.n, dtype=bool)
         commissioning[rng.choice(councils.n, size=k_la, replace=False)] = True
         providers.state[rows, j] = State.SUSTAINED
+        placed.append(rows * m + j)
         providers.payer[rows, j] = np.where(commissioning[providers.council[rows]], Payer.COUNCIL, Payer.OWN)
         providers.approved[rows, j] = True
         providers.months_operating[rows, j] = proven_months
         if portfolio.kind[j] == SYSTEMS:
             councils.signed[providers.council[rows], j] = True
+    return np.concatenate(placed)
 
 
 __all__ = [

@@ -91,7 +91,7 @@ class Recorder:
             self._grow()
         self.t = t
         tally = self.tally
-        tally.update(model.providers)  # from the cells that changed since last month
+        tally.update(model.providers, model.take_written())  # from the cells that changed since last month
         self.counts[t] = tally.states
         self.ever_abandoned[t] = tally.ever_abandoned
         self.partial[t] = tally.partial

@@ -139,7 +139,7 @@ class SocialCareModel(mesa.Model):
             Provider.create_agents(self, n, index=np.arange(n))
 
         launch_innovations(self)
-        self.exposure.update(self.operating_mask())
+        self.exposure.update(self.cells.operating())
         self.recorder = Recorder(self, cfg.simulation.steps)
         self.datacollector = mesa.DataCollector(model_reporters=reporters.MODEL_REPORTERS)
         self.recorder.record(self)
@@ -150,8 +150,7 @@ class SocialCareModel(mesa.Model):
         """Cells where the innovation is in use: approved pilots and sustained.
 
         Returns:
-            The N x M operating mask (kept through the councils' part of the month,
-            ``model.ensemble.CellViews``).
+            The N x M operating mask, computed afresh.
         """
         return self.cells.operating_mask()
 
@@ -170,7 +169,7 @@ class SocialCareModel(mesa.Model):
         """Flat indices of the council-paid cells, sorted.
 
         Returns:
-            The cells with payer COUNCIL (kept through the councils' part of the month).
+            The cells with payer COUNCIL (kept while tracked, ``model.ensemble.CellViews``).
         """
         return self.cells.council_contracts()
 
@@ -190,9 +189,41 @@ class SocialCareModel(mesa.Model):
         """Operating cells per run and innovation.
 
         Returns:
-            The counts (flat, run b's at ``b * M ..``; kept through the councils' part of the month).
+            The counts (flat, run b's at ``b * M ..``; from the cells under way while tracked).
         """
         return self.cells.operating_sites()
+
+    def under_way(self) -> np.ndarray:
+        """Flat indices of the cells PILOTING or SUSTAINED, sorted.
+
+        Returns:
+            The cells (an index kept while tracked, ``model.ensemble.CellViews``).
+        """
+        return self.cells.under_way()
+
+    def pilots_started(self, cells: np.ndarray) -> None:
+        """Report cells that have just started piloting (to the kept index of cells under way).
+
+        Args:
+            cells: Flat indices of the cells.
+        """
+        self.cells.started(cells)
+
+    def cells_written(self, cells: np.ndarray) -> None:
+        """Report cells whose state, payer, cut-down or history fields a rule wrote.
+
+        Args:
+            cells: Flat indices of the cells.
+        """
+        self.cells.written(cells)
+
+    def take_written(self) -> np.ndarray | None:
+        """The cells written since the last call, or None when writes may have gone unreported.
+
+        Returns:
+            Flat cell indices, or None (``model.ensemble.CellViews.take_written``).
+        """
+        return self.cells.take_written()
 
     def innovation_index(self, innovation: int | str) -> int:
         """The column of an innovation, so callers may name it instead of counting.
@@ -234,6 +265,10 @@ class SocialCareModel(mesa.Model):
         Returns:
             The Recorder, with every month recorded.
         """
-        while self.running and self.steps < self.config.simulation.steps:
-            self.step()
+        self.cells.track()  # nothing else writes the cells between its months: the cells under way are kept
+        try:
+            while self.running and self.steps < self.config.simulation.steps:
+                self.step()
+        finally:
+            self.cells.untrack()
         return self.recorder

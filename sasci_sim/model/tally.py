@@ -8,8 +8,10 @@ would cost twenty passes over the arrays; instead ``CellTally`` keeps one byte
 per cell that packs the five things the figures depend on (state, payer,
 cut-down, ever abandoned, ever granted), finds the cells whose byte differs from
 the arrays' (eight cells, one 64-bit word, at a time), and moves only those
-cells between tallies. It reads the arrays themselves, so it is right whichever
-code wrote them.
+cells between tallies. While a run is stepped to its end every writer reports the
+cells it writes (``model.ensemble.CellViews.take_written``), and only those are
+compared; otherwise every cell is, so the tallies are right whichever code wrote
+the arrays (hand edits between months too).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class CellTally:
         self.sustained_in = np.zeros((n_councils, self.m), dtype=np.int64)  # sustained, by council
         self.seen = self.packed(providers)  # each cell's byte as last counted
         self._now = np.empty_like(self.seen)  # this month's bytes, written in place every month
+        self._slot = np.empty(self.seen.size, dtype=np.int32 if self.seen.size < 2**31 else np.int64)
         # counted a slice of cells at a time (whole numbers: the same counts), so the temporaries stay small
         chunk = 2**17
         for first in range(0, providers.state.size, chunk):
@@ -96,19 +99,57 @@ class CellTally:
             tail += (grant_end[whole:] != NO_MONTH).view(np.uint8) << np.uint8(_GRANTED)
         return out
 
-    def update(self, providers: Providers) -> None:
+    def update(self, providers: Providers, written: np.ndarray | None = None) -> None:
         """Bring the tallies up to date with the arrays.
 
         Args:
             providers: The provider arrays, after this month's rules.
+            written: Flat indices of every cell written since the last update (repeats allowed),
+                when the writers reported them; only those cells are compared then. None compares
+                every cell (eight at a time), so the tallies are right whichever code wrote them.
         """
-        now = self.packed(providers, self._now)
-        cells = changed_cells(now, self.seen)
+        if written is None:
+            now = self.packed(providers, self._now)
+            cells = changed_cells(now, self.seen)
+            codes = now[cells]
+        else:
+            cells = self._distinct(written)
+            codes = self.packed_at(providers, cells)
+            moved = np.flatnonzero(codes != self.seen[cells])
+            cells, codes = cells[moved], codes[moved]
         if cells.size == 0:
             return
-        old, new = self._counts(cells, self.seen[cells]), self._counts(cells, now[cells])
+        old, new = self._counts(cells, self.seen[cells]), self._counts(cells, codes)
         self._add(*(after - before for after, before in zip(new, old, strict=True)))
-        self.seen[cells] = now[cells]
+        self.seen[cells] = codes
+
+    def _distinct(self, cells: np.ndarray) -> np.ndarray:
+        """The cells without repeats (in no particular order), without sorting them.
+
+        Each cell's slot is written with its positions in turn; a position whose slot it still
+        holds is its cell's last, so exactly one of each cell's repeats is kept.
+        """
+        at = np.arange(cells.size, dtype=self._slot.dtype)
+        self._slot[cells] = at
+        return cells[np.flatnonzero(self._slot[cells] == at)]
+
+    @staticmethod
+    def packed_at(p: Providers, cells: np.ndarray) -> np.ndarray:
+        """The tally bytes of the given cells only, as ``packed`` has them there.
+
+        Args:
+            p: The provider arrays.
+            cells: Flat cell indices.
+
+        Returns:
+            One uint8 per cell.
+        """
+        out = p.state.reshape(-1)[cells].view(np.uint8) * np.uint8(_PAYERS)
+        out += p.payer.reshape(-1)[cells].view(np.uint8)
+        out += p.partial.reshape(-1)[cells].view(np.uint8) << np.uint8(_PARTIAL)
+        out += p.ever_abandoned.reshape(-1)[cells].view(np.uint8) << np.uint8(_EVER_ABANDONED)
+        out += (p.grant_end.reshape(-1)[cells] != NO_MONTH).view(np.uint8) << np.uint8(_GRANTED)
+        return out
 
     def _counts(self, cells: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Counts of the given cells, as their tally bytes ``codes`` have them, in three tables.

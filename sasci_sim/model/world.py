@@ -92,6 +92,38 @@ class World(Protocol):
         """
         ...
 
+    def under_way(self) -> np.ndarray:
+        """Flat indices of the cells PILOTING or SUSTAINED, sorted.
+
+        Returns:
+            The cells, as ``np.flatnonzero`` of the state being PILOTING or SUSTAINED gives them.
+        """
+        ...
+
+    def pilots_started(self, cells: np.ndarray) -> None:
+        """Report cells that have just started piloting, for a world that keeps the cells under way.
+
+        Args:
+            cells: Flat indices of the cells.
+        """
+        ...
+
+    def cells_written(self, cells: np.ndarray) -> None:
+        """Report cells whose state, payer, cut-down or history fields a rule wrote (for the Recorder's tally).
+
+        Args:
+            cells: Flat indices of the cells.
+        """
+        ...
+
+    def take_written(self) -> np.ndarray | None:
+        """The cells reported written since the last call, or None when writes may have gone unreported.
+
+        Returns:
+            Flat cell indices, or None (then every cell must be compared).
+        """
+        ...
+
     def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The council contracts and ``compute(contracts)``, one value per contract.
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.intermediaries import kept_by_network
 from sasci_sim.model.rules.transitions import abandon
@@ -53,41 +53,54 @@ def provider_finances(world: World) -> None:
         world: The month's world; reads own-funded operating cells and each innovation's net cost,
             writes reserves, provider spend and abandonments with cause money.
     """
-    p, port = world.providers, world.portfolio
+    p, port, runs = world.providers, world.portfolio, world.blocks
     net = port.net_provider_cost
-    if net.any():
-        own = (p.payer == Payer.OWN.value) & p.approved  # own-funded and operating
-        own[:, net == 0] = False  # innovations that cost nothing net change nothing
-    else:  # nothing costs or saves anyone anything (as in the Bass limit)
-        own = np.zeros(p.state.shape, dtype=bool)
-    runs = world.blocks
-    per_run = runs.count_per_run(own) if runs.size > 1 else None
-    if per_run is not None and (per_run * 8 < own[: runs.n].size).all():  # every run has few payers
-        cost = _own_costs(world, own, 0)  # a provider's costs are added in the order it adds them alone
+    m = p.state.shape[1]
+    cells = world.under_way()  # a cell has payer OWN only while under way (model.rules.transitions)
+    rows, cols = split_cells(cells, m)
+    # own-funded and operating; innovations that cost nothing net change nothing
+    own = (p.payer.ravel()[cells] == Payer.OWN.value) & p.approved.ravel()[cells] & (net != 0)[cols]
+    own = np.flatnonzero(own)  # (taking at indices is faster than three boolean selections at ~half true)
+    cells, rows, cols = cells[own], rows[own], cols[own]
+    per_run = np.diff(np.searchsorted(cells, np.arange(runs.size + 1) * (runs.n * m)))
+    few = per_run * 8 < runs.n * m  # few payers: each cell's cost is added to its provider
+    if few.all():  # a provider's costs are added in the order it adds them alone
+        cost = _cell_costs(world, cells, rows, cols, p.state.shape[0])
     else:
-        spans = [slice(b * runs.n, (b + 1) * runs.n) for b in range(runs.size)]
-        cost = np.concatenate([_own_costs(world, own[rows], rows.start) for rows in spans])
+        bounds = np.concatenate([[0], np.cumsum(per_run)])
+        cost = np.concatenate(
+            [_own_costs(world, cells[bounds[b] : bounds[b + 1]], b, few[b]) for b in range(runs.size)]
+        )
     world.events_scalar["provider_spend_k"] += runs.per_run(np.maximum(cost, 0))
     p.reserves += p.surplus - cost
-    broke = np.flatnonzero(p.reserves < 0)
+    broke = p.reserves < 0
     np.minimum(p.reserves, p.reserves_cap, out=p.reserves)
     np.maximum(p.reserves, 0.0, out=p.reserves)
-    if broke.size:
-        r, j = np.nonzero(own[broke] & (net > 0)[None, :])
-        abandon(world, broke[r], j, "money")
+    if broke.any():
+        drop = broke[rows] & (net > 0)[cols]
+        abandon(world, rows[drop], cols[drop], "money")
 
 
-def _own_costs(world: World, own: np.ndarray, first: int) -> np.ndarray:
-    """This month's net cost to each provider of one run of what it pays for itself (rows from ``first``)."""
-    p, net, d = world.providers, world.portfolio.net_provider_cost, world.config.diffusion
-    partial = p.partial[first : first + own.shape[0]]
-    if np.count_nonzero(own) * 8 < own.size:  # few payers: work on their cells only
-        m = own.shape[1]
-        cells = flat_nonzero(own)
-        rows, cols = split_cells(cells, m)
-        scale = np.where(partial.ravel()[cells], d.partial_scale, 1.0)
-        return np.bincount(rows, weights=scale * net[cols], minlength=own.shape[0])
-    return (own * np.where(partial, d.partial_scale, 1.0)) @ net
+def _cell_costs(world: World, cells: np.ndarray, rows: np.ndarray, cols: np.ndarray, n: int) -> np.ndarray:
+    """Each of ``n`` providers' net cost of its own-funded cells (rows from 0 of ``rows``' numbering)."""
+    scale = np.where(world.providers.partial.ravel()[cells], world.config.diffusion.partial_scale, 1.0)
+    return np.bincount(rows, weights=scale * world.portfolio.net_provider_cost[cols], minlength=n)
+
+
+def _own_costs(world: World, cells: np.ndarray, b: int, few: bool) -> np.ndarray:
+    """This month's net cost to each provider of run ``b`` of what it pays for itself (``cells`` are its own)."""
+    p, runs = world.providers, world.blocks
+    m = p.state.shape[1]
+    local = cells - b * runs.n * m
+    if few:  # work on their cells only
+        rows, cols = split_cells(local, m)
+        return _cell_costs(world, cells, rows, cols, runs.n)
+    rows = slice(b * runs.n, (b + 1) * runs.n)
+    own = np.zeros((runs.n, m), dtype=bool)  # most cells: all at once, as a matrix-vector product
+    own.ravel()[local] = True
+    return (
+        own * np.where(p.partial[rows], world.config.diffusion.partial_scale, 1.0)
+    ) @ world.portfolio.net_provider_cost
 
 
 def readopt(world: World) -> None:
@@ -102,3 +115,4 @@ def readopt(world: World) -> None:
     p = world.providers
     back = world.blocks.cells_with_chance(p.state, State.ABANDONED.value, ab.readoption_hazard_per_month)
     p.state.ravel()[back] = State.AWARE
+    world.cells_written(back)

@@ -36,7 +36,8 @@ def spread_awareness(world: World) -> None:
             state (to AWARE) and ``aware_new``.
     """
     p, cfg, runs = world.providers, world.config, world.blocks
-    world.exposure.update(world.operating_mask())
+    under = world.under_way()
+    world.exposure.update(under[p.approved.ravel()[under]])  # the operating cells
     launched = world.portfolio.launch <= world.t
     if not launched.any():
         return
@@ -90,6 +91,7 @@ def _become_aware(world: World, cells: np.ndarray) -> None:
     if cells.size:
         m = world.providers.state.shape[1]
         world.providers.state.ravel()[cells] = State.AWARE
+        world.cells_written(cells)
         rows, cols = split_cells(cells, m)
         world.events["aware_new"] += np.bincount(
             world.blocks.columns(rows, cols), minlength=world.events["aware_new"].size

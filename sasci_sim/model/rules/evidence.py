@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.kernels.columns import column_sums
 from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.commissioning import local_proof, proof_after, proof_times
@@ -99,7 +99,8 @@ def accumulate_evidence(world: LearningWorld) -> None:
             failures, writes experience, evidence, months operating and the weight shown.
     """
     p, res = world.providers, world.config.research
-    cells = flat_nonzero(world.operating_mask())
+    cells = world.under_way()
+    cells = cells[p.approved.ravel()[cells]]  # the operating cells
     shown = _shown_per_run(world, cells)
     world.learned.shown = shown
     world.experience += shown

@@ -84,6 +84,7 @@ def network_awareness(world: NetworkWorld) -> None:
         cells = world.blocks.cells_with_chance(p.state, State.UNAWARE.value, body.awareness_per_month)
         cells = cells[np.isin(cells % m, cols)]
         p.state.ravel()[cells] = State.AWARE
+        world.cells_written(cells)
         rows, inn = split_cells(cells, m)
         events = world.events["aware_new"]
         events += np.bincount(world.blocks.columns(rows, inn), minlength=events.size)

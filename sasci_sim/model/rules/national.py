@@ -164,6 +164,7 @@ def inspect_standards(
         newly_aware = state == State.UNAWARE.value
         np.add.at(world.events["aware_new"], runs.of_rows(rows[newly_aware]) * m + j, 1)
         p.state[rows[newly_aware], j] = State.AWARE
+        world.cells_written(rows[newly_aware] * m + j)
         comply = runs.uniform_rows(rows) < mandate.compliance
         cols = np.full(int(np.count_nonzero(comply)), j, dtype=np.int64)
         start_pilots(world, rows[comply], cols, Payer.OWN)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sasci_sim.config.schema import SYSTEMS
-from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import State
 from sasci_sim.model.rules.transitions import abandon
 from sasci_sim.model.world import World
@@ -41,7 +41,9 @@ def approve_pilots(world: World) -> None:
             abandonments with cause rigidity.
     """
     p, reg = world.providers, world.config.regulation
-    cells = flat_nonzero(np.greater(p.state == State.PILOTING.value, p.approved))  # piloting, not yet approved
+    cells = world.under_way()
+    waiting = np.greater(p.state.ravel()[cells] == State.PILOTING.value, p.approved.ravel()[cells])  # not approved yet
+    cells = cells[np.flatnonzero(waiting)]  # (faster than a boolean selection)
     if cells.size == 0:
         return
     m = p.state.shape[1]

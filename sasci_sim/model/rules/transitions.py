@@ -5,7 +5,9 @@ through here, so the bookkeeping that goes with it (who pays, grant dates, event
 counters) stays in one place (ODD: Submodel 'transitions'). The changes with no
 bookkeeping write their one field where they happen: becoming aware (awareness),
 approval (regulation), re-adoption (abandonment) and the originators' pilots at
-launch (``model.ensemble.launch_innovations``); ODD section 3 lists them.
+launch (``model.ensemble.launch_innovations``); ODD section 3 lists them. Every
+writer reports the cells it writes to the world (``pilots_started``,
+``cells_written``), which keeps its lists of cells from those reports.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def start_pilots(
         double_covered: Whether a funder pays the double running.
     """
     p = world.providers
+    world.pilots_started(rows * p.state.shape[1] + cols)
     p.state[rows, cols] = State.PILOTING
     p.payer[rows, cols] = payer
     p.approved[rows, cols] = False
@@ -63,6 +66,7 @@ def sustain(world: World, rows: np.ndarray, cols: np.ndarray, payer: np.ndarray,
         partial: Whether a cut-down version is kept, per cell.
     """
     p = world.providers
+    world.cells_written(rows * p.state.shape[1] + cols)
     p.state[rows, cols] = State.SUSTAINED
     p.payer[rows, cols] = payer
     p.partial[rows, cols] = partial
@@ -82,6 +86,7 @@ def abandon(world: World, rows: np.ndarray, cols: np.ndarray, cause: str) -> Non
         return
     p = world.providers
     was_grant = p.grant_end[rows, cols] != NO_MONTH
+    world.cells_written(rows * p.state.shape[1] + cols)
     p.state[rows, cols] = State.ABANDONED
     p.payer[rows, cols] = Payer.NONE
     p.approved[rows, cols] = False

@@ -55,7 +55,7 @@ def test_awareness_on_a_network_uses_each_providers_peer_share() -> None:
     model = make_model(s, seed=5)
     users = model.rng.choice(3000, size=600, replace=False)
     place(model, users, 0, State.PILOTING, Payer.OWN)
-    model.exposure.update(model.operating_mask())
+    model.exposure.update(np.flatnonzero(model.operating_mask()))
     unaware = np.flatnonzero(model.providers.state[:, 0] == State.UNAWARE)
     share = model.exposure.share_at(unaware, np.zeros(unaware.size, dtype=np.int64))
     expected = np.minimum(1.0, 0.01 + 0.8 * share)
