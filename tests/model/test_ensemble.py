@@ -270,7 +270,7 @@ def test_a_batch_with_readoption_reinvested_savings_and_pooling_on_a_network_mat
 
 
 @pytest.mark.parametrize(
-    "path", [*SCENARIOS_COVERED, "high_cost_pressure.yaml", "nhs_pooled_budget.yaml", "readoption"]
+    "path", [*SCENARIOS_COVERED, "high_cost_pressure.yaml", "nhs_pooled_budget.yaml", "readoption", "policy"]
 )
 def test_the_kept_views_equal_fresh_ones_wherever_a_rule_reads_them(
     path: str | None, monkeypatch: pytest.MonkeyPatch
@@ -343,6 +343,10 @@ def test_the_kept_views_equal_fresh_ones_wherever_a_rule_reads_them(
     if path == "readoption":  # abandoners become aware again (a writer no shipped scenario uses)
         data = small(None, providers=400, steps=40).model_dump()
         data["abandonment"].update(readoption=True, readoption_hazard_per_month=0.2, base_hazard_per_month=0.01)
+        scenario = validate(data, "test")
+    elif path == "policy":  # national policy that follows practice, in force early (its writes reported too)
+        data = small("history/ordinary_life.yaml", providers=400, steps=40).model_dump()
+        data["national"]["policy_follows_practice"][0].update(councils_share=0.0, evidence=0.0, lag_months=1)
         scenario = validate(data, "test")
     else:
         scenario = small(path, providers=400, steps=40)
