@@ -723,61 +723,15 @@ def batch_key(scenario: Scenario) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-class Ensemble:
-    """B runs stepped together, each with its own seed and, if given, its own scenario (ODD 7.19: the ensemble engine).
+class CellAccess:
+    """The World protocol's cell views, for a model that keeps its cells in ``self.cells`` (``CellViews``).
 
-    Attributes:
-        config: The resolved scenario (the first run's, when they differ).
-        scenarios: Each run's scenario.
-        seeds: Each run's seed, in block order.
-        t: The current month.
-        steps: Months stepped so far.
+    ``Ensemble`` and ``SocialCareModel`` both step the month's rules (``run_month``) over the same
+    arrays; the rules read and report cells through these methods, which this class gives both.
     """
 
-    def __init__(self, scenario: Scenario | Sequence[Scenario], seeds: Sequence[int]) -> None:
-        """Build every run from its own seed and record month 0.
-
-        Args:
-            scenario: The resolved scenario of every run, or one per run; those may differ only in
-                ``PER_RUN_PARAMETERS`` (calibration particles, posterior draws).
-            seeds: One seed per run; run b's stream is ``numpy.random.default_rng(seeds[b])``,
-                as a single run's is.
-
-        Raises:
-            ValueError: When the scenarios differ in anything else, or do not match the seeds.
-        """
-        self.seeds = list(seeds)
-        self.scenarios = [scenario] * len(self.seeds) if isinstance(scenario, Scenario) else list(scenario)
-        if len(self.scenarios) != len(self.seeds) or not self.seeds:
-            raise ValueError(
-                f"an ensemble needs one scenario per seed (got {len(self.scenarios)} and {len(self.seeds)})"
-            )
-        if not isinstance(scenario, Scenario) and len({batch_key(s) for s in self.scenarios}) > 1:
-            raise ValueError(f"runs of one batch may differ only in {', '.join(PER_RUN_PARAMETERS)}")
-        self.config = self.scenarios[0]
-        self.t = 0
-        self.steps = 0
-        rngs = [np.random.default_rng(s) for s in self.seeds]
-        self.stacked = build_runs(self.config, rngs, self.scenarios)
-        st = self.stacked
-        self.blocks, self.portfolio, self.providers, self.councils = st.blocks, st.portfolio, st.providers, st.councils
-        self.rng = self.blocks.rngs[0]
-        self.exposure, self.boards, self.peer_learning = st.exposure, st.boards, st.peer_learning
-        self.initial_evidence = st.initial_evidence
-        self.evidence = self.initial_evidence.copy()
-        self.experience = np.zeros(self.initial_evidence.size)
-        self.learned = Learned.empty(self.initial_evidence.size)
-        self.programme_pots, self.network_bodies = st.programme_pots, st.network_bodies
-        self.policy_clock = PolicyClock.build(self.config, self.blocks.size)
-        self.events: dict[str, np.ndarray] = {}
-        self.events_scalar: dict[str, float | np.ndarray] = {}
-        self.people = st.people
-        self.cells = CellViews(self.providers, self.blocks)
-        self.reset_events()
-        launch_innovations(self)
-        self.exposure.update(self.cells.operating())
-        self.recorder = Recorder(self, self.config.simulation.steps)
-        self.recorder.record(self)
+    cells: CellViews
+    providers: Providers
 
     def operating_mask(self) -> np.ndarray:
         """Cells where the innovation is in use: approved pilots and sustained.
@@ -857,6 +811,63 @@ class Ensemble:
             Flat cell indices, or None (``CellViews.take_written``).
         """
         return self.cells.take_written()
+
+
+class Ensemble(CellAccess):
+    """B runs stepped together, each with its own seed and, if given, its own scenario (ODD 7.19: the ensemble engine).
+
+    Attributes:
+        config: The resolved scenario (the first run's, when they differ).
+        scenarios: Each run's scenario.
+        seeds: Each run's seed, in block order.
+        t: The current month.
+        steps: Months stepped so far.
+    """
+
+    def __init__(self, scenario: Scenario | Sequence[Scenario], seeds: Sequence[int]) -> None:
+        """Build every run from its own seed and record month 0.
+
+        Args:
+            scenario: The resolved scenario of every run, or one per run; those may differ only in
+                ``PER_RUN_PARAMETERS`` (calibration particles, posterior draws).
+            seeds: One seed per run; run b's stream is ``numpy.random.default_rng(seeds[b])``,
+                as a single run's is.
+
+        Raises:
+            ValueError: When the scenarios differ in anything else, or do not match the seeds.
+        """
+        self.seeds = list(seeds)
+        self.scenarios = [scenario] * len(self.seeds) if isinstance(scenario, Scenario) else list(scenario)
+        if len(self.scenarios) != len(self.seeds) or not self.seeds:
+            raise ValueError(
+                f"an ensemble needs one scenario per seed (got {len(self.scenarios)} and {len(self.seeds)})"
+            )
+        if not isinstance(scenario, Scenario) and len({batch_key(s) for s in self.scenarios}) > 1:
+            raise ValueError(f"runs of one batch may differ only in {', '.join(PER_RUN_PARAMETERS)}")
+        self.config = self.scenarios[0]
+        self.t = 0
+        self.steps = 0
+        rngs = [np.random.default_rng(s) for s in self.seeds]
+        self.stacked = build_runs(self.config, rngs, self.scenarios)
+        st = self.stacked
+        self.blocks, self.portfolio, self.providers, self.councils = st.blocks, st.portfolio, st.providers, st.councils
+        self.rng = self.blocks.rngs[0]
+        self.exposure, self.boards, self.peer_learning = st.exposure, st.boards, st.peer_learning
+        self.initial_evidence = st.initial_evidence
+        self.evidence = self.initial_evidence.copy()
+        self.experience = np.zeros(self.initial_evidence.size)
+        self.learned = Learned.empty(self.initial_evidence.size)
+        self.programme_pots, self.network_bodies = st.programme_pots, st.network_bodies
+        self.policy_clock = PolicyClock.build(self.config, self.blocks.size)
+        self.events: dict[str, np.ndarray] = {}
+        self.events_scalar: dict[str, float | np.ndarray] = {}
+        self.people = st.people
+        self.cells = CellViews(self.providers, self.blocks)
+        self.reset_events()
+        launch_innovations(self)
+        self.exposure.update(self.cells.operating())
+        self.recorder = Recorder(self, self.config.simulation.steps)
+        self.recorder.record(self)
 
     def reset_events(self) -> None:
         """Zero this month's per-run event counts and money tallies."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,10 @@ from sasci_sim.model.agents import Funder, IntegratedCareBoard, LocalAuthority, 
 from sasci_sim.model.ensemble import (
     EVENT_NAMES,
     SCALAR_NAMES,
+    CellAccess,
     CellViews,
     build_runs,
     launch_innovations,
-    operating_at,
     run_month,
 )
 from sasci_sim.model.recording import Recorder
@@ -69,7 +69,7 @@ def with_levers(scenario: Scenario | str | Path | None, levers: Mapping[str, Any
     return validate(data, "levers")
 
 
-class SocialCareModel(mesa.Model):
+class SocialCareModel(CellAccess, mesa.Model):
     """Innovation spread among providers, councils and funders; one step is one month.
 
     ``scenario`` is a loaded Scenario, a path, or None for the built-in baseline;
@@ -146,85 +146,6 @@ class SocialCareModel(mesa.Model):
         self.datacollector.collect(self)
 
     # -- views used by several rules ------------------------------------------------
-    def operating_mask(self) -> np.ndarray:
-        """Cells where the innovation is in use: approved pilots and sustained.
-
-        Returns:
-            The N x M operating mask, computed afresh.
-        """
-        return self.cells.operating_mask()
-
-    def operating_at(self, cells: np.ndarray) -> np.ndarray:
-        """``operating_mask()`` at the given flat cell indices only.
-
-        Args:
-            cells: Flat cell indices.
-
-        Returns:
-            Whether each of those cells is operating, without building the whole mask.
-        """
-        return operating_at(self.providers, cells)
-
-    def council_contracts(self) -> np.ndarray:
-        """Flat indices of the council-paid cells, sorted.
-
-        Returns:
-            The cells with payer COUNCIL (kept while tracked, ``model.ensemble.CellViews``).
-        """
-        return self.cells.council_contracts()
-
-    def per_contract(self, name: str, compute: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """The council contracts and one value per contract (kept through the councils' part of the month).
-
-        Args:
-            name: What the values are.
-            compute: The values for given contract cells.
-
-        Returns:
-            (contracts, values).
-        """
-        return self.cells.per_contract(name, compute)
-
-    def operating_sites(self) -> np.ndarray:
-        """Operating cells per run and innovation.
-
-        Returns:
-            The counts (flat, run b's at ``b * M ..``; from the cells under way while tracked).
-        """
-        return self.cells.operating_sites()
-
-    def under_way(self) -> np.ndarray:
-        """Flat indices of the cells PILOTING or SUSTAINED, sorted.
-
-        Returns:
-            The cells (an index kept while tracked, ``model.ensemble.CellViews``).
-        """
-        return self.cells.under_way()
-
-    def pilots_started(self, cells: np.ndarray) -> None:
-        """Report cells that have just started piloting (to the kept index of cells under way).
-
-        Args:
-            cells: Flat indices of the cells.
-        """
-        self.cells.started(cells)
-
-    def cells_written(self, cells: np.ndarray) -> None:
-        """Report cells whose state, payer, cut-down or history fields a rule wrote.
-
-        Args:
-            cells: Flat indices of the cells.
-        """
-        self.cells.written(cells)
-
-    def take_written(self) -> np.ndarray | None:
-        """The cells written since the last call, or None when writes may have gone unreported.
-
-        Returns:
-            Flat cell indices, or None (``model.ensemble.CellViews.take_written``).
-        """
-        return self.cells.take_written()
-
     def innovation_index(self, innovation: int | str) -> int:
         """The column of an innovation, so callers may name it instead of counting.
 
