@@ -182,23 +182,27 @@ class Blocks:
         Returns:
             The draws, shape ``(k,)`` or ``(k, width)``.
         """
-        shape = (len(blocks),) if width is None else (len(blocks), width)
         if self.size == 1:
-            return self.rngs[0].random(shape)
-        counts = np.bincount(blocks, minlength=self.size)
-        drawn = np.empty(shape)  # in block order, each block's share drawn in place from its own stream
+            return self.rngs[0].random((len(blocks),) if width is None else (len(blocks), width))
+        if len(blocks) < 2 or np.all(blocks[1:] >= blocks[:-1]):
+            return self._in_block_order(np.bincount(blocks, minlength=self.size), width)
+        drawn = self._in_block_order(np.bincount(blocks, minlength=self.size), width)
+        out = np.empty_like(drawn)
+        out[np.argsort(blocks, kind="stable")] = drawn
+        return out
+
+    def _in_block_order(self, counts: np.ndarray, width: int | None) -> np.ndarray:
+        """``counts[b]`` uniforms (rows of ``width``) from block b's stream, block after block, drawn in place."""
+        total = int(counts.sum())
+        drawn = np.empty(total if width is None else (total, width))
         flat = drawn.reshape(-1)
         per_item = 1 if width is None else width
         start = 0
-        for b, c in enumerate(counts.tolist()):
+        for rng, c in zip(self.rngs, counts.tolist(), strict=True):
             if c:
-                self.rngs[b].random(out=flat[start : start + c * per_item])
+                rng.random(out=flat[start : start + c * per_item])
                 start += c * per_item
-        if len(blocks) < 2 or np.all(blocks[1:] >= blocks[:-1]):
-            return drawn
-        out = np.empty(shape)
-        out[np.argsort(blocks, kind="stable")] = drawn
-        return out
+        return drawn
 
     def uniform_rows(self, rows: np.ndarray) -> np.ndarray:
         """One uniform per provider row, each from its run's stream.
@@ -209,6 +213,8 @@ class Blocks:
         Returns:
             The draws.
         """
+        if self.size > 1 and len(rows) > 1 and np.all(rows[1:] >= rows[:-1]):  # rows in order: count each run's
+            return self._in_block_order(np.diff(np.searchsorted(rows, np.arange(self.size + 1) * self.n)), None)
         return self.uniform(self.of_rows(rows))
 
     def uniform_cells(self, cells: np.ndarray) -> np.ndarray:
