@@ -66,19 +66,17 @@ def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) 
     out: list[np.ndarray | None] = [None] * len(rngs)
     sparse, lengths, scales = [], [], []
     limit = 2.0**52 / len(rngs)  # keeps the running sum over all blocks' chunks exact
-    for b, (rng, pb) in enumerate(zip(rngs, p, strict=True)):
-        pb = float(pb)
-        if 0.0 < pb <= DENSE_ABOVE:
-            expected = size * pb
-            length = int(expected + 6.0 * math.sqrt(expected) + 16)
-            scale = 1.0 / math.log1p(-pb)
-            # a gap is at most 1 - 38 * scale (a uniform is at most 1 - 2**-53, so -log1p(-u) < 37)
-            if length * (1.0 - 38.0 * scale) < limit:
-                sparse.append(b)
-                lengths.append(length)
-                scales.append(scale)
-                continue
-        out[b] = bernoulli_indices(rng, size, pb)  # dense, certain, impossible or absurdly small: alone
+    chunks: dict[float, tuple[int, float] | None] = {}  # (most batches share one chance)
+    for b, (rng, pb) in enumerate(zip(rngs, np.asarray(p, dtype=np.float64).tolist(), strict=True)):
+        if pb not in chunks:
+            chunks[pb] = _first_chunk(size, pb, limit)
+        chunk = chunks[pb]
+        if chunk is None:  # dense, certain, impossible or absurdly small: alone
+            out[b] = bernoulli_indices(rng, size, pb)
+        else:
+            sparse.append(b)
+            lengths.append(chunk[0])
+            scales.append(chunk[1])
     if sparse:
         ends = np.cumsum(lengths)
         starts = ends - lengths
@@ -119,6 +117,21 @@ def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) 
                 mine = np.concatenate([mine, _more_hits(rngs[b], size, float(p[b]), int(lengths[k]), last)])
             out[b] = mine
     return np.concatenate([hits + b * size for b, hits in enumerate(out) if hits is not None])
+
+
+def _first_chunk(size: int, p: float, limit: float) -> tuple[int, float] | None:
+    """A sparse block's first chunk in ``bernoulli_blocks``: its length and scale, as ``bernoulli_indices`` has them.
+
+    None for a chance ``bernoulli_indices`` draws otherwise, or one so small that the chunk's
+    positions could reach ``limit`` (a gap is at most ``1 - 38 * scale``: a uniform is at most
+    ``1 - 2**-53``, so ``-log1p(-u) < 37``).
+    """
+    if not 0.0 < p <= DENSE_ABOVE:
+        return None
+    expected = size * p
+    length = int(expected + 6.0 * math.sqrt(expected) + 16)
+    scale = 1.0 / math.log1p(-p)
+    return (length, scale) if length * (1.0 - 38.0 * scale) < limit else None
 
 
 def _more_hits(rng: np.random.Generator, size: int, p: float, chunk: int, last: float) -> np.ndarray:
