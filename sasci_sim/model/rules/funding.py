@@ -25,7 +25,7 @@ import numpy as np
 
 from sasci_sim.config.schema import KINDS, Funder
 from sasci_sim.model.kernels.allocation import allocate
-from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.adoption import one_free_bid_each, readiness
 from sasci_sim.model.rules.transitions import start_pilots
@@ -144,7 +144,7 @@ def award_grants(world: World, funder: Funder) -> float | np.ndarray:
     launched = world.portfolio.launch <= world.t
     aware = p.state == State.AWARE.value
     aware[:, ~(kinds & launched)] = False  # cheaper than broadcasting a row mask over every row
-    cells = flat_nonzero(aware)
+    cells = np.flatnonzero(aware)
     if cells.size == 0:
         return 0.0
     m = p.state.shape[1]
