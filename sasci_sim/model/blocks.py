@@ -255,7 +255,7 @@ class Blocks:
         """
         if self.size == 1:
             return sampling.thin(self.rngs[0], chance, float(np.asarray(bound).reshape(-1)[0]))
-        bounds = np.broadcast_to(np.asarray(bound, dtype=np.float64), (self.size,))
+        bounds = self._per_block(bound)
         if (bounds > 0.0).all():  # one uniform per candidate, each from its block's stream
             return self.uniform(blocks) * bounds[blocks] < chance
         keep = np.zeros(len(chance), dtype=bool)
@@ -276,7 +276,7 @@ class Blocks:
         """
         if self.size == 1:
             return sampling.cells_with_chance(self.rngs[0], values, value, float(np.asarray(p).reshape(-1)[0]))
-        chances = np.broadcast_to(np.asarray(p, dtype=np.float64), (self.size,))
+        chances = self._per_block(p)
         if (chances <= sampling.DENSE_ABOVE).all():  # sparse in every run: draw all runs' hits, then look
             cells = self.bernoulli(self.n * self.m, chances)
             return cells[np.flatnonzero(values.ravel()[cells] == value)]
@@ -300,8 +300,17 @@ class Blocks:
         """
         if self.size == 1:
             return sampling.bernoulli_indices(self.rngs[0], per_block, float(np.asarray(p).reshape(-1)[0]))
-        chances = np.broadcast_to(np.asarray(p, dtype=np.float64), (self.size,))
+        chances = self._per_block(p)
         return sampling.bernoulli_blocks(self.rngs, per_block, chances)
+
+    def _per_block(self, value: float | np.ndarray) -> np.ndarray:
+        """One float per block: a scalar (or a one-element array) for all, or one each (as ``np.broadcast_to``)."""
+        a = np.asarray(value, dtype=np.float64)
+        if a.shape == (self.size,):
+            return a
+        if a.size == 1:  # (np.full costs a fraction of np.broadcast_to)
+            return np.full(self.size, a.reshape(-1)[0])
+        return np.broadcast_to(a, (self.size,))
 
     def standard_normal(self) -> np.ndarray:
         """One standard normal per run, each from its own stream.
@@ -325,8 +334,9 @@ class Blocks:
         if self.size == 1:
             return float(np.sum(values))
         out = np.zeros(self.size)
+        values = np.asarray(values)
         for b, where in self.groups(blocks):
-            out[b] = float(np.asarray(values[where]).sum())
+            out[b] = np.add.reduce(values[where])  # what ``.sum()`` calls, without its wrapper
         return out
 
     def per_run(self, values: np.ndarray) -> float | np.ndarray:
