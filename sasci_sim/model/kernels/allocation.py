@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+#: Below this many bids ``lexsort`` ranks them as fast as ``_ranked``'s two sorts or faster (measured: even at 1,200).
+_LEXSORT_BELOW = 1200
+
 
 def allocate(group: np.ndarray, cost: np.ndarray, priority: np.ndarray, budget: np.ndarray) -> np.ndarray:
     """Boolean mask of accepted bids.
@@ -52,9 +55,12 @@ def _ranked(group: np.ndarray, priority: np.ndarray) -> np.ndarray:
     """``np.lexsort((-priority, group))``: bids by group, then by descending priority, ties as given.
 
     A quicksort of the priorities and a stable (counting) sort of the groups are several times
-    faster than the two merge sorts of ``lexsort``; since the quicksort may put equal priorities
-    of a group out of their order, a ranking with such ties (or a NaN) is made by ``lexsort``.
+    faster than the two merge sorts of ``lexsort`` from about ``_LEXSORT_BELOW`` bids; since the
+    quicksort may put equal priorities of a group out of their order, a ranking with such ties (or
+    a NaN) is made by ``lexsort``.
     """
+    if len(priority) < _LEXSORT_BELOW:
+        return np.lexsort((-priority, group))
     order = np.argsort(-priority)
     keys = group[order]
     if len(keys) and keys.min() >= 0 and keys.max() < 2**16:
