@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sasci_sim.model.kernels.allocation import allocate, spent_by_group
+from sasci_sim.model.kernels.allocation import _ranked, allocate, spent_by_group
 
 
 def greedy_reference(group: list[int], cost: list[float], priority: list[float], budget: list[float]) -> list[bool]:
@@ -65,3 +66,18 @@ def test_matches_the_one_bid_at_a_time_rule(case: tuple[list[int], list[float], 
     assert got.tolist() == greedy_reference(group, cost, priority, budget)
     spent = spent_by_group(np.array(group, dtype=np.int64)[got], np.array(cost)[got], 4)
     assert (spent <= np.array(budget) + 1e-6).all()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_bids_are_ranked_as_a_stable_sort_by_group_then_priority(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 1200)) if seed == 0 else int(rng.integers(1200, 6000))  # lexsort itself below 1,200
+    groups = int(rng.choice([1, 32, 70_000]))  # beyond 16 bits, the groups are sorted as they are
+    group = rng.integers(0, groups, n)
+    if seed % 3 == 0:
+        group = np.sort(group)  # as a batch's calls come: run by run
+    # coarse priorities make ties within a group, which must keep the bids' order; some NaN
+    priority = np.round(rng.random(n), 2) if seed % 2 else rng.random(n)
+    if seed % 4 == 1 and n:
+        priority[rng.integers(0, n, 3)] = np.nan
+    assert np.array_equal(_ranked(group, priority), np.lexsort((-priority, group)))

@@ -109,3 +109,18 @@ def test_more_hits_are_the_running_sums_of_geometric_gaps_chunk_by_chunk(chunk: 
         break
     got = sampling._more_hits(np.random.default_rng(11), size, p, chunk, -1.0)
     assert got.tolist() == expected
+
+
+@pytest.mark.parametrize("trial", range(30))
+def test_bernoulli_blocks_draws_and_leaves_each_stream_as_the_block_alone(trial: int) -> None:
+    # many blocks, chances from absurdly small (the gaps too large to sum in one pass) to dense
+    r = np.random.default_rng(100 + trial)
+    blocks, size = int(r.integers(1, 40)), int(r.integers(0, 5000))
+    chances = r.choice([0.0, 1e-300, 1e-12, 1e-4, 0.005, 0.05, DENSE_ABOVE, 0.3, 1.0], size=blocks)
+    seeds = [int(s) for s in r.integers(0, 10_000, blocks)]
+    streams = [np.random.default_rng(s) for s in seeds]
+    got = sampling.bernoulli_blocks(streams, size, chances)
+    alone = [np.random.default_rng(s) for s in seeds]
+    want = [bernoulli_indices(rng, size, p) + b * size for b, (rng, p) in enumerate(zip(alone, chances, strict=True))]
+    assert got.dtype == np.int64 and np.array_equal(got, np.concatenate(want))
+    assert [s.random() for s in streams] == [s.random() for s in alone]

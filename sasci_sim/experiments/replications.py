@@ -9,6 +9,7 @@ not depend on the batch it is in, so the batch size is a matter of speed and mem
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -23,10 +24,10 @@ from sasci_sim.model.social_care import with_levers
 from sasci_sim.output.results import RunResult
 from sasci_sim.seeds import derive_seed
 
-#: A model holds reference cycles (Mesa agents and events point back to it), so Python frees it only
-#: at a later full collection: several finished models' arrays would stay in memory at once. One this
-#: big (provider x innovation cells, about 16 MB of arrays) is collected at once; smaller ones are not worth the
-#: collection's tenth of a second.
+#: A batch's ensemble holds no reference cycles, so it is freed as soon as it is let go. Should it ever
+#: outlive that (a cycle would keep it until a later full collection, and several finished batches'
+#: arrays would stay in memory at once), one this big (provider x innovation cells, about 16 MB of
+#: arrays) is collected at once; smaller ones are not worth the collection's tenth of a second.
 FREE_AT_ONCE_CELLS = 250_000
 #: A batch of runs holds at most about this much model memory (``config.limits.estimate``: about two
 #: million provider x innovation cells), at most half the memory still available, and at most
@@ -74,8 +75,10 @@ def run_batch(
         spread, money = ensemble.tables(b, replication)
         figures = summarise_run(spread, money, ensemble.scenarios[b])
         out.append((spread, money, {"replication": replication, **figures}))
-    if ensemble.providers.state.size >= FREE_AT_ONCE_CELLS:
-        del ensemble
+    big = ensemble.providers.state.size >= FREE_AT_ONCE_CELLS
+    kept = weakref.ref(ensemble)
+    del ensemble
+    if big and kept() is not None:  # something holds it in a cycle: collect it now, not later
         gc.collect()
     return out
 

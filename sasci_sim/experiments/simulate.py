@@ -42,19 +42,20 @@ def spread_curves(spread: pd.DataFrame) -> dict[str, np.ndarray]:
     """
     providers = float(spread["providers"].iloc[0])
     councils = float(spread["local_authorities"].iloc[0])
-
-    def share(column: str | list[str], denominator: float) -> np.ndarray:
-        values = spread[column].sum(axis=1) if isinstance(column, list) else spread[column]
-        return (values / denominator).groupby(spread["step"], sort=True).mean().to_numpy(dtype=float)
-
-    return {
-        "aware_curve": share("aware", providers),
-        "piloting_curve": share("piloting", providers),
-        "sustained_curve": share("sustained", providers),
-        "adopting_curve": share(["piloting", "sustained"], providers),
-        "abandoned_curve": share("abandoned", providers),
-        "councils_reached_curve": share("councils_reached", councils),
-    }
+    counts = {column: spread[column].to_numpy() for column in ("aware", "piloting", "sustained", "abandoned")}
+    shares = pd.DataFrame(
+        {
+            "aware_curve": counts["aware"] / providers,
+            "piloting_curve": counts["piloting"] / providers,
+            "sustained_curve": counts["sustained"] / providers,
+            "adopting_curve": (counts["piloting"] + counts["sustained"]) / providers,  # whole numbers: exact
+            "abandoned_curve": counts["abandoned"] / providers,
+            "councils_reached_curve": spread["councils_reached"].to_numpy() / councils,
+        }
+    )
+    # one grouping for all six (each column's mean as on its own), keyed by the months' values
+    means = shares.groupby(spread["step"].to_numpy(), sort=True).mean()
+    return {name: means[name].to_numpy(dtype=float) for name in CURVES}
 
 
 def run_outcomes(scenario: Scenario, seed: int, replication: int = 0) -> dict[str, Any]:

@@ -182,23 +182,27 @@ class Blocks:
         Returns:
             The draws, shape ``(k,)`` or ``(k, width)``.
         """
-        shape = (len(blocks),) if width is None else (len(blocks), width)
         if self.size == 1:
-            return self.rngs[0].random(shape)
-        counts = np.bincount(blocks, minlength=self.size)
-        drawn = np.empty(shape)  # in block order, each block's share drawn in place from its own stream
+            return self.rngs[0].random((len(blocks),) if width is None else (len(blocks), width))
+        if len(blocks) < 2 or np.all(blocks[1:] >= blocks[:-1]):
+            return self._in_block_order(np.bincount(blocks, minlength=self.size), width)
+        drawn = self._in_block_order(np.bincount(blocks, minlength=self.size), width)
+        out = np.empty_like(drawn)
+        out[np.argsort(blocks, kind="stable")] = drawn
+        return out
+
+    def _in_block_order(self, counts: np.ndarray, width: int | None) -> np.ndarray:
+        """``counts[b]`` uniforms (rows of ``width``) from block b's stream, block after block, drawn in place."""
+        total = int(counts.sum())
+        drawn = np.empty(total if width is None else (total, width))
         flat = drawn.reshape(-1)
         per_item = 1 if width is None else width
         start = 0
-        for b, c in enumerate(counts.tolist()):
+        for rng, c in zip(self.rngs, counts.tolist(), strict=True):
             if c:
-                self.rngs[b].random(out=flat[start : start + c * per_item])
+                rng.random(out=flat[start : start + c * per_item])
                 start += c * per_item
-        if len(blocks) < 2 or np.all(blocks[1:] >= blocks[:-1]):
-            return drawn
-        out = np.empty(shape)
-        out[np.argsort(blocks, kind="stable")] = drawn
-        return out
+        return drawn
 
     def uniform_rows(self, rows: np.ndarray) -> np.ndarray:
         """One uniform per provider row, each from its run's stream.
@@ -209,6 +213,8 @@ class Blocks:
         Returns:
             The draws.
         """
+        if self.size > 1 and len(rows) > 1 and np.all(rows[1:] >= rows[:-1]):  # rows in order: count each run's
+            return self._in_block_order(np.diff(np.searchsorted(rows, np.arange(self.size + 1) * self.n)), None)
         return self.uniform(self.of_rows(rows))
 
     def uniform_cells(self, cells: np.ndarray) -> np.ndarray:
@@ -249,7 +255,7 @@ class Blocks:
         """
         if self.size == 1:
             return sampling.thin(self.rngs[0], chance, float(np.asarray(bound).reshape(-1)[0]))
-        bounds = np.broadcast_to(np.asarray(bound, dtype=np.float64), (self.size,))
+        bounds = self._per_block(bound)
         if (bounds > 0.0).all():  # one uniform per candidate, each from its block's stream
             return self.uniform(blocks) * bounds[blocks] < chance
         keep = np.zeros(len(chance), dtype=bool)
@@ -270,7 +276,7 @@ class Blocks:
         """
         if self.size == 1:
             return sampling.cells_with_chance(self.rngs[0], values, value, float(np.asarray(p).reshape(-1)[0]))
-        chances = np.broadcast_to(np.asarray(p, dtype=np.float64), (self.size,))
+        chances = self._per_block(p)
         if (chances <= sampling.DENSE_ABOVE).all():  # sparse in every run: draw all runs' hits, then look
             cells = self.bernoulli(self.n * self.m, chances)
             return cells[np.flatnonzero(values.ravel()[cells] == value)]
@@ -294,8 +300,17 @@ class Blocks:
         """
         if self.size == 1:
             return sampling.bernoulli_indices(self.rngs[0], per_block, float(np.asarray(p).reshape(-1)[0]))
-        chances = np.broadcast_to(np.asarray(p, dtype=np.float64), (self.size,))
+        chances = self._per_block(p)
         return sampling.bernoulli_blocks(self.rngs, per_block, chances)
+
+    def _per_block(self, value: float | np.ndarray) -> np.ndarray:
+        """One float per block: a scalar (or a one-element array) for all, or one each (as ``np.broadcast_to``)."""
+        a = np.asarray(value, dtype=np.float64)
+        if a.shape == (self.size,):
+            return a
+        if a.size == 1:  # (np.full costs a fraction of np.broadcast_to)
+            return np.full(self.size, a.reshape(-1)[0])
+        return np.broadcast_to(a, (self.size,))
 
     def standard_normal(self) -> np.ndarray:
         """One standard normal per run, each from its own stream.
@@ -319,8 +334,9 @@ class Blocks:
         if self.size == 1:
             return float(np.sum(values))
         out = np.zeros(self.size)
+        values = np.asarray(values)
         for b, where in self.groups(blocks):
-            out[b] = float(np.asarray(values[where]).sum())
+            out[b] = np.add.reduce(values[where])  # what ``.sum()`` calls, without its wrapper
         return out
 
     def per_run(self, values: np.ndarray) -> float | np.ndarray:

@@ -73,3 +73,25 @@ def test_ema_workbench_drives_simulate_directly():
         direct = sasci_sim.simulate(seed=5, regulatory_flexibility=float(flex), **SMALL)
         assert outcomes["final_adopting_share"][i] == direct["final_adopting_share"]
         assert np.array_equal(outcomes["adopting_curve"][i], direct["adopting_curve"])
+
+
+def test_spread_curves_are_each_share_s_mean_over_innovations_month_by_month_exactly():
+    from sasci_sim.experiments.simulate import spread_curves
+
+    spread = run_replications(None, replications=2, steps=24, seed=5).spread
+    spread = spread[spread["replication"] == 1]
+    providers, councils = float(spread["providers"].iloc[0]), float(spread["local_authorities"].iloc[0])
+    columns = {
+        "aware_curve": ("aware", providers),
+        "piloting_curve": ("piloting", providers),
+        "sustained_curve": ("sustained", providers),
+        "adopting_curve": (["piloting", "sustained"], providers),
+        "abandoned_curve": ("abandoned", providers),
+        "councils_reached_curve": ("councils_reached", councils),
+    }
+    got = spread_curves(spread)
+    assert list(got) == list(CURVES)
+    for name, (column, denominator) in columns.items():
+        values = spread[column].sum(axis=1) if isinstance(column, list) else spread[column]
+        want = (values / denominator).groupby(spread["step"], sort=True).mean().to_numpy(dtype=float)
+        assert got[name].dtype == want.dtype and np.array_equal(got[name], want), name

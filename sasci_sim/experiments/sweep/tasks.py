@@ -99,8 +99,8 @@ def run_tasks(context: RunContext, tasks: Sequence[RunTask]) -> list[dict[str, A
     """Run a task's runs (the simulator's stepped together) and return one record per run, in order.
 
     Each record is what ``run_task`` gives for that run alone, except ``seconds``: a run
-    stepped in a batch is charged its scenario's checking and an equal share of the batch's
-    time. A run whose scenario the schema refuses fails on its own; if the batch itself fails
+    stepped in a batch is charged its scenario's checking (done once for runs with the same
+    values) and an equal share of the batch's time. A run whose scenario the schema refuses fails on its own; if the batch itself fails
     (a model error in one of its runs), every run of it is run again alone, so the failing run
     gets its own record and the others theirs.
 
@@ -115,10 +115,13 @@ def run_tasks(context: RunContext, tasks: Sequence[RunTask]) -> list[dict[str, A
         return [run_task(context, task) for task in tasks]
     records: dict[int, dict[str, Any]] = {}
     ready: list[tuple[int, Scenario, float]] = []
+    checked: dict[str, Scenario] = {}  # a point's replicates share its values: its scenario is checked once
     for i, task in enumerate(tasks):
         start = time.perf_counter()
+        key = repr(sorted(task.values.items()))
         try:
-            ready.append((i, _scenario(context, task), time.perf_counter() - start))
+            scenario = checked.get(key) or checked.setdefault(key, _scenario(context, task))
+            ready.append((i, scenario, time.perf_counter() - start))
         except Exception as exc:  # the schema refused this point: its own failed record
             records[i] = _failed(context, task, exc, time.perf_counter() - start)
     if ready:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+#: Below this many bids ``lexsort`` ranks them as fast as ``_ranked``'s two sorts or faster (measured: even at 1,200).
+_LEXSORT_BELOW = 1200
+
 
 def allocate(group: np.ndarray, cost: np.ndarray, priority: np.ndarray, budget: np.ndarray) -> np.ndarray:
     """Boolean mask of accepted bids.
@@ -34,7 +37,7 @@ def allocate(group: np.ndarray, cost: np.ndarray, priority: np.ndarray, budget: 
         if head is not None:
             accepted[head] = True
             return accepted
-    order = np.lexsort((-priority, group))
+    order = _ranked(group, priority)
     g = group[order]
     first = np.searchsorted(g, g, side="left")  # where each bid's group starts in the ranked list
     # running totals with a leading 0, so the total before a group starts is running[first]
@@ -46,6 +49,27 @@ def allocate(group: np.ndarray, cost: np.ndarray, priority: np.ndarray, budget: 
     np.cumsum(~fits, out=refused[1:])
     accepted[order] = refused[1:] == refused[first]
     return accepted
+
+
+def _ranked(group: np.ndarray, priority: np.ndarray) -> np.ndarray:
+    """``np.lexsort((-priority, group))``: bids by group, then by descending priority, ties as given.
+
+    A quicksort of the priorities and a stable (counting) sort of the groups are several times
+    faster than the two merge sorts of ``lexsort`` from about ``_LEXSORT_BELOW`` bids; since the
+    quicksort may put equal priorities of a group out of their order, a ranking with such ties (or
+    a NaN) is made by ``lexsort``.
+    """
+    if len(priority) < _LEXSORT_BELOW:
+        return np.lexsort((-priority, group))
+    order = np.argsort(-priority)
+    keys = group[order]
+    if len(keys) and keys.min() >= 0 and keys.max() < 2**16:
+        keys = keys.astype(np.uint16)  # a stable sort of 16-bit keys is a counting sort
+    order = order[np.argsort(keys, kind="stable")]
+    ranked, g = priority[order], group[order]
+    if np.any((ranked[1:] == ranked[:-1]) & (g[1:] == g[:-1])) or np.isnan(ranked).any():
+        return np.lexsort((-priority, group))
+    return order
 
 
 def _ranked_head(cost: np.ndarray, priority: np.ndarray, budget: float) -> np.ndarray | None:

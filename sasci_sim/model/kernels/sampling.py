@@ -17,6 +17,8 @@ from sasci_sim.model.kernels.cells import flat_nonzero
 
 #: Above this chance a uniform per index costs less than drawing the gaps.
 DENSE_ABOVE = 0.2
+#: ``bernoulli_blocks`` gathers its hits in one pass below this many a block, else block by block.
+_GATHER_BELOW = 500
 
 
 def bernoulli_indices(rng: np.random.Generator, size: int, p: float) -> np.ndarray:
@@ -47,8 +49,9 @@ def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) 
     """``bernoulli_indices`` for several blocks of ``size`` indices at once, block b with ``rngs[b]`` and ``p[b]``.
 
     Each block draws exactly what ``bernoulli_indices(rngs[b], size, p[b])`` draws: the gaps of all
-    blocks' first chunks are computed in one pass, each block's running sum on its own, and a block
-    whose chunk ran out goes on alone.
+    blocks' first chunks are computed in one pass and added in one running sum of whole numbers
+    (exact in float64 below 2**53), a block's positions are that sum less the total before the block,
+    and a block whose chunk ran out goes on alone.
 
     Args:
         rngs: One random stream per block.
@@ -62,49 +65,73 @@ def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) 
         return np.empty(0, dtype=np.int64)
     out: list[np.ndarray | None] = [None] * len(rngs)
     sparse, lengths, scales = [], [], []
-    for b, (rng, pb) in enumerate(zip(rngs, p, strict=True)):
-        pb = float(pb)
-        if pb <= 0.0 or pb >= 1.0 or pb > DENSE_ABOVE:
+    limit = 2.0**52 / len(rngs)  # keeps the running sum over all blocks' chunks exact
+    chunks: dict[float, tuple[int, float] | None] = {}  # (most batches share one chance)
+    for b, (rng, pb) in enumerate(zip(rngs, np.asarray(p, dtype=np.float64).tolist(), strict=True)):
+        if pb not in chunks:
+            chunks[pb] = _first_chunk(size, pb, limit)
+        chunk = chunks[pb]
+        if chunk is None:  # dense, certain, impossible or absurdly small: alone
             out[b] = bernoulli_indices(rng, size, pb)
-            continue
-        expected = size * pb
-        sparse.append(b)
-        lengths.append(int(expected + 6.0 * math.sqrt(expected) + 16))
-        scales.append(1.0 / math.log1p(-pb))
+        else:
+            sparse.append(b)
+            lengths.append(chunk[0])
+            scales.append(chunk[1])
     if sparse:
         ends = np.cumsum(lengths)
         starts = ends - lengths
         x = np.empty(int(ends[-1]))  # every block's first chunk, drawn in place from its own stream
-        for k, b in enumerate(sparse):
-            rngs[b].random(out=x[starts[k] : ends[k]])
+        for b, s, e in zip(sparse, starts.tolist(), ends.tolist(), strict=True):
+            rngs[b].random(out=x[s:e])
         np.negative(x, out=x)
         np.log1p(x, out=x)
-        x *= np.repeat(scales, lengths)
-        np.floor(x, out=x)
-        x += 1.0  # the gaps, whole numbers
-        if float(x.sum()) < 2.0**50:  # running sums of whole numbers this small are exact: one pass
-            np.cumsum(x, out=x)
-            before = np.concatenate([[0.0], x[starts[1:] - 1]])  # the running total before each block
-            x -= np.repeat(before, lengths)  # each block's positions, as it has them alone
-        else:  # (only with absurdly small chances) each block's running sum on its own
-            for k in range(len(sparse)):
-                np.cumsum(x[starts[k] : ends[k]], out=x[starts[k] : ends[k]])
-        x -= 1.0
-        inside = x < size
-        counts = np.add.reduceat(inside, starts, dtype=np.int64)
-        hits = x[inside].astype(np.int64)
-        hits += np.repeat(np.asarray(sparse, dtype=np.int64) * size, counts)
-        if len(sparse) == len(rngs) and (counts < lengths).all():  # every block sparse, none ran out
+        x *= scales[0] if min(scales) == max(scales) else np.repeat(scales, lengths)
+        np.floor(x, out=x)  # (whole numbers from here on: every sum below is exact)
+        x += 1.0  # the gaps
+        running = np.cumsum(x, out=x)  # rises strictly, block after block
+        before = np.zeros(len(sparse))  # the running total before each block
+        before[1:] = running[starts[1:] - 1]
+        # block k's position (as alone) is running - before[k] - 1: a hit while running <= before[k] + size
+        cuts = np.minimum(np.searchsorted(running, before + size, side="right"), ends)
+        counts = cuts - starts
+        offsets = np.asarray(sparse) * size - before - 1.0  # from a block's running sum to its global index
+        total = int(counts.sum())
+        if total < _GATHER_BELOW * len(sparse):  # few hits: gather, then shift all at once
+            hits = np.concatenate([running[s:c] for s, c in zip(starts.tolist(), cuts.tolist(), strict=True)])
+            hits += np.repeat(offsets, counts)
+            hits = hits.astype(np.int64)
+        else:  # many: shift each block's hits straight into the result (no temporary as long)
+            hits = np.empty(total, dtype=np.int64)
+            at = 0
+            for s, c, offset in zip(starts.tolist(), cuts.tolist(), offsets.tolist(), strict=True):
+                np.add(running[s:c], offset, out=hits[at : at + c - s], casting="unsafe")
+                at += c - s
+        ran_out = counts == lengths  # the chunk ran out before the block did
+        if len(sparse) == len(rngs) and not ran_out.any():
             return hits
         bounds = np.concatenate([[0], np.cumsum(counts)])
         for k, b in enumerate(sparse):
             mine = hits[bounds[k] : bounds[k + 1]] - b * size
-            if counts[k] == lengths[k]:  # the chunk ran out before the block did: go on alone
-                mine = np.concatenate(
-                    [mine, _more_hits(rngs[b], size, float(p[b]), int(lengths[k]), float(x[ends[k] - 1]))]
-                )
+            if ran_out[k]:
+                last = float(running[ends[k] - 1] - before[k] - 1.0)
+                mine = np.concatenate([mine, _more_hits(rngs[b], size, float(p[b]), int(lengths[k]), last)])
             out[b] = mine
     return np.concatenate([hits + b * size for b, hits in enumerate(out) if hits is not None])
+
+
+def _first_chunk(size: int, p: float, limit: float) -> tuple[int, float] | None:
+    """A sparse block's first chunk in ``bernoulli_blocks``: its length and scale, as ``bernoulli_indices`` has them.
+
+    None for a chance ``bernoulli_indices`` draws otherwise, or one so small that the chunk's
+    positions could reach ``limit`` (a gap is at most ``1 - 38 * scale``: a uniform is at most
+    ``1 - 2**-53``, so ``-log1p(-u) < 37``).
+    """
+    if not 0.0 < p <= DENSE_ABOVE:
+        return None
+    expected = size * p
+    length = int(expected + 6.0 * math.sqrt(expected) + 16)
+    scale = 1.0 / math.log1p(-p)
+    return (length, scale) if length * (1.0 - 38.0 * scale) < limit else None
 
 
 def _more_hits(rng: np.random.Generator, size: int, p: float, chunk: int, last: float) -> np.ndarray:

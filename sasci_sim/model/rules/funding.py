@@ -148,10 +148,10 @@ def award_grants(world: World, funder: Funder) -> float | np.ndarray:
     if cells.size == 0:
         return 0.0
     m = p.state.shape[1]
-    rows, cols = split_cells(cells, m)
+    rows = cells // m
     per_provider = cfg.funding.application_rate * p.capability * readiness(world, np.arange(p.n))
     bid = runs.uniform_rows(rows) < per_provider[rows]
-    rows, cols = rows[bid], cols[bid]
+    rows, cols = split_cells(cells[bid], m)  # (the few bids only)
     keep = one_free_bid_each(world, rows, cols)  # one bid per provider per call
     rows, cols = rows[keep], cols[keep]
     if rows.size == 0:

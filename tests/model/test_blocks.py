@@ -1,0 +1,29 @@
+"""Each block of a batch draws from its own stream exactly what its run draws alone (sasci_sim/model/blocks.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sasci_sim.model.blocks import Blocks
+
+
+def _streams(seeds: list[int]) -> list[np.random.Generator]:
+    return [np.random.default_rng(s) for s in seeds]
+
+
+@pytest.mark.parametrize("trial", range(20))
+def test_uniform_rows_in_order_or_not_draw_each_run_s_rows_from_its_own_stream(trial: int) -> None:
+    r = np.random.default_rng(trial)
+    size, n = int(r.integers(2, 9)), int(r.integers(1, 40))
+    rows = np.sort(r.choice(size * n, size=int(r.integers(0, size * n)), replace=False))
+    if trial % 2:  # every other trial: rows out of order
+        r.shuffle(rows)
+    seeds = [int(s) for s in r.integers(0, 1000, size)]
+    blocks = Blocks(_streams(seeds), n=n, l=1, m=1)
+    got = blocks.uniform_rows(rows)
+    for b, seed in enumerate(seeds):
+        alone = np.random.default_rng(seed)
+        mine = (rows >= b * n) & (rows < (b + 1) * n)
+        assert np.array_equal(got[mine], alone.random(int(mine.sum())))  # in the order the rows come
+        assert blocks.rngs[b].random() == alone.random()  # and the stream goes on as it does alone
