@@ -235,6 +235,8 @@ class CellViews:
         self.tracking = False
         self._under: np.ndarray | None = None
         self._started: list[np.ndarray] = []
+        self._writes = 0  # reports of written cells so far
+        self._under_writes = -1  # ``_writes`` when the kept index was last checked against the state
         self._written: list[np.ndarray] | None = None  # cells written since ``take_written``, while tracked
         self._written_since_contracts: list[np.ndarray] = []  # since the contracts were last read, while kept
 
@@ -272,6 +274,8 @@ class CellViews:
         Args:
             cells: Flat indices of the cells (any order; repeats allowed).
         """
+        if cells.size:
+            self._writes += 1
         if self._written is not None and cells.size:
             self._written.append(cells)
         if self._contracts is not None and cells.size:
@@ -297,6 +301,8 @@ class CellViews:
         While tracked, the first read finds them by a scan of the whole state and later reads
         take the kept index, the pilots reported started since, less the cells no longer under
         way: a read costs in proportion to the cells under way, not to providers x innovations.
+        A read with no cell written since the last one returns the kept index as it is (every
+        write of a state is reported while tracked, so none can have left).
 
         Returns:
             The cells, as a fresh scan of the state gives them.
@@ -304,14 +310,18 @@ class CellViews:
         if self._under is None:
             cells = under_way_cells(self.providers)
             if self.tracking:
-                self._under = cells
+                self._under, self._under_writes = cells, self._writes
+                cells.flags.writeable = False  # kept, and returned again while nothing is written
             return cells
+        if self._writes == self._under_writes:  # nothing written, so nothing started or left
+            return self._under
         cells = self._under
         if self._started:  # merged into the sorted index where not in it already
             cells = _with_added(cells, np.concatenate(self._started))
             self._started = []
         cells = cells[piloting_or_sustained(self.providers.state.ravel()[cells])]
-        self._under = cells
+        cells.flags.writeable = False
+        self._under, self._under_writes = cells, self._writes
         return cells
 
     def operating(self) -> np.ndarray:

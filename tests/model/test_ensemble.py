@@ -369,6 +369,23 @@ def test_views_are_kept_only_inside_the_month_so_hand_edits_between_months_are_s
     assert set(range(0, 3 * model.portfolio.size, model.portfolio.size)) <= set(model.council_contracts().tolist())
 
 
+def test_a_read_of_the_cells_under_way_with_nothing_written_since_returns_the_kept_index() -> None:
+    model = SocialCareModel(small(None, providers=200, steps=5), rng=1, provider_agents=False)
+    model.step()
+    views = model.cells
+    views.track()
+    first = views.under_way()
+    assert first.size > 0 and views.under_way() is first  # nothing written: the same index
+    with pytest.raises(ValueError):
+        first[0] = 0  # kept, so read-only
+    cell = int(first[0])
+    model.providers.state.ravel()[cell] = State.ABANDONED
+    views.written(np.array([cell]))
+    again = views.under_way()
+    assert again is not first and np.array_equal(again, first[1:])  # a written cell that left is dropped
+    views.untrack()
+
+
 @pytest.mark.parametrize("shape", [(0, 4), (1, 1), (13, 3), (200, 20), (1001, 7), (20001, 7)])  # some not whole words
 def test_the_operating_mask_word_by_word_is_approved_pilots_and_sustained(shape: tuple[int, int]) -> None:
     rng = np.random.default_rng(0)
