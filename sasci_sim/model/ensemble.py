@@ -236,6 +236,7 @@ class CellViews:
         self._under: np.ndarray | None = None
         self._started: list[np.ndarray] = []
         self._writes = 0  # reports of written cells so far
+        self._reach: np.ndarray | None = None  # the unaware cells exposed to a peer, kept while tracked
         self._under_writes = -1  # ``_writes`` when the kept index was last checked against the state
         self._written: list[np.ndarray] | None = None  # cells written since ``take_written``, while tracked
         self._written_since_contracts: list[np.ndarray] = []  # since the contracts were last read, while kept
@@ -253,6 +254,7 @@ class CellViews:
         """Drop the kept indices and find the cells afresh from now on."""
         self.tracking = False
         self._under = None
+        self._reach = None
         self._started = []
         self._written = None
         if not self.keeping:
@@ -322,6 +324,33 @@ class CellViews:
         cells = cells[piloting_or_sustained(self.providers.state.ravel()[cells])]
         cells.flags.writeable = False
         self._under, self._under_writes = cells, self._writes
+        return cells
+
+    def unaware_exposed(self, exposure: PeerExposure) -> np.ndarray:
+        """Flat indices of the UNAWARE cells with a peer using the innovation (network topologies), sorted.
+
+        While tracked, the first read scans the whole state and later reads take the kept index,
+        the cells newly exposed since (``PeerExposure.take_exposed``), less those no longer
+        unaware or exposed. No rule makes a cell UNAWARE, and a count rises from 0 only where
+        ``take_exposed`` reports it, so a read costs in proportion to these cells.
+
+        Args:
+            exposure: The peer counts (with an adjacency).
+
+        Returns:
+            The cells, as ``flat_nonzero(exposure.exposed_mask() & (state == UNAWARE))`` gives them.
+        """
+        added = exposure.take_exposed()
+        state = self.providers.state
+        if self._reach is None:
+            cells = flat_nonzero(exposure.exposed_mask() & (state == State.UNAWARE.value))
+        else:
+            cells = _with_added(self._reach, added)
+            unaware = state.reshape(-1)[cells] == State.UNAWARE.value
+            cells = cells[np.flatnonzero(unaware & (exposure.count.reshape(-1)[cells] != 0))]
+        if self.tracking:
+            cells.flags.writeable = False  # kept
+            self._reach = cells
         return cells
 
     def operating(self) -> np.ndarray:
@@ -742,6 +771,15 @@ class CellAccess:
 
     cells: CellViews
     providers: Providers
+    exposure: PeerExposure
+
+    def unaware_exposed(self) -> np.ndarray:
+        """Flat indices of the UNAWARE cells with a peer using the innovation (network topologies), sorted.
+
+        Returns:
+            The cells (an index kept while tracked, ``model.ensemble.CellViews``).
+        """
+        return self.cells.unaware_exposed(self.exposure)
 
     def operating_mask(self) -> np.ndarray:
         """Cells where the innovation is in use: approved pilots and sustained.

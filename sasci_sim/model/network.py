@@ -97,6 +97,7 @@ class PeerExposure:
             widest = int(self.degree.max(initial=0))
             dtype = np.int8 if widest <= 127 else np.int16 if widest <= 32767 else np.int32
             self.count = np.zeros((n, m), dtype=dtype)
+        self._exposed: list[np.ndarray] = []  # cells whose count rose from 0 since ``take_exposed``
 
     def _run_columns(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Index of (run, innovation) of each cell into the complete graph's counts."""
@@ -135,7 +136,10 @@ class PeerExposure:
                 offsets = np.repeat(indptr[rows] - np.cumsum(lengths) + lengths, lengths)
                 neighbours = indices[offsets + np.arange(total)]
                 flat = neighbours.astype(np.int64) * self.m + np.repeat(cols, lengths)
-                np.add.at(self.count.ravel(), flat, np.repeat(sign, lengths))
+                counts = self.count.reshape(-1)
+                was_none = counts[flat] == 0
+                np.add.at(counts, flat, np.repeat(sign, lengths))
+                self._exposed.append(flat[was_none & (counts[flat] != 0)])
 
     def exposed_mask(self) -> np.ndarray:
         """N x M mask of cells with at least one peer using the innovation (network topologies).
@@ -144,6 +148,17 @@ class PeerExposure:
             The mask; awareness draws its peer channel only in these cells.
         """
         return self.count > 0
+
+    def take_exposed(self) -> np.ndarray:
+        """The cells newly exposed (a count risen from 0) since the last call (network topologies).
+
+        Returns:
+            Flat cell indices (unsorted, with repeats); the cells exposed now are those exposed at
+            the last call that still are, and these.
+        """
+        cells = np.concatenate([np.empty(0, np.int64), *self._exposed])
+        self._exposed = []
+        return cells
 
     def share_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Peer share using the innovation for the given cells.

@@ -100,6 +100,15 @@ class World(Protocol):
         """
         ...
 
+    def unaware_exposed(self) -> np.ndarray:
+        """Flat indices of the UNAWARE cells with a peer using the innovation (network topologies), sorted.
+
+        Returns:
+            The cells, as ``np.flatnonzero`` of ``exposure.exposed_mask()`` and the state being
+            UNAWARE gives them.
+        """
+        ...
+
     def pilots_started(self, cells: np.ndarray) -> None:
         """Report cells that have just started piloting, for a world that keeps the cells under way.
 

@@ -386,6 +386,32 @@ def test_a_read_of_the_cells_under_way_with_nothing_written_since_returns_the_ke
     views.untrack()
 
 
+@pytest.mark.parametrize("readoption", [False, True])
+def test_the_kept_unaware_exposed_cells_equal_a_fresh_scan_at_every_read(
+    readoption: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = {"kept": 0}
+    unaware_exposed = CellViews.unaware_exposed
+
+    def checked(self: CellViews, exposure: PeerExposure) -> np.ndarray:
+        kept = self._reach is not None
+        got = unaware_exposed(self, exposure)
+        fresh = np.flatnonzero((exposure.count > 0) & (self.providers.state == State.UNAWARE.value))
+        assert np.array_equal(got, fresh)
+        reads["kept"] += kept and got.size > 0
+        return got
+
+    monkeypatch.setattr(CellViews, "unaware_exposed", checked)
+    data = small(None, providers=400, steps=40).model_dump()
+    if readoption:  # abandoners become aware again: cells that leave and come back
+        data["abandonment"].update(readoption=True, readoption_hazard_per_month=0.2, base_hazard_per_month=0.01)
+    scenario = validate(data, "test")
+    assert scenario.network.topology != "complete"  # (the index is of network topologies)
+    SocialCareModel(scenario, rng=5, provider_agents=False).run()
+    Ensemble(scenario, [5, 6, 7]).run()
+    assert reads["kept"] > 0
+
+
 @pytest.mark.parametrize("shape", [(0, 4), (1, 1), (13, 3), (200, 20), (1001, 7), (20001, 7)])  # some not whole words
 def test_the_operating_mask_word_by_word_is_approved_pilots_and_sustained(shape: tuple[int, int]) -> None:
     rng = np.random.default_rng(0)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
+from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import State
 from sasci_sim.model.world import World
 
@@ -82,9 +82,10 @@ def _peer_candidates(world: World, external: np.ndarray) -> tuple[np.ndarray, np
         bound = np.where(np.tile(launched, runs.size), ratio, 0.0).reshape(runs.size, m).max(axis=1)
         cells = runs.cells_with_chance(p.state, State.UNAWARE.value, bound)
         return cells[launched[cells % m]], bound
-    mask = ex.exposed_mask() & (p.state == State.UNAWARE.value)
-    mask[:, ~launched] = False
-    return flat_nonzero(mask), np.ones(runs.size)
+    cells = world.unaware_exposed()
+    if not launched.all():
+        cells = cells[launched[cells % m]]
+    return cells, np.ones(runs.size)
 
 
 def _become_aware(world: World, cells: np.ndarray) -> None:
