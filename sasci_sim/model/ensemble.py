@@ -132,6 +132,12 @@ if [s.value for s in State if s.value & 2] != [State.PILOTING.value, State.SUSTA
     raise AssertionError("operating_cells reads PILOTING or SUSTAINED from bit 1 of the state")
 
 
+#: Above one cell under way in this many, rules read the whole arrays rather than the index of cells
+#: under way (at the Bass limit's densities gathers, divisions and bincounts over an index of most
+#: cells cost more than a pass over bytes; the results are the same either way).
+_DENSE_UNDER_WAY = 8
+
+
 def operating_cells(providers: Providers) -> np.ndarray:
     """Cells where the innovation is in use: approved, and PILOTING or SUSTAINED.
 
@@ -353,6 +359,14 @@ class CellViews:
             self._reach = cells
         return cells
 
+    def many_under_way(self) -> bool:
+        """Whether more than one cell in ``_DENSE_UNDER_WAY`` is under way (whole-array passes then pay).
+
+        Returns:
+            True when the cells under way are that many.
+        """
+        return self.under_way().size * _DENSE_UNDER_WAY > self.providers.state.size
+
     def operating(self) -> np.ndarray:
         """Flat indices of the operating cells (approved, and under way), sorted.
 
@@ -388,7 +402,7 @@ class CellViews:
             The counts (flat, run b's at ``b * M ..``), as ``Blocks.count_columns`` gives them; while
             tracked, counted from the index of cells under way, in proportion to them.
         """
-        if not self.tracking:
+        if not self.tracking or self.many_under_way():  # counting the mask is then cheaper than the index
             return self.blocks.count_columns(self.operating_mask())
         rows, cols = split_cells(self.operating(), self.blocks.m)
         return np.bincount(self.blocks.columns(rows, cols), minlength=self.blocks.size * self.blocks.m)
@@ -772,6 +786,14 @@ class CellAccess:
     cells: CellViews
     providers: Providers
     exposure: PeerExposure
+
+    def many_under_way(self) -> bool:
+        """Whether most cells are under way (``CellViews.many_under_way``).
+
+        Returns:
+            True when whole-array passes cost less than the index of cells under way.
+        """
+        return self.cells.many_under_way()
 
     def unaware_exposed(self) -> np.ndarray:
         """Flat indices of the UNAWARE cells with a peer using the innovation (network topologies), sorted.

@@ -119,6 +119,22 @@ class PeerExposure:
         active[active_now] = True
         stopped = was[~active[was]]
         self.cells = active_now
+        self._fold(started, stopped)
+
+    def update_mask(self, operating: np.ndarray) -> None:
+        """``update`` given the whole operating mask: cheaper when most cells operate.
+
+        Args:
+            operating: The N x M operating mask after this month's changes.
+        """
+        started = np.flatnonzero(operating & ~self.active)
+        stopped = np.flatnonzero(self.active & ~operating)
+        self.active[...] = operating
+        self.cells = np.flatnonzero(operating)
+        self._fold(started, stopped)
+
+    def _fold(self, started: np.ndarray, stopped: np.ndarray) -> None:
+        """Move the peer counts by the cells that started and stopped operating (each sorted)."""
         if started.size == 0 and stopped.size == 0:
             return
         changed = np.concatenate([started, stopped])

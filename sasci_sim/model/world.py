@@ -100,6 +100,14 @@ class World(Protocol):
         """
         ...
 
+    def many_under_way(self) -> bool:
+        """Whether most cells are under way, so that whole-array passes cost less than the index.
+
+        Returns:
+            True when more than one cell in eight is PILOTING or SUSTAINED.
+        """
+        ...
+
     def unaware_exposed(self) -> np.ndarray:
         """Flat indices of the UNAWARE cells with a peer using the innovation (network topologies), sorted.
 

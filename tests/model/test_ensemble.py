@@ -276,7 +276,15 @@ def test_the_kept_views_equal_fresh_ones_wherever_a_rule_reads_them(
     path: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # every read of a kept view is checked against the arrays at that moment, in a run and a batch
-    reads = {"sites": 0, "kept_contracts": 0, "contracts": 0, "kept_under_way": 0, "exposure": 0, "reported": 0}
+    reads = {
+        "sites": 0,
+        "kept_contracts": 0,
+        "contracts": 0,
+        "kept_under_way": 0,
+        "exposure": 0,
+        "exposure_by_mask": 0,
+        "reported": 0,
+    }
     tally_update = CellTally.update
 
     def checked_tally(self: CellTally, providers: Providers, written: np.ndarray | None = None) -> None:
@@ -288,7 +296,7 @@ def test_the_kept_views_equal_fresh_ones_wherever_a_rule_reads_them(
         reads["reported"] += written is not None
 
     contracts = CellViews.council_contracts
-    under_way, update = CellViews.under_way, PeerExposure.update
+    under_way, update, update_mask = CellViews.under_way, PeerExposure.update, PeerExposure.update_mask
 
     def checked_under_way(self: CellViews) -> np.ndarray:
         kept = self._under is not None
@@ -300,8 +308,19 @@ def test_the_kept_views_equal_fresh_ones_wherever_a_rule_reads_them(
 
     def checked_update(self: PeerExposure, active_now: np.ndarray) -> None:
         update(self, active_now)
+        check_counts(self, active_now)
+
+    def checked_update_mask(self: PeerExposure, operating: np.ndarray) -> None:
+        # the same fold, given the operating mask (most cells under way): the same cells and counts
+        update_mask(self, operating)
+        assert np.array_equal(operating, self.active)
+        check_counts(self, np.flatnonzero(operating))
+        reads["exposure_by_mask"] += 1
+
+    def check_counts(self: PeerExposure, active_now: np.ndarray) -> None:
         # the counts kept from the changed cells are what counting every active peer gives
         assert np.array_equal(np.flatnonzero(self.active), active_now)
+        assert np.array_equal(self.cells, active_now)
         if self.adjacency is None:
             per_run = self.active.reshape(self.runs, self.n, self.m).sum(axis=1).ravel()
             assert np.array_equal(self.count, per_run)
@@ -339,6 +358,7 @@ def test_the_kept_views_equal_fresh_ones_wherever_a_rule_reads_them(
     monkeypatch.setattr(CellViews, "council_contracts", checked_contracts)
     monkeypatch.setattr(CellViews, "under_way", checked_under_way)
     monkeypatch.setattr(PeerExposure, "update", checked_update)
+    monkeypatch.setattr(PeerExposure, "update_mask", checked_update_mask)
     monkeypatch.setattr(CellTally, "update", checked_tally)
     if path == "readoption":  # abandoners become aware again (a writer no shipped scenario uses)
         data = small(None, providers=400, steps=40).model_dump()
@@ -355,6 +375,8 @@ def test_the_kept_views_equal_fresh_ones_wherever_a_rule_reads_them(
     assert reads["kept_under_way"] > 0 and reads["exposure"] > 0 and reads["reported"] > 0  # read, and right
     assert reads["sites"] > 0
     assert reads["kept_contracts"] > 0 or reads["contracts"] == 0  # (the Bass limit has no council contracts)
+    if path == "validation/bass_limit.yaml":  # most cells end up under way: the whole-array paths are read too
+        assert reads["exposure_by_mask"] > 0
 
 
 def test_views_are_kept_only_inside_the_month_so_hand_edits_between_months_are_seen() -> None:

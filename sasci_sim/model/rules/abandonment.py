@@ -56,9 +56,11 @@ def provider_finances(world: World) -> None:
     p, port, runs = world.providers, world.portfolio, world.blocks
     net = port.net_provider_cost
     m = p.state.shape[1]
-    cells = world.under_way()  # a cell has payer OWN only while under way (model.rules.transitions)
+    # a cell has payer OWN only while under way (model.rules.transitions); an innovation that costs
+    # nothing net changes nothing, so with none (the Bass limit) no cell is charged
+    cells = world.under_way() if (net != 0).any() else np.empty(0, dtype=np.int64)
     rows, cols = split_cells(cells, m)
-    # own-funded and operating; innovations that cost nothing net change nothing
+    # own-funded and operating
     own = (p.payer.ravel()[cells] == Payer.OWN.value) & p.approved.ravel()[cells] & (net != 0)[cols]
     own = np.flatnonzero(own)  # (taking at indices is faster than three boolean selections at ~half true)
     cells, rows, cols = cells[own], rows[own], cols[own]

@@ -45,20 +45,26 @@ def _weigh_each(world: World, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return rows, cols, weight
 
 
-def _shown(world: World, cells: np.ndarray, rows: slice) -> np.ndarray:
-    """This month's weight of operating sites per innovation in one run's rows (``cells`` are theirs)."""
+def _shown(world: World, cells: np.ndarray, rows: slice, mask: np.ndarray | None) -> np.ndarray:
+    """This month's weight of operating sites per innovation in one run's rows (``cells`` are theirs).
+
+    ``mask``, when the caller has it, is the whole operating mask (``cells`` are its true cells).
+    """
     n, m = rows.stop - rows.start, world.providers.state.shape[1]
     # a site-month weighs its local proof; evaluated (grant-funded) ones evaluation_weight times more
     if cells.size * 8 < n * m:  # few sites: weigh each
         _, cols, weight = _weigh_each(world, cells)
         return np.bincount(cols, weights=weight, minlength=m)
     # most cells operate: weigh them all at once, in float32 (plenty for a weight of 0..1)
-    operating = np.zeros((n, m), dtype=bool)
-    operating.ravel()[cells - rows.start * m] = True
+    if mask is not None:
+        operating = mask[rows]
+    else:
+        operating = np.zeros((n, m), dtype=bool)
+        operating.ravel()[cells - rows.start * m] = True
     return column_sums(_dense_weight(world, operating, rows))
 
 
-def _shown_per_run(world: World, cells: np.ndarray) -> np.ndarray:
+def _shown_per_run(world: World, cells: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     """The weight shown per run and innovation (flat, run b's at ``b * m ..``), each run weighed as alone.
 
     A run with few operating sites weighs each; one where most cells operate weighs them all at
@@ -68,6 +74,7 @@ def _shown_per_run(world: World, cells: np.ndarray) -> np.ndarray:
     Args:
         world: The month's world.
         cells: The operating cells, sorted.
+        mask: The operating mask whose true cells they are, when the caller has it.
     """
     runs, m = world.blocks, world.providers.state.shape[1]
     bounds = np.searchsorted(cells, np.arange(runs.size + 1) * (runs.n * m))  # each run's share of the cells
@@ -75,7 +82,7 @@ def _shown_per_run(world: World, cells: np.ndarray) -> np.ndarray:
         rows, cols, weight = _weigh_each(world, cells)
         return np.bincount(runs.columns(rows, cols), weights=weight, minlength=runs.size * m)
     spans = [slice(b * runs.n, (b + 1) * runs.n) for b in range(runs.size)]  # each run weighs its own sites
-    return np.concatenate([_shown(world, cells[bounds[b] : bounds[b + 1]], rows) for b, rows in enumerate(spans)])
+    return np.concatenate([_shown(world, cells[bounds[b] : bounds[b + 1]], rows, mask) for b, rows in enumerate(spans)])
 
 
 def experience_floor(world: World) -> np.ndarray:
@@ -99,9 +106,13 @@ def accumulate_evidence(world: LearningWorld) -> None:
             failures, writes experience, evidence, months operating and the weight shown.
     """
     p, res = world.providers, world.config.research
-    cells = world.under_way()
-    cells = cells[p.approved.ravel()[cells]]  # the operating cells
-    shown = _shown_per_run(world, cells)
+    operating = world.operating_mask() if world.many_under_way() else None  # one pass over the arrays
+    if operating is None:
+        cells = world.under_way()
+        cells = cells[p.approved.ravel()[cells]]  # the operating cells
+    else:
+        cells = np.flatnonzero(operating)
+    shown = _shown_per_run(world, cells, operating)
     world.learned.shown = shown
     world.experience += shown
     lost = world.config.learning.failure_evidence_site_months * failures_this_month(world)
@@ -109,4 +120,7 @@ def accumulate_evidence(world: LearningWorld) -> None:
         world.experience -= lost
         np.maximum(world.experience, experience_floor(world), out=world.experience)
     world.evidence = 1.0 - (1.0 - world.initial_evidence) * np.exp(-world.experience / res.site_months_per_evidence)
-    p.months_operating.ravel()[cells] += 1
+    if operating is None:
+        p.months_operating.ravel()[cells] += 1
+    else:
+        p.months_operating += operating

@@ -49,8 +49,13 @@ def decisions_due(world: World) -> np.ndarray:
         The flat indices of the pilots to decide this month.
     """
     p = world.providers
-    cells = world.under_way()
-    cells = cells[np.flatnonzero(p.state.ravel()[cells] == State.PILOTING.value)]  # (faster than a boolean selection)
+    if world.many_under_way():  # one pass over the state (the same cells, sorted)
+        cells = np.flatnonzero(p.state == State.PILOTING.value)
+    else:
+        cells = world.under_way()
+        cells = cells[
+            np.flatnonzero(p.state.ravel()[cells] == State.PILOTING.value)
+        ]  # (faster than a boolean selection)
     grant = p.payer.ravel()[cells] == Payer.GRANT.value
     due = grant & (p.grant_end.ravel()[cells] <= world.t)
     trial_over = p.months_operating.ravel()[cells] >= world.config.diffusion.trial_months
