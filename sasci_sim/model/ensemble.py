@@ -243,6 +243,7 @@ class CellViews:
         self._started: list[np.ndarray] = []
         self._writes = 0  # reports of written cells so far
         self._reach: np.ndarray | None = None  # the unaware cells exposed to a peer, kept while tracked
+        self._many: bool | None = None  # this month's answer of ``many_under_way``
         self._under_writes = -1  # ``_writes`` when the kept index was last checked against the state
         self._written: list[np.ndarray] | None = None  # cells written since ``take_written``, while tracked
         self._written_since_contracts: list[np.ndarray] = []  # since the contracts were last read, while kept
@@ -252,15 +253,18 @@ class CellViews:
 
         From then on every write of a cell's state, payer or history must be reported (``started``
         for pilots started, ``written`` for the rest); cells that leave an index need no report of
-        their own, since each read drops them.
+        their own, since each read drops them. Called at the start of every month, it also lets
+        ``many_under_way`` decide afresh.
         """
         self.tracking = True
+        self._many = None
 
     def untrack(self) -> None:
         """Drop the kept indices and find the cells afresh from now on."""
         self.tracking = False
         self._under = None
         self._reach = None
+        self._many = None
         self._started = []
         self._written = None
         if not self.keeping:
@@ -362,10 +366,15 @@ class CellViews:
     def many_under_way(self) -> bool:
         """Whether more than one cell in ``_DENSE_UNDER_WAY`` is under way (whole-array passes then pay).
 
+        Decided once a month (at its first use after ``track``): either answer gives the same
+        results, only the cost differs.
+
         Returns:
             True when the cells under way are that many.
         """
-        return self.under_way().size * _DENSE_UNDER_WAY > self.providers.state.size
+        if self._many is None:
+            self._many = self.under_way().size * _DENSE_UNDER_WAY > self.providers.state.size
+        return self._many
 
     def operating(self) -> np.ndarray:
         """Flat indices of the operating cells (approved, and under way), sorted.
