@@ -87,9 +87,7 @@ class Blocks:
         Returns:
             Block indices (int64).
         """
-        if self.size == 1:
-            return np.zeros(len(rows), dtype=np.int64)
-        return np.asarray(rows, dtype=np.int64) // self.n
+        return self._block(rows, self.n)
 
     def of_councils(self, councils: np.ndarray) -> np.ndarray:
         """The block of each council.
@@ -100,9 +98,7 @@ class Blocks:
         Returns:
             Block indices (int64).
         """
-        if self.size == 1:
-            return np.zeros(len(councils), dtype=np.int64)
-        return np.asarray(councils, dtype=np.int64) // self.l
+        return self._block(councils, self.l)
 
     def of_cells(self, cells: np.ndarray) -> np.ndarray:
         """The block of each flat provider x innovation cell.
@@ -113,9 +109,13 @@ class Blocks:
         Returns:
             Block indices (int64).
         """
+        return self._block(cells, self.n * self.m)
+
+    def _block(self, items: np.ndarray, per_block: int) -> np.ndarray:
+        """The block of each item, where each block holds ``per_block`` consecutive items (int64)."""
         if self.size == 1:
-            return np.zeros(len(cells), dtype=np.int64)
-        return np.asarray(cells, dtype=np.int64) // (self.n * self.m)
+            return np.zeros(len(items), dtype=np.int64)
+        return np.asarray(items, dtype=np.int64) // per_block
 
     def columns(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Indices into the flat per-run, per-innovation arrays (length ``B * m``) of these cells.
