@@ -17,8 +17,6 @@ from sasci_sim.model.agents import Funder, IntegratedCareBoard, LocalAuthority, 
 from sasci_sim.model.ensemble import (
     EVENT_NAMES,
     SCALAR_NAMES,
-    CellAccess,
-    CellViews,
     build_runs,
     launch_innovations,
     run_month,
@@ -26,6 +24,7 @@ from sasci_sim.model.ensemble import (
 from sasci_sim.model.recording import Recorder
 from sasci_sim.model.rules.learning import Learned
 from sasci_sim.model.rules.policy import PolicyClock, policy_events
+from sasci_sim.model.views import CellAccess, CellViews
 
 __all__ = ["EVENT_NAMES", "SCALAR_NAMES", "SocialCareModel", "with_levers"]
 

@@ -9,7 +9,7 @@ per cell that packs the five things the figures depend on (state, payer,
 cut-down, ever abandoned, ever granted), finds the cells whose byte differs from
 the arrays' (eight cells, one 64-bit word, at a time), and moves only those
 cells between tallies. While a run is stepped to its end every writer reports the
-cells it writes (``model.ensemble.CellViews.take_written``), and only those are
+cells it writes (``model.views.CellViews.take_written``), and only those are
 compared; otherwise every cell is, so the tallies are right whichever code wrote
 the arrays (hand edits between months too).
 """

@@ -12,13 +12,14 @@ import pytest
 from sasci_sim.config.loader import load_scenario, validate
 from sasci_sim.config.schema import Scenario
 from sasci_sim.model.blocks import Blocks
-from sasci_sim.model.ensemble import CellViews, Ensemble, batch_key, operating_cells, under_way_cells
+from sasci_sim.model.ensemble import Ensemble, batch_key
 from sasci_sim.model.kernels.columns import column_counts, column_counts_by_block
 from sasci_sim.model.kernels.sampling import bernoulli_blocks, bernoulli_indices, cells_with_chance
 from sasci_sim.model.network import PeerExposure
 from sasci_sim.model.population import Payer, Providers, State
 from sasci_sim.model.social_care import SocialCareModel
 from sasci_sim.model.tally import CellTally
+from sasci_sim.model.views import CellViews, operating_cells, under_way_cells
 from sasci_sim.seeds import derive_seed
 from tests.support.core import SCENARIOS
 
