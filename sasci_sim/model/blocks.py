@@ -20,8 +20,10 @@ from sasci_sim.model.kernels import sampling
 from sasci_sim.model.kernels.columns import column_counts, column_counts_by_block
 
 #: Parameters that may differ between the runs of one batch (calibration particles, posterior
-#: draws): the rules read them per run through :meth:`Blocks.param`. Any other difference between
-#: two runs' scenarios puts them in different batches.
+#: draws, the policy levers of a sweep's design points): the rules read them per run through
+#: :meth:`Blocks.param` and its helpers (per row, per council, per innovation column, per run), or
+#: each run reads its own when its population is built (``build_runs``). Any other difference
+#: between two runs' scenarios puts them in different batches.
 PER_RUN_PARAMETERS = (
     "diffusion.decision_rate_per_month",
     "local_authorities.signup_rate_per_month",
@@ -29,6 +31,18 @@ PER_RUN_PARAMETERS = (
     "abandonment.base_hazard_per_month",
     "research.dissemination_per_month",
     "population.surplus_k_per_month",  # read when each run builds its providers, from its own scenario
+    # the policy levers of the shipped sweeps (experiments/sobol_levers.yaml, scale_discovery.yaml)
+    "regulation.flexibility",
+    "local_authorities.cost_saving_pressure",  # read when each run builds its councils, from its own scenario
+    "local_authorities.pilot_fund_k_per_year",  # each run's councils' pots at the start, and their refill
+    "research.evidence_role",
+    "diffusion.peer_influence",
+    "funding.grant_duration_months",  # months (an integer), unless a funder sets its own
+    "funding.budget_per_call_k",
+    "funding.call_interval_months",  # months (an integer): each run keeps its own call calendar
+    "funding.first_call_month",  # month (an integer)
+    "funding.application_rate",
+    "funding.scale_share",
 )
 
 
@@ -49,7 +63,7 @@ class Blocks:
         n: int,
         l: int,  # noqa: E741
         m: int,
-        params: Mapping[str, Sequence[float]] | None = None,
+        params: Mapping[str, Sequence[float | int]] | None = None,
     ) -> None:
         """Describe B blocks of ``n`` providers, ``l`` councils and ``m`` innovations.
 
@@ -64,7 +78,10 @@ class Blocks:
         self.rngs = list(rngs)
         self.size = len(self.rngs)
         self.n, self.l, self.m = n, l, m
-        self._params = {key: np.asarray(v, dtype=np.float64) for key, v in (params or {}).items()}
+        self._params = {key: np.asarray(v) for key, v in (params or {}).items()}
+        #: the parameters with one value in every run of the batch -> that value (a Python float or
+        #: int, the scenario's own): the rules then compute with the scalar, as a run alone does
+        self._shared = {key: v[0].item() for key, v in self._params.items() if v.size and bool(np.all(v == v[0]))}
 
     def param(self, key: str) -> np.ndarray:
         """A parameter of ``PER_RUN_PARAMETERS`` in each run.
@@ -76,6 +93,84 @@ class Blocks:
             One value per run (length B).
         """
         return self._params[key]
+
+    def shared(self, key: str) -> float | int | None:
+        """A parameter's value when every run of the batch has the same (always, for a batch of one).
+
+        Args:
+            key: Its dotted scenario path (one of ``PER_RUN_PARAMETERS``).
+
+        Returns:
+            The value (a float, or an int for the integer month parameters), or None when the
+            runs differ in it.
+        """
+        return self._shared.get(key)
+
+    def param_of(self, key: str, blocks: np.ndarray) -> float | int | np.ndarray:
+        """A parameter for each item of the given blocks: a scalar when the runs share it.
+
+        A scalar times an array and an array of that scalar times the array give the same
+        floats, so a run computes the same whichever it gets; the scalar spares a batch of one
+        (and a batch of replicates) the gather.
+
+        Args:
+            key: Its dotted scenario path.
+            blocks: The block of each item.
+
+        Returns:
+            The shared value, or each item's run's value.
+        """
+        value = self._shared.get(key)
+        return self._params[key][blocks] if value is None else value
+
+    def param_runs(self, key: str) -> float | int | np.ndarray:
+        """A parameter in each run (length B), a scalar when the runs share it.
+
+        Args:
+            key: Its dotted scenario path.
+
+        Returns:
+            The shared value, or one value per run.
+        """
+        value = self._shared.get(key)
+        return self._params[key] if value is None else value
+
+    def param_rows(self, key: str, rows: np.ndarray) -> float | int | np.ndarray:
+        """A parameter for each provider row (its run's value), a scalar when the runs share it.
+
+        Args:
+            key: Its dotted scenario path.
+            rows: Provider rows.
+
+        Returns:
+            The shared value, or one value per row.
+        """
+        value = self._shared.get(key)
+        return self._params[key][self.of_rows(rows)] if value is None else value
+
+    def param_councils(self, key: str) -> float | int | np.ndarray:
+        """A parameter for every council of the batch (length B * l), a scalar when the runs share it.
+
+        Args:
+            key: Its dotted scenario path.
+
+        Returns:
+            The shared value, or each council's run's value.
+        """
+        value = self._shared.get(key)
+        return np.repeat(self._params[key], self.l) if value is None else value
+
+    def param_columns(self, key: str) -> float | int | np.ndarray:
+        """A parameter for every run and innovation (length B * m, as evidence), a scalar when shared.
+
+        Args:
+            key: Its dotted scenario path.
+
+        Returns:
+            The shared value, or each run's value repeated over its innovations.
+        """
+        value = self._shared.get(key)
+        return np.repeat(self._params[key], self.m) if value is None else value
 
     # -- which block an item belongs to --------------------------------------------------
     def of_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -406,19 +501,19 @@ class Blocks:
         return np.array([np.count_nonzero(mask[b * n : (b + 1) * n]) for b in range(self.size)])
 
 
-def run_parameters(scenarios: Sequence[Any]) -> dict[str, list[float]]:
+def run_parameters(scenarios: Sequence[Any]) -> dict[str, list[float | int]]:
     """``PER_RUN_PARAMETERS`` of each scenario, for :class:`Blocks`.
 
     Args:
         scenarios: One resolved scenario per run.
 
     Returns:
-        Key -> the value in each run.
+        Key -> the value in each run (floats, or ints for the month parameters).
     """
-    out: dict[str, list[float]] = {}
+    out: dict[str, list[float | int]] = {}
     for key in PER_RUN_PARAMETERS:
         section, name = key.split(".")
-        out[key] = [float(getattr(getattr(s, section), name)) for s in scenarios]
+        out[key] = [getattr(getattr(s, section), name) for s in scenarios]  # months stay integers
     return out
 
 

@@ -214,9 +214,10 @@ def build_runs(
     Args:
         cfg: The resolved scenario, shared by every run.
         rngs: One random stream per run, in block order.
-        scenarios: Each run's own scenario, when runs differ in ``PER_RUN_PARAMETERS``; they
-            change no draw of what is built (only the providers' surplus, which each run builds
-            from its own scenario); ``cfg`` for every run when None.
+        scenarios: Each run's own scenario, when runs differ in ``PER_RUN_PARAMETERS``; each
+            run builds its providers (their surplus) and councils (their cost-saving pressure,
+            drawn from its own stream around its own mean, and pilot pots) from its own
+            scenario, in the same draws as alone; ``cfg`` for every run when None.
 
     Returns:
         The stacked state.
@@ -229,7 +230,7 @@ def build_runs(
         providers = build_providers(run_cfg, portfolio, rng)  # each run's own surplus; the same draws
         if runs > 1:
             _keep_first_row(providers)  # the batch's cell arrays are made once, below
-        councils = build_councils(cfg, providers, portfolio, rng)
+        councils = build_councils(run_cfg, providers, portfolio, rng)  # each run's own pressure and pilot pots
         adjacency = build_network(cfg.network, providers.council, providers.kind, rng)
         boards = build_boards(cfg, councils, rng)
         bodies = NetworkBodies.build(cfg, portfolio, providers.n, rng)

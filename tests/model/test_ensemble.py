@@ -174,6 +174,70 @@ def test_a_batch_mixing_parameter_sets_gives_each_run_its_own_tables(path: str |
     assert ensemble.tables(0, 0)[0]["pilots_started"].sum() != ensemble.tables(1, 0)[0]["pilots_started"].sum()
 
 
+def lever_values(rng: np.random.Generator, run: int) -> dict[str, float | int]:
+    """Values of every policy lever of ``PER_RUN_PARAMETERS`` for one run of a mixed batch.
+
+    Each run has its own call calendar (first call, interval) and grant length, so the funders'
+    schedules differ from run to run; run 5 has no grant money and run 6 councils at full
+    cost-saving pressure (the edge cases the rules treat on their own).
+    """
+    return {
+        "regulation__flexibility": float(rng.uniform(0.0, 1.0)),
+        "local_authorities__cost_saving_pressure": 1.0 if run == 6 else float(rng.uniform(0.0, 1.0)),
+        "local_authorities__pilot_fund_k_per_year": float(rng.uniform(0.0, 400.0)),
+        "research__evidence_role": float(rng.uniform(0.0, 1.0)),
+        "diffusion__peer_influence": float(rng.uniform(0.05, 0.6)),
+        "funding__grant_duration_months": int(rng.integers(3, 30)),
+        "funding__budget_per_call_k": 0.0 if run == 5 else float(rng.uniform(500.0, 8000.0)),
+        "funding__call_interval_months": int(rng.integers(2, 13)),
+        "funding__first_call_month": int(rng.integers(1, 16)),
+        "funding__application_rate": float(rng.uniform(0.05, 1.0)),
+        "funding__scale_share": float(rng.uniform(0.0, 1.0)),
+    }
+
+
+@pytest.mark.parametrize(
+    "path", [None, "england.yaml", "validation/bass_limit.yaml", "national_programme.yaml", "last_call"]
+)
+def test_a_batch_mixing_every_policy_lever_gives_each_run_its_own_tables(path: str | None) -> None:
+    """Each run alone and inside a batch of 8 runs that differ in every lever give identical tables."""
+    base = small("national_programme.yaml" if path == "last_call" else path, steps=48)
+    if path == "last_call":  # calls stop part-way, in every run
+        base = with_values(base, funding__last_call_month=30)
+    rng = np.random.default_rng(16)
+    scenarios = [with_values(base, **lever_values(rng, b)) for b in range(8)]
+    seeds = [derive_seed(16, r) for r in range(8)]
+    ensemble = Ensemble(scenarios, seeds)
+    ensemble.run()
+    grant_months = []
+    for b in range(8):
+        spread, money = ensemble.tables(b, 0)
+        want_spread, want_money = alone(scenarios[b], seeds[b])
+        pd.testing.assert_frame_equal(spread, want_spread, check_exact=True)
+        pd.testing.assert_frame_equal(money, want_money, check_exact=True)
+        grant_months.append(tuple(money.loc[money["grants_awarded_k"] > 0, "step"]))
+    assert grant_months[5] == ()  # no money, no grants
+    if path != "validation/bass_limit.yaml":  # (the Bass limit has no funders' calls)
+        assert len({months for months in grant_months if months}) >= 6  # the calendars really differ
+
+
+def test_a_batch_of_one_computes_with_the_scenario_s_own_lever_values() -> None:
+    """A run alone reads each lever as the scalar its scenario holds (ints for months), no per-row gather."""
+    scenario = small(None, steps=1)
+    blocks = Ensemble(scenario, [1]).blocks
+    for key in ("funding.call_interval_months", "funding.grant_duration_months", "funding.first_call_month"):
+        section, name = key.split(".")
+        value = blocks.param_rows(key, np.arange(5))
+        assert type(value) is int and value == getattr(getattr(scenario, section), name)
+    assert blocks.param_rows("research.evidence_role", np.arange(5)) == scenario.research.evidence_role
+    mixed = Ensemble([scenario, with_values(scenario, research__evidence_role=0.9)], [1, 2]).blocks
+    assert mixed.param_rows("research.evidence_role", np.array([0, mixed.n])).tolist() == [
+        scenario.research.evidence_role,
+        0.9,
+    ]
+    assert mixed.param_rows("funding.call_interval_months", np.arange(3)) == scenario.funding.call_interval_months
+
+
 def test_runs_that_differ_in_anything_else_cannot_share_a_batch() -> None:
     base = small(None)
     other = with_values(base, diffusion__external_influence=0.02)
@@ -181,6 +245,8 @@ def test_runs_that_differ_in_anything_else_cannot_share_a_batch() -> None:
         Ensemble([base, other], [1, 2])
     assert batch_key(base) != batch_key(other)
     assert batch_key(base) == batch_key(with_values(base, diffusion__decision_rate_per_month=0.05))
+    assert batch_key(base) == batch_key(with_values(base, **lever_values(np.random.default_rng(1), 0)))
+    assert batch_key(base) != batch_key(with_values(base, funding__last_call_month=40))  # not per run
 
 
 def test_run_many_groups_runs_into_batches_and_keeps_their_order() -> None:

@@ -53,7 +53,7 @@ def appeal(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     run_cols = world.blocks.columns(rows, cols)  # perceived benefit and evidence are each run's own
     a = (1.0 - w) * port.benefit[run_cols] + w * own_ratio[cols]
     fit = 1.0 - port.complexity[cols] * (1.0 - p.capability[rows])
-    e = cfg.research.evidence_role
+    e = world.blocks.param_rows("research.evidence_role", rows)  # each run's own
     uncertainty = (1.0 - e) * (1.0 - world.exposure.share_at(rows, cols)) + e * (1.0 - world.evidence[run_cols])
     risk = 1.0 - cfg.diffusion.risk_aversion * (1.0 - p.culture[rows]) * uncertainty
     return np.clip(a * fit * risk, 0.0, 1.0)

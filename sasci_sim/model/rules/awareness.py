@@ -48,7 +48,8 @@ def spread_awareness(world: World) -> None:
     dissemination = np.repeat(runs.param("research.dissemination_per_month"), m)  # each run's own
     external = np.minimum(
         1.0,
-        cfg.diffusion.external_influence + dissemination * cfg.research.evidence_role * world.evidence,
+        cfg.diffusion.external_influence
+        + dissemination * runs.param_columns("research.evidence_role") * world.evidence,  # each run's own
     )
     external = np.where(np.tile(launched, runs.size), external, 0.0)  # per run and innovation
     bound = external.reshape(runs.size, m).max(axis=1)  # each run's own bound, as it has alone
@@ -61,7 +62,11 @@ def spread_awareness(world: World) -> None:
     if cells.size == 0:
         return
     rows, cols = split_cells(cells, m)
-    peer = cfg.diffusion.peer_influence * world.peer_learning[rows] * world.exposure.share_at(rows, cols)
+    peer = (
+        runs.param_rows("diffusion.peer_influence", rows)
+        * world.peer_learning[rows]
+        * world.exposure.share_at(rows, cols)
+    )
     # min(1 - ext, peer) / (1 - ext) = min(1, peer / (1 - ext)); a missed share of 0 leaves no unaware cell
     chance = np.minimum(peer / np.maximum(1.0 - external, 1e-300)[runs.columns(rows, cols)], 1.0)
     _become_aware(world, cells[runs.thin(runs.of_rows(rows), chance, bound)])
@@ -74,12 +79,12 @@ def _peer_candidates(world: World, external: np.ndarray) -> tuple[np.ndarray, np
     On the complete graph every cell of an innovation in use is exposed, so they
     are drawn sparsely at the largest chance any of them has in their run.
     """
-    p, cfg, ex, runs = world.providers, world.config, world.exposure, world.blocks
+    p, ex, runs = world.providers, world.exposure, world.blocks
     m = p.state.shape[1]
     launched = world.portfolio.launch <= world.t
     if ex.adjacency is None:
         most = world.peer_learning.reshape(runs.size, -1).max(axis=1, initial=0.0)  # per run
-        peer_max = cfg.diffusion.peer_influence * np.repeat(most, m) * ex.count / ex.n
+        peer_max = runs.param_columns("diffusion.peer_influence") * np.repeat(most, m) * ex.count / ex.n
         missed = 1.0 - external
         ratio = np.divide(np.minimum(missed, peer_max), missed, out=np.zeros(missed.size), where=missed > 0)
         bound = np.where(np.tile(launched, runs.size), ratio, 0.0).reshape(runs.size, m).max(axis=1)

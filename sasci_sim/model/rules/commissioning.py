@@ -117,7 +117,7 @@ def confidence(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     Returns:
         C per pilot, 0..1.
     """
-    e = world.config.research.evidence_role
+    e = world.blocks.param_rows("research.evidence_role", rows)  # each run's own
     c = (1.0 - e) * local_proof(world, rows, cols) + e * world.evidence[world.blocks.columns(rows, cols)]
     return shared_confidence(world, world.providers.council[rows], c)  # a pooled budget shares the risk
 
@@ -248,15 +248,17 @@ def sign_up_systems(world: World) -> None:
     systems = np.flatnonzero((port.kind == SYSTEMS) & (port.launch <= world.t))
     if systems.size == 0:
         return
-    e = world.config.research.evidence_role
+    e = runs.shared("research.evidence_role")
+    if e is None:  # each run's own, over its systems innovations
+        e = runs.param("research.evidence_role")[:, None]
     k = systems.size
     share = c.signed[:, systems].reshape(runs.size, -1, k).mean(axis=1)  # per run: its own councils
     pull = (1.0 - e) * share + e * world.evidence.reshape(runs.size, -1)[:, systems]
     # every council and systems innovation: councils along the rows' length (long inner loops), then turned
     value = council_value(world, np.arange(c.n)[None, :], systems[:, None]).T
-    rules_changed = 1.0 / (1.0 + mean_delay_months(world)[systems])
+    rules_changed = 1.0 / (1.0 + mean_delay_months(world).reshape(-1, runs.m)[:, systems])  # one row, or each run's
     run_of = runs.of_councils(np.arange(c.n))
-    per_run = (pull * rules_changed[None, :])[run_of]  # each council's run's pull
+    per_run = (pull * rules_changed)[run_of]  # each council's run's pull
     hazard = runs.param("local_authorities.signup_rate_per_month")[run_of][:, None] * per_run * value
     draws = runs.uniform_councils(np.arange(c.n), k) < hazard
     c.signed[:, systems] |= draws
@@ -299,8 +301,8 @@ def update_funds(world: World) -> None:
     """Local pilot funds refill monthly, up to one year's worth.
 
     Args:
-        world: The month's world; reads the pilot fund size, writes ``councils.pilot_pot``.
+        world: The month's world; reads the pilot fund size (each run's own), writes ``councils.pilot_pot``.
     """
-    cap = world.config.local_authorities.pilot_fund_k_per_year
+    cap = world.blocks.param_councils("local_authorities.pilot_fund_k_per_year")
     c = world.councils
     np.minimum(c.pilot_pot + cap / 12.0, cap, out=c.pilot_pot)

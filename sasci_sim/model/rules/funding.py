@@ -33,39 +33,73 @@ from sasci_sim.model.world import World
 
 
 def is_call_month(world: World) -> bool:
-    """Whether a call opens this month.
+    """Whether a call opens this month (in some run of a batch: ``calling_runs`` says which).
 
     Calls open at the programme start (``first_call_month``) and then every call interval,
     until the programme's last call.
 
     Args:
-        world: The model state (reads ``t`` and ``config.funding``).
+        world: The model state (reads ``t``, ``config.funding`` and each run's calendar).
 
     Returns:
         True in a call month.
     """
-    f = world.config.funding
-    if world.t < f.first_call_month:
-        return False
-    if f.last_call_month is not None and world.t > f.last_call_month:
-        return False
-    return (world.t - f.first_call_month) % f.call_interval_months == 0
+    calling = calling_runs(world)
+    if calling is not None:
+        return bool(calling.any())
+    runs = world.blocks
+    first = runs.shared("funding.first_call_month")
+    return _opens(world, first, runs.shared("funding.call_interval_months"))
 
 
-def grant_cost(world: World, cols: np.ndarray, funder: Funder) -> np.ndarray:
+def calling_runs(world: World) -> np.ndarray | None:
+    """Which runs of a batch open a call this month, when their call calendars differ.
+
+    Runs may differ in ``first_call_month`` and ``call_interval_months`` (they are
+    ``model.blocks.PER_RUN_PARAMETERS``); each keeps its own calendar, as it does alone.
+
+    Args:
+        world: The model state.
+
+    Returns:
+        One bool per run, or None when every run of the batch has the same calendar (then
+        ``is_call_month`` answers for all of them).
+    """
+    runs = world.blocks
+    first = runs.shared("funding.first_call_month")
+    interval = runs.shared("funding.call_interval_months")
+    if first is not None and interval is not None:
+        return None
+    return _opens(world, runs.param("funding.first_call_month"), runs.param("funding.call_interval_months"))
+
+
+def _opens(world: World, first: int | np.ndarray, interval: int | np.ndarray) -> bool | np.ndarray:
+    """Whether a call opens this month, for one calendar (a bool) or one per run (an array)."""
+    t, last = world.t, world.config.funding.last_call_month
+    one = np.ndim(first) == 0 and np.ndim(interval) == 0
+    if last is not None and t > last:
+        return False if one else np.zeros(world.blocks.size, dtype=bool)
+    if one:
+        return t >= first and (t - first) % interval == 0
+    return (t >= first) & ((t - first) % interval == 0)  # a run before its first call: False, whatever the remainder
+
+
+def grant_cost(world: World, cols: np.ndarray, funder: Funder, rows: np.ndarray | None = None) -> np.ndarray:
     """What one grant for innovation j costs this funder, k GBP.
 
     Args:
         world: The model state.
         cols: Innovation of each grant.
         funder: The funder's specification (grant length, double running).
+        rows: The provider of each grant, for its run's grant length (needed for a batch whose
+            runs differ in ``funding.grant_duration_months``).
 
     Returns:
         fixed project cost + upfront + running x grant months (+ double running x transition months
         if the funder covers it), per grant.
     """
     port = world.portfolio
-    months = grant_months(world, funder)
+    months = grant_months(world, funder, rows)
     cost = world.config.funding.project_fixed_cost_k + port.upfront[cols] + port.running[cols] * months
     if funder.covers_double_running:
         cost = cost + port.double_running[cols] * port.transition[cols]
@@ -113,17 +147,27 @@ def spend_grants(world: World) -> None:
     )
 
 
-def grant_months(world: World, funder: Funder) -> int:
-    """How long this funder's grants last: its own term, else the programme's.
+def grant_months(world: World, funder: Funder, rows: np.ndarray | None = None) -> int | np.ndarray:
+    """How long this funder's grants last: its own term, else the programme's (each run's own).
 
     Args:
-        world: The world (for the programme's grant duration).
+        world: The world (for the programme's grant duration in each run).
         funder: The funder.
+        rows: The provider of each grant, needed when the runs of a batch differ in
+            ``funding.grant_duration_months`` and the funder has no term of its own.
 
     Returns:
-        Months.
+        Months: one for every grant, or one per grant (integers either way).
     """
-    return funder.grant_duration_months or world.config.funding.grant_duration_months
+    if funder.grant_duration_months:
+        return funder.grant_duration_months
+    runs = world.blocks
+    months = runs.shared("funding.grant_duration_months")
+    if months is not None:
+        return months
+    if rows is None:
+        raise ValueError("the runs differ in funding.grant_duration_months: give the grants' rows")
+    return runs.param_rows("funding.grant_duration_months", rows)
 
 
 def award_grants(world: World, funder: Funder) -> float | np.ndarray:
@@ -137,44 +181,54 @@ def award_grants(world: World, funder: Funder) -> float | np.ndarray:
         The money awarded, k GBP (a float for a single run, one value per run for a batch).
     """
     cfg, p, runs = world.config, world.providers, world.blocks
-    budget = cfg.funding.budget_per_call_k * funder.budget_share
-    if budget <= 0:
-        return 0.0
+    budget = runs.param_runs("funding.budget_per_call_k") * funder.budget_share  # each run's own
+    calling = calling_runs(world)
+    closed = None  # the runs of a batch with no call this month, or no money for one
+    if calling is None and np.ndim(budget) == 0:
+        if budget <= 0:
+            return 0.0
+    else:
+        closed = ~((budget > 0) & (True if calling is None else calling))
+        if np.all(closed):
+            return 0.0
     kinds = np.isin(world.portfolio.kind, [KINDS.index(k) for k in funder.kinds])
     launched = world.portfolio.launch <= world.t
     aware = p.state == State.AWARE.value
     aware[:, ~(kinds & launched)] = False  # cheaper than broadcasting a row mask over every row
+    if closed is not None and closed.any():  # their providers do not bid, and draw nothing, as alone
+        aware.reshape(runs.size, runs.n, -1)[np.broadcast_to(closed, (runs.size,))] = False
     cells = np.flatnonzero(aware)
     if cells.size == 0:
         return 0.0
     m = p.state.shape[1]
     rows = cells // m
-    per_provider = cfg.funding.application_rate * p.capability * readiness(world, np.arange(p.n))
+    everyone = np.arange(p.n)
+    per_provider = runs.param_rows("funding.application_rate", everyone) * p.capability * readiness(world, everyone)
     bid = runs.uniform_rows(rows) < per_provider[rows]
     rows, cols = split_cells(cells[bid], m)  # (the few bids only)
     keep = one_free_bid_each(world, rows, cols)  # one bid per provider per call
     rows, cols = rows[keep], cols[keep]
     if rows.size == 0:
         return 0.0
-    e = cfg.research.evidence_role
+    e = runs.param_rows("research.evidence_role", rows)  # each run's own
     run_cols = runs.columns(rows, cols)
     score = p.capability[rows] + e * world.evidence[run_cols] + 0.5 * runs.uniform_rows(rows)
-    cost = grant_cost(world, cols, funder)
+    cost = grant_cost(world, cols, funder, rows)
     proven = world.evidence[run_cols] >= cfg.research.scale_evidence_threshold
-    scale_budget = budget * cfg.funding.scale_share
+    scale_budget = budget * runs.param_runs("funding.scale_share")
     call = runs.of_rows(rows)  # each run has its own call, with the whole budget
     won = np.zeros(rows.size, dtype=bool)
     won[proven] = allocate(call[proven], cost[proven], score[proven], np.full(runs.size, scale_budget))
     left = budget - np.asarray(runs.sums(cost[won], call[won])).reshape(-1)
     rest = ~won
     won[rest] = allocate(call[rest], cost[rest], score[rest], left)
-    months = grant_months(world, funder)
+    months = grant_months(world, funder, rows)
     start_pilots(
         world,
         rows[won],
         cols[won],
         Payer.GRANT,
-        grant_end=world.t + months,
+        grant_end=world.t + (months[won] if np.ndim(months) else months),
         double_covered=funder.covers_double_running,
     )
     np.add.at(world.events["grants"], run_cols[won], 1)

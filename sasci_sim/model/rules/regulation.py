@@ -21,16 +21,22 @@ from sasci_sim.model.world import World
 
 
 def mean_delay_months(world: World) -> np.ndarray:
-    """Mean approval wait per innovation, months.
+    """Mean approval wait per run and innovation, months (each run's own flexibility).
 
     Args:
         world: The month's world.
 
     Returns:
-        D per innovation: max_delay * burden * (1 - flexibility).
+        D per innovation: max_delay * burden * (1 - flexibility), length m when the runs share
+        their flexibility (index it with the innovation), else B * m (index it with
+        ``Blocks.columns``; entries ``b * m ..`` are run b's).
     """
-    reg = world.config.regulation
-    return reg.max_delay_months * world.portfolio.burden * (1.0 - reg.flexibility)
+    reg, runs = world.config.regulation, world.blocks
+    delay = reg.max_delay_months * world.portfolio.burden
+    flexibility = runs.shared("regulation.flexibility")
+    if flexibility is not None:
+        return delay * (1.0 - flexibility)
+    return np.tile(delay, runs.size) * np.repeat(1.0 - runs.param("regulation.flexibility"), runs.m)
 
 
 def approve_pilots(world: World) -> None:
@@ -53,10 +59,16 @@ def approve_pilots(world: World) -> None:
     rows, cols = split_cells(cells, m)
     port = world.portfolio
     exposure = np.maximum(port.complexity, (port.kind == SYSTEMS).astype(float))
-    give_up = reg.rigidity_hazard_per_month * (1.0 - reg.flexibility) * exposure[cols]
     runs = world.blocks
+    give_up = reg.rigidity_hazard_per_month * (1.0 - runs.param_rows("regulation.flexibility", rows)) * exposure[cols]
     draw = runs.uniform_rows(rows)
     quit_ = draw < give_up
     abandon(world, rows[quit_], cols[quit_], "rigidity")
-    approve = ~quit_ & (runs.uniform_rows(rows) < 1.0 / (1.0 + mean_delay_months(world)[cols]))
+    approve = ~quit_ & (runs.uniform_rows(rows) < 1.0 / (1.0 + _delay_of(world, rows, cols)))
     p.approved.ravel()[cells[approve]] = True
+
+
+def _delay_of(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The mean approval wait D of these cells' innovations in their own runs."""
+    delay = mean_delay_months(world)
+    return delay[cols] if delay.size == world.blocks.m else delay[world.blocks.columns(rows, cols)]
