@@ -43,6 +43,9 @@ PER_RUN_PARAMETERS = (
     "funding.first_call_month",  # month (an integer)
     "funding.application_rate",
     "funding.scale_share",
+    # what the joint_funding lever moves the grants' money into (scale_discovery.yaml): each run's
+    # pools' yearly payment; whether there is a fund at all stays shared (``ensemble.batch_key``)
+    "nhs.joint_fund_k_per_year",
 )
 
 

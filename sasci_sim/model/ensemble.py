@@ -232,7 +232,7 @@ def build_runs(
             _keep_first_row(providers)  # the batch's cell arrays are made once, below
         councils = build_councils(run_cfg, providers, portfolio, rng)  # each run's own pressure and pilot pots
         adjacency = build_network(cfg.network, providers.council, providers.kind, rng)
-        boards = build_boards(cfg, councils, rng)
+        boards = build_boards(run_cfg, councils, rng)  # each run's own joint fund in its pools
         bodies = NetworkBodies.build(cfg, portfolio, providers.n, rng)
         pots = ProgrammePots.build(cfg, portfolio, councils, boards.board)
         parts.append((providers, councils, adjacency, boards, bodies, pots))
@@ -424,6 +424,10 @@ def run_month(world: MonthWorld) -> None:
 def batch_key(scenario: Scenario) -> str:
     """What runs must share to be stepped in one batch: the scenario less ``PER_RUN_PARAMETERS``.
 
+    Whether a joint fund exists at all (``nhs.joint_fund_k_per_year`` above 0) stays in the key:
+    it decides the months the fund runs (``nhs.fund_running``), which the pools' rules read
+    once for the batch; only its size is each run's own.
+
     Args:
         scenario: A resolved scenario.
 
@@ -434,6 +438,7 @@ def batch_key(scenario: Scenario) -> str:
     for key in PER_RUN_PARAMETERS:
         section, name = key.split(".")
         data[section].pop(name, None)
+    data["nhs"]["joint_fund"] = scenario.nhs.joint_fund_k_per_year > 0
     return json.dumps(data, sort_keys=True)
 
 

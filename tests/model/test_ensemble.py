@@ -174,14 +174,16 @@ def test_a_batch_mixing_parameter_sets_gives_each_run_its_own_tables(path: str |
     assert ensemble.tables(0, 0)[0]["pilots_started"].sum() != ensemble.tables(1, 0)[0]["pilots_started"].sum()
 
 
-def lever_values(rng: np.random.Generator, run: int) -> dict[str, float | int]:
+def lever_values(rng: np.random.Generator, run: int, joint_fund: bool = False) -> dict[str, float | int]:
     """Values of every policy lever of ``PER_RUN_PARAMETERS`` for one run of a mixed batch.
 
     Each run has its own call calendar (first call, interval) and grant length, so the funders'
     schedules differ from run to run; run 5 has no grant money and run 6 councils at full
-    cost-saving pressure (the edge cases the rules treat on their own).
+    cost-saving pressure (the edge cases the rules treat on their own). With ``joint_fund``, each
+    run's joint fund has its own size too.
     """
-    return {
+    fund = {"nhs__joint_fund_k_per_year": float(rng.uniform(500.0, 20000.0))} if joint_fund else {}
+    return fund | {
         "regulation__flexibility": float(rng.uniform(0.0, 1.0)),
         "local_authorities__cost_saving_pressure": 1.0 if run == 6 else float(rng.uniform(0.0, 1.0)),
         "local_authorities__pilot_fund_k_per_year": float(rng.uniform(0.0, 400.0)),
@@ -197,7 +199,15 @@ def lever_values(rng: np.random.Generator, run: int) -> dict[str, float | int]:
 
 
 @pytest.mark.parametrize(
-    "path", [None, "england.yaml", "validation/bass_limit.yaml", "national_programme.yaml", "last_call"]
+    "path",
+    [
+        None,
+        "england.yaml",
+        "validation/bass_limit.yaml",
+        "national_programme.yaml",
+        "joint_health_social_care_fund.yaml",
+        "last_call",
+    ],
 )
 def test_a_batch_mixing_every_policy_lever_gives_each_run_its_own_tables(path: str | None) -> None:
     """Each run alone and inside a batch of 8 runs that differ in every lever give identical tables."""
@@ -205,20 +215,24 @@ def test_a_batch_mixing_every_policy_lever_gives_each_run_its_own_tables(path: s
     if path == "last_call":  # calls stop part-way, in every run
         base = with_values(base, funding__last_call_month=30)
     rng = np.random.default_rng(16)
-    scenarios = [with_values(base, **lever_values(rng, b)) for b in range(8)]
+    joint = base.nhs.joint_fund_k_per_year > 0
+    scenarios = [with_values(base, **lever_values(rng, b, joint)) for b in range(8)]
     seeds = [derive_seed(16, r) for r in range(8)]
     ensemble = Ensemble(scenarios, seeds)
     ensemble.run()
-    grant_months = []
+    grant_months, fund_spent = [], set()
     for b in range(8):
         spread, money = ensemble.tables(b, 0)
         want_spread, want_money = alone(scenarios[b], seeds[b])
         pd.testing.assert_frame_equal(spread, want_spread, check_exact=True)
         pd.testing.assert_frame_equal(money, want_money, check_exact=True)
         grant_months.append(tuple(money.loc[money["grants_awarded_k"] > 0, "step"]))
+        fund_spent.add(float(money["joint_fund_spent_k"].sum()))
     assert grant_months[5] == ()  # no money, no grants
     if path != "validation/bass_limit.yaml":  # (the Bass limit has no funders' calls)
         assert len({months for months in grant_months if months}) >= 6  # the calendars really differ
+    if joint:
+        assert len(fund_spent) == 8  # each run's fund of its own size pays its pools' pilots
 
 
 def test_a_batch_of_one_computes_with_the_scenario_s_own_lever_values() -> None:
@@ -247,6 +261,9 @@ def test_runs_that_differ_in_anything_else_cannot_share_a_batch() -> None:
     assert batch_key(base) == batch_key(with_values(base, diffusion__decision_rate_per_month=0.05))
     assert batch_key(base) == batch_key(with_values(base, **lever_values(np.random.default_rng(1), 0)))
     assert batch_key(base) != batch_key(with_values(base, funding__last_call_month=40))  # not per run
+    funded = with_values(base, nhs__joint_fund_k_per_year=1000.0)
+    assert batch_key(funded) == batch_key(with_values(base, nhs__joint_fund_k_per_year=5000.0))  # its size
+    assert batch_key(funded) != batch_key(base)  # but whether there is a fund at all is shared
 
 
 def test_run_many_groups_runs_into_batches_and_keeps_their_order() -> None:

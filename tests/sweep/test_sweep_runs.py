@@ -14,7 +14,7 @@ from sasci_sim.experiments.sweep.runner import run_sweep
 from sasci_sim.experiments.sweep.store import SweepStore
 from sasci_sim.seeds import derive_seed
 from sasci_sim.ui.cli import main
-from tests.support.sweep import tiny_grid, write_experiment
+from tests.support.sweep import ROOT, tiny_grid, write_experiment
 
 
 def sweep(path, out, workers=1, **kwargs):
@@ -200,14 +200,14 @@ def test_a_failing_run_is_recorded_and_the_sweep_finishes(tmp_path, capsys):
 
 
 def mixed_grid(tmp_path):
-    """Runs that share batches (a per-run parameter and replicates) and runs that cannot (flexibility)."""
+    """Runs that share batches (a per-run parameter and replicates) and runs that cannot (external influence)."""
     return tiny_grid(
         tmp_path,
         name="mixed",
         replications=3,
         parameters={
             "diffusion.decision_rate_per_month": {"values": [0.01, 0.08]},
-            "regulation.flexibility": {"values": [0.1, 0.9]},
+            "diffusion.external_influence": {"values": [0.0005, 0.004]},
         },
     )
 
@@ -220,9 +220,56 @@ def test_tasks_hold_runs_that_share_a_batch_and_every_run_once(tmp_path):
     runs = list(tasks(experiment, build_design(experiment)))
     grouped = list(group_tasks(runs, RunContext.of(experiment), 4))
     assert sorted((r.point, r.replicate) for t in grouped for r in t) == sorted((r.point, r.replicate) for r in runs)
-    assert [len(t) for t in grouped] == [4, 2, 4, 2]  # two groups of 6 runs: each flexibility value
+    assert [len(t) for t in grouped] == [4, 2, 4, 2]  # two groups of 6 runs: each external influence
     for task in grouped:
-        assert len({r.values["regulation.flexibility"] for r in task}) == 1
+        assert len({r.values["diffusion.external_influence"] for r in task}) == 1
+
+
+def shipped_tasks(name: str, size: int):
+    """The shipped experiment ``experiments/<name>.yaml``, its context and its runs grouped as tasks of ``size``."""
+    from sasci_sim.experiments.sweep.runner import group_tasks, tasks
+    from sasci_sim.experiments.sweep.tasks import RunContext
+
+    experiment = load_experiment(ROOT / "experiments" / f"{name}.yaml")
+    context = RunContext.of(experiment)
+    runs = list(tasks(experiment, build_design(experiment)))
+    return experiment, context, runs, list(group_tasks(runs, context, size))
+
+
+def test_sobol_levers_makes_tasks_of_many_points_whose_runs_share_one_batch():
+    """Every lever of sobol_levers is per run: its tasks hold many points, and each task is one batch."""
+    from sasci_sim.experiments.sweep.runner import task_size
+    from sasci_sim.experiments.sweep.tasks import _scenario
+    from sasci_sim.model.ensemble import batch_key
+
+    experiment, context, runs, grouped = shipped_tasks("sobol_levers", 32)
+    assert len(runs) == 5120
+    assert [len(t) for t in grouped] == [32] * 160  # one group: no lever splits the runs
+    assert all(len({r.point for r in t}) == 16 for t in grouped)  # 16 points x 2 replicates a task
+    assert task_size(experiment, len(runs), 2) > experiment.spec.replications  # tasks of more than a point
+    for task in (grouped[0], grouped[-1]):
+        keys = {batch_key(_scenario(context, r)) for r in task}
+        assert len(keys) == 1  # the ensemble steps the whole task as one batch
+
+
+def test_scale_discovery_batches_its_points_within_each_joint_funding_value():
+    """joint_funding is not per run: the tasks of scale_discovery split by it, and by nothing else."""
+    from sasci_sim.experiments.sweep.tasks import _scenario
+    from sasci_sim.model.ensemble import batch_key
+
+    _, context, runs, grouped = shipped_tasks("scale_discovery", 20)
+    counts = {value: sum(r.values["joint_funding"] == value for r in runs) for value in (False, True)}
+    assert min(counts.values()) > 400  # both values well represented
+    assert len(grouped) == sum(-(-c // 20) for c in counts.values())  # tasks of 20, one short one per value
+    by_value: dict[bool, set[str]] = {False: set(), True: set()}
+    for task in grouped:
+        assert len({r.values["joint_funding"] for r in task}) == 1  # a task never mixes the two
+        assert len({r.point for r in task}) == len(task)  # one replicate: a point a run
+    for task in grouped[:3] + grouped[-3:]:
+        for run in task:
+            by_value[run.values["joint_funding"]].add(batch_key(_scenario(context, run)))
+    assert len(by_value[False]) == 1 and len(by_value[True]) == 1  # each value's points share one batch
+    assert sum(len(t) for t in grouped) == len(runs) == 1000
 
 
 def test_same_table_whatever_the_task_size_and_executor(tmp_path):

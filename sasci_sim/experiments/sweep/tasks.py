@@ -25,7 +25,7 @@ from sasci_sim.config.schema import Scenario
 from sasci_sim.errors import InputError
 from sasci_sim.experiments.simulate import run_outcomes, run_outcomes_many
 from sasci_sim.experiments.sweep.experiment import SIMULATOR, Experiment, apply_values
-from sasci_sim.experiments.sweep.keys import ScenarioKey
+from sasci_sim.experiments.sweep.keys import SPECIAL_LEVERS, ScenarioKey
 from sasci_sim.experiments.sweep.models import resolve_model
 from sasci_sim.model.blocks import PER_RUN_PARAMETERS
 from sasci_sim.output.folders import code_fingerprint
@@ -145,7 +145,9 @@ def shares_batches(context: RunContext, task: RunTask) -> str:
     """What a run must have in common with others to be stepped in one batch with them.
 
     The run's values less those of ``model.blocks.PER_RUN_PARAMETERS`` (the same base scenario
-    then gives the same ``model.ensemble.batch_key``); a stand-in model has no batches, so only
+    then gives the same ``model.ensemble.batch_key``): of a joint fund's size only whether it is
+    above 0, and a flat lever that sets several scenario values (``joint_funding``) is kept
+    whole, even though the key it names is per run. A stand-in model has no batches, so only
     its run itself. The runner keeps runs alike in this into the same tasks.
 
     Args:
@@ -157,7 +159,13 @@ def shares_batches(context: RunContext, task: RunTask) -> str:
     """
     if context.model != SIMULATOR:
         return f"{task.point}/{task.replicate}"
-    kept = sorted((k, v) for k, v in task.values.items() if context.keys[k].path not in PER_RUN_PARAMETERS)
+    kept = []
+    for k, v in sorted(task.values.items()):
+        path = context.keys[k].path
+        if k in SPECIAL_LEVERS or path not in PER_RUN_PARAMETERS:
+            kept.append((k, v))
+        elif path == "nhs.joint_fund_k_per_year":
+            kept.append((k, v > 0))  # a fund or none: that is shared by a batch's runs
     return repr(kept)
 
 

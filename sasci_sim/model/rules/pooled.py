@@ -175,7 +175,9 @@ def fund_month(world: BoardsWorld, month: int) -> np.ndarray:
         month: The month.
 
     Returns:
-        ``nhs.joint_fund_k_per_year / 12 * fund_share[l]`` while the fund runs, else 0.
+        ``nhs.joint_fund_k_per_year / 12 * fund_share[l]`` (each run's own fund) while the fund
+        runs, else 0.
     """
     cfg = world.config
-    return cfg.nhs.joint_fund_k_per_year / 12.0 * world.boards.fund_share * fund_running(cfg, month)
+    per_year = world.blocks.param_councils("nhs.joint_fund_k_per_year")
+    return per_year / 12.0 * world.boards.fund_share * fund_running(cfg, month)
