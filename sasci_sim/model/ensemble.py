@@ -7,8 +7,8 @@ peer network, per-run evidence, experience, perceived benefit and event counts) 
 with the same rules in one pass a month, so the overhead is paid once per batch. Each run has its
 own random stream and draws exactly what it would draw alone (:mod:`sasci_sim.model.blocks`), so
 a run's tables depend only on its scenario and seed, never on the batch it is in. The runs of a
-batch may differ in the parameters that calibration particles and posterior draws vary
-(``model.blocks.PER_RUN_PARAMETERS``).
+batch may differ in the parameters that calibration particles and posterior draws vary and in
+the policy levers that sweeps vary (``model.blocks.PER_RUN_PARAMETERS``).
 ``SocialCareModel`` is the batch of one: it builds and steps through the same functions here.
 """
 
@@ -458,7 +458,8 @@ class Ensemble(CellAccess):
 
         Args:
             scenario: The resolved scenario of every run, or one per run; those may differ only in
-                ``PER_RUN_PARAMETERS`` (calibration particles, posterior draws).
+                ``PER_RUN_PARAMETERS`` (calibration particles, posterior draws, sweep points),
+                and in a joint fund's size but not in whether there is one.
             seeds: One seed per run; run b's stream is ``numpy.random.default_rng(seeds[b])``,
                 as a single run's is.
 
