@@ -165,13 +165,13 @@ def sobol_levers_throughput(runs: int, processes: int = 2) -> tuple[float, int, 
     """Runs per second (wall) of ``sasci-sim sweep experiments/sobol_levers.yaml`` with fewer samples.
 
     The shipped experiment (its 8 levers and ranges, baseline scenario of 2,000 providers and 120
-    months, 2 replicates a point, its outcomes) with ``samples`` cut so that it makes about
+    months, 2 replicates a point, its outcomes) with ``samples`` cut so that it makes at least
     ``runs`` runs (a Saltelli sample of ``samples x 10`` points), on the ``run_sweep`` path on a
     pool of ``processes`` workers, tasks as the sweep makes them. The pool is started, and a
     first small sweep run on it, before the clock starts.
 
     Args:
-        runs: About how many runs to time (rounded to a power of 2 of Saltelli samples of 20 runs).
+        runs: Fewest runs to time (rounded up to a power of 2 of Saltelli samples of 20 runs each).
         processes: Workers.
 
     Returns:
@@ -183,7 +183,7 @@ def sobol_levers_throughput(runs: int, processes: int = 2) -> tuple[float, int, 
 
     path = HERE.parent / "experiments" / "sobol_levers.yaml"
     per_sample = 2 * (8 + 2)  # replicates x Saltelli points per base sample (first and total order)
-    samples = 2 ** max(0, round(math.log2(max(runs / per_sample, 1))))  # a Sobol design takes a power of 2
+    samples = 2 ** max(0, math.ceil(math.log2(max(runs / per_sample, 1))))  # a Sobol design takes a power of 2
     with tempfile.TemporaryDirectory() as folder:
         here = Path(folder)
         with open_workers(processes) as pool:

@@ -235,6 +235,27 @@ def test_a_batch_mixing_every_policy_lever_gives_each_run_its_own_tables(path: s
         assert len(fund_spent) == 8  # each run's fund of its own size pays its pools' pilots
 
 
+def test_runs_sharing_a_call_calendar_but_not_its_money_or_grant_length_match_runs_alone() -> None:
+    """One calendar for all, but each run its own budget (one none), grant length and funders' rules."""
+    base = small(None, steps=48)
+    values = [(0.0, 6), (2500.0, 12), (9000.0, 36), (4000.0, 24)]
+    scenarios = [
+        with_values(base, funding__budget_per_call_k=budget, funding__grant_duration_months=months)
+        for budget, months in values
+    ]
+    seeds = [derive_seed(17, r) for r in range(4)]
+    ensemble = Ensemble(scenarios, seeds)
+    ensemble.run()
+    awarded = []
+    for b in range(4):
+        spread, money = ensemble.tables(b, 0)
+        want_spread, want_money = alone(scenarios[b], seeds[b])
+        pd.testing.assert_frame_equal(spread, want_spread, check_exact=True)
+        pd.testing.assert_frame_equal(money, want_money, check_exact=True)
+        awarded.append(float(money["grants_awarded_k"].sum()))
+    assert awarded[0] == 0.0 and len(set(awarded[1:])) == 3
+
+
 def test_a_batch_of_one_computes_with_the_scenario_s_own_lever_values() -> None:
     """A run alone reads each lever as the scalar its scenario holds (ints for months), no per-row gather."""
     scenario = small(None, steps=1)
