@@ -109,23 +109,6 @@ class Blocks:
         """
         return self._shared.get(key)
 
-    def param_of(self, key: str, blocks: np.ndarray) -> float | int | np.ndarray:
-        """A parameter for each item of the given blocks: a scalar when the runs share it.
-
-        A scalar times an array and an array of that scalar times the array give the same
-        floats, so a run computes the same whichever it gets; the scalar spares a batch of one
-        (and a batch of replicates) the gather.
-
-        Args:
-            key: Its dotted scenario path.
-            blocks: The block of each item.
-
-        Returns:
-            The shared value, or each item's run's value.
-        """
-        value = self._shared.get(key)
-        return self._params[key][blocks] if value is None else value
-
     def param_runs(self, key: str) -> float | int | np.ndarray:
         """A parameter in each run (length B), a scalar when the runs share it.
 
