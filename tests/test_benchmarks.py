@@ -69,3 +69,16 @@ def test_benchmark_runs_end_to_end_and_writes_its_results(tmp_path) -> None:
     assert [row["providers"] for row in result["sizes"]] == [200, 400]
     assert result["summary"]["mesa_ns_per_cell_step"] > 0
     assert sum(result["profile"]["shares"].values()) == pytest.approx(1.0)
+
+
+@pytest.mark.slow
+def test_ensemble_benchmark_runs_end_to_end_and_prints_every_target() -> None:
+    cmd = [sys.executable, str(BENCHMARKS / "ensemble.py"), "--sizes", "200", "--batches", "2", "4"]
+    cmd += ["--repeats", "1", "--sweep-runs", "4", "--sweep-batch", "2", "--sweep-path-runs", "4"]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=900)
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| 200 |"))
+    assert row.count("ms") == 4 and "skipped" not in row, row  # kernel, one at a time, batches 2 and 4
+    targets = done.stdout.split("targets (issue 16):")[1]
+    for target in ("memory per run in a batch", "sweep", "sasci-sim sweep of baseline replicates", "sobol_levers"):
+        assert target in targets, target
+    assert all(line.split()[0] in ("met", "NOT") for line in targets.strip().splitlines())
