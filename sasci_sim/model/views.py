@@ -151,6 +151,8 @@ class CellViews:
         self._under_writes = -1  # ``_writes`` when the kept index was last checked against the state
         self._written: list[np.ndarray] | None = None  # cells written since ``take_written``, while tracked
         self._written_since_contracts: list[np.ndarray] = []  # since the contracts were last read, while kept
+        self._aware: np.ndarray | None = None  # the AWARE cells, kept from a read to the next ``track``
+        self._written_since_aware: list[np.ndarray] = []
 
     def track(self) -> None:
         """Keep the cells under way and the council contracts once computed, until ``untrack``.
@@ -162,6 +164,7 @@ class CellViews:
         """
         self.tracking = True
         self._many = None
+        self._aware = None
 
     def untrack(self) -> None:
         """Drop the kept indices and find the cells afresh from now on."""
@@ -169,6 +172,7 @@ class CellViews:
         self._under = None
         self._reach = None
         self._many = None
+        self._aware = None
         self._started = []
         self._written = None
         if not self.keeping:
@@ -196,6 +200,8 @@ class CellViews:
             self._written.append(cells)
         if self._contracts is not None and cells.size:
             self._written_since_contracts.append(cells)
+        if self._aware is not None and cells.size:
+            self._written_since_aware.append(cells)
 
     def take_written(self) -> np.ndarray | None:
         """The cells written since the last call, or None when writes may have gone unreported.
@@ -265,6 +271,33 @@ class CellViews:
         if self.tracking:
             cells.flags.writeable = False  # kept
             self._reach = cells
+        return cells
+
+    def aware(self) -> np.ndarray:
+        """Flat indices of the AWARE cells, sorted.
+
+        While tracked, the first read scans the state and the index is kept until the next
+        ``track`` (the start of the rules' part of a month): a later read (the next funder's call
+        of the month) takes it, with the cells written since that are AWARE, less those no longer
+        AWARE (the pilots the last call started). Each funder's call then costs in proportion to
+        the aware cells, not to providers x innovations.
+
+        Returns:
+            The cells, as ``np.flatnonzero(state == AWARE)`` gives them.
+        """
+        state = self.providers.state.reshape(-1)
+        if self._aware is None:
+            cells = flat_nonzero(state == State.AWARE.value)
+        else:
+            cells = self._aware
+            if self._written_since_aware:
+                written = np.concatenate(self._written_since_aware)
+                cells = _with_added(cells, written[state[written] == State.AWARE.value])
+            cells = cells[state[cells] == State.AWARE.value]
+        self._written_since_aware = []
+        if self.tracking:
+            cells.flags.writeable = False  # kept
+            self._aware = cells
         return cells
 
     def many_under_way(self) -> bool:
@@ -395,6 +428,14 @@ class CellAccess:
             The cells (an index kept while tracked, ``model.views.CellViews``).
         """
         return self.cells.unaware_exposed(self.exposure)
+
+    def aware_cells(self) -> np.ndarray:
+        """Flat indices of the AWARE cells, sorted.
+
+        Returns:
+            The cells (kept through a month's calls while tracked, ``model.views.CellViews.aware``).
+        """
+        return self.cells.aware()
 
     def operating_mask(self) -> np.ndarray:
         """Cells where the innovation is in use: approved pilots and sustained.

@@ -435,6 +435,43 @@ def test_the_kept_unaware_exposed_cells_equal_a_fresh_scan_at_every_read(
     assert reads["kept"] > 0
 
 
+def test_the_kept_aware_cells_take_in_cells_reported_written_and_are_dropped_at_track() -> None:
+    model = SocialCareModel(small(None, providers=200, steps=5), rng=1, provider_agents=False)
+    model.step()
+    views, state = model.cells, model.providers.state.ravel()
+    views.track()
+    first = views.aware()
+    unaware = int(np.flatnonzero(state == State.UNAWARE.value)[0])
+    state[unaware] = State.AWARE
+    views.written(np.array([unaware, unaware]))
+    state[int(first[0])] = State.PILOTING
+    views.written(first[:1])
+    assert np.array_equal(views.aware(), np.flatnonzero(state == State.AWARE.value))
+    state[unaware] = State.UNAWARE  # unreported: seen only by the scan after the next ``track``
+    views.track()
+    assert np.array_equal(views.aware(), np.flatnonzero(state == State.AWARE.value))
+    views.untrack()
+
+
+def test_the_kept_aware_cells_equal_a_fresh_scan_at_every_funders_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = {"kept": 0}
+    aware = CellViews.aware
+
+    def checked(self: CellViews) -> np.ndarray:
+        kept = self._aware is not None
+        got = aware(self)
+        assert np.array_equal(got, np.flatnonzero(self.providers.state == State.AWARE.value))
+        reads["kept"] += kept and got.size > 0
+        return got
+
+    monkeypatch.setattr(CellViews, "aware", checked)
+    scenario = small(None, providers=400, steps=40)
+    assert len(scenario.funding.funders) > 1  # (the later funders of a month read the kept index)
+    SocialCareModel(scenario, rng=5, provider_agents=False).run()
+    Ensemble(scenario, [5, 6, 7]).run()
+    assert reads["kept"] > 0
+
+
 @pytest.mark.parametrize("shape", [(0, 4), (1, 1), (13, 3), (200, 20), (1001, 7), (20001, 7)])  # some not whole words
 def test_the_operating_mask_word_by_word_is_approved_pilots_and_sustained(shape: tuple[int, int]) -> None:
     rng = np.random.default_rng(0)

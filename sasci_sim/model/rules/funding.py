@@ -26,7 +26,7 @@ import numpy as np
 from sasci_sim.config.schema import KINDS, Funder
 from sasci_sim.model.kernels.allocation import allocate
 from sasci_sim.model.kernels.cells import split_cells
-from sasci_sim.model.population import Payer, State
+from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.adoption import one_free_bid_each, readiness
 from sasci_sim.model.rules.transitions import start_pilots
 from sasci_sim.model.world import World
@@ -140,18 +140,19 @@ def award_grants(world: World, funder: Funder) -> float | np.ndarray:
     budget = cfg.funding.budget_per_call_k * funder.budget_share
     if budget <= 0:
         return 0.0
-    kinds = np.isin(world.portfolio.kind, [KINDS.index(k) for k in funder.kinds])
-    launched = world.portfolio.launch <= world.t
-    aware = p.state == State.AWARE.value
-    aware[:, ~(kinds & launched)] = False  # cheaper than broadcasting a row mask over every row
-    cells = np.flatnonzero(aware)
-    if cells.size == 0:
-        return 0.0
+    funded = np.zeros(len(KINDS), dtype=bool)
+    funded[[KINDS.index(k) for k in funder.kinds]] = True
+    open_to = funded[world.portfolio.kind] & (world.portfolio.launch <= world.t)  # innovations it funds
     m = p.state.shape[1]
-    rows = cells // m
+    rows, cols = split_cells(world.aware_cells(), m)  # (kept through the month's calls)
+    if not open_to.all():
+        bidder = np.flatnonzero(open_to[cols])
+        rows, cols = rows[bidder], cols[bidder]
+    if rows.size == 0:
+        return 0.0
     per_provider = cfg.funding.application_rate * p.capability * readiness(world, np.arange(p.n))
-    bid = runs.uniform_rows(rows) < per_provider[rows]
-    rows, cols = split_cells(cells[bid], m)  # (the few bids only)
+    bid = np.flatnonzero(runs.uniform_rows(rows) < per_provider[rows])
+    rows, cols = rows[bid], cols[bid]
     keep = one_free_bid_each(world, rows, cols)  # one bid per provider per call
     rows, cols = rows[keep], cols[keep]
     if rows.size == 0:
