@@ -26,13 +26,15 @@ _PAYERS = len(Payer)
 _PARTIAL, _EVER_ABANDONED, _GRANTED = 5, 6, 7
 if len(State) * _PAYERS > 1 << _PARTIAL:  # pragma: no cover - a guard on the enums, not on data
     raise AssertionError("state and payer no longer fit in the low five bits of a tally byte")
+if State.UNAWARE.value or Payer.NONE.value:  # pragma: no cover - a guard on the enums, not on data
+    raise AssertionError("CellTally starts every cell at byte 0, unaware with no payer")
 
 
 class CellTally:
     """Counts per innovation (and per council) of the cell states the Recorder reports."""
 
     def __init__(self, providers: Providers, n_councils: int, runs: int = 1) -> None:
-        """Count every cell once; later months update only the cells that changed.
+        """Count every cell (all as byte 0, then the cells whose byte differs moved); later months update only the cells that changed.
 
         Args:
             providers: The provider arrays to tally (of every run of a batch, stacked as blocks).
@@ -52,14 +54,16 @@ class CellTally:
         self.after_grant = np.zeros(m, dtype=np.int64)  # sustained, had a grant
         self.payers = np.zeros((len(Payer), m), dtype=np.int64)  # piloting or sustained, by payer
         self.sustained_in = np.zeros((n_councils, self.m), dtype=np.int64)  # sustained, by council
-        self.seen = self.packed(providers)  # each cell's byte as last counted
+        size = providers.state.size
+        # every cell counted first as byte 0 (unaware, no payer, no history: most cells at the start), then
+        # the others moved from there as a month's changed cells are (whole numbers: the same counts)
+        self.seen = np.zeros(size, dtype=np.uint8)  # each cell's byte as last counted
+        self.states[State.UNAWARE.value] = providers.state.shape[0] // runs
         self._now = np.empty_like(self.seen)  # this month's bytes, written in place every month
-        self._slot = np.empty(self.seen.size, dtype=np.int32 if self.seen.size < 2**31 else np.int64)
-        # counted a slice of cells at a time (whole numbers: the same counts), so the temporaries stay small
-        chunk = 2**17
-        for first in range(0, providers.state.size, chunk):
-            cells = np.arange(first, min(first + chunk, providers.state.size), dtype=np.int64)
-            self._add(*self._counts(cells, self.seen[cells]))
+        self._slot = np.empty(size, dtype=np.int32 if size < 2**31 else np.int64)
+        now = self.packed(providers, self._now)
+        cells = changed_cells(now, self.seen)
+        self._move(cells, now[cells])
 
     @staticmethod
     def packed(p: Providers, out: np.ndarray | None = None) -> np.ndarray:
@@ -117,6 +121,10 @@ class CellTally:
             codes = self.packed_at(providers, cells)
             moved = np.flatnonzero(codes != self.seen[cells])
             cells, codes = cells[moved], codes[moved]
+        self._move(cells, codes)
+
+    def _move(self, cells: np.ndarray, codes: np.ndarray) -> None:
+        """Move these cells (each once) from the tallies of their last counted bytes to those of ``codes``."""
         if cells.size == 0:
             return
         old, new = self._counts(cells, self.seen[cells]), self._counts(cells, codes)
