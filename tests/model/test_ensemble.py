@@ -294,6 +294,8 @@ def test_the_kept_views_equal_fresh_ones_wherever_a_rule_reads_them(
         fresh = CellTally(providers, self.n_councils, self.runs)
         for name in ("seen", "states", "ever_abandoned", "partial", "after_grant", "payers", "sustained_in"):
             assert np.array_equal(getattr(self, name), getattr(fresh, name)), name
+        per_run = self.sustained_in.reshape(self.runs, -1, self.m)  # councils reached, as a recount has them
+        assert np.array_equal(self.councils_reached(), np.count_nonzero(per_run, axis=1).ravel())
         reads["reported"] += written is not None
 
     contracts = CellViews.council_contracts
