@@ -66,14 +66,14 @@ def operating_cells(providers: Providers) -> np.ndarray:
     return out.view(np.bool_).reshape(providers.state.shape)
 
 
-def under_way_cells(providers: Providers) -> np.ndarray:
-    """Flat indices of the cells PILOTING or SUSTAINED, sorted, found eight cells (one word) at a time.
+def under_way_mask(providers: Providers) -> np.ndarray:
+    """Flat mask of the cells PILOTING or SUSTAINED, found eight cells (one word) at a time.
 
     Args:
         providers: The provider arrays.
 
     Returns:
-        The cells, as ``np.flatnonzero(piloting_or_sustained(providers.state))`` gives them.
+        ``piloting_or_sustained(providers.state)``, flat.
     """
     state = providers.state.reshape(-1)
     size = state.size
@@ -84,7 +84,19 @@ def under_way_cells(providers: Providers) -> np.ndarray:
     words &= np.uint64(0x0101010101010101)  # bit 1 of each state byte: PILOTING or SUSTAINED
     if whole < size:
         out[whole:] = piloting_or_sustained(state[whole:])
-    return flat_nonzero(out.view(np.bool_))
+    return out.view(np.bool_)
+
+
+def under_way_cells(providers: Providers) -> np.ndarray:
+    """Flat indices of the cells PILOTING or SUSTAINED, sorted, found eight cells (one word) at a time.
+
+    Args:
+        providers: The provider arrays.
+
+    Returns:
+        The cells, as ``np.flatnonzero(piloting_or_sustained(providers.state))`` gives them.
+    """
+    return flat_nonzero(under_way_mask(providers))
 
 
 def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
@@ -148,6 +160,7 @@ class CellViews:
         self._writes = 0  # reports of written cells so far
         self._reach: np.ndarray | None = None  # the unaware cells exposed to a peer, kept while tracked
         self._many: bool | None = None  # this month's answer of ``many_under_way``
+        self._was_many = False  # the last answer (how to count this month's)
         self._under_writes = -1  # ``_writes`` when the kept index was last checked against the state
         self._written: list[np.ndarray] | None = None  # cells written since ``take_written``, while tracked
         self._written_since_contracts: list[np.ndarray] = []  # since the contracts were last read, while kept
@@ -304,13 +317,17 @@ class CellViews:
         """Whether more than one cell in ``_DENSE_UNDER_WAY`` is under way (whole-array passes then pay).
 
         Decided once a month (at its first use after ``track``): either answer gives the same
-        results, only the cost differs.
+        results, only the cost differs. After a month with many, the cells are counted by a pass
+        over the state, not read from the index (which the rules then do not read, and which would
+        cost more than the pass to bring up to date); after one with few, the index is read (the
+        rules read it next).
 
         Returns:
             True when the cells under way are that many.
         """
         if self._many is None:
-            self._many = self.under_way().size * _DENSE_UNDER_WAY > self.providers.state.size
+            count = np.count_nonzero(under_way_mask(self.providers)) if self._was_many else self.under_way().size
+            self._many = self._was_many = count * _DENSE_UNDER_WAY > self.providers.state.size
         return self._many
 
     def operating(self) -> np.ndarray:

@@ -437,6 +437,40 @@ def test_the_kept_unaware_exposed_cells_equal_a_fresh_scan_at_every_read(
     assert reads["kept"] > 0
 
 
+def test_many_under_way_counts_after_a_dense_month_and_reads_the_index_after_a_sparse_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answers = {"counted": 0, "read": 0}
+    many_under_way = CellViews.many_under_way
+
+    def checked(self: CellViews) -> bool:
+        deciding, counted = self._many is None, self._was_many
+        active = (self.providers.state == State.PILOTING.value) | (self.providers.state == State.SUSTAINED.value)
+        got = many_under_way(self)
+        if deciding:  # (decided once a month, at its first use)
+            assert got == (np.count_nonzero(active) * 8 > active.size)
+            answers["counted" if counted else "read"] += 1
+        return got
+
+    monkeypatch.setattr(CellViews, "many_under_way", checked)
+    views_read = CellViews.under_way
+
+    def checked_under_way(self: CellViews) -> np.ndarray:
+        got = views_read(self)  # the index, left unread through dense months, is still what a scan gives
+        assert np.array_equal(got, under_way_cells(self.providers))
+        return got
+
+    monkeypatch.setattr(CellViews, "under_way", checked_under_way)
+    model = SocialCareModel(small("validation/bass_limit.yaml", steps=40), rng=3, provider_agents=False)
+    model.run()
+    assert answers["counted"] > 0 and answers["read"] > 0
+    model.providers.state[model.providers.state == State.SUSTAINED.value] = State.ABANDONED  # few under way again
+    model.cells.track()
+    assert not model.cells.many_under_way()  # counted (the last month had many), and right
+    assert answers["counted"] > 1
+    model.cells.untrack()
+
+
 def test_the_kept_aware_cells_take_in_cells_reported_written_and_are_dropped_at_track() -> None:
     model = SocialCareModel(small(None, providers=200, steps=5), rng=1, provider_agents=False)
     model.step()
