@@ -102,7 +102,11 @@ def spend_grants(world: World) -> None:
         world: The model state; writes ``events_scalar['grants_spent_k']``.
     """
     p = world.providers
-    cells = np.flatnonzero(p.payer == Payer.GRANT.value)
+    if world.many_under_way():  # a pass over the payers
+        cells = np.flatnonzero(p.payer == Payer.GRANT.value)
+    else:  # a grant pays for a pilot only (start_pilots; every other writer of a state sets its payer)
+        cells = world.under_way()
+        cells = cells[np.flatnonzero(p.payer.ravel()[cells] == Payer.GRANT.value)]
     if cells.size == 0:
         return
     running = p.grant_end.ravel()[cells] > world.t
