@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.sizes:
         scenario = england_at(n, INNOVATIONS, STEPS)
         floor = bare_kernel(n, args.repeats)
-        single = one_at_a_time(scenario, max(1, args.repeats if n < ENGLAND else 1))
+        single = one_at_a_time(scenario, args.repeats)  # median of as many runs as the kernel's, at every size
         batched = {}
         for b in args.batches:
             if b * n * INNOVATIONS > args.max_cells:

@@ -86,7 +86,7 @@ class PeerExposure:
         self.runs = runs
         self.n, self.m = n // runs, m  # providers per run
         self.active = np.zeros((n, m), dtype=bool)
-        self.cells = np.empty(0, dtype=np.int64)  # the active cells, sorted
+        self._cells: np.ndarray | None = np.empty(0, dtype=np.int64)  # the active cells, sorted (None: not found yet)
         if adjacency is None:
             self.count = np.zeros(runs * m, dtype=np.int64)  # users per run and innovation
             self.degree = np.full(n, float(self.n))
@@ -118,8 +118,15 @@ class PeerExposure:
         active[was] = False
         active[active_now] = True
         stopped = was[~active[was]]
-        self.cells = active_now
+        self._cells = active_now
         self._fold(started, stopped)
+
+    @property
+    def cells(self) -> np.ndarray:
+        """Flat indices of the active cells, sorted (found from ``active`` when an ``update_mask`` left them out)."""
+        if self._cells is None:
+            self._cells = np.flatnonzero(self.active)
+        return self._cells
 
     def update_mask(self, operating: np.ndarray) -> None:
         """``update`` given the whole operating mask: cheaper when most cells operate.
@@ -130,7 +137,7 @@ class PeerExposure:
         started = np.flatnonzero(operating & ~self.active)
         stopped = np.flatnonzero(self.active & ~operating)
         self.active[...] = operating
-        self.cells = np.flatnonzero(operating)
+        self._cells = None  # found when an ``update`` needs them (months with many operating need none)
         self._fold(started, stopped)
 
     def _fold(self, started: np.ndarray, stopped: np.ndarray) -> None:

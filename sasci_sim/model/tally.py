@@ -26,13 +26,15 @@ _PAYERS = len(Payer)
 _PARTIAL, _EVER_ABANDONED, _GRANTED = 5, 6, 7
 if len(State) * _PAYERS > 1 << _PARTIAL:  # pragma: no cover - a guard on the enums, not on data
     raise AssertionError("state and payer no longer fit in the low five bits of a tally byte")
+if State.UNAWARE.value or Payer.NONE.value:  # pragma: no cover - a guard on the enums, not on data
+    raise AssertionError("CellTally starts every cell at byte 0, unaware with no payer")
 
 
 class CellTally:
     """Counts per innovation (and per council) of the cell states the Recorder reports."""
 
     def __init__(self, providers: Providers, n_councils: int, runs: int = 1) -> None:
-        """Count every cell once; later months update only the cells that changed.
+        """Count every cell (all as byte 0, then the cells whose byte differs moved); later months update only the cells that changed.
 
         Args:
             providers: The provider arrays to tally (of every run of a batch, stacked as blocks).
@@ -52,14 +54,17 @@ class CellTally:
         self.after_grant = np.zeros(m, dtype=np.int64)  # sustained, had a grant
         self.payers = np.zeros((len(Payer), m), dtype=np.int64)  # piloting or sustained, by payer
         self.sustained_in = np.zeros((n_councils, self.m), dtype=np.int64)  # sustained, by council
-        self.seen = self.packed(providers)  # each cell's byte as last counted
+        self._reached = np.zeros(m, dtype=np.int64)  # councils with a non-zero entry, per column
+        size = providers.state.size
+        # every cell counted first as byte 0 (unaware, no payer, no history: most cells at the start), then
+        # the others moved from there as a month's changed cells are (whole numbers: the same counts)
+        self.seen = np.zeros(size, dtype=np.uint8)  # each cell's byte as last counted
+        self.states[State.UNAWARE.value] = providers.state.shape[0] // runs
         self._now = np.empty_like(self.seen)  # this month's bytes, written in place every month
-        self._slot = np.empty(self.seen.size, dtype=np.int32 if self.seen.size < 2**31 else np.int64)
-        # counted a slice of cells at a time (whole numbers: the same counts), so the temporaries stay small
-        chunk = 2**17
-        for first in range(0, providers.state.size, chunk):
-            cells = np.arange(first, min(first + chunk, providers.state.size), dtype=np.int64)
-            self._add(*self._counts(cells, self.seen[cells]))
+        self._slot = np.empty(size, dtype=np.int32 if size < 2**31 else np.int64)
+        now = self.packed(providers, self._now)
+        cells = changed_cells(now, self.seen)
+        self._move(cells, now[cells])
 
     @staticmethod
     def packed(p: Providers, out: np.ndarray | None = None) -> np.ndarray:
@@ -117,10 +122,18 @@ class CellTally:
             codes = self.packed_at(providers, cells)
             moved = np.flatnonzero(codes != self.seen[cells])
             cells, codes = cells[moved], codes[moved]
+        self._move(cells, codes)
+
+    def _move(self, cells: np.ndarray, codes: np.ndarray) -> None:
+        """Move these cells (each once) from the tallies of their last counted bytes to those of ``codes``."""
         if cells.size == 0:
             return
-        old, new = self._counts(cells, self.seen[cells]), self._counts(cells, codes)
-        self._add(*(after - before for after, before in zip(new, old, strict=True)))
+        rows, inn = split_cells(cells, self.m)
+        cols = inn if self.runs == 1 else (cells // self.cells_per_run) * self.m + inn  # run and innovation
+        low_was, bits_was, sites_was = self._counts(rows, inn, cols, self.seen[cells])
+        low_now, bits_now, sites_now = self._counts(rows, inn, cols, codes)
+        self._add(low_now - low_was, bits_now - bits_was)
+        self._move_sites(sites_was, sites_now)
         self.seen[cells] = codes
 
     def _distinct(self, cells: np.ndarray) -> np.ndarray:
@@ -151,15 +164,16 @@ class CellTally:
         out += (p.grant_end.reshape(-1)[cells] != NO_MONTH).view(np.uint8) << np.uint8(_GRANTED)
         return out
 
-    def _counts(self, cells: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Counts of the given cells, as their tally bytes ``codes`` have them, in three tables.
+    def _counts(
+        self, rows: np.ndarray, inn: np.ndarray, cols: np.ndarray, codes: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Counts of cells (at ``rows``, ``inn``; tally column ``cols``) whose tally bytes are ``codes``.
 
         Returns:
-            Per (state * 5 + payer) and column; per (sustained, cut-down/ever abandoned/granted bits)
-            and column; sustained per council and innovation. Flat, as ``np.bincount`` gives them.
+            Per (state * 5 + payer) and column, and per (sustained, cut-down/ever abandoned/granted
+            bits) and column, flat as ``np.bincount`` gives them; and the (council, innovation)
+            entry of ``sustained_in`` of each sustained cell.
         """
-        rows, inn = split_cells(cells, self.m)
-        cols = inn if self.runs == 1 else (cells // self.cells_per_run) * self.m + inn  # run and innovation
         m = self.m * self.runs
         low = codes & np.uint8((1 << _PARTIAL) - 1)
         first = State.SUSTAINED.value * _PAYERS  # sustained: state * 5 + payer in [15, 20)
@@ -167,10 +181,9 @@ class CellTally:
         bits = (codes >> np.uint8(_PARTIAL)) + (sustained.view(np.uint8) << np.uint8(3))
         by_low = np.bincount(low.astype(np.int64) * m + cols, minlength=len(State) * _PAYERS * m)
         by_bits = np.bincount(bits.astype(np.int64) * m + cols, minlength=16 * m)
-        at = self.council[rows[sustained]] * self.m + inn[sustained]
-        return by_low, by_bits, np.bincount(at, minlength=self.n_councils * self.m)
+        return by_low, by_bits, self.council[rows[sustained]] * self.m + inn[sustained]
 
-    def _add(self, by_low: np.ndarray, by_bits: np.ndarray, by_council: np.ndarray) -> None:
+    def _add(self, by_low: np.ndarray, by_bits: np.ndarray) -> None:
         """Add tables of ``_counts`` (or differences of two) to the tallies."""
         m = self.m * self.runs
         low = by_low.reshape(len(State), _PAYERS, m)
@@ -181,7 +194,23 @@ class CellTally:
         self.ever_abandoned += bits[:, [2, 3, 6, 7]].sum(axis=(0, 1))
         self.partial += bits[1, [1, 3, 5, 7]].sum(axis=0)
         self.after_grant += bits[1, [4, 5, 6, 7]].sum(axis=0)
-        self.sustained_in += by_council.reshape(self.n_councils, self.m)
+
+    def _move_sites(self, was: np.ndarray, now: np.ndarray) -> None:
+        """Move sustained sites from the ``sustained_in`` entries ``was`` to ``now`` (one site each).
+
+        Only the entries touched change (a batch has an entry per council of every run), and the
+        councils reached per column change only where an entry becomes or stops being non-zero.
+        """
+        if was.size == 0 and now.size == 0:
+            return
+        flat = self.sustained_in.reshape(-1)
+        touched = np.unique(np.concatenate([was, now]))
+        before = flat[touched] != 0
+        np.subtract.at(flat, was, 1)
+        np.add.at(flat, now, 1)
+        inn = touched % self.m
+        cols = inn if self.runs == 1 else touched // (self.n_councils // self.runs * self.m) * self.m + inn
+        np.add.at(self._reached, cols, (flat[touched] != 0).astype(np.int64) - before)
 
     def councils_reached(self) -> np.ndarray:
         """Councils in which at least one provider sustains each innovation.
@@ -189,9 +218,7 @@ class CellTally:
         Returns:
             The count of councils per innovation (per run and innovation for a batch).
         """
-        if self.runs == 1:
-            return np.count_nonzero(self.sustained_in, axis=0)
-        return np.count_nonzero(self.sustained_in.reshape(self.runs, -1, self.m), axis=1).ravel()
+        return self._reached.copy()
 
 
 def changed_cells(now: np.ndarray, seen: np.ndarray) -> np.ndarray:

@@ -66,14 +66,14 @@ def operating_cells(providers: Providers) -> np.ndarray:
     return out.view(np.bool_).reshape(providers.state.shape)
 
 
-def under_way_cells(providers: Providers) -> np.ndarray:
-    """Flat indices of the cells PILOTING or SUSTAINED, sorted, found eight cells (one word) at a time.
+def under_way_mask(providers: Providers) -> np.ndarray:
+    """Flat mask of the cells PILOTING or SUSTAINED, found eight cells (one word) at a time.
 
     Args:
         providers: The provider arrays.
 
     Returns:
-        The cells, as ``np.flatnonzero(piloting_or_sustained(providers.state))`` gives them.
+        ``piloting_or_sustained(providers.state)``, flat.
     """
     state = providers.state.reshape(-1)
     size = state.size
@@ -84,7 +84,19 @@ def under_way_cells(providers: Providers) -> np.ndarray:
     words &= np.uint64(0x0101010101010101)  # bit 1 of each state byte: PILOTING or SUSTAINED
     if whole < size:
         out[whole:] = piloting_or_sustained(state[whole:])
-    return flat_nonzero(out.view(np.bool_))
+    return out.view(np.bool_)
+
+
+def under_way_cells(providers: Providers) -> np.ndarray:
+    """Flat indices of the cells PILOTING or SUSTAINED, sorted, found eight cells (one word) at a time.
+
+    Args:
+        providers: The provider arrays.
+
+    Returns:
+        The cells, as ``np.flatnonzero(piloting_or_sustained(providers.state))`` gives them.
+    """
+    return flat_nonzero(under_way_mask(providers))
 
 
 def operating_at(providers: Providers, cells: np.ndarray) -> np.ndarray:
@@ -148,9 +160,12 @@ class CellViews:
         self._writes = 0  # reports of written cells so far
         self._reach: np.ndarray | None = None  # the unaware cells exposed to a peer, kept while tracked
         self._many: bool | None = None  # this month's answer of ``many_under_way``
+        self._was_many = False  # the last answer (how to count this month's)
         self._under_writes = -1  # ``_writes`` when the kept index was last checked against the state
         self._written: list[np.ndarray] | None = None  # cells written since ``take_written``, while tracked
         self._written_since_contracts: list[np.ndarray] = []  # since the contracts were last read, while kept
+        self._aware: np.ndarray | None = None  # the AWARE cells, kept from a read to the next ``track``
+        self._written_since_aware: list[np.ndarray] = []
 
     def track(self) -> None:
         """Keep the cells under way and the council contracts once computed, until ``untrack``.
@@ -162,6 +177,7 @@ class CellViews:
         """
         self.tracking = True
         self._many = None
+        self._aware = None
 
     def untrack(self) -> None:
         """Drop the kept indices and find the cells afresh from now on."""
@@ -169,6 +185,7 @@ class CellViews:
         self._under = None
         self._reach = None
         self._many = None
+        self._aware = None
         self._started = []
         self._written = None
         if not self.keeping:
@@ -196,6 +213,8 @@ class CellViews:
             self._written.append(cells)
         if self._contracts is not None and cells.size:
             self._written_since_contracts.append(cells)
+        if self._aware is not None and cells.size:
+            self._written_since_aware.append(cells)
 
     def take_written(self) -> np.ndarray | None:
         """The cells written since the last call, or None when writes may have gone unreported.
@@ -267,17 +286,48 @@ class CellViews:
             self._reach = cells
         return cells
 
+    def aware(self) -> np.ndarray:
+        """Flat indices of the AWARE cells, sorted.
+
+        While tracked, the first read scans the state and the index is kept until the next
+        ``track`` (the start of the rules' part of a month): a later read (the next funder's call
+        of the month) takes it, with the cells written since that are AWARE, less those no longer
+        AWARE (the pilots the last call started). Each funder's call then costs in proportion to
+        the aware cells, not to providers x innovations.
+
+        Returns:
+            The cells, as ``np.flatnonzero(state == AWARE)`` gives them.
+        """
+        state = self.providers.state.reshape(-1)
+        if self._aware is None:
+            cells = flat_nonzero(state == State.AWARE.value)
+        else:
+            cells = self._aware
+            if self._written_since_aware:
+                written = np.concatenate(self._written_since_aware)
+                cells = _with_added(cells, written[state[written] == State.AWARE.value])
+            cells = cells[state[cells] == State.AWARE.value]
+        self._written_since_aware = []
+        if self.tracking:
+            cells.flags.writeable = False  # kept
+            self._aware = cells
+        return cells
+
     def many_under_way(self) -> bool:
         """Whether more than one cell in ``_DENSE_UNDER_WAY`` is under way (whole-array passes then pay).
 
         Decided once a month (at its first use after ``track``): either answer gives the same
-        results, only the cost differs.
+        results, only the cost differs. After a month with many, the cells are counted by a pass
+        over the state, not read from the index (which the rules then do not read, and which would
+        cost more than the pass to bring up to date); after one with few, the index is read (the
+        rules read it next).
 
         Returns:
             True when the cells under way are that many.
         """
         if self._many is None:
-            self._many = self.under_way().size * _DENSE_UNDER_WAY > self.providers.state.size
+            count = np.count_nonzero(under_way_mask(self.providers)) if self._was_many else self.under_way().size
+            self._many = self._was_many = count * _DENSE_UNDER_WAY > self.providers.state.size
         return self._many
 
     def operating(self) -> np.ndarray:
@@ -395,6 +445,14 @@ class CellAccess:
             The cells (an index kept while tracked, ``model.views.CellViews``).
         """
         return self.cells.unaware_exposed(self.exposure)
+
+    def aware_cells(self) -> np.ndarray:
+        """Flat indices of the AWARE cells, sorted.
+
+        Returns:
+            The cells (kept through a month's calls while tracked, ``model.views.CellViews.aware``).
+        """
+        return self.cells.aware()
 
     def operating_mask(self) -> np.ndarray:
         """Cells where the innovation is in use: approved pilots and sustained.

@@ -117,6 +117,14 @@ class World(Protocol):
         """
         ...
 
+    def aware_cells(self) -> np.ndarray:
+        """Flat indices of the AWARE cells, sorted.
+
+        Returns:
+            The cells, as ``np.flatnonzero`` of the state being AWARE gives them.
+        """
+        ...
+
     def pilots_started(self, cells: np.ndarray) -> None:
         """Report cells that have just started piloting, for a world that keeps the cells under way.
 

@@ -398,6 +398,8 @@ def test_the_kept_views_equal_fresh_ones_wherever_a_rule_reads_them(
         fresh = CellTally(providers, self.n_councils, self.runs)
         for name in ("seen", "states", "ever_abandoned", "partial", "after_grant", "payers", "sustained_in"):
             assert np.array_equal(getattr(self, name), getattr(fresh, name)), name
+        per_run = self.sustained_in.reshape(self.runs, -1, self.m)  # councils reached, as a recount has them
+        assert np.array_equal(self.councils_reached(), np.count_nonzero(per_run, axis=1).ravel())
         reads["reported"] += written is not None
 
     contracts = CellViews.council_contracts
@@ -534,6 +536,77 @@ def test_the_kept_unaware_exposed_cells_equal_a_fresh_scan_at_every_read(
         data["abandonment"].update(readoption=True, readoption_hazard_per_month=0.2, base_hazard_per_month=0.01)
     scenario = validate(data, "test")
     assert scenario.network.topology != "complete"  # (the index is of network topologies)
+    SocialCareModel(scenario, rng=5, provider_agents=False).run()
+    Ensemble(scenario, [5, 6, 7]).run()
+    assert reads["kept"] > 0
+
+
+def test_many_under_way_counts_after_a_dense_month_and_reads_the_index_after_a_sparse_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answers = {"counted": 0, "read": 0}
+    many_under_way = CellViews.many_under_way
+
+    def checked(self: CellViews) -> bool:
+        deciding, counted = self._many is None, self._was_many
+        active = (self.providers.state == State.PILOTING.value) | (self.providers.state == State.SUSTAINED.value)
+        got = many_under_way(self)
+        if deciding:  # (decided once a month, at its first use)
+            assert got == (np.count_nonzero(active) * 8 > active.size)
+            answers["counted" if counted else "read"] += 1
+        return got
+
+    monkeypatch.setattr(CellViews, "many_under_way", checked)
+    views_read = CellViews.under_way
+
+    def checked_under_way(self: CellViews) -> np.ndarray:
+        got = views_read(self)  # the index, left unread through dense months, is still what a scan gives
+        assert np.array_equal(got, under_way_cells(self.providers))
+        return got
+
+    monkeypatch.setattr(CellViews, "under_way", checked_under_way)
+    model = SocialCareModel(small("validation/bass_limit.yaml", steps=40), rng=3, provider_agents=False)
+    model.run()
+    assert answers["counted"] > 0 and answers["read"] > 0
+    model.providers.state[model.providers.state == State.SUSTAINED.value] = State.ABANDONED  # few under way again
+    model.cells.track()
+    assert not model.cells.many_under_way()  # counted (the last month had many), and right
+    assert answers["counted"] > 1
+    model.cells.untrack()
+
+
+def test_the_kept_aware_cells_take_in_cells_reported_written_and_are_dropped_at_track() -> None:
+    model = SocialCareModel(small(None, providers=200, steps=5), rng=1, provider_agents=False)
+    model.step()
+    views, state = model.cells, model.providers.state.ravel()
+    views.track()
+    first = views.aware()
+    unaware = int(np.flatnonzero(state == State.UNAWARE.value)[0])
+    state[unaware] = State.AWARE
+    views.written(np.array([unaware, unaware]))
+    state[int(first[0])] = State.PILOTING
+    views.written(first[:1])
+    assert np.array_equal(views.aware(), np.flatnonzero(state == State.AWARE.value))
+    state[unaware] = State.UNAWARE  # unreported: seen only by the scan after the next ``track``
+    views.track()
+    assert np.array_equal(views.aware(), np.flatnonzero(state == State.AWARE.value))
+    views.untrack()
+
+
+def test_the_kept_aware_cells_equal_a_fresh_scan_at_every_funders_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = {"kept": 0}
+    aware = CellViews.aware
+
+    def checked(self: CellViews) -> np.ndarray:
+        kept = self._aware is not None
+        got = aware(self)
+        assert np.array_equal(got, np.flatnonzero(self.providers.state == State.AWARE.value))
+        reads["kept"] += kept and got.size > 0
+        return got
+
+    monkeypatch.setattr(CellViews, "aware", checked)
+    scenario = small(None, providers=400, steps=40)
+    assert len(scenario.funding.funders) > 1  # (the later funders of a month read the kept index)
     SocialCareModel(scenario, rng=5, provider_agents=False).run()
     Ensemble(scenario, [5, 6, 7]).run()
     assert reads["kept"] > 0

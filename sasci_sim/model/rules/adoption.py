@@ -100,8 +100,9 @@ def has_capacity(world: World, rows: np.ndarray) -> np.ndarray:
         Which of them can take on another pilot.
     """
     piloting = np.take(world.providers.state, rows, axis=0) == State.PILOTING.value
-    # a row count as a float32 matrix-vector product: exact (whole numbers far below 2**24), and faster
-    running = piloting.astype(np.float32) @ np.ones(piloting.shape[1], dtype=np.float32)
+    # a row count by einsum's own loop, not a BLAS matrix-vector product: on a call's few
+    # thousand bidders BLAS starts threads that then spin, taking a second core from the rest
+    running = np.einsum("ij->i", piloting.view(np.uint8), dtype=np.int64)
     return running < world.config.diffusion.max_concurrent_pilots
 
 

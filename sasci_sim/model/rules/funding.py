@@ -26,7 +26,7 @@ import numpy as np
 from sasci_sim.config.schema import KINDS, Funder
 from sasci_sim.model.kernels.allocation import allocate
 from sasci_sim.model.kernels.cells import split_cells
-from sasci_sim.model.population import Payer, State
+from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.adoption import one_free_bid_each, readiness
 from sasci_sim.model.rules.transitions import start_pilots
 from sasci_sim.model.world import World
@@ -136,7 +136,11 @@ def spend_grants(world: World) -> None:
         world: The model state; writes ``events_scalar['grants_spent_k']``.
     """
     p = world.providers
-    cells = np.flatnonzero(p.payer == Payer.GRANT.value)
+    if world.many_under_way():  # a pass over the payers
+        cells = np.flatnonzero(p.payer == Payer.GRANT.value)
+    else:  # a grant pays for a pilot only (start_pilots; every other writer of a state sets its payer)
+        cells = world.under_way()
+        cells = cells[np.flatnonzero(p.payer.ravel()[cells] == Payer.GRANT.value)]
     if cells.size == 0:
         return
     running = p.grant_end.ravel()[cells] > world.t
@@ -188,24 +192,26 @@ def award_grants(world: World, funder: Funder) -> float | np.ndarray:
         if budget <= 0:
             return 0.0
     else:
-        closed = ~((budget > 0) & (True if calling is None else calling))
+        closed = np.broadcast_to(~((budget > 0) & (True if calling is None else calling)), (runs.size,))
         if np.all(closed):
             return 0.0
-    kinds = np.isin(world.portfolio.kind, [KINDS.index(k) for k in funder.kinds])
-    launched = world.portfolio.launch <= world.t
-    aware = p.state == State.AWARE.value
-    aware[:, ~(kinds & launched)] = False  # cheaper than broadcasting a row mask over every row
-    if closed is not None and closed.any():  # their providers do not bid, and draw nothing, as alone
-        aware.reshape(runs.size, runs.n, -1)[np.broadcast_to(closed, (runs.size,))] = False
-    cells = np.flatnonzero(aware)
-    if cells.size == 0:
-        return 0.0
+    funded = np.zeros(len(KINDS), dtype=bool)
+    funded[[KINDS.index(k) for k in funder.kinds]] = True
+    open_to = funded[world.portfolio.kind] & (world.portfolio.launch <= world.t)  # innovations it funds
     m = p.state.shape[1]
-    rows = cells // m
+    rows, cols = split_cells(world.aware_cells(), m)  # (kept through the month's calls)
+    if not open_to.all():
+        bidder = np.flatnonzero(open_to[cols])
+        rows, cols = rows[bidder], cols[bidder]
+    if closed is not None and closed.any():  # their providers do not bid, and draw nothing, as alone
+        bidder = np.flatnonzero(~closed[runs.of_rows(rows)])
+        rows, cols = rows[bidder], cols[bidder]
+    if rows.size == 0:
+        return 0.0
     everyone = np.arange(p.n)
     per_provider = runs.param_rows("funding.application_rate", everyone) * p.capability * readiness(world, everyone)
-    bid = runs.uniform_rows(rows) < per_provider[rows]
-    rows, cols = split_cells(cells[bid], m)  # (the few bids only)
+    bid = np.flatnonzero(runs.uniform_rows(rows) < per_provider[rows])
+    rows, cols = rows[bid], cols[bid]
     keep = one_free_bid_each(world, rows, cols)  # one bid per provider per call
     rows, cols = rows[keep], cols[keep]
     if rows.size == 0:
