@@ -91,6 +91,25 @@ def check_month(model: SocialCareModel, previous: dict[str, np.ndarray] | None) 
     readoption=True,
     seed=3,
 )
+@example(  # a budget of the smallest float: a run spends something, but less than a penny
+    levers={
+        "grant_duration_months": 1,
+        "regulatory_flexibility": 0.0,
+        "cost_saving_pressure": 0.0,
+        "evidence_role": 0.0,
+        "peer_influence": 0.0,
+        "external_influence": 0.0,
+        "n_providers": 5,
+        "n_local_authorities": 2,
+        "call_interval_months": 1,
+        "joint_funding": True,
+        "reorganisation_rate_per_year": 0.0,
+        "budget_per_call_k": 2.2250738585072014e-308,
+    },
+    steps=25,
+    readoption=False,
+    seed=0,
+)
 @given(
     levers=levers,
     steps=st.integers(1, 30),

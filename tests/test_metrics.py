@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sasci_sim.analysis.summary import first_step_at, summarise, summarise_run
+from sasci_sim.analysis.summary import SPENT_FLOOR_K, first_step_at, per_m_spent, summarise, summarise_run
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.recording import STATE_COLUMNS
 from tests.support.core import innovation, make_model, tiny_scenario
@@ -111,3 +111,12 @@ def test_recorder_counts_states_and_tidy_table_has_one_row_per_step_and_innovati
     assert spread["step"].tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
     money = model.recorder.money(1)
     assert money["step"].tolist() == [0, 1, 2, 3] and (money["replication"] == 1).all()
+
+
+def test_per_m_spent_is_the_count_per_million_pounds_and_nan_below_a_penny() -> None:
+    assert per_m_spent(30.0, 1500.0) == 30.0 / 1.5
+    assert np.isnan(per_m_spent(3.0, 0.0)) and np.isnan(per_m_spent(3.0, float("nan")))
+    assert np.isnan(per_m_spent(3.0, 2.2250738585072014e-308))  # not an overflow to infinity
+    assert np.isnan(per_m_spent(3.0, SPENT_FLOOR_K / 2)) and per_m_spent(3.0, SPENT_FLOOR_K) == 3.0 / 1e-8
+    spent = np.array([2000.0, 0.0, 500.0])
+    np.testing.assert_array_equal(per_m_spent(np.array([4.0, 1.0, 1.0]), spent), [2.0, np.nan, 2.0])

@@ -167,17 +167,29 @@ def _people_figures(
     return out
 
 
-def per_m_spent(count: float, spent_k: float) -> float:
-    """A count per million pounds spent; NaN when nothing was spent.
+#: Money below a penny (k GBP) counts as nothing spent: a figure per £m of less than that means
+#: nothing, and near the smallest float the division overflows to infinity.
+SPENT_FLOOR_K = 1e-5
+
+
+def per_m_spent(count: float | np.ndarray, spent_k: float | np.ndarray) -> float | np.ndarray:
+    """A count per million pounds spent; NaN where less than a penny was spent (``SPENT_FLOOR_K``).
+
+    The one definition of every "per £m spent" figure (run summaries, comparisons, validation
+    facts), for a single run or element-wise over replications.
 
     Args:
-        count: What the money bought (e.g. sustained adopters).
-        spent_k: Money spent, k GBP.
+        count: What the money bought (e.g. sustained adopters), a number or an array.
+        spent_k: Money spent, k GBP, broadcastable to ``count``.
 
     Returns:
-        count / (spent_k / 1000), or NaN if ``spent_k`` is not positive.
+        count / (spent_k / 1000), NaN where ``spent_k`` is below a penny or NaN (a float for
+        scalar inputs).
     """
-    return float(count / (spent_k / 1000.0)) if spent_k > 0 else float("nan")
+    count, spent = np.asarray(count, dtype=float), np.asarray(spent_k, dtype=float)
+    out = np.full(np.broadcast(count, spent).shape, np.nan)
+    np.divide(count, spent / 1000.0, out=out, where=spent >= SPENT_FLOOR_K)
+    return float(out) if out.ndim == 0 else out
 
 
 def evaluation_figures(

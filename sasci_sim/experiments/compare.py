@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sasci_sim.analysis.intervals import PCT, paired_difference, ratio_of_means
-from sasci_sim.analysis.summary import summarise
+from sasci_sim.analysis.summary import per_m_spent, summarise
 from sasci_sim.config.diff import lever_differences
 from sasci_sim.config.loader import validate
 from sasci_sim.config.schema import Scenario
@@ -231,11 +231,8 @@ def with_added_per_m_spent(results: Sequence[RunResult]) -> list[RunResult]:
             merged = runs[["replication", count]].merge(
                 base[["replication", count]], on="replication", suffixes=("", "_b")
             )
-            spent_m = runs[_spent_key(suffix)].to_numpy(float) / 1000.0
             added = merged[count].to_numpy(float) - merged[f"{count}_b"].to_numpy(float)
-            runs[f"added_adopters_per_m_spent{suffix}"] = np.where(
-                spent_m > 0, added / np.where(spent_m > 0, spent_m, 1), np.nan
-            )
+            runs[f"added_adopters_per_m_spent{suffix}"] = per_m_spent(added, runs[_spent_key(suffix)].to_numpy(float))
         out.append(RunResult(res.scenario, res.seeds, res.spread, res.money, runs, summarise(runs)))
     return out
 

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sasci_sim.analysis.summary import per_m_spent
 from sasci_sim.experiments.validation.stats import AtLeast, Band, Check
 from sasci_sim.model.rules.transitions import CAUSES
 from sasci_sim.output.results import RunResult
@@ -298,11 +299,11 @@ def added_per_m_spent(r: RunResult, counterfactual: RunResult, month: int) -> np
         month: The evaluation month.
 
     Returns:
-        (sustained_adopters - counterfactual's) / (grants spent / 1000), paired by replication.
+        (sustained_adopters - counterfactual's) / (grants spent / 1000), paired by replication (NaN
+        where less than a penny was spent).
     """
     added = figure(r, f"sustained_adopters_m{month}") - figure(counterfactual, f"sustained_adopters_m{month}")
-    spent = figure(r, f"grants_spent_k_m{month}") / 1000.0
-    return added / np.where(spent > 0, spent, np.nan)
+    return np.asarray(per_m_spent(added, figure(r, f"grants_spent_k_m{month}")))
 
 
 def fair_difference(r: Results, month: int) -> np.ndarray:
