@@ -82,3 +82,11 @@ def test_ensemble_benchmark_runs_end_to_end_and_prints_every_target() -> None:
     for target in ("memory per run in a batch", "sweep", "sasci-sim sweep of baseline replicates", "sobol_levers"):
         assert target in targets, target
     assert all(line.split()[0] in ("met", "NOT") for line in targets.strip().splitlines())
+
+
+@pytest.mark.slow
+def test_calibration_benchmark_checks_batches_against_one_at_a_time_and_prints_simulations_per_second() -> None:
+    cmd = [sys.executable, str(BENCHMARKS / "calibration.py"), "--particles", "2", "--batch", "2"]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=600)
+    assert "one at a time:" in done.stdout and "in batches of 2" in done.stdout, done.stdout
+    assert "identical anchors" in done.stdout and done.stdout.count("simulations/s") == 2
