@@ -36,11 +36,7 @@ def spread_awareness(world: World) -> None:
             state (to AWARE) and ``aware_new``.
     """
     p, cfg, runs = world.providers, world.config, world.blocks
-    if world.many_under_way():  # the operating cells, by one pass over the arrays
-        world.exposure.update_mask(world.operating_mask())
-    else:
-        under = world.under_way()
-        world.exposure.update(under[p.approved.ravel()[under]])  # the operating cells
+    world.refresh_exposure()  # the peers using each innovation after last month's changes
     launched = world.portfolio.launch <= world.t
     if not launched.any():
         return
