@@ -212,6 +212,20 @@ class Blocks:
             return cols
         return self.of_rows(rows) * self.m + cols
 
+    def block_columns(self, blocks: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """As :meth:`columns`, for cells whose blocks are known already.
+
+        Args:
+            blocks: The block of each cell (``of_rows`` of its row).
+            cols: Innovations of the cells.
+
+        Returns:
+            ``block * m + col`` (just ``cols`` for a batch of one).
+        """
+        if self.size == 1:
+            return cols
+        return blocks * self.m + cols
+
     def council_columns(self, councils: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """As :meth:`columns`, for (council, innovation) pairs.
 

@@ -121,6 +121,22 @@ class PeerExposure:
         self._cells = active_now
         self._fold(started, stopped)
 
+    def update_at(self, cells: np.ndarray, active_now: np.ndarray) -> None:
+        """``update`` from the cells that may have changed only: every other cell keeps its status.
+
+        Args:
+            cells: Flat indices of every cell whose active status may have changed since the last
+                update (any order; repeats allowed).
+            active_now: Whether each of them is active now.
+        """
+        flip = self.active.reshape(-1)[cells] != active_now
+        changed, first = np.unique(cells[flip], return_index=True)  # sorted, as ``update`` has them
+        now = active_now[flip][first]
+        started, stopped = changed[now], changed[~now]
+        self.active.reshape(-1)[changed] = now
+        self._cells = None  # found when an ``update`` needs them
+        self._fold(started, stopped)
+
     @property
     def cells(self) -> np.ndarray:
         """Flat indices of the active cells, sorted (found from ``active`` when an ``update_mask`` left them out)."""

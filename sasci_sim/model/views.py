@@ -131,10 +131,10 @@ class CellViews:
     """Cell lists several rules read each month, kept from the cells the writers report.
 
     While tracked (``track``: from the awareness step to the month's end, and from month to month
-    while a run is stepped to its end) every writer of a cell's state, payer or history reports
-    the cells it writes (``started``, ``written``: the transitions, becoming aware, re-adoption,
-    launch). The cells under way (``under_way``, and from them the operating cells and sites)
-    and the council contracts are then kept as sorted indices, each read adding the reported
+    while a run is stepped to its end) every writer of a cell's state, payer, approval or history
+    reports the cells it writes (``started``, ``written``: the transitions, becoming aware,
+    re-adoption, launch, approval). The cells under way (``under_way``, and from them the operating
+    cells and sites) and the council contracts are then kept as sorted indices, each read adding the reported
     cells and dropping those that left, and the Recorder's tally compares only the cells written
     (``take_written``). Through the councils' part of the month (``keep``) the values fixed while
     a contract lasts (its monthly cost, ``per_contract``) are kept too, re-read at the contracts
@@ -166,11 +166,12 @@ class CellViews:
         self._written_since_contracts: list[np.ndarray] = []  # since the contracts were last read, while kept
         self._aware: np.ndarray | None = None  # the AWARE cells, kept from a read to the next ``track``
         self._written_since_aware: list[np.ndarray] = []
+        self._since_exposure: list[np.ndarray] | None = None  # cells written since the peer counts were synced
 
     def track(self) -> None:
         """Keep the cells under way and the council contracts once computed, until ``untrack``.
 
-        From then on every write of a cell's state, payer or history must be reported (``started``
+        From then on every write of a cell's state, payer, approval or history must be reported (``started``
         for pilots started, ``written`` for the rest); cells that leave an index need no report of
         their own, since each read drops them. Called at the start of every month, it also lets
         ``many_under_way`` decide afresh.
@@ -188,6 +189,7 @@ class CellViews:
         self._aware = None
         self._started = []
         self._written = None
+        self._since_exposure = None
         if not self.keeping:
             self._contracts = None
 
@@ -202,7 +204,7 @@ class CellViews:
         self.written(cells)
 
     def written(self, cells: np.ndarray) -> None:
-        """Note cells whose state, payer, cut-down or history fields a rule wrote (for the Recorder's tally).
+        """Note cells whose state, payer, approval, cut-down or history fields a rule wrote (for the Recorder's tally).
 
         Args:
             cells: Flat indices of the cells (any order; repeats allowed).
@@ -215,6 +217,8 @@ class CellViews:
             self._written_since_contracts.append(cells)
         if self._aware is not None and cells.size:
             self._written_since_aware.append(cells)
+        if self._since_exposure is not None and cells.size:
+            self._since_exposure.append(cells)
 
     def take_written(self) -> np.ndarray | None:
         """The cells written since the last call, or None when writes may have gone unreported.
@@ -258,6 +262,27 @@ class CellViews:
         cells.flags.writeable = False
         self._under, self._under_writes = cells, self._writes
         return cells
+
+    def refresh_exposure(self, exposure: PeerExposure) -> None:
+        """Bring the peer counts up to date with the operating cells (``PeerExposure``).
+
+        A cell starts or stops operating only where its state or approval is written, and while
+        tracked every such write is reported (``written``; approvals too). So after one update
+        from all the operating cells (the mask when most cells are under way), later updates of
+        the tracked span look only at the cells written since, in proportion to them, not to the
+        cells in use.
+
+        Args:
+            exposure: The peer counts.
+        """
+        if self.many_under_way():  # one pass over the arrays
+            exposure.update_mask(self.operating_mask())
+        elif self._since_exposure is None:
+            exposure.update(self.operating())
+        elif self._since_exposure:
+            written = np.concatenate(self._since_exposure)
+            exposure.update_at(written, operating_at(self.providers, written))
+        self._since_exposure = [] if self.tracking else None
 
     def unaware_exposed(self, exposure: PeerExposure) -> np.ndarray:
         """Flat indices of the UNAWARE cells with a peer using the innovation (network topologies), sorted.
@@ -446,6 +471,10 @@ class CellAccess:
         """
         return self.cells.unaware_exposed(self.exposure)
 
+    def refresh_exposure(self) -> None:
+        """Bring the peer counts up to date with the operating cells (``CellViews.refresh_exposure``)."""
+        self.cells.refresh_exposure(self.exposure)
+
     def aware_cells(self) -> np.ndarray:
         """Flat indices of the AWARE cells, sorted.
 
@@ -518,7 +547,7 @@ class CellAccess:
         self.cells.started(cells)
 
     def cells_written(self, cells: np.ndarray) -> None:
-        """Report cells whose state, payer, cut-down or history fields a rule wrote.
+        """Report cells whose state, payer, approval, cut-down or history fields a rule wrote.
 
         Args:
             cells: Flat indices of the cells.

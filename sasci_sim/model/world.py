@@ -117,6 +117,10 @@ class World(Protocol):
         """
         ...
 
+    def refresh_exposure(self) -> None:
+        """Bring ``exposure`` up to date with the operating cells (approved pilots and sustained)."""
+        ...
+
     def aware_cells(self) -> np.ndarray:
         """Flat indices of the AWARE cells, sorted.
 
@@ -134,7 +138,7 @@ class World(Protocol):
         ...
 
     def cells_written(self, cells: np.ndarray) -> None:
-        """Report cells whose state, payer, cut-down or history fields a rule wrote (for the Recorder's tally).
+        """Report cells whose state, payer, approval, cut-down or history fields a rule wrote (for the Recorder's tally).
 
         Args:
             cells: Flat indices of the cells.

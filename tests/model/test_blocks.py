@@ -27,3 +27,15 @@ def test_uniform_rows_in_order_or_not_draw_each_run_s_rows_from_its_own_stream(t
         mine = (rows >= b * n) & (rows < (b + 1) * n)
         assert np.array_equal(got[mine], alone.random(int(mine.sum())))  # in the order the rows come
         assert blocks.rngs[b].random() == alone.random()  # and the stream goes on as it does alone
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_block_columns_are_the_columns_of_the_cells_rows_and_innovations(size: int) -> None:
+    n, m = 7, 3
+    runs = Blocks([np.random.default_rng(b) for b in range(size)], n, 2, m)
+    cells = np.arange(size * n * m)
+    rows, cols = cells // m, cells % m
+    expected = runs.columns(rows, cols)
+    assert np.array_equal(runs.block_columns(runs.of_rows(rows), cols), expected)
+    if size > 1:
+        assert np.array_equal(expected, rows // n * m + cols)

@@ -267,3 +267,38 @@ def test_the_operating_mask_word_by_word_is_approved_pilots_and_sustained(shape:
     assert got.dtype == np.bool_ and got.shape == shape
     assert np.array_equal(got.view(np.uint8), (approved & active).view(np.uint8))  # bytes of 0 or 1 only
     assert np.array_equal(under_way_cells(providers), np.flatnonzero(active))
+
+
+@pytest.mark.parametrize("path", [*SCENARIOS_COVERED, "readoption"])
+def test_peer_counts_brought_up_to_date_from_the_cells_written_equal_a_recount(
+    path: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # after the first month of a tracked span the counts move by the cells reported written only
+    # (approvals too): at every such update they are what counting every operating peer gives
+    update_at = PeerExposure.update_at
+    reads = {"at": 0}
+
+    def checked(self: PeerExposure, cells: np.ndarray, active_now: np.ndarray) -> None:
+        update_at(self, cells, active_now)
+        providers = world[0].providers
+        operating = operating_cells(providers)
+        assert np.array_equal(self.active, operating)
+        assert np.array_equal(self.cells, np.flatnonzero(operating))
+        if self.adjacency is None:
+            assert np.array_equal(self.count, self.active.reshape(self.runs, self.n, self.m).sum(axis=1).ravel())
+        else:
+            assert np.array_equal(self.count, self.adjacency @ self.active.astype(np.int64))
+        reads["at"] += 1
+
+    monkeypatch.setattr(PeerExposure, "update_at", checked)
+    if path == "readoption":
+        data = small(None, providers=400, steps=40).model_dump()
+        data["abandonment"].update(readoption=True, readoption_hazard_per_month=0.2, base_hazard_per_month=0.01)
+        scenario = validate(data, "test")
+    else:
+        scenario = small(path, providers=400, steps=40)
+    world: list = []
+    for build in (lambda: SocialCareModel(scenario, rng=5, provider_agents=False), lambda: Ensemble(scenario, [5, 6])):
+        world[:] = [build()]
+        world[0].run()
+    assert reads["at"] > 0 or path == "validation/bass_limit.yaml"  # (there most months read the mask)

@@ -36,11 +36,7 @@ def spread_awareness(world: World) -> None:
             state (to AWARE) and ``aware_new``.
     """
     p, cfg, runs = world.providers, world.config, world.blocks
-    if world.many_under_way():  # the operating cells, by one pass over the arrays
-        world.exposure.update_mask(world.operating_mask())
-    else:
-        under = world.under_way()
-        world.exposure.update(under[p.approved.ravel()[under]])  # the operating cells
+    world.refresh_exposure()  # the peers using each innovation after last month's changes
     launched = world.portfolio.launch <= world.t
     if not launched.any():
         return
@@ -55,21 +51,23 @@ def spread_awareness(world: World) -> None:
     bound = external.reshape(runs.size, m).max(axis=1)  # each run's own bound, as it has alone
     cells = runs.cells_with_chance(p.state, State.UNAWARE.value, bound)
     rows, cols = split_cells(cells, m)
-    cells = cells[runs.thin(runs.of_rows(rows), external[runs.columns(rows, cols)], bound)]
+    blocks = runs.of_rows(rows)
+    cells = cells[runs.thin(blocks, external[runs.block_columns(blocks, cols)], bound)]
     _become_aware(world, cells)
 
     cells, bound = _peer_candidates(world, external)
     if cells.size == 0:
         return
     rows, cols = split_cells(cells, m)
+    blocks = runs.of_rows(rows)
     peer = (
         runs.param_rows("diffusion.peer_influence", rows)
         * world.peer_learning[rows]
         * world.exposure.share_at(rows, cols)
     )
     # min(1 - ext, peer) / (1 - ext) = min(1, peer / (1 - ext)); a missed share of 0 leaves no unaware cell
-    chance = np.minimum(peer / np.maximum(1.0 - external, 1e-300)[runs.columns(rows, cols)], 1.0)
-    _become_aware(world, cells[runs.thin(runs.of_rows(rows), chance, bound)])
+    chance = np.minimum(peer / np.maximum(1.0 - external, 1e-300)[runs.block_columns(blocks, cols)], 1.0)
+    _become_aware(world, cells[runs.thin(blocks, chance, bound)])
 
 
 def _peer_candidates(world: World, external: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

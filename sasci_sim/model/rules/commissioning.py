@@ -276,16 +276,17 @@ def reorganise(world: World) -> np.ndarray:
     """
     la_cfg, c, p, runs = world.config.local_authorities, world.councils, world.providers, world.blocks
     hit = np.flatnonzero(runs.uniform_councils(np.arange(c.n)) < la_cfg.reorganisation_rate_per_year / 12.0)
-    world.events_scalar["reorganisations"] += runs.sums(np.ones(hit.size), runs.of_councils(hit))
+    if runs.size == 1:
+        world.events_scalar["reorganisations"] += float(hit.size)
+    else:  # a whole number per run (a sum of ones)
+        world.events_scalar["reorganisations"] += np.bincount(runs.of_councils(hit), minlength=runs.size)
     if hit.size == 0:
         return np.zeros(0, dtype=np.int64)
     c.reorganisations[hit] += 1
     c.pilot_pot[hit] = 0.0
     withdraw = runs.uniform_councils(hit, c.signed.shape[1]) < la_cfg.reorganisation_withdrawal
     c.signed[hit] &= ~withdraw
-    in_hit = np.zeros(c.n, dtype=bool)
-    in_hit[hit] = True
-    rows = np.flatnonzero(in_hit[p.council])
+    rows = _providers_of(p.council, hit)
     sub_state, sub_payer = p.state[rows], p.payer[rows]
     active = (sub_state == State.PILOTING.value) | (sub_state == State.SUSTAINED.value)
     draw = runs.uniform(runs.of_rows(rows), active.shape[1])
@@ -295,6 +296,31 @@ def reorganise(world: World) -> np.ndarray:
     abandon(world, rows[r], j, "reorganisation")
     refresh_commitments(world)
     return rows[r].astype(np.int64) * active.shape[1] + j
+
+
+def _providers_of(council: np.ndarray, councils: np.ndarray) -> np.ndarray:
+    """The provider rows of the given councils, sorted.
+
+    Providers are built sorted by council (``population.build_providers``, and a batch stacks its
+    runs' councils in block order), so each council's providers are one stretch of rows, found by
+    two binary searches instead of a pass over every provider; unsorted councils take the pass.
+
+    Args:
+        council: Each provider's council.
+        councils: Distinct councils, sorted.
+
+    Returns:
+        The rows whose council is one of ``councils``, as ``np.flatnonzero(np.isin(council, councils))``.
+    """
+    if not np.all(council[1:] >= council[:-1]):
+        in_given = np.zeros(int(council.max(initial=-1)) + 1, dtype=bool)
+        in_given[councils[councils < in_given.size]] = True
+        return np.flatnonzero(in_given[council])
+    starts = np.searchsorted(council, councils, side="left")
+    lengths = np.searchsorted(council, councils, side="right") - starts
+    total = int(lengths.sum())
+    # row k of the result: its council's first row plus its place in that council's stretch
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
 
 
 def update_funds(world: World) -> None:

@@ -217,12 +217,12 @@ def award_grants(world: World, funder: Funder) -> float | np.ndarray:
     if rows.size == 0:
         return 0.0
     e = runs.param_rows("research.evidence_role", rows)  # each run's own
-    run_cols = runs.columns(rows, cols)
+    call = runs.of_rows(rows)  # each run has its own call, with the whole budget
+    run_cols = runs.block_columns(call, cols)
     score = p.capability[rows] + e * world.evidence[run_cols] + 0.5 * runs.uniform_rows(rows)
     cost = grant_cost(world, cols, funder, rows)
     proven = world.evidence[run_cols] >= cfg.research.scale_evidence_threshold
     scale_budget = budget * runs.param_runs("funding.scale_share")
-    call = runs.of_rows(rows)  # each run has its own call, with the whole budget
     won = np.zeros(rows.size, dtype=bool)
     won[proven] = allocate(call[proven], cost[proven], score[proven], np.full(runs.size, scale_budget))
     left = budget - np.asarray(runs.sums(cost[won], call[won])).reshape(-1)

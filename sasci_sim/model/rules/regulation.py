@@ -66,6 +66,7 @@ def approve_pilots(world: World) -> None:
     abandon(world, rows[quit_], cols[quit_], "rigidity")
     approve = ~quit_ & (runs.uniform_rows(rows) < 1.0 / (1.0 + _delay_of(world, rows, cols)))
     p.approved.ravel()[cells[approve]] = True
+    world.cells_written(cells[approve])  # they start operating
 
 
 def _delay_of(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

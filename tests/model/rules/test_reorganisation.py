@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from sasci_sim.model.population import Payer, State
-from sasci_sim.model.rules.commissioning import reorganise
+from sasci_sim.model.rules.commissioning import _providers_of, reorganise
 from sasci_sim.model.social_care import SocialCareModel
 from tests.support.core import binomial_ok, innovation, make_model, place, tiny_scenario
 
@@ -63,3 +63,13 @@ def test_reorganisation_withdraws_each_sign_up_with_its_chance() -> None:
     model = reorganising_model(withdrawal=0.3, disruption=0.0, n_la=400)
     reorganise(model)
     assert binomial_ok((~model.councils.signed[:, 0]).sum(), 400, 0.3)
+
+
+def test_providers_of_councils_are_the_rows_a_pass_over_every_provider_finds() -> None:
+    rng = np.random.default_rng(3)
+    council = np.sort(rng.integers(0, 30, size=500)).astype(np.int32)  # as providers are built
+    for councils in (np.array([], dtype=np.int64), np.array([0]), np.array([2, 7, 29]), np.arange(30), np.array([31])):
+        expected = np.flatnonzero(np.isin(council, councils))
+        assert np.array_equal(_providers_of(council, councils), expected)
+        shuffled = rng.permutation(council)  # unsorted: the pass itself
+        assert np.array_equal(_providers_of(shuffled, councils), np.flatnonzero(np.isin(shuffled, councils)))
