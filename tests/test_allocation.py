@@ -7,18 +7,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sasci_sim.model.kernels.allocation import _ranked, allocate, spent_by_group
+from sasci_sim.model.kernels.allocation import MONEY_UNIT_K, _ranked, allocate, spent_by_group
 
 
 def greedy_reference(group: list[int], cost: list[float], priority: list[float], budget: list[float]) -> list[bool]:
-    """The documented rule, one bid at a time (ties keep the bids' order, as a stable sort does)."""
+    """The documented rule, one bid at a time (ties keep the bids' order, as a stable sort does).
+
+    Money in whole tenths of a penny (``MONEY_UNIT_K``), Python integers: exact totals.
+    """
     accepted = [False] * len(group)
     for g in sorted(set(group)):
         bids = sorted((i for i in range(len(group)) if group[i] == g), key=lambda i: -priority[i])
-        spent = 0.0
+        spent, room = 0, round(budget[g] / MONEY_UNIT_K)
         for i in bids:
-            c = max(cost[i], 0.0)
-            if spent + c > budget[g] + 1e-9:
+            c = round(max(cost[i], 0.0) / MONEY_UNIT_K)
+            if spent + c > room:
                 break
             spent += c
             accepted[i] = True
@@ -66,6 +69,31 @@ def test_matches_the_one_bid_at_a_time_rule(case: tuple[list[int], list[float], 
     assert got.tolist() == greedy_reference(group, cost, priority, budget)
     spent = spent_by_group(np.array(group, dtype=np.int64)[got], np.array(cost)[got], 4)
     assert (spent <= np.array(budget) + 1e-6).all()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_group_s_decisions_do_not_depend_on_the_groups_ranked_before_it(seed: int) -> None:
+    # a run alone, and the same run behind another run's large bids in one allocation (a batch):
+    # a budget exactly a sum of decimal costs is where floating-point running totals disagree
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 6))
+    cost = np.round(rng.uniform(5.0, 30.0, k), 1)
+    budget = float(np.round(cost[: int(rng.integers(1, k))].sum(), 1))
+    priority = -np.arange(k, dtype=float)
+    alone = allocate(np.zeros(k, dtype=np.int64), cost, priority, np.array([budget]))
+    before = np.round(rng.uniform(1e5, 1e7, 3), 1)
+    group = np.r_[np.zeros(3, dtype=np.int64), np.ones(k, dtype=np.int64)]
+    together = allocate(group, np.r_[before, cost], np.r_[-np.arange(3.0), priority], np.array([1e9, budget]))
+    assert np.array_equal(together[3:], alone)
+    assert alone.sum() >= 1  # the budget is a sum of the first bids' costs: they fit exactly
+
+
+def test_unlimited_nan_and_huge_budgets_and_costs() -> None:
+    group = np.array([0, 0, 1, 1, 2])
+    cost = np.array([1e12, 5.0, 3.0, np.nan, 2.0])
+    got = allocate(group, cost, np.array([2.0, 1.0, 2.0, 1.0, 1.0]), np.array([np.inf, 4.0, np.nan]))
+    # unlimited: both fit; 4.0: 3 fits, an unknown cost fits nothing and closes the group; NaN budget: none
+    assert got.tolist() == [True, True, True, False, False]
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sasci_sim.model.kernels.allocation import _ranked_head, allocate
+from sasci_sim.model.kernels.allocation import MONEY_UNIT_K, _ranked_head, allocate
 
 
 def allocate_by_full_ranking(cost: np.ndarray, priority: np.ndarray, budget: float) -> np.ndarray:
@@ -28,6 +28,7 @@ def test_ranking_the_head_gives_the_same_winners_as_ranking_all(seed: int) -> No
     expected = allocate_by_full_ranking(cost, priority, budget)
     got = allocate(np.zeros(n, dtype=np.int64), cost, priority, np.array([budget]))
     assert np.array_equal(got, expected)
-    head = _ranked_head(cost, priority, budget)
+    units = np.rint(np.maximum(cost, 0.0) / MONEY_UNIT_K).astype(np.int64)
+    head = _ranked_head(units, priority, round(budget / MONEY_UNIT_K))
     if head is not None:  # the budget ran out among the best bids
         assert expected.sum() == head.size < n

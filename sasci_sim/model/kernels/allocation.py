@@ -2,11 +2,25 @@
 
 Bids are ranked by priority within their group; a bid is accepted while the
 running total of its group's accepted costs stays within the group's budget.
+
+Money is counted in whole tenths of a penny (``MONEY_UNIT_K``) inside an allocation, so the
+running totals are exact integers: a group's totals then do not depend on the groups ranked
+before it. In floating point they would (one running sum over every group, less the total before
+the group, rounds differently when other groups come first), and a run stepped in a batch, whose
+other runs' councils and calls are groups of the same allocation, could fund a bid its run alone
+refuses at a budget's edge.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+#: The unit of money inside an allocation, k GBP (a tenth of a penny): costs and budgets are
+#: rounded to it, and every running total is an exact integer count of it.
+MONEY_UNIT_K = 1e-6
+#: The largest budget in units (an unlimited budget, or a larger one, counts as this).
+_MOST_UNITS = 2**62
+
 
 #: Below this many bids ``lexsort`` ranks them as fast as ``_ranked``'s two sorts or faster (measured: even at 1,200).
 _LEXSORT_BELOW = 1200
@@ -32,8 +46,9 @@ def allocate(group: np.ndarray, cost: np.ndarray, priority: np.ndarray, budget: 
     accepted = np.zeros(n, dtype=bool)
     if n == 0:
         return accepted
+    units, room = _units(cost, n), _budget_units(budget)
     if len(budget) == 1 and n > 1024:
-        head = _ranked_head(cost, priority, float(budget[0]))
+        head = _ranked_head(units, priority, int(room[0]))
         if head is not None:
             accepted[head] = True
             return accepted
@@ -41,14 +56,32 @@ def allocate(group: np.ndarray, cost: np.ndarray, priority: np.ndarray, budget: 
     g = group[order]
     first = np.searchsorted(g, g, side="left")  # where each bid's group starts in the ranked list
     # running totals with a leading 0, so the total before a group starts is running[first]
-    running = np.zeros(n + 1)
-    np.cumsum(np.maximum(cost[order], 0.0), out=running[1:])
-    fits = running[1:] - running[first] <= (budget + 1e-9)[g]
+    running = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(units[order], out=running[1:])
+    fits = running[1:] - running[first] <= room[g]  # exact: whole units
     # once a bid in a group does not fit, later bids in that group are refused
     refused = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(~fits, out=refused[1:])
     accepted[order] = refused[1:] == refused[first]
     return accepted
+
+
+def _units(cost: np.ndarray, n: int) -> np.ndarray:
+    """Each bid's cost in whole ``MONEY_UNIT_K`` (int64).
+
+    A cost at or below 0 counts as 0; the largest (and an unknown, NaN, one) is capped so that
+    the n costs' total cannot overflow, and such a bid fits no budget below the cap.
+    """
+    most = float(_MOST_UNITS // max(n, 1))
+    units = np.asarray(cost, dtype=np.float64) / MONEY_UNIT_K
+    return np.rint(np.clip(np.nan_to_num(units, nan=most), 0.0, most)).astype(np.int64)
+
+
+def _budget_units(budget: np.ndarray) -> np.ndarray:
+    """Each group's budget in whole ``MONEY_UNIT_K`` (int64; an unlimited one is ``_MOST_UNITS``, a NaN one fits nothing)."""
+    units = np.asarray(budget, dtype=np.float64) / MONEY_UNIT_K
+    units = np.nan_to_num(units, nan=-float(_MOST_UNITS))
+    return np.rint(np.clip(units, -float(_MOST_UNITS), float(_MOST_UNITS))).astype(np.int64)
 
 
 def _ranked(group: np.ndarray, priority: np.ndarray) -> np.ndarray:
@@ -72,21 +105,25 @@ def _ranked(group: np.ndarray, priority: np.ndarray) -> np.ndarray:
     return order
 
 
-def _ranked_head(cost: np.ndarray, priority: np.ndarray, budget: float) -> np.ndarray | None:
+def _ranked_head(units: np.ndarray, priority: np.ndarray, room: int) -> np.ndarray | None:
     """One budget: the accepted bids, ranking only the best few (None if the budget outlasts them).
 
     A call funds a few hundred bids out of thousands: every bid ranked at or above
     the k-th best priority (ties included, so the order matches a full stable
     sort) is ranked, and if the money runs out among them the rest cannot win.
+
+    Args:
+        units: Each bid's cost in whole ``MONEY_UNIT_K``.
+        priority: Each bid's rank key; higher is funded first.
+        room: The budget in whole ``MONEY_UNIT_K``.
     """
-    c = np.maximum(cost, 0.0)
-    n = len(c)
-    k = max(int(2 * budget / max(float(c.mean()), 1e-12)), 0) + 64  # about twice the bids the budget pays for
+    n = len(units)
+    k = max(int(2 * room / max(float(units.mean()), 1e-12)), 0) + 64  # about twice the bids the budget pays for
     while 4 * k < n:
         threshold = np.partition(priority, n - k)[n - k]
         top = np.flatnonzero(priority >= threshold)
         order = top[np.argsort(-priority[top], kind="stable")]
-        refused = np.cumsum(c[order]) > budget + 1e-9
+        refused = np.cumsum(units[order]) > room
         if refused.any():
             return order[: int(np.argmax(refused))]
         k *= 4
