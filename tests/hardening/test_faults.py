@@ -296,7 +296,9 @@ def write_sweep(folder: Path, levels: int, name: str = "fills", steps: int = 12)
         "design": "grid",
         "replications": 2,
         "seed": 3,
-        "parameters": {"regulation.flexibility": {"min": 0.0, "max": 1.0, "levels": levels}},
+        # a parameter runs cannot share a batch in (not model.blocks.PER_RUN_PARAMETERS): each point's
+        # replicates are a task, and a part, of their own, so a sweep writes many parts
+        "parameters": {"diffusion.external_influence": {"min": 0.001, "max": 0.02, "levels": levels}},
         "outcomes": ["final_adopting_share", {"curve": "adopting_curve", "steps": [6, 12]}],
     }
     path = folder / f"{name}.yaml"
