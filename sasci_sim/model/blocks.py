@@ -44,9 +44,14 @@ PER_RUN_PARAMETERS = (
     "funding.application_rate",
     "funding.scale_share",
     # what the joint_funding lever moves the grants' money into (scale_discovery.yaml): each run's
-    # pools' yearly payment; whether there is a fund at all stays shared (``ensemble.batch_key``)
+    # pools' yearly payment; whether there is a fund at all stays shared (SHARED_WHETHER_POSITIVE)
     "nhs.joint_fund_k_per_year",
 )
+
+#: Per-run parameters whose size is each run's own but whose being above 0 the runs of a batch
+#: share: a joint fund's existence decides the months the pools' rules pay from it, which they
+#: read once for the batch (``model.ensemble.batch_key``, ``experiments.sweep.tasks.shares_batches``).
+SHARED_WHETHER_POSITIVE = ("nhs.joint_fund_k_per_year",)
 
 
 class Blocks:
@@ -208,9 +213,7 @@ class Blocks:
         Returns:
             ``block * m + col`` (just ``cols`` for a batch of one).
         """
-        if self.size == 1:
-            return cols
-        return self.of_rows(rows) * self.m + cols
+        return cols if self.size == 1 else self.block_columns(self.of_rows(rows), cols)
 
     def block_columns(self, blocks: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """As :meth:`columns`, for cells whose blocks are known already.
@@ -517,4 +520,4 @@ def run_parameters(scenarios: Sequence[Any]) -> dict[str, list[float | int]]:
     return out
 
 
-__all__ = ["PER_RUN_PARAMETERS", "Blocks", "run_parameters"]
+__all__ = ["PER_RUN_PARAMETERS", "SHARED_WHETHER_POSITIVE", "Blocks", "run_parameters"]

@@ -24,7 +24,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sasci_sim.config.schema import SYSTEMS, Scenario
-from sasci_sim.model.blocks import PER_RUN_PARAMETERS, Blocks, run_parameters
+from sasci_sim.model.blocks import PER_RUN_PARAMETERS, SHARED_WHETHER_POSITIVE, Blocks, run_parameters
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.network import PeerExposure, build_network
 from sasci_sim.model.nhs import Boards, build_boards
@@ -424,9 +424,9 @@ def run_month(world: MonthWorld) -> None:
 def batch_key(scenario: Scenario) -> str:
     """What runs must share to be stepped in one batch: the scenario less ``PER_RUN_PARAMETERS``.
 
-    Whether a joint fund exists at all (``nhs.joint_fund_k_per_year`` above 0) stays in the key:
-    it decides the months the fund runs (``nhs.fund_running``), which the pools' rules read
-    once for the batch; only its size is each run's own.
+    Whether each of ``SHARED_WHETHER_POSITIVE`` is above 0 stays in the key: a joint fund's
+    existence decides the months the fund runs (``nhs.fund_running``), which the pools' rules
+    read once for the batch; only its size is each run's own.
 
     Args:
         scenario: A resolved scenario.
@@ -438,7 +438,9 @@ def batch_key(scenario: Scenario) -> str:
     for key in PER_RUN_PARAMETERS:
         section, name = key.split(".")
         data[section].pop(name, None)
-    data["nhs"]["joint_fund"] = scenario.nhs.joint_fund_k_per_year > 0
+    for key in SHARED_WHETHER_POSITIVE:
+        section, name = key.split(".")
+        data[section][f"{name} > 0"] = getattr(getattr(scenario, section), name) > 0
     return json.dumps(data, sort_keys=True)
 
 

@@ -27,7 +27,7 @@ from sasci_sim.experiments.simulate import run_outcomes, run_outcomes_many
 from sasci_sim.experiments.sweep.experiment import SIMULATOR, Experiment, apply_values
 from sasci_sim.experiments.sweep.keys import SPECIAL_LEVERS, ScenarioKey
 from sasci_sim.experiments.sweep.models import resolve_model
-from sasci_sim.model.blocks import PER_RUN_PARAMETERS
+from sasci_sim.model.blocks import PER_RUN_PARAMETERS, SHARED_WHETHER_POSITIVE
 from sasci_sim.output.folders import code_fingerprint
 
 
@@ -164,7 +164,7 @@ def shares_batches(context: RunContext, task: RunTask) -> str:
         path = context.keys[k].path
         if k in SPECIAL_LEVERS or path not in PER_RUN_PARAMETERS:
             kept.append((k, v))
-        elif path == "nhs.joint_fund_k_per_year":
+        elif path in SHARED_WHETHER_POSITIVE:
             kept.append((k, v > 0))  # a fund or none: that is shared by a batch's runs
     return repr(kept)
 

@@ -33,10 +33,8 @@ def mean_delay_months(world: World) -> np.ndarray:
     """
     reg, runs = world.config.regulation, world.blocks
     delay = reg.max_delay_months * world.portfolio.burden
-    flexibility = runs.shared("regulation.flexibility")
-    if flexibility is not None:
-        return delay * (1.0 - flexibility)
-    return np.tile(delay, runs.size) * np.repeat(1.0 - runs.param("regulation.flexibility"), runs.m)
+    flexibility = runs.param_columns("regulation.flexibility")  # a scalar when the runs share it
+    return delay * (1.0 - flexibility) if np.ndim(flexibility) == 0 else np.tile(delay, runs.size) * (1.0 - flexibility)
 
 
 def approve_pilots(world: World) -> None:
