@@ -74,14 +74,17 @@ def _units(cost: np.ndarray, n: int) -> np.ndarray:
     """
     most = float(_MOST_UNITS // max(n, 1))
     units = np.asarray(cost, dtype=np.float64) / MONEY_UNIT_K
-    return np.rint(np.clip(np.nan_to_num(units, nan=most), 0.0, most)).astype(np.int64)
+    np.fmin(units, most, out=units)  # NaN and inf become the cap (fmin ignores a NaN)
+    np.maximum(units, 0.0, out=units)
+    return np.rint(units, out=units).astype(np.int64)
 
 
 def _budget_units(budget: np.ndarray) -> np.ndarray:
     """Each group's budget in whole ``MONEY_UNIT_K`` (int64; an unlimited one is ``_MOST_UNITS``, a NaN one fits nothing)."""
     units = np.asarray(budget, dtype=np.float64) / MONEY_UNIT_K
-    units = np.nan_to_num(units, nan=-float(_MOST_UNITS))
-    return np.rint(np.clip(units, -float(_MOST_UNITS), float(_MOST_UNITS))).astype(np.int64)
+    np.fmax(units, -float(_MOST_UNITS), out=units)  # NaN and -inf become the floor (fmax ignores a NaN)
+    np.minimum(units, float(_MOST_UNITS), out=units)
+    return np.rint(units, out=units).astype(np.int64)
 
 
 def _ranked(group: np.ndarray, priority: np.ndarray) -> np.ndarray:
