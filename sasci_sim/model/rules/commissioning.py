@@ -106,19 +106,21 @@ def proof_after(
     return np.clip(out, 0.0, 1.0, out=out)
 
 
-def confidence(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def confidence(world: World, rows: np.ndarray, cols: np.ndarray, proof: np.ndarray | None = None) -> np.ndarray:
     """C[i, j]: how far the council trusts that the pilot works.
 
     Args:
         world: The month's world.
         rows: Providers of the pilots.
         cols: Innovations of the pilots.
+        proof: Their local proof L, if the caller has it (else computed).
 
     Returns:
         C per pilot, 0..1.
     """
     e = world.blocks.param_rows("research.evidence_role", rows)  # each run's own
-    c = (1.0 - e) * local_proof(world, rows, cols) + e * world.evidence[world.blocks.columns(rows, cols)]
+    proof = local_proof(world, rows, cols) if proof is None else proof
+    c = (1.0 - e) * proof + e * world.evidence[world.blocks.columns(rows, cols)]
     return shared_confidence(world, world.providers.council[rows], c)  # a pooled budget shares the risk
 
 
@@ -170,13 +172,14 @@ def refresh_commitments(world: World) -> None:
     world.councils.committed = spent_by_group(p.council[cells // m], cost, world.councils.n)
 
 
-def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def commission(world: World, rows: np.ndarray, cols: np.ndarray, seen: np.ndarray | None = None) -> np.ndarray:
     """Which of these pilots at their cliff the councils take on (mask).
 
     Args:
         world: The month's world; its councils' commitments rise by what they take on.
         rows: Providers of the pilots at their cliff.
         cols: Innovations of those pilots.
+        seen: Their local proof L, if the caller has it (else computed).
 
     Returns:
         Which pilots a council commissions, in the order given.
@@ -184,8 +187,8 @@ def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     if len(rows) == 0:
         return np.zeros(0, dtype=bool)
     la = world.providers.council[rows]
-    seen = local_proof(world, rows, cols)
-    score = council_value(world, la, cols) * confidence(world, rows, cols)
+    seen = local_proof(world, rows, cols) if seen is None else seen
+    score = council_value(world, la, cols) * confidence(world, rows, cols, seen)
     runs = world.blocks
     propensity = runs.param("local_authorities.commissioning_propensity")[runs.of_rows(rows)]  # each run's own
     willing = runs.uniform_rows(rows) < propensity * score
