@@ -56,10 +56,18 @@ def decisions_due(world: World) -> np.ndarray:
         cells = cells[
             np.flatnonzero(p.state.ravel()[cells] == State.PILOTING.value)
         ]  # (faster than a boolean selection)
+    # each field is read only at the pilots it decides (a read at scattered cells costs about a
+    # cache line per cell): the grant's end for grant-funded pilots, the months operating for the
+    # others, and the approval only for those whose trial is over
     grant = p.payer.ravel()[cells] == Payer.GRANT.value
-    due = grant & (p.grant_end.ravel()[cells] <= world.t)
-    trial_over = p.months_operating.ravel()[cells] >= world.config.diffusion.trial_months
-    due |= ~grant & p.approved.ravel()[cells] & trial_over
+    by_grant = np.flatnonzero(grant)
+    by_grant = by_grant[p.grant_end.ravel()[cells[by_grant]] <= world.t]
+    other = np.flatnonzero(~grant)
+    other = other[p.months_operating.ravel()[cells[other]] >= world.config.diffusion.trial_months]
+    other = other[p.approved.ravel()[cells[other]]]
+    due = np.zeros(cells.size, dtype=bool)
+    due[by_grant] = True
+    due[other] = True
     return cells[due]
 
 
