@@ -59,11 +59,12 @@ def provider_finances(world: World) -> None:
     # a cell has payer OWN only while under way (model.rules.transitions); an innovation that costs
     # nothing net changes nothing, so with none (the Bass limit) no cell is charged
     cells = world.under_way() if (net != 0).any() else np.empty(0, dtype=np.int64)
-    rows, cols = split_cells(cells, m)
     # own-funded and operating
-    own = (p.payer.ravel()[cells] == Payer.OWN.value) & p.approved.ravel()[cells] & (net != 0)[cols]
-    own = np.flatnonzero(own)  # (taking at indices is faster than three boolean selections at ~half true)
-    cells, rows, cols = cells[own], rows[own], cols[own]
+    own = (p.payer.ravel()[cells] == Payer.OWN.value) & p.approved.ravel()[cells]
+    if not (net != 0).all():
+        own &= (net != 0)[cells % m]
+    cells = cells[np.flatnonzero(own)]  # (taking at indices is faster than a boolean selection at ~half true)
+    rows, cols = split_cells(cells, m)
     per_run = np.diff(np.searchsorted(cells, np.arange(runs.size + 1) * (runs.n * m)))
     few = per_run * 8 < runs.n * m  # few payers: each cell's cost is added to its provider
     if few.all():  # a provider's costs are added in the order it adds them alone

@@ -33,7 +33,7 @@ from sasci_sim.model.kernels.allocation import allocate, spent_by_group
 from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.double_running import monthly_commitment, move_cost
-from sasci_sim.model.rules.pooled import cashable_saving, commissioner_saving_ratio, shared_confidence
+from sasci_sim.model.rules.pooled import cashable_saving, commissioner_saving_ratio, saving_ratios, shared_confidence
 from sasci_sim.model.rules.regulation import mean_delay_months
 from sasci_sim.model.rules.transitions import abandon
 from sasci_sim.model.world import World
@@ -55,6 +55,31 @@ def council_value(world: World, councils: np.ndarray, cols: np.ndarray) -> np.nd
     port = world.portfolio
     saving_ratio = commissioner_saving_ratio(world, councils, cols)  # a pooled budget counts the NHS saving too
     return (1.0 - pi) * port.benefit[world.blocks.council_columns(councils, cols)] + pi * saving_ratio
+
+
+def every_council_value(world: World, cols: np.ndarray) -> np.ndarray:
+    """V[l, j] of every council l for the innovations ``cols``, as ``council_value`` gives each pair.
+
+    Each factor is a small table (per run, or per pooling) looked up by council, not computed
+    per pair: the same arithmetic on the same numbers, at less cost when every council is asked.
+    Councils run along the last axis (long inner loops: there are few innovations).
+
+    Args:
+        world: The month's world.
+        cols: Innovations.
+
+    Returns:
+        V, ``cols`` x councils, 0..1.
+    """
+    c, port, runs = world.councils, world.portfolio, world.blocks
+    pi = c.pressure[None, :]
+    # (np.take along the councils' axis gives row-major tables, which [:, index] would not)
+    benefit = np.ascontiguousarray(port.benefit.reshape(-1, port.size)[:, cols].T)  # each run's, innovations x runs
+    if runs.size > 1:
+        benefit = np.take(benefit, runs.of_councils(np.arange(c.n)), axis=1)
+    ratios = np.ascontiguousarray(saving_ratios(world)[:, cols].T)  # alone and pooled: a pool counts the NHS saving
+    saving_ratio = np.take(ratios, world.boards.pooled.astype(np.intp), axis=1)
+    return (1.0 - pi) * benefit + pi * saving_ratio
 
 
 def local_proof(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -106,19 +131,21 @@ def proof_after(
     return np.clip(out, 0.0, 1.0, out=out)
 
 
-def confidence(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def confidence(world: World, rows: np.ndarray, cols: np.ndarray, proof: np.ndarray | None = None) -> np.ndarray:
     """C[i, j]: how far the council trusts that the pilot works.
 
     Args:
         world: The month's world.
         rows: Providers of the pilots.
         cols: Innovations of the pilots.
+        proof: Their local proof L, if the caller has it (else computed).
 
     Returns:
         C per pilot, 0..1.
     """
     e = world.blocks.param_rows("research.evidence_role", rows)  # each run's own
-    c = (1.0 - e) * local_proof(world, rows, cols) + e * world.evidence[world.blocks.columns(rows, cols)]
+    proof = local_proof(world, rows, cols) if proof is None else proof
+    c = (1.0 - e) * proof + e * world.evidence[world.blocks.columns(rows, cols)]
     return shared_confidence(world, world.providers.council[rows], c)  # a pooled budget shares the risk
 
 
@@ -170,13 +197,14 @@ def refresh_commitments(world: World) -> None:
     world.councils.committed = spent_by_group(p.council[cells // m], cost, world.councils.n)
 
 
-def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def commission(world: World, rows: np.ndarray, cols: np.ndarray, seen: np.ndarray | None = None) -> np.ndarray:
     """Which of these pilots at their cliff the councils take on (mask).
 
     Args:
         world: The month's world; its councils' commitments rise by what they take on.
         rows: Providers of the pilots at their cliff.
         cols: Innovations of those pilots.
+        seen: Their local proof L, if the caller has it (else computed).
 
     Returns:
         Which pilots a council commissions, in the order given.
@@ -184,8 +212,8 @@ def commission(world: World, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     if len(rows) == 0:
         return np.zeros(0, dtype=bool)
     la = world.providers.council[rows]
-    seen = local_proof(world, rows, cols)
-    score = council_value(world, la, cols) * confidence(world, rows, cols)
+    seen = local_proof(world, rows, cols) if seen is None else seen
+    score = council_value(world, la, cols) * confidence(world, rows, cols, seen)
     runs = world.blocks
     propensity = runs.param("local_authorities.commissioning_propensity")[runs.of_rows(rows)]  # each run's own
     willing = runs.uniform_rows(rows) < propensity * score
@@ -252,16 +280,16 @@ def sign_up_systems(world: World) -> None:
     if e is None:  # each run's own, over its systems innovations
         e = runs.param("research.evidence_role")[:, None]
     k = systems.size
-    share = c.signed[:, systems].reshape(runs.size, -1, k).mean(axis=1)  # per run: its own councils
+    signed = c.signed[:, systems]
+    share = signed.reshape(runs.size, -1, k).mean(axis=1)  # per run: its own councils
     pull = (1.0 - e) * share + e * world.evidence.reshape(runs.size, -1)[:, systems]
-    # every council and systems innovation: councils along the rows' length (long inner loops), then turned
-    value = council_value(world, np.arange(c.n)[None, :], systems[:, None]).T
+    value = every_council_value(world, systems)  # systems x councils (long inner loops), turned at the draw
     rules_changed = 1.0 / (1.0 + mean_delay_months(world).reshape(-1, runs.m)[:, systems])  # one row, or each run's
     run_of = runs.of_councils(np.arange(c.n))
-    per_run = (pull * rules_changed)[run_of]  # each council's run's pull
-    hazard = runs.param("local_authorities.signup_rate_per_month")[run_of][:, None] * per_run * value
-    draws = runs.uniform_councils(np.arange(c.n), k) < hazard
-    c.signed[:, systems] |= draws
+    per_run = runs.param("local_authorities.signup_rate_per_month")[:, None] * (pull * rules_changed)
+    hazard = np.take(np.ascontiguousarray(per_run.T), run_of, axis=1) * value  # each council's run's rate and pull
+    draws = runs.uniform_councils(np.arange(c.n), k) < hazard.T
+    c.signed[:, systems] = signed | draws
 
 
 def reorganise(world: World) -> np.ndarray:

@@ -57,7 +57,7 @@ def move_cost(world: BoardsWorld, rows: np.ndarray, cols: np.ndarray) -> np.ndar
     """
     port, p = world.portfolio, world.providers
     cost = np.where(port.transition[cols] > 0, port.double_running[cols], 0.0)
-    covered = p.double_covered[rows, cols] | fund_covers_moves(world, p.council[rows])
+    covered = p.double_covered.ravel()[rows * p.state.shape[1] + cols] | fund_covers_moves(world, p.council[rows])
     return np.where(covered, 0.0, cost)
 
 
@@ -94,9 +94,10 @@ def start_moves(world: BoardsWorld, rows: np.ndarray, cols: np.ndarray) -> None:
         cols: Innovation of each site.
     """
     port, p = world.portfolio, world.providers
-    paying = ~p.double_covered[rows, cols] & (port.transition[cols] > 0) & (port.double_running[cols] > 0)
+    cells = rows * p.state.shape[1] + cols
+    paying = ~p.double_covered.ravel()[cells] & (port.transition[cols] > 0) & (port.double_running[cols] > 0)
     end = world.t + port.transition[cols]
-    p.transition_end[rows, cols] = np.where(paying, end, NO_MONTH).astype(np.int16)
+    p.transition_end.ravel()[cells] = np.where(paying, end, NO_MONTH).astype(np.int16)
 
 
 def in_transition(world: BoardsWorld, rows: np.ndarray, cols: np.ndarray, month: int | None = None) -> np.ndarray:

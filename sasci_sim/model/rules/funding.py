@@ -25,7 +25,6 @@ import numpy as np
 
 from sasci_sim.config.schema import KINDS, Funder
 from sasci_sim.model.kernels.allocation import allocate
-from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.population import Payer
 from sasci_sim.model.rules.adoption import one_free_bid_each, readiness
 from sasci_sim.model.rules.transitions import start_pilots
@@ -199,19 +198,22 @@ def award_grants(world: World, funder: Funder) -> float | np.ndarray:
     funded[[KINDS.index(k) for k in funder.kinds]] = True
     open_to = funded[world.portfolio.kind] & (world.portfolio.launch <= world.t)  # innovations it funds
     m = p.state.shape[1]
-    rows, cols = split_cells(world.aware_cells(), m)  # (kept through the month's calls)
+    # the aware cells are many: each pass over them counts, so the rows are found only for the
+    # cells that may bid, and the innovations only for those that bid
+    cells = world.aware_cells()  # (kept through the month's calls)
     if not open_to.all():
-        bidder = np.flatnonzero(open_to[cols])
-        rows, cols = rows[bidder], cols[bidder]
+        cells = cells[np.flatnonzero(np.tile(open_to, p.state.shape[0])[cells])]
+    rows = cells // m
     if closed is not None and closed.any():  # their providers do not bid, and draw nothing, as alone
         bidder = np.flatnonzero(~closed[runs.of_rows(rows)])
-        rows, cols = rows[bidder], cols[bidder]
+        cells, rows = cells[bidder], rows[bidder]
     if rows.size == 0:
         return 0.0
     everyone = np.arange(p.n)
     per_provider = runs.param_rows("funding.application_rate", everyone) * p.capability * readiness(world, everyone)
     bid = np.flatnonzero(runs.uniform_rows(rows) < per_provider[rows])
-    rows, cols = rows[bid], cols[bid]
+    rows = rows[bid]
+    cols = cells[bid] - rows * m
     keep = one_free_bid_each(world, rows, cols)  # one bid per provider per call
     rows, cols = rows[keep], cols[keep]
     if rows.size == 0:

@@ -34,6 +34,9 @@ from sasci_sim.model.kernels.cells import split_cells
 from sasci_sim.model.nhs import BoardsWorld, fund_running
 from sasci_sim.model.rules.double_running import fund_double_running
 
+#: Below this many (council, innovation) pairs the ratios are computed per pair (no table to build).
+_FEW_PAIRS = 256
+
 
 def commissioner_saving_ratio(world: BoardsWorld, councils: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Saving per pound of running cost as the commissioner counts it, 0..1.
@@ -48,9 +51,28 @@ def commissioner_saving_ratio(world: BoardsWorld, councils: np.ndarray, cols: np
     Returns:
         The saving ratio of each (council, innovation) pair.
     """
+    port, pooled = world.portfolio, world.boards.pooled
+    if np.broadcast(councils, cols).size < _FEW_PAIRS:
+        saving = port.council_saving[cols] + pooled[councils] * port.nhs_saving[cols]
+        return np.clip(saving / np.maximum(port.running[cols], 1e-9), 0.0, 1.0)
+    return saving_ratios(world).ravel()[pooled[councils] * port.size + cols]  # many pairs: one look-up each
+
+
+def saving_ratios(world: BoardsWorld) -> np.ndarray:
+    """Each innovation's saving ratio for a council alone (row 0) and a pooled commissioner (row 1).
+
+    The same arithmetic as ``commissioner_saving_ratio`` per pair, so a look-up in this table
+    gives the same numbers; it pays when there are many pairs.
+
+    Args:
+        world: The model state.
+
+    Returns:
+        A 2 x M array.
+    """
     port = world.portfolio
-    saving = port.council_saving[cols] + world.boards.pooled[councils] * port.nhs_saving[cols]
-    return np.clip(saving / np.maximum(port.running[cols], 1e-9), 0.0, 1.0)
+    saving = port.council_saving + np.array([[False], [True]]) * port.nhs_saving
+    return np.clip(saving / np.maximum(port.running, 1e-9), 0.0, 1.0)
 
 
 def cashable_saving(world: BoardsWorld, councils: np.ndarray, cols: np.ndarray) -> np.ndarray:

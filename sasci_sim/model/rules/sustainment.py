@@ -56,10 +56,18 @@ def decisions_due(world: World) -> np.ndarray:
         cells = cells[
             np.flatnonzero(p.state.ravel()[cells] == State.PILOTING.value)
         ]  # (faster than a boolean selection)
+    # each field is read only at the pilots it decides (a read at scattered cells costs about a
+    # cache line per cell): the grant's end for grant-funded pilots, the months operating for the
+    # others, and the approval only for those whose trial is over
     grant = p.payer.ravel()[cells] == Payer.GRANT.value
-    due = grant & (p.grant_end.ravel()[cells] <= world.t)
-    trial_over = p.months_operating.ravel()[cells] >= world.config.diffusion.trial_months
-    due |= ~grant & p.approved.ravel()[cells] & trial_over
+    by_grant = np.flatnonzero(grant)
+    by_grant = by_grant[p.grant_end.ravel()[cells[by_grant]] <= world.t]
+    other = np.flatnonzero(~grant)
+    other = other[p.months_operating.ravel()[cells[other]] >= world.config.diffusion.trial_months]
+    other = other[p.approved.ravel()[cells[other]]]
+    due = np.zeros(cells.size, dtype=bool)
+    due[by_grant] = True
+    due[other] = True
     return cells[due]
 
 
@@ -75,18 +83,21 @@ def funding_cliff(world: World) -> None:
     if cells.size == 0:
         return
     rows, cols = split_cells(cells, p.state.shape[1])
-    was_grant = p.grant_end[rows, cols] != NO_MONTH
-    dr = np.where(p.double_covered[rows, cols], 0.0, port.double_running[cols] * port.transition[cols])
+    # each field read once, at the flat cells: below only ``sustain`` writes a payer, of the cells that go on
+    was_grant = p.grant_end.ravel()[cells] != NO_MONTH
+    was_payer = p.payer.ravel()[cells]
+    double_covered = p.double_covered.ravel()[cells]
+    dr = np.where(double_covered, 0.0, port.double_running[cols] * port.transition[cols])
     reserves = p.reserves[rows]
     # a pilot whose grant ended before it was approved never got going: it cannot go on
-    started = p.approved[rows, cols]
+    started = p.approved.ravel()[cells]
     full_ok = started & (reserves >= dr)
     part_ok = started & (reserves >= cfg.diffusion.partial_scale * dr)
     payer = np.full(cells.size, Payer.NONE, dtype=np.int8)
     partial = np.zeros(cells.size, dtype=bool)
 
     # a commissioner, not the provider, pays the double running of a move it makes (rules.double_running)
-    council_paid = (p.payer[rows, cols] == Payer.COUNCIL) & started
+    council_paid = (was_payer == Payer.COUNCIL) & started
     idx = np.flatnonzero(council_paid)
     already = np.zeros(cells.size, dtype=bool)
     already[idx[afford_moves(world, rows[idx], cols[idx], council_value(world, p.council[rows[idx]], cols[idx]))]] = (
@@ -94,10 +105,10 @@ def funding_cliff(world: World) -> None:
     )
     payer[already] = Payer.COUNCIL
     todo = np.flatnonzero(~council_paid & started)
-    taken = commission(world, rows[todo], cols[todo])
+    proof = local_proof(world, rows, cols)
+    taken = commission(world, rows[todo], cols[todo], proof[todo])
     payer[todo[taken]] = Payer.COUNCIL
 
-    proof = local_proof(world, rows, cols)
     realised = port.provider_saving[cols] * proof
     open_ = payer == Payer.NONE
     pays_itself = open_ & full_ok & (realised >= port.running[cols])
@@ -117,7 +128,7 @@ def funding_cliff(world: World) -> None:
     go = payer != Payer.NONE
     scale = np.where(partial, cfg.diffusion.partial_scale, 1.0)
     paid_dr = scale * dr
-    covered = go & p.double_covered[rows, cols]  # the funder pays the double running it promised
+    covered = go & double_covered  # the funder pays the double running it promised
     if covered.any():
         cost = scale[covered] * port.double_running[cols[covered]] * port.transition[cols[covered]]
         world.events_scalar["grants_spent_k"] += world.blocks.sums(cost, world.blocks.of_rows(rows[covered]))
@@ -128,7 +139,7 @@ def funding_cliff(world: World) -> None:
     np.maximum(p.reserves, 0.0, out=p.reserves)
     sustain(world, rows[go], cols[go], payer[go], partial[go])
     stop = ~go
-    cliff = stop & (was_grant | (p.payer[rows, cols] == Payer.PILOT_FUND))
+    cliff = stop & (was_grant | (was_payer == Payer.PILOT_FUND))
     abandon(world, rows[cliff], cols[cliff], "cliff")
     rest = stop & ~cliff
     abandon(world, rows[rest], cols[rest], "money")

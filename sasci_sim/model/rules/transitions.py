@@ -41,14 +41,16 @@ def start_pilots(
         double_covered: Whether a funder pays the double running.
     """
     p = world.providers
-    world.pilots_started(rows * p.state.shape[1] + cols)
-    p.state[rows, cols] = State.PILOTING
-    p.payer[rows, cols] = payer
-    p.approved[rows, cols] = False
-    p.months_operating[rows, cols] = 0
-    p.partial[rows, cols] = False
-    p.grant_end[rows, cols] = NO_MONTH if grant_end is None else grant_end
-    p.double_covered[rows, cols] = double_covered
+    cells = rows * p.state.shape[1] + cols
+    world.pilots_started(cells)
+    # written at flat indices (the cell arrays are C-contiguous: ravel is a view), cheaper than [rows, cols]
+    p.state.ravel()[cells] = State.PILOTING
+    p.payer.ravel()[cells] = payer
+    p.approved.ravel()[cells] = False
+    p.months_operating.ravel()[cells] = 0
+    p.partial.ravel()[cells] = False
+    p.grant_end.ravel()[cells] = NO_MONTH if grant_end is None else grant_end
+    p.double_covered.ravel()[cells] = double_covered
     if payer == Payer.OWN:
         np.subtract.at(p.reserves, rows, world.portfolio.upfront[cols])
         np.maximum(p.reserves, 0.0, out=p.reserves)
@@ -66,10 +68,11 @@ def sustain(world: World, rows: np.ndarray, cols: np.ndarray, payer: np.ndarray,
         partial: Whether a cut-down version is kept, per cell.
     """
     p = world.providers
-    world.cells_written(rows * p.state.shape[1] + cols)
-    p.state[rows, cols] = State.SUSTAINED
-    p.payer[rows, cols] = payer
-    p.partial[rows, cols] = partial
+    cells = rows * p.state.shape[1] + cols
+    world.cells_written(cells)
+    p.state.ravel()[cells] = State.SUSTAINED
+    p.payer.ravel()[cells] = payer
+    p.partial.ravel()[cells] = partial
     np.add.at(world.events["sustained_new"], world.blocks.columns(rows, cols), 1)
 
 
@@ -85,19 +88,21 @@ def abandon(world: World, rows: np.ndarray, cols: np.ndarray, cause: str) -> Non
     if len(rows) == 0:
         return
     p = world.providers
-    was_grant = p.grant_end[rows, cols] != NO_MONTH
-    world.cells_written(rows * p.state.shape[1] + cols)
-    p.state[rows, cols] = State.ABANDONED
-    p.payer[rows, cols] = Payer.NONE
-    p.approved[rows, cols] = False
-    p.partial[rows, cols] = False
-    p.ever_abandoned[rows, cols] = True
+    cells = rows * p.state.shape[1] + cols
+    grant_end = p.grant_end.ravel()[cells]
+    was_grant = grant_end != NO_MONTH
+    world.cells_written(cells)
+    p.state.ravel()[cells] = State.ABANDONED
+    p.payer.ravel()[cells] = Payer.NONE
+    p.approved.ravel()[cells] = False
+    p.partial.ravel()[cells] = False
+    p.ever_abandoned.ravel()[cells] = True
     where = world.blocks.columns(rows, cols)  # each run's own event counts
     np.add.at(world.events[f"abandoned_{cause}"], where, 1)
     if cause == "cliff":
         np.add.at(p.pilots_lost, rows, 1)
         np.add.at(world.events["pilots_abandoned_at_grant_end"], where[was_grant], 1)
     # abandonment within six months after a grant ended (stylised fact 2)
-    since = world.t - p.grant_end[rows, cols]
+    since = world.t - grant_end
     post = was_grant & (since >= 0) & (since < 6)
     np.add.at(world.events["abandoned_within_6_months_of_grant_end"], where[post], 1)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sasci_sim.model.rules.commissioning import commission, council_value
+from sasci_sim.model.ensemble import Ensemble
+from sasci_sim.model.rules.commissioning import commission, council_value, every_council_value
 from sasci_sim.model.social_care import SocialCareModel
-from tests.support.core import FULL_PROOF, binomial_ok, innovation, make_model, tiny_scenario
+from tests.support.core import FULL_PROOF, binomial_ok, innovation, make_model, tiny_data, tiny_scenario
 
 
 def commissioning_model(pressure: float, n: int = 3000) -> SocialCareModel:
@@ -58,3 +59,28 @@ def test_council_value_blends_benefit_and_savings_by_pressure() -> None:
     councils = np.array([0, 1, 2, 0, 1, 2])
     cols = np.array([0, 0, 0, 1, 1, 1])
     assert council_value(model, councils, cols) == pytest.approx([0.9, 0.45, 0.0, 0.3, 0.65, 1.0])
+
+
+def mixed_councils_data() -> dict:
+    """Six councils, half of them pooling with their ICB, three innovations with different savings."""
+    return tiny_data(
+        population={"local_authorities": 6, "providers": 60},
+        nhs={"pooled_council_share": 0.5},
+        innovations=[
+            innovation("a", benefit=0.9, commissioner_saving_k_per_month=0.2, nhs_saving_k_per_month=0.5),
+            innovation("b", benefit=0.4, commissioner_saving_k_per_month=1.5, nhs_saving_k_per_month=0.0),
+            innovation("c", benefit=0.6, commissioner_saving_k_per_month=0.0, nhs_saving_k_per_month=2.0),
+        ],
+    )
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_every_council_value_is_council_value_of_each_pair(batch: int) -> None:
+    world = Ensemble(tiny_scenario(**mixed_councils_data()), list(range(batch)))
+    c = world.councils
+    c.pressure[:] = np.random.default_rng(4).random(c.n)
+    world.portfolio.benefit[:] = np.random.default_rng(5).random(world.portfolio.benefit.size)  # each run's own
+    assert 0 < world.boards.pooled.sum() < c.n
+    cols = np.array([2, 0])
+    councils, pairs = np.meshgrid(np.arange(c.n), cols)
+    assert np.array_equal(every_council_value(world, cols), council_value(world, councils, pairs))

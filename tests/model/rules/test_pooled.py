@@ -13,6 +13,7 @@ from sasci_sim.model.rules.pooled import (
     cashable_saving,
     commissioner_saving_ratio,
     pay_council_pilots,
+    saving_ratios,
     share_pooled_costs,
     shared_confidence,
 )
@@ -165,3 +166,16 @@ def test_without_a_fund_council_pilots_come_from_the_pilot_fund_as_before() -> N
     assert ok.tolist() == [True, False, False]
     assert np.allclose(model.councils.pilot_pot, [10.0, 0.0, 40.0, 40.0])
     assert model.events_scalar["joint_fund_spent_k"] == 0.0
+
+
+def test_the_saving_ratio_table_gives_each_pair_the_same_ratio() -> None:
+    model = model_with(0.5, n=40)
+    la = np.tile(np.arange(4), 100)  # enough pairs to be looked up in the table
+    cols = np.zeros(la.size, dtype=np.int64)
+    pooled = model.boards.pooled[la]
+    assert 0 < pooled.sum() < la.size
+    table = saving_ratios(model)
+    assert table.shape == (2, 1)
+    assert table[0, 0] == pytest.approx(0.5 / 2.0) and table[1, 0] == pytest.approx(1.5 / 2.0)
+    assert np.array_equal(commissioner_saving_ratio(model, la, cols), table[pooled.astype(int), 0])
+    assert np.array_equal(commissioner_saving_ratio(model, la[:8], cols[:8]), table[pooled[:8].astype(int), 0])
