@@ -7,7 +7,8 @@ Everything runs side by side in one invocation, on scenarios/england.yaml resize
 innovations, 120 months; benchmarks/measure.py's ``england_at``). For each size: per-run processor
 time of the one-at-a-time path (``SocialCareModel``, build and run), of the ensemble
 (``model.ensemble.Ensemble``) at each batch size (its time over its runs), and of the bare numpy
-Bass kernel stepping the same cells (benchmarks/kernel.py); memory per run (tracemalloc peak of
+Bass kernel stepping the same cells (benchmarks/kernel.py), run once right before each of those
+measurements and taken as the median of those runs (so the machine's drift moves both); memory per run (tracemalloc peak of
 one run alone, and of a batch of 8 over 8); the idiomatic Mesa Bass model (benchmarks/mesa_bass.py)
 per cell-step at England's size; and a sweep of baseline runs (2,000 providers, 120 months) on 2
 processes, twice: the engine alone on a process pool, each task a batch of runs, and the real
@@ -60,25 +61,48 @@ def cpu(fn: Any) -> float:
     return time.process_time() - start
 
 
-def one_at_a_time(scenario: Any, repeats: int) -> float:
-    """Median processor seconds of one run built and stepped alone."""
+class Floor:
+    """The bare Bass kernel on one size's cells, run again beside every measurement of the model there.
+
+    The machine's speed drifts during an invocation (a shared host, frequency changes). A kernel
+    measured once, before or after the model, then moves a ratio by as much as the drift; one
+    kernel run right before each model measurement, and their median, moves with the model.
+    """
+
+    def __init__(self, providers: int) -> None:
+        """No kernel run yet.
+
+        Args:
+            providers: The cells' rows (times ``INNOVATIONS`` columns, ``STEPS`` months).
+        """
+        self.providers = providers
+        self.times: list[float] = []
+
+    def beside(self, fn: Any) -> float:
+        """Run the kernel once (its next seed), then ``fn``; return ``fn``'s processor seconds."""
+        seed = len(self.times)
+        self.times.append(cpu(lambda: kernel.run(self.providers, INNOVATIONS, STEPS, BASS_P, BASS_Q, seed)))
+        return cpu(fn)
+
+    @property
+    def seconds(self) -> float:
+        """Median processor seconds of the kernel's runs so far."""
+        return statistics.median(self.times)
+
+
+def one_at_a_time(scenario: Any, repeats: int, floor: Floor) -> float:
+    """Median processor seconds of one run built and stepped alone, each beside a kernel run."""
     return statistics.median(
-        cpu(lambda s=seed: SocialCareModel(scenario, rng=s, provider_agents=False).run()) for seed in range(repeats)
+        floor.beside(lambda s=seed: SocialCareModel(scenario, rng=s, provider_agents=False).run())
+        for seed in range(repeats)
     )
 
 
-def in_batch(scenario: Any, batch: int, repeats: int) -> float:
-    """Median processor seconds per run of an ensemble of ``batch`` runs."""
+def in_batch(scenario: Any, batch: int, repeats: int, floor: Floor) -> float:
+    """Median processor seconds per run of an ensemble of ``batch`` runs, each beside a kernel run."""
     return statistics.median(
-        cpu(lambda r=r: Ensemble(scenario, list(range(r * batch, (r + 1) * batch))).run()) / batch
+        floor.beside(lambda r=r: Ensemble(scenario, list(range(r * batch, (r + 1) * batch))).run()) / batch
         for r in range(repeats)
-    )
-
-
-def bare_kernel(providers: int, repeats: int) -> float:
-    """Median processor seconds of the bare Bass kernel on the same cells and months."""
-    return statistics.median(
-        cpu(lambda s=seed: kernel.run(providers, INNOVATIONS, STEPS, BASS_P, BASS_Q, s)) for seed in range(repeats)
     )
 
 
@@ -221,14 +245,15 @@ def main(argv: list[str] | None = None) -> int:
     rows, met = [], []
     for n in args.sizes:
         scenario = england_at(n, INNOVATIONS, STEPS)
-        floor = bare_kernel(n, args.repeats)
-        single = one_at_a_time(scenario, args.repeats)  # median of as many runs as the kernel's, at every size
+        kernel_runs = Floor(n)
+        single = one_at_a_time(scenario, args.repeats, kernel_runs)
         batched = {}
         for b in args.batches:
             if b * n * INNOVATIONS > args.max_cells:
                 batched[b] = None
                 continue
-            batched[b] = in_batch(scenario, b, 1 if b * n >= 64_000 else args.repeats)
+            batched[b] = in_batch(scenario, b, 1 if b * n >= 64_000 else args.repeats, kernel_runs)
+        floor = kernel_runs.seconds
         alone_mb, batch_mb = memory_per_run(scenario, 8) if 8 * n * INNOVATIONS <= args.max_cells else (None, None)
         rows.append((n, floor, single, batched, alone_mb, batch_mb))
 
