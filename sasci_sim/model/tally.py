@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.model.kernels.cells import split_cells
+from sasci_sim.model.kernels.cells import distinct_sorted, split_cells
 from sasci_sim.model.population import NO_MONTH, Payer, Providers, State
 
 # a cell's byte: state * 5 + payer (0..24) in the low five bits, then cut-down, ever abandoned, ever granted
@@ -204,7 +204,7 @@ class CellTally:
         if was.size == 0 and now.size == 0:
             return
         flat = self.sustained_in.reshape(-1)
-        touched = np.unique(np.concatenate([was, now]))
+        touched = distinct_sorted(np.concatenate([was, now]))
         before = flat[touched] != 0
         np.subtract.at(flat, was, 1)
         np.add.at(flat, now, 1)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sasci_sim.model.blocks import Blocks
-from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
+from sasci_sim.model.kernels.cells import distinct_sorted, flat_nonzero, split_cells
 from sasci_sim.model.network import PeerExposure
 from sasci_sim.model.population import Payer, Providers, State
 
@@ -167,6 +167,9 @@ class CellViews:
         self._aware: np.ndarray | None = None  # the AWARE cells, kept from a read to the next ``track``
         self._written_since_aware: list[np.ndarray] = []
         self._since_exposure: list[np.ndarray] | None = None  # cells written since the peer counts were synced
+        self._sites: np.ndarray | None = None  # operating sites per run and innovation, kept while tracked
+        self._sites_operating: np.ndarray | None = None  # each cell's operating status as ``_sites`` counts it
+        self._since_sites: list[np.ndarray] = []  # cells written since ``_sites`` was brought up to date
 
     def track(self) -> None:
         """Keep the cells under way and the council contracts once computed, until ``untrack``.
@@ -190,6 +193,8 @@ class CellViews:
         self._started = []
         self._written = None
         self._since_exposure = None
+        self._sites = self._sites_operating = None
+        self._since_sites = []
         if not self.keeping:
             self._contracts = None
 
@@ -219,6 +224,8 @@ class CellViews:
             self._written_since_aware.append(cells)
         if self._since_exposure is not None and cells.size:
             self._since_exposure.append(cells)
+        if self._sites is not None and cells.size:
+            self._since_sites.append(cells)
 
     def take_written(self) -> np.ndarray | None:
         """The cells written since the last call, or None when writes may have gone unreported.
@@ -386,13 +393,45 @@ class CellViews:
     def operating_sites(self) -> np.ndarray:
         """Operating cells per run and innovation.
 
+        While tracked, the first read counts the operating cells from the index of cells under way
+        (in proportion to them) and notes each cell's status; later reads move the counts by the
+        cells written since whose status changed, in proportion to those. A cell starts or stops
+        operating only where its state or approval is written, and every such write is reported
+        while tracked (``written``), as the peer counts rely on too (``refresh_exposure``).
+
         Returns:
-            The counts (flat, run b's at ``b * M ..``), as ``Blocks.count_columns`` gives them; while
-            tracked, counted from the index of cells under way, in proportion to them.
+            The counts (flat, run b's at ``b * M ..``), as ``Blocks.count_columns`` gives them
+            (read-only while kept).
         """
         if not self.tracking or self.many_under_way():  # counting the mask is then cheaper than the index
+            self._sites = self._sites_operating = None  # (counted afresh when the index pays again)
+            self._since_sites = []
             return self.blocks.count_columns(self.operating_mask())
-        rows, cols = split_cells(self.operating(), self.blocks.m)
+        if self._sites is None:
+            cells = self.operating()
+            self._sites_operating = np.zeros(self.providers.state.size, dtype=bool)
+            self._sites_operating[cells] = True
+            sites = self._column_counts(cells)
+        elif self._since_sites:
+            written = distinct_sorted(np.concatenate(self._since_sites))
+            now = operating_at(self.providers, written)
+            moved = np.flatnonzero(now != self._sites_operating[written])
+            if moved.size == 0:
+                self._since_sites = []
+                return self._sites
+            started = now[moved]
+            cells = written[moved]
+            self._sites_operating[cells] = started
+            sites = self._sites + self._column_counts(cells[started]) - self._column_counts(cells[~started])
+        else:
+            return self._sites
+        sites.flags.writeable = False  # kept
+        self._sites, self._since_sites = sites, []
+        return sites
+
+    def _column_counts(self, cells: np.ndarray) -> np.ndarray:
+        """How many of these cells each run and innovation has (flat, length B * M)."""
+        rows, cols = split_cells(cells, self.blocks.m)
         return np.bincount(self.blocks.columns(rows, cols), minlength=self.blocks.size * self.blocks.m)
 
     def council_contracts(self) -> np.ndarray:

@@ -1,11 +1,11 @@
-"""flat_nonzero finds exactly np.flatnonzero's cells, at every density and shape (large ones read by words)."""
+"""flat_nonzero finds exactly np.flatnonzero's cells, at every density and shape (large ones read by words); distinct cells by a sort."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from sasci_sim.model.kernels.cells import flat_nonzero, split_cells
+from sasci_sim.model.kernels.cells import distinct_sorted, flat_nonzero, one_of_each, split_cells
 
 
 @pytest.mark.parametrize("shape", [(7000, 20), (13001, 11), (2700, 20), (13, 7), (5,), (0, 20), (3,)])
@@ -28,3 +28,13 @@ def test_split_cells_inverts_row_major_indexing() -> None:
     rows, cols = split_cells(np.array([0, 5, 19, 20, 47]), 20)
     np.testing.assert_array_equal(rows, [0, 0, 0, 1, 2])
     np.testing.assert_array_equal(cols, [0, 5, 19, 0, 7])
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 50, 5000])
+def test_distinct_cells_by_a_sort_are_np_unique_and_one_of_each_picks_a_repeat_of_each(size: int) -> None:
+    rng = np.random.default_rng(size)
+    cells = rng.integers(0, max(size // 3, 1), size)  # many repeats
+    np.testing.assert_array_equal(distinct_sorted(cells), np.unique(cells))
+    pick = one_of_each(cells)
+    np.testing.assert_array_equal(cells[pick], np.unique(cells))
+    assert len(set(pick.tolist())) == pick.size  # positions, each once
