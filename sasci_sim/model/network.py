@@ -199,12 +199,13 @@ class PeerExposure:
         self._exposed = []
         return cells
 
-    def share_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    def share_at(self, rows: np.ndarray, cols: np.ndarray, cells: np.ndarray | None = None) -> np.ndarray:
         """Peer share using the innovation for the given cells.
 
         Args:
             rows: Providers of the cells.
             cols: Innovations of the cells.
+            cells: Their flat indices (``rows * m + cols``), when the caller has them already.
 
         Returns:
             x[i, j], the share of provider i's peers using innovation j (of all providers, with
@@ -212,4 +213,4 @@ class PeerExposure:
         """
         if self.adjacency is None:
             return self.count[self._run_columns(rows, cols)] / self.n
-        return self.count.ravel()[rows * self.m + cols] * self.inv_degree[rows]
+        return self.count.ravel()[rows * self.m + cols if cells is None else cells] * self.inv_degree[rows]

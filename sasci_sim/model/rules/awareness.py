@@ -63,7 +63,7 @@ def spread_awareness(world: World) -> None:
     peer = (
         runs.param_rows("diffusion.peer_influence", rows)
         * world.peer_learning[rows]
-        * world.exposure.share_at(rows, cols)
+        * world.exposure.share_at(rows, cols, cells)
     )
     # min(1 - ext, peer) / (1 - ext) = min(1, peer / (1 - ext)); a missed share of 0 leaves no unaware cell
     chance = np.minimum(peer / np.maximum(1.0 - external, 1e-300)[runs.block_columns(blocks, cols)], 1.0)
