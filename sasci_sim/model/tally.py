@@ -61,7 +61,6 @@ class CellTally:
         self.seen = np.zeros(size, dtype=np.uint8)  # each cell's byte as last counted
         self.states[State.UNAWARE.value] = providers.state.shape[0] // runs
         self._now = np.empty_like(self.seen)  # this month's bytes, written in place every month
-        self._slot = np.empty(size, dtype=np.int32 if size < 2**31 else np.int64)
         now = self.packed(providers, self._now)
         cells = changed_cells(now, self.seen)
         self._move(cells, now[cells])
@@ -118,7 +117,7 @@ class CellTally:
             cells = changed_cells(now, self.seen)
             codes = now[cells]
         else:
-            cells = self._distinct(written)
+            cells = distinct_sorted(written)  # (sorted: the gathers below then read the arrays in order)
             codes = self.packed_at(providers, cells)
             moved = np.flatnonzero(codes != self.seen[cells])
             cells, codes = cells[moved], codes[moved]
@@ -135,16 +134,6 @@ class CellTally:
         self._add(low_now - low_was, bits_now - bits_was)
         self._move_sites(sites_was, sites_now)
         self.seen[cells] = codes
-
-    def _distinct(self, cells: np.ndarray) -> np.ndarray:
-        """The cells without repeats (in no particular order), without sorting them.
-
-        Each cell's slot is written with its positions in turn; a position whose slot it still
-        holds is its cell's last, so exactly one of each cell's repeats is kept.
-        """
-        at = np.arange(cells.size, dtype=self._slot.dtype)
-        self._slot[cells] = at
-        return cells[np.flatnonzero(self._slot[cells] == at)]
 
     @staticmethod
     def packed_at(p: Providers, cells: np.ndarray) -> np.ndarray:
