@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sasci_sim.config.schema import Network
-from sasci_sim.model.kernels.cells import one_of_each, split_cells
+from sasci_sim.model.kernels.cells import split_cells
 
 
 def _ties_within_groups(group: np.ndarray, per_node: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -126,12 +126,11 @@ class PeerExposure:
 
         Args:
             cells: Flat indices of every cell whose active status may have changed since the last
-                update (any order; repeats allowed).
-            active_now: Whether each of them is active now (the same for every repeat of a cell).
+                update, each once, sorted.
+            active_now: Whether each of them is active now.
         """
-        flip = np.flatnonzero(self.active.reshape(-1)[cells] != active_now)
-        pick = flip[one_of_each(cells[flip])]  # each cell once, sorted, as ``update`` has them
-        changed, now = cells[pick], active_now[pick]
+        flip = self.active.reshape(-1)[cells] != active_now
+        changed, now = cells[flip], active_now[flip]  # each once, sorted, as ``update`` has them
         started, stopped = changed[now], changed[~now]
         self.active.reshape(-1)[changed] = now
         self._cells = None  # found when an ``update`` needs them

@@ -287,7 +287,7 @@ class CellViews:
         elif self._since_exposure is None:
             exposure.update(self.operating())
         elif self._since_exposure:
-            written = np.concatenate(self._since_exposure)
+            written = distinct_sorted(np.concatenate(self._since_exposure))  # (in order: gathers read the arrays so)
             exposure.update_at(written, operating_at(self.providers, written))
         self._since_exposure = [] if self.tracking else None
 
