@@ -17,7 +17,8 @@ it makes them, results written to a sweep folder), for baseline replicates (runs
 batches), for baseline replicates one run a task (as sweeps ran before their tasks were batches)
 and for ``experiments/sobol_levers.yaml`` itself cut down to a few Saltelli samples (points that
 differ in all 8 policy levers, two replicates each; every lever is a per-run parameter, so a task
-holds many points and the engine steps it as one batch). Prints the table and each target of
+holds many points and the engine steps it as one batch); ``--sweep-task-sizes`` also times the
+baseline replicates' sweep with tasks of the sizes given (what ``runner.EFFICIENT_TASK`` rests on). Prints the table and each target of
 issue 16 as met or not met. Processor time per run is used (not wall time), since the machine
 may be shared; the sweep's throughput is wall time, as a sweep sees it.
 """
@@ -240,6 +241,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep-runs", type=int, default=128)
     parser.add_argument("--sweep-batch", type=int, default=32)
     parser.add_argument("--sweep-path-runs", type=int, default=96, help="runs of each sasci-sim sweep measurement")
+    parser.add_argument(
+        "--sweep-task-sizes",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also time the sasci-sim sweep of baseline replicates with tasks of each of these sizes (the default's grounds)",
+    )
     args = parser.parse_args(argv)
 
     rows, met = [], []
@@ -325,6 +333,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"sasci-sim sweep of baseline replicates {rate:.1f} runs/s on 2 processes (target >= {SWEEP_RUNS_PER_S:g})",
             )
         )
+        for size in args.sweep_task_sizes:
+            rate, _ = sweep_path_throughput(n, runs_per_task=size)
+            print(
+                f"sasci-sim sweep (run_sweep, pool of 2 workers): {n} baseline replicates, tasks of {size} runs: {rate:.1f} runs/s (wall)"
+            )
         single, _ = sweep_path_throughput(n // 2, runs_per_task=1)
         print(
             f"sasci-sim sweep (run_sweep, pool of 2 workers): {n // 2} baseline replicates, tasks of 1 run "

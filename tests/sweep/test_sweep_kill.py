@@ -17,7 +17,8 @@ from sasci_sim.experiments.sweep.runner import run_sweep
 from sasci_sim.experiments.sweep.store import SweepStore
 from tests.support.sweep import tiny_grid
 
-RUNS = 60
+#: Enough runs that default tasks (``runner.task_size``) give each of 2 workers four tasks: parts land one by one.
+RUNS = 200
 
 
 def cli(*args: str) -> list[str]:

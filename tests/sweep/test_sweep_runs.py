@@ -225,6 +225,33 @@ def test_tasks_hold_runs_that_share_a_batch_and_every_run_once(tmp_path):
         assert len({r.values["diffusion.external_influence"] for r in task}) == 1
 
 
+@pytest.mark.parametrize("batch", [27, 32, 8])
+@pytest.mark.parametrize("slots", [1, 2, 3, 8])
+def test_default_tasks_are_never_smaller_than_pays_while_runs_allow(monkeypatch, batch, slots):
+    """Tasks of at most a batch; none under EFFICIENT_TASK runs (or the batch) while every worker can
+    have one that size; up to TASKS_PER_SLOT a worker, as many for each, unless a batch caps them."""
+    import math
+
+    from sasci_sim.experiments.sweep import runner
+
+    experiment = load_experiment(ROOT / "experiments" / "sobol_levers.yaml")
+    monkeypatch.setattr(runner, "batch_size", lambda scenario: batch)
+    floor = min(runner.EFFICIENT_TASK, batch)
+    for runs in [*range(1, 400), 5120]:
+        size = runner.task_size(experiment, runs, slots)
+        count = math.ceil(runs / size)
+        assert 1 <= size <= batch
+        if runs >= slots * floor:
+            assert size >= floor and count >= slots, (runs, size)  # no small tasks, and every worker busy
+        if size < batch:  # not capped: at most TASKS_PER_SLOT a worker, the same number for each
+            per_slot = math.ceil(runs / (slots * size))
+            assert per_slot <= runner.TASKS_PER_SLOT and count > slots * (per_slot - 1), (runs, size)
+        if runs >= slots * runner.TASKS_PER_SLOT * batch:
+            assert size == batch, (runs, size)  # many runs: full batches
+    if batch >= runner.EFFICIENT_TASK and slots == 2:
+        assert [runner.task_size(experiment, runs, 2) for runs in (96, 160, 40, 10)] == [24, min(27, batch), 20, 5]
+
+
 def shipped_tasks(name: str, size: int):
     """The shipped experiment ``experiments/<name>.yaml``, its context and its runs grouped as tasks of ``size``."""
     from sasci_sim.experiments.sweep.runner import group_tasks, tasks

@@ -11,8 +11,9 @@ differ only in those) are put in the same tasks, so that they share the ensemble
 batches. Since a run's record never depends on the runs it is stepped with, results are the
 same whatever the task size, the number of workers or the executor. By default a task holds
 up to ``experiments.replications.batch_size`` runs of the base scenario, fewer when there are
-too few runs left to give every worker ``TASKS_PER_SLOT`` tasks; a stand-in model's runs go
-one to a task. At most ``slots`` x 2 tasks are in flight, which bounds what a kill can lose.
+too few runs left to give every worker ``TASKS_PER_SLOT`` tasks, but not fewer than
+``EFFICIENT_TASK`` while there are enough runs for every worker to have a task that size (each
+worker then gets the same number of tasks); a stand-in model's runs go one to a task. At most ``slots`` x 2 tasks are in flight, which bounds what a kill can lose.
 A task that takes its worker down (Dask's ``KilledWorker``) has its runs tried again one to a
 task, so only the run that does it is recorded as failed. Only runs so quick that writing each
 costs more than running it (well under a second of work together, e.g. test functions) are
@@ -45,6 +46,11 @@ from sasci_sim.seeds import derive_seed
 #: By default tasks are made small enough that each worker gets at least this many (load balance
 #: at the end of a sweep, a progress bar that moves, little lost to a kill).
 TASKS_PER_SLOT = 4
+#: ...but not so small that the ensemble engine's batches and each task's own work (checking its
+#: scenario, building, handing back its records) cost much more per run: 96 baseline runs (2,000
+#: providers) on 2 workers ran at 20.6, 22.0 and 23.5 runs/s in tasks of 12, 16 and 24
+#: (``benchmarks/ensemble.py --sweep-task-sizes 12 16 24``).
+EFFICIENT_TASK = 24
 
 #: Finished runs are written at once unless together they took less work than this (seconds)...
 WRITE_WORK_S = 0.05
@@ -117,8 +123,10 @@ def task_size(experiment: Experiment, runs: int, slots: int) -> int:
     """How many runs to put in one task by default.
 
     The simulator's runs: up to ``experiments.replications.batch_size`` of the base scenario
-    (as many as the ensemble engine steps together), but no more than gives every worker
-    ``TASKS_PER_SLOT`` tasks of the ``runs`` still to do. A stand-in model's runs: one a task.
+    (as many as the ensemble engine steps together), in tasks that give every worker the same
+    number of them: ``TASKS_PER_SLOT``, or fewer where tasks would then hold fewer than
+    ``EFFICIENT_TASK`` runs (down to one task a worker); more when a batch caps them. A stand-in
+    model's runs: one a task.
 
     Args:
         experiment: The experiment.
@@ -130,7 +138,9 @@ def task_size(experiment: Experiment, runs: int, slots: int) -> int:
     """
     if not experiment.simulator or experiment.base is None:
         return 1
-    return max(1, min(batch_size(experiment.base), math.ceil(runs / (TASKS_PER_SLOT * max(slots, 1)))))
+    batch, slots = batch_size(experiment.base), max(slots, 1)
+    per_slot = max(1, min(TASKS_PER_SLOT, runs // (slots * min(EFFICIENT_TASK, batch))))
+    return max(1, min(batch, math.ceil(runs / (slots * per_slot))))
 
 
 def group_tasks(runs: list[RunTask], context: RunContext, size: int) -> Iterator[list[RunTask]]:
