@@ -48,7 +48,7 @@ from sasci_sim.seeds import derive_seed
 TASKS_PER_SLOT = 4
 #: ...but not so small that the ensemble engine's batches and each task's own work (checking its
 #: scenario, building, handing back its records) cost much more per run: 96 baseline runs (2,000
-#: providers) on 2 workers ran at 20.6, 22.0 and 23.5 runs/s in tasks of 12, 16 and 24
+#: providers) on 2 workers ran at 18.6, 20.7 and 23.5 runs/s in tasks of 12, 16 and 24
 #: (``benchmarks/ensemble.py --sweep-task-sizes 12 16 24``).
 EFFICIENT_TASK = 24
 
