@@ -197,6 +197,26 @@ class Blocks:
         """
         return self._block(cells, self.n * self.m)
 
+    def cells_of(self, cells: np.ndarray, runs: np.ndarray) -> np.ndarray:
+        """The cells of the given runs, from sorted flat cell indices of all runs.
+
+        Sorted cells hold each run's as one stretch, so the stretches of the runs asked for are
+        found by a binary search and taken whole: the cost is in proportion to those runs' cells,
+        not to all the cells given.
+
+        Args:
+            cells: Flat cell indices, sorted.
+            runs: One bool per run: whether its cells are wanted.
+
+        Returns:
+            Those runs' cells, in the order given (``cells[runs[of_cells(cells)]]``).
+        """
+        wanted = np.flatnonzero(runs)
+        if wanted.size == self.size:
+            return cells
+        bounds = np.searchsorted(cells, np.arange(self.size + 1) * (self.n * self.m))
+        return np.concatenate([cells[bounds[b] : bounds[b + 1]] for b in wanted.tolist()] or [cells[:0]])
+
     def _block(self, items: np.ndarray, per_block: int) -> np.ndarray:
         """The block of each item, where each block holds ``per_block`` consecutive items (int64)."""
         if self.size == 1:

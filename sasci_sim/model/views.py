@@ -164,7 +164,7 @@ class CellViews:
         self._under_writes = -1  # ``_writes`` when the kept index was last checked against the state
         self._written: list[np.ndarray] | None = None  # cells written since ``take_written``, while tracked
         self._written_since_contracts: list[np.ndarray] = []  # since the contracts were last read, while kept
-        self._aware: np.ndarray | None = None  # the AWARE cells, kept from a read to the next ``track``
+        self._aware: np.ndarray | None = None  # the AWARE cells, kept from a read while tracked
         self._written_since_aware: list[np.ndarray] = []
         self._since_exposure: list[np.ndarray] | None = None  # cells written since the peer counts were synced
         self._sites: np.ndarray | None = None  # operating sites per run and innovation, kept while tracked
@@ -181,7 +181,6 @@ class CellViews:
         """
         self.tracking = True
         self._many = None
-        self._aware = None
 
     def untrack(self) -> None:
         """Drop the kept indices and find the cells afresh from now on."""
@@ -321,11 +320,12 @@ class CellViews:
     def aware(self) -> np.ndarray:
         """Flat indices of the AWARE cells, sorted.
 
-        While tracked, the first read scans the state and the index is kept until the next
-        ``track`` (the start of the rules' part of a month): a later read (the next funder's call
-        of the month) takes it, with the cells written since that are AWARE, less those no longer
-        AWARE (the pilots the last call started). Each funder's call then costs in proportion to
-        the aware cells, not to providers x innovations.
+        While tracked, the first read scans the state and the index is kept: a later read (the
+        next funder's call, of the month or of a later month) takes it, with the cells written
+        since that are AWARE, less those no longer AWARE (the pilots the calls started, the cells
+        the rules moved on). A cell becomes AWARE only where a rule writes it, and every write is
+        reported while tracked, so each funder's call after the first costs in proportion to the
+        aware cells and the writes since, not to providers x innovations.
 
         Returns:
             The cells, as ``np.flatnonzero(state == AWARE)`` gives them.

@@ -39,3 +39,16 @@ def test_block_columns_are_the_columns_of_the_cells_rows_and_innovations(size: i
     assert np.array_equal(runs.block_columns(runs.of_rows(rows), cols), expected)
     if size > 1:
         assert np.array_equal(expected, rows // n * m + cols)
+
+
+@pytest.mark.parametrize("trial", range(12))
+def test_cells_of_some_runs_are_those_runs_cells_of_a_sorted_index_in_order(trial: int) -> None:
+    r = np.random.default_rng(trial)
+    size, n, m = int(r.integers(1, 7)), int(r.integers(1, 30)), int(r.integers(1, 5))
+    runs = Blocks(_streams(list(range(size))), n, 1, m)
+    cells = np.sort(r.choice(size * n * m, size=int(r.integers(0, size * n * m + 1)), replace=False))
+    wanted = r.random(size) < 0.5
+    got = runs.cells_of(cells, wanted)
+    assert np.array_equal(got, cells[wanted[cells // (n * m)]])
+    assert got.dtype == cells.dtype
+    assert runs.cells_of(cells, np.ones(size, dtype=bool)) is cells  # every run: the index as it is

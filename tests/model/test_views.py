@@ -222,7 +222,7 @@ def test_many_under_way_counts_after_a_dense_month_and_reads_the_index_after_a_s
     model.cells.untrack()
 
 
-def test_the_kept_aware_cells_take_in_cells_reported_written_and_are_dropped_at_track() -> None:
+def test_the_kept_aware_cells_take_in_cells_reported_written_and_are_dropped_at_untrack() -> None:
     model = SocialCareModel(small(None, providers=200, steps=5), rng=1, provider_agents=False)
     model.step()
     views, state = model.cells, model.providers.state.ravel()
@@ -234,7 +234,13 @@ def test_the_kept_aware_cells_take_in_cells_reported_written_and_are_dropped_at_
     state[int(first[0])] = State.PILOTING
     views.written(first[:1])
     assert np.array_equal(views.aware(), np.flatnonzero(state == State.AWARE.value))
-    state[unaware] = State.UNAWARE  # unreported: seen only by the scan after the next ``track``
+    views.track()  # the next month of the span: still kept, and still taking in what is reported
+    state[int(first[1])] = State.ABANDONED
+    views.written(first[1:2])
+    assert views._aware is not None
+    assert np.array_equal(views.aware(), np.flatnonzero(state == State.AWARE.value))
+    state[unaware] = State.UNAWARE  # unreported: seen only by the scan after ``untrack``
+    views.untrack()
     views.track()
     assert np.array_equal(views.aware(), np.flatnonzero(state == State.AWARE.value))
     views.untrack()

@@ -201,12 +201,11 @@ def award_grants(world: World, funder: Funder) -> float | np.ndarray:
     # the aware cells are many: each pass over them counts, so the rows are found only for the
     # cells that may bid, and the innovations only for those that bid
     cells = world.aware_cells()  # (kept through the month's calls)
+    if closed is not None and closed.any():  # their providers do not bid, and draw nothing, as alone
+        cells = runs.cells_of(cells, ~closed)  # (each run's one stretch: a run alone costs its own cells)
     if not open_to.all():
         cells = cells[np.flatnonzero(np.tile(open_to, p.state.shape[0])[cells])]
     rows = cells // m
-    if closed is not None and closed.any():  # their providers do not bid, and draw nothing, as alone
-        bidder = np.flatnonzero(~closed[runs.of_rows(rows)])
-        cells, rows = cells[bidder], rows[bidder]
     if rows.size == 0:
         return 0.0
     everyone = np.arange(p.n)
