@@ -53,29 +53,36 @@ def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Sc
         Figure name -> value; months to a level are NaN when no innovation gets there.
     """
     steps = int(spread["step"].max())
-    order = spread.sort_values(["step", "innovation"])
-    names = sorted(spread["innovation"].unique())
+    # the rows by step, then innovation name: sort_values(["step", "innovation"])'s order, found
+    # once and applied to the columns read (not to all of them)
+    codes, uniques = pd.factorize(spread["innovation"], sort=True)
+    at = np.lexsort((codes, spread["step"].to_numpy()))
+    names = list(uniques)
     m = len(names)
-    n = float(order["providers"].iloc[0])
-    n_la = float(order["local_authorities"].iloc[0])
+
+    def column(col: str) -> np.ndarray:
+        return spread[col].to_numpy()[at]
 
     def matrix(col: str) -> np.ndarray:
-        return order[col].to_numpy().reshape(steps + 1, m)
+        return column(col).reshape(steps + 1, m)
+
+    n = float(column("providers")[0])
+    n_la = float(column("local_authorities")[0])
 
     sustained, piloting = matrix("sustained") / n, matrix("piloting") / n
     adopting = sustained + piloting
     reached = matrix("councils_reached") / n_la
-    kinds = order["kind"].to_numpy()[:m]
+    kinds = column("kind")[:m]
     at_scale = (sustained[-1] >= scenario.scale.provider_share) | (reached[-1] >= scenario.scale.council_share)
     t10, t50 = first_step_at(adopting, 0.10), first_step_at(adopting, 0.50)
-    grants = order["grants"].sum()
-    cliff = order["pilots_abandoned_at_grant_end"].sum()
+    grants = column("grants").sum()
+    cliff = column("pilots_abandoned_at_grant_end").sum()
     out: dict[str, float] = {
         "final_sustained_share": float(sustained[-1].mean()),
         "final_adopting_share": float(adopting[-1].mean()),
         "peak_piloting_share": float(piloting.max(axis=0).mean()),
         "pilots_abandoned_at_grant_end": float(cliff),
-        "pilots_given_up_waiting": float(order["abandoned_rigidity"].sum()),
+        "pilots_given_up_waiting": float(column("abandoned_rigidity").sum()),
         "share_of_grants_lost_at_cliff": float(cliff / grants) if grants else float("nan"),
         "months_to_10pct": _nanmean(t10),
         "months_to_50pct": _nanmean(t50),
@@ -92,11 +99,11 @@ def summarise_run(spread: pd.DataFrame, money: pd.DataFrame | None, scenario: Sc
         if mask.any():
             out[f"final_sustained_share_{kind}"] = float(sustained[-1][mask].mean())
             out[f"councils_reached_share_{kind}"] = float(reached[-1][mask].mean())
-    if "people_supported" in order:
+    if "people_supported" in spread:
         out |= _people_figures(
             matrix("people_supported")[-1],
             matrix("councils_with_scheme")[-1] / n_la,
-            float(order["people_using_care"].iloc[0]),
+            float(column("people_using_care")[0]),
             names,
             kinds,
             scenario,

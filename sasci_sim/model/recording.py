@@ -157,9 +157,9 @@ class Recorder:
         if self.people is not None:
             data["people_supported"] = self.people_supported[:steps, cols].ravel().round(3)
             data["councils_with_scheme"] = self.councils_with_scheme[:steps, cols].ravel()
-        frame = pd.DataFrame(data)
-        frame["providers"] = model.blocks.n
-        frame["local_authorities"] = model.blocks.l
+        data["providers"] = model.blocks.n
+        data["local_authorities"] = model.blocks.l
+        frame = pd.DataFrame(data)  # (scalars spread over the rows: cheaper than columns added after)
         if self.people is not None:
             councils = slice(run * model.blocks.l, (run + 1) * model.blocks.l)
             frame["people_using_care"] = round(float(self.people.using_care[councils].sum()), 3)
@@ -176,9 +176,5 @@ class Recorder:
             One row per month recorded (money.csv).
         """
         steps = self.t + 1
-        frame = pd.DataFrame(
-            {name: v[:steps] if self.runs == 1 else v[:steps, run] for name, v in self.scalars.items()}
-        )
-        frame.insert(0, "step", np.arange(steps))
-        frame.insert(0, "replication", replication)
-        return frame
+        columns = {name: v[:steps] if self.runs == 1 else v[:steps, run] for name, v in self.scalars.items()}
+        return pd.DataFrame({"replication": replication, "step": np.arange(steps), **columns})
