@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             met.append(
                 (
                     ratio <= WITHIN_KERNEL[n],
-                    f"{n:,} providers: best per-run time x{ratio:.1f} the kernel (target <= {WITHIN_KERNEL[n]:g})",
+                    f"{n:,} providers: best per-run time x{ratio:.2f} the kernel (target <= {WITHIN_KERNEL[n]:g})",
                 )
             )
         if alone_mb is not None:
@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
             met.append(
                 (
                     ratio <= ENGLAND_WITHIN_KERNEL,
-                    f"one England run x{ratio:.1f} the kernel (target <= {ENGLAND_WITHIN_KERNEL:g})",
+                    f"one England run x{ratio:.2f} the kernel (target <= {ENGLAND_WITHIN_KERNEL:g})",
                 )
             )
             mesa = mesa_per_cell_step(n, 2, args.mesa_steps)
