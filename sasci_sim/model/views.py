@@ -518,7 +518,7 @@ class CellAccess:
         """Flat indices of the AWARE cells, sorted.
 
         Returns:
-            The cells (kept through a month's calls while tracked, ``model.views.CellViews.aware``).
+            The cells (kept from call to call while tracked, ``model.views.CellViews.aware``).
         """
         return self.cells.aware()
 

@@ -13,7 +13,8 @@ same whatever the task size, the number of workers or the executor. By default a
 up to ``experiments.replications.batch_size`` runs of the base scenario, fewer when there are
 too few runs left to give every worker ``TASKS_PER_SLOT`` tasks, but not fewer than
 ``EFFICIENT_TASK`` while there are enough runs for every worker to have a task that size (each
-worker then gets the same number of tasks); a stand-in model's runs go one to a task. At most ``slots`` x 2 tasks are in flight, which bounds what a kill can lose.
+worker then gets the same number of tasks); a stand-in model's runs go one to a task. At most
+``slots`` x 2 tasks are in flight, which bounds what a kill can lose.
 A task that takes its worker down (Dask's ``KilledWorker``) has its runs tried again one to a
 task, so only the run that does it is recorded as failed. Only runs so quick that writing each
 costs more than running it (well under a second of work together, e.g. test functions) are

@@ -200,7 +200,7 @@ def award_grants(world: World, funder: Funder) -> float | np.ndarray:
     m = p.state.shape[1]
     # the aware cells are many: each pass over them counts, so the rows are found only for the
     # cells that may bid, and the innovations only for those that bid
-    cells = world.aware_cells()  # (kept through the month's calls)
+    cells = world.aware_cells()  # (kept from call to call while tracked)
     if closed is not None and closed.any():  # their providers do not bid, and draw nothing, as alone
         cells = runs.cells_of(cells, ~closed)  # (each run's one stretch: a run alone costs its own cells)
     if not open_to.all():
