@@ -214,8 +214,19 @@ class Blocks:
         wanted = np.flatnonzero(runs)
         if wanted.size == self.size:
             return cells
-        bounds = np.searchsorted(cells, np.arange(self.size + 1) * (self.n * self.m))
+        bounds = self.cell_bounds(cells)
         return np.concatenate([cells[bounds[b] : bounds[b + 1]] for b in wanted.tolist()] or [cells[:0]])
+
+    def cell_bounds(self, cells: np.ndarray) -> np.ndarray:
+        """Where each run's stretch of sorted flat cell indices starts and ends.
+
+        Args:
+            cells: Flat cell indices, sorted.
+
+        Returns:
+            B + 1 positions: run b's cells are ``cells[bounds[b] : bounds[b + 1]]``.
+        """
+        return np.searchsorted(cells, np.arange(self.size + 1) * (self.n * self.m))
 
     def _block(self, items: np.ndarray, per_block: int) -> np.ndarray:
         """The block of each item, where each block holds ``per_block`` consecutive items (int64)."""

@@ -65,7 +65,7 @@ def provider_finances(world: World) -> None:
         own &= (net != 0)[cells % m]
     cells = cells[np.flatnonzero(own)]  # (taking at indices is faster than a boolean selection at ~half true)
     rows, cols = split_cells(cells, m)
-    per_run = np.diff(np.searchsorted(cells, np.arange(runs.size + 1) * (runs.n * m)))
+    per_run = np.diff(runs.cell_bounds(cells))
     few = per_run * 8 < runs.n * m  # few payers: each cell's cost is added to its provider
     if few.all():  # a provider's costs are added in the order it adds them alone
         cost = _cell_costs(world, cells, rows, cols, p.state.shape[0])

@@ -77,7 +77,7 @@ def _shown_per_run(world: World, cells: np.ndarray, mask: np.ndarray | None = No
         mask: The operating mask whose true cells they are, when the caller has it.
     """
     runs, m = world.blocks, world.providers.state.shape[1]
-    bounds = np.searchsorted(cells, np.arange(runs.size + 1) * (runs.n * m))  # each run's share of the cells
+    bounds = runs.cell_bounds(cells)  # each run's share of the cells
     if runs.size > 1 and (np.diff(bounds) * 8 < runs.n * m).all():
         rows, cols, weight = _weigh_each(world, cells)
         return np.bincount(runs.columns(rows, cols), weights=weight, minlength=runs.size * m)
