@@ -405,17 +405,7 @@ class Blocks:
         """
         if self.size == 1:
             return sampling.cells_with_chance(self.rngs[0], values, value, float(np.asarray(p).reshape(-1)[0]))
-        chances = self._per_block(p)
-        if (chances <= sampling.DENSE_ABOVE).all():  # sparse in every run: draw all runs' hits, then look
-            cells = self.bernoulli(self.n * self.m, chances)
-            return cells[np.flatnonzero(values.ravel()[cells] == value)]
-        step = self.n * self.m
-        parts = [
-            sampling.cells_with_chance(self.rngs[b], values[b * self.n : (b + 1) * self.n], value, float(chances[b]))
-            + b * step
-            for b in range(self.size)
-        ]
-        return np.concatenate(parts)
+        return sampling.cells_with_chance_blocks(self.rngs, values, value, self._per_block(p))
 
     def bernoulli(self, per_block: int, p: float | np.ndarray) -> np.ndarray:
         """``sampling.bernoulli_indices`` over ``per_block`` items of each block, offset to global indices.

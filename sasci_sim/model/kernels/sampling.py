@@ -13,12 +13,13 @@ import math
 
 import numpy as np
 
+from sasci_sim.model.kernels import gaps
 from sasci_sim.model.kernels.cells import flat_nonzero
 
 #: Above this chance a uniform per index costs less than drawing the gaps.
 DENSE_ABOVE = 0.2
-#: ``bernoulli_blocks`` gathers its hits in one pass below this many a block, else block by block.
-_GATHER_BELOW = 500
+#: The cell values of a walk that keeps every position (never read).
+_NO_CELLS = np.zeros(0, dtype=np.int8)
 
 
 def bernoulli_indices(rng: np.random.Generator, size: int, p: float) -> np.ndarray:
@@ -40,18 +41,13 @@ def bernoulli_indices(rng: np.random.Generator, size: int, p: float) -> np.ndarr
         return np.arange(size, dtype=np.int64)
     if p > DENSE_ABOVE:  # most indices are hits: one uniform each is cheaper than the gaps
         return np.flatnonzero(rng.random(size) < p)
-    expected = size * p
-    chunk = int(expected + 6.0 * math.sqrt(expected) + 16)
-    return _more_hits(rng, size, p, chunk, -1.0)
+    return _more_hits(rng, size, p, _chunk(size, p), -1.0)
 
 
 def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) -> np.ndarray:
     """``bernoulli_indices`` for several blocks of ``size`` indices at once, block b with ``rngs[b]`` and ``p[b]``.
 
-    Each block draws exactly what ``bernoulli_indices(rngs[b], size, p[b])`` draws: the gaps of all
-    blocks' first chunks are computed in one pass and added in one running sum of whole numbers
-    (exact in float64 below 2**53), a block's positions are that sum less the total before the block,
-    and a block whose chunk ran out goes on alone.
+    Each block draws exactly what ``bernoulli_indices(rngs[b], size, p[b])`` draws (``_walk_blocks``).
 
     Args:
         rngs: One random stream per block.
@@ -61,104 +57,117 @@ def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) 
     Returns:
         Sorted hit indices, block b's offset by ``b * size`` (int64).
     """
+    return _walk_blocks(rngs, size, p, None, -1)
+
+
+def cells_with_chance_blocks(
+    rngs: list[np.random.Generator], values: np.ndarray, value: int, p: np.ndarray
+) -> np.ndarray:
+    """``cells_with_chance`` over each of ``len(rngs)`` equal blocks of rows, block b with ``rngs[b]`` and ``p[b]``.
+
+    Each block draws exactly what ``cells_with_chance(rngs[b], its rows, value, p[b])`` draws.
+
+    Args:
+        rngs: One random stream per block.
+        values: The stacked cell array (state or payer), the blocks' rows one after another.
+        value: The value a cell must hold to count.
+        p: Each block's chance.
+
+    Returns:
+        The kept cells' flat indices into ``values``, sorted.
+    """
+    return _walk_blocks(rngs, values.size // len(rngs), p, values.reshape(-1), value)
+
+
+def _walk_blocks(
+    rngs: list[np.random.Generator], size: int, p: np.ndarray, flat: np.ndarray | None, value: int
+) -> np.ndarray:
+    """Every block's hits (of ``flat``'s cells holding ``value``, unless ``flat`` is None), in one walk.
+
+    The first chunk of gaps of every sparse block is drawn from its own stream into one array,
+    turned into logarithms at once and walked in one compiled loop (``gaps.walk_blocks``); a
+    block whose chunk ran out before its end goes on alone, as it does alone. Other blocks
+    (dense, certain or impossible chances) are drawn alone.
+    """
     if size <= 0:
         return np.empty(0, dtype=np.int64)
+    chances = np.asarray(p, dtype=np.float64).tolist()
     out: list[np.ndarray | None] = [None] * len(rngs)
-    sparse, lengths, scales = [], [], []
-    limit = 2.0**52 / len(rngs)  # keeps the running sum over all blocks' chunks exact
-    chunks: dict[float, tuple[int, float] | None] = {}  # (most batches share one chance)
-    for b, (rng, pb) in enumerate(zip(rngs, np.asarray(p, dtype=np.float64).tolist(), strict=True)):
-        if pb not in chunks:
-            chunks[pb] = _first_chunk(size, pb, limit)
-        chunk = chunks[pb]
-        if chunk is None:  # dense, certain, impossible or absurdly small: alone
-            out[b] = bernoulli_indices(rng, size, pb)
-        else:
+    sparse = []
+    for b, pb in enumerate(chances):
+        if 0.0 < pb <= DENSE_ABOVE:
             sparse.append(b)
-            lengths.append(chunk[0])
-            scales.append(chunk[1])
+        elif flat is None:
+            out[b] = bernoulli_indices(rngs[b], size, pb) + b * size
+        else:
+            out[b] = cells_with_chance(rngs[b], flat[b * size : (b + 1) * size], value, pb) + b * size
     if sparse:
-        ends = np.cumsum(lengths)
-        starts = ends - lengths
-        x = np.empty(int(ends[-1]))  # every block's first chunk, drawn in place from its own stream
-        for b, s, e in zip(sparse, starts.tolist(), ends.tolist(), strict=True):
-            rngs[b].random(out=x[s:e])
-        np.negative(x, out=x)
-        np.log1p(x, out=x)
-        x *= scales[0] if min(scales) == max(scales) else np.repeat(scales, lengths)
-        np.floor(x, out=x)  # (whole numbers from here on: every sum below is exact)
-        x += 1.0  # the gaps
-        running = np.cumsum(x, out=x)  # rises strictly, block after block
-        before = np.zeros(len(sparse))  # the running total before each block
-        before[1:] = running[starts[1:] - 1]
-        # block k's position (as alone) is running - before[k] - 1: a hit while running <= before[k] + size
-        cuts = np.minimum(np.searchsorted(running, before + size, side="right"), ends)
-        counts = cuts - starts
-        offsets = np.asarray(sparse) * size - before - 1.0  # from a block's running sum to its global index
-        total = int(counts.sum())
-        if total < _GATHER_BELOW * len(sparse):  # few hits: gather, then shift all at once
-            hits = np.concatenate([running[s:c] for s, c in zip(starts.tolist(), cuts.tolist(), strict=True)])
-            hits += np.repeat(offsets, counts)
-            hits = hits.astype(np.int64)
-        else:  # many: shift each block's hits straight into the result (no temporary as long)
-            hits = np.empty(total, dtype=np.int64)
-            at = 0
-            for s, c, offset in zip(starts.tolist(), cuts.tolist(), offsets.tolist(), strict=True):
-                np.add(running[s:c], offset, out=hits[at : at + c - s], casting="unsafe")
-                at += c - s
-        ran_out = counts == lengths  # the chunk ran out before the block did
+        shapes: dict[float, tuple[int, float]] = {}  # (most batches share one chance)
+        for b in sparse:
+            if chances[b] not in shapes:
+                shapes[chances[b]] = (_chunk(size, chances[b]), 1.0 / math.log1p(-chances[b]))
+        lengths = [shapes[chances[b]][0] for b in sparse]
+        bounds = np.zeros(len(sparse) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=bounds[1:])
+        logs = np.empty(int(bounds[-1]))  # every block's first chunk, drawn in place from its own stream
+        for b, start, end in zip(sparse, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            rngs[b].random(out=logs[start:end])
+        scales = np.array([shapes[chances[b]][1] for b in sparse])
+        offsets = np.asarray(sparse, dtype=np.int64) * size
+        hits = np.empty(logs.size, dtype=np.int64)
+        lasts = np.empty(len(sparse))
+        cells = _NO_CELLS if flat is None else flat
+        found = gaps.walk_blocks(_logs(logs), bounds, scales, offsets, size, cells, value, hits, lasts)
+        hits = hits[:found]
+        ran_out = ~np.isnan(lasts)
         if len(sparse) == len(rngs) and not ran_out.any():
             return hits
-        bounds = np.concatenate([[0], np.cumsum(counts)])
+        cuts = np.searchsorted(hits, np.append(offsets, offsets[-1] + size))
         for k, b in enumerate(sparse):
-            mine = hits[bounds[k] : bounds[k + 1]] - b * size
+            mine = hits[cuts[k] : cuts[k + 1]]
             if ran_out[k]:
-                last = float(running[ends[k] - 1] - before[k] - 1.0)
-                mine = np.concatenate([mine, _more_hits(rngs[b], size, float(p[b]), int(lengths[k]), last)])
+                more = _more_hits(rngs[b], size, chances[b], lengths[k], float(lasts[k]), cells, value, b * size)
+                mine = np.concatenate([mine, more])
             out[b] = mine
-    return np.concatenate([hits + b * size for b, hits in enumerate(out) if hits is not None])
+    return np.concatenate([hits for hits in out if hits is not None])
 
 
-def _first_chunk(size: int, p: float, limit: float) -> tuple[int, float] | None:
-    """A sparse block's first chunk in ``bernoulli_blocks``: its length and scale, as ``bernoulli_indices`` has them.
-
-    None for a chance ``bernoulli_indices`` draws otherwise, or one so small that the chunk's
-    positions could reach ``limit`` (a gap is at most ``1 - 38 * scale``: a uniform is at most
-    ``1 - 2**-53``, so ``-log1p(-u) < 37``).
-    """
-    if not 0.0 < p <= DENSE_ABOVE:
-        return None
+def _chunk(size: int, p: float) -> int:
+    """Gaps drawn at a time over ``size`` indices at chance ``p``: six standard deviations above the hits expected."""
     expected = size * p
-    length = int(expected + 6.0 * math.sqrt(expected) + 16)
-    scale = 1.0 / math.log1p(-p)
-    return (length, scale) if length * (1.0 - 38.0 * scale) < limit else None
+    return int(expected + 6.0 * math.sqrt(expected) + 16)
 
 
-def _more_hits(rng: np.random.Generator, size: int, p: float, chunk: int, last: float) -> np.ndarray:
-    """Hits after position ``last``, ``chunk`` geometric gaps a draw (``bernoulli_indices``' loop).
+def _logs(uniforms: np.ndarray) -> np.ndarray:
+    """``log(1 - U)`` of each uniform, in place (by inversion the gap is ``floor(log(1 - U) / log(1 - p)) + 1``)."""
+    np.negative(uniforms, out=uniforms)
+    return np.log1p(uniforms, out=uniforms)
+
+
+def _more_hits(
+    rng: np.random.Generator,
+    size: int,
+    p: float,
+    chunk: int,
+    last: float,
+    flat: np.ndarray = _NO_CELLS,
+    value: int = -1,
+    offset: int = 0,
+) -> np.ndarray:
+    """Hits after position ``last``, ``chunk`` geometric gaps a draw (the loop of ``bernoulli_indices``).
 
     ``bernoulli_indices`` starts it at -1; a batch continues one run's loop after its first
-    chunk, so the run draws exactly what it draws alone.
+    chunk, so the run draws exactly what it draws alone. With ``value`` 0 or more only the hits
+    whose cell of ``flat`` (at ``offset`` + position) holds it are kept; hits are returned offset.
     """
     scale = 1.0 / math.log1p(-p)  # negative
-    parts = []
+    hits = np.empty(chunk, dtype=np.int64)
+    found = 0
     while True:
-        # inversion: floor(log(1 - U) / log(1 - p)) + 1 is geometric on 1, 2, ...
-        # (in place, in float64: positions stay exact integers far beyond any array size)
-        x = rng.random(chunk)
-        np.negative(x, out=x)
-        np.log1p(x, out=x)
-        x *= scale
-        np.floor(x, out=x)
-        x += 1.0
-        x[0] += last  # whole numbers: the running sums below ``size`` are exact, whatever the order
-        np.cumsum(x, out=x)
-        inside = int(np.searchsorted(x, size))  # the positions rise: those below ``size`` come first
-        parts.append(x[:inside].astype(np.int64))
-        if inside < chunk:
-            break
-        last = float(x[-1])
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        found, used, last = gaps.walk(_logs(rng.random(chunk)), scale, last, size, flat, offset, value, hits, found)
+        if used < chunk:
+            return hits[:found]
+        hits = np.concatenate([hits[:found], np.empty(chunk, dtype=np.int64)])  # room for the next chunk's
 
 
 def thin(rng: np.random.Generator, chance: np.ndarray, bound: float) -> np.ndarray:
@@ -199,5 +208,6 @@ def cells_with_chance(rng: np.random.Generator, values: np.ndarray, value: int, 
     if p > DENSE_ABOVE:
         cells = flat_nonzero(flat == value)
         return cells if p >= 1.0 else cells[rng.random(cells.size) < p]
-    cells = bernoulli_indices(rng, flat.size, p)
-    return cells[np.flatnonzero(flat[cells] == value)]  # (indices: a boolean mask indexes slowly at 10,000+)
+    if flat.size == 0 or p <= 0.0:
+        return np.empty(0, dtype=np.int64)
+    return _more_hits(rng, flat.size, p, _chunk(flat.size, p), -1.0, flat, value)  # read as the walk goes
