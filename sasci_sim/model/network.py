@@ -14,6 +14,7 @@ import scipy.sparse as sp
 
 from sasci_sim.config.schema import Network
 from sasci_sim.model.kernels.cells import split_cells
+from sasci_sim.model.kernels.neighbours import pass_on
 
 
 def _ties_within_groups(group: np.ndarray, per_node: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -166,18 +167,10 @@ class PeerExposure:
         if self.adjacency is None:
             where = self._run_columns(rows, cols)
             self.count += np.bincount(where, weights=sign, minlength=self.runs * self.m).astype(np.int64)
-        else:
-            indptr, indices = self.adjacency.indptr, self.adjacency.indices
-            lengths = indptr[rows + 1] - indptr[rows]
-            total = int(lengths.sum())
-            if total:
-                offsets = np.repeat(indptr[rows] - np.cumsum(lengths) + lengths, lengths)
-                neighbours = indices[offsets + np.arange(total)]
-                flat = neighbours.astype(np.int64) * self.m + np.repeat(cols, lengths)
-                counts = self.count.reshape(-1)
-                was_none = counts[flat] == 0
-                np.add.at(counts, flat, np.repeat(sign, lengths))
-                self._exposed.append(flat[was_none & (counts[flat] != 0)])
+        else:  # each peer's count, in one pass over the changed providers' ties; the cells started
+            # come first, so a count that rises from 0 is one that was 0 and is not now
+            adj = self.adjacency
+            self._exposed.append(pass_on(adj.indptr, adj.indices, rows, cols, sign, self.count.reshape(-1)))
 
     def exposed_mask(self) -> np.ndarray:
         """N x M mask of cells with at least one peer using the innovation (network topologies).

@@ -15,25 +15,12 @@ only, exact in float64 below 2**53, so it finds the same cells on any machine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
-from numba import njit
+
+from sasci_sim.model.kernels.jit import compiled
 
 
-def _compiled(fn: Callable[..., Any]) -> Any:
-    """``fn`` compiled on its first call, and cached on disk so that later processes load it.
-
-    Where no cache folder can be written (a read-only install), each process compiles it again.
-    """
-    try:
-        return njit(cache=True, nogil=True)(fn)
-    except RuntimeError:  # numba found nowhere to keep the cache
-        return njit(nogil=True)(fn)
-
-
-@_compiled
+@compiled
 def walk(
     logs: np.ndarray,
     scale: float,
@@ -76,7 +63,7 @@ def walk(
     return found, logs.size, pos
 
 
-@_compiled
+@compiled
 def walk_blocks(
     logs: np.ndarray,
     bounds: np.ndarray,
