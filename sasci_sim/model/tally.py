@@ -8,7 +8,8 @@ would cost twenty passes over the arrays; instead ``CellTally`` keeps one byte
 per cell that packs the five things the figures depend on (state, payer,
 cut-down, ever abandoned, ever granted), finds the cells whose byte differs from
 the arrays' (eight cells, one 64-bit word, at a time), and moves only those
-cells between tallies. While a run is stepped to its end every writer reports the
+cells between tallies, in one compiled pass that reads each cell's arrays once (``_move_cells``,
+``model.kernels.jit``: whole-number counts, the same in any order). While a run is stepped to its end every writer reports the
 cells it writes (``model.views.CellViews.take_written``), and only those are
 compared; otherwise every cell is, so the tallies are right whichever code wrote
 the arrays (hand edits between months too).
@@ -18,7 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sasci_sim.model.kernels.cells import distinct_sorted, split_cells
+from sasci_sim.model.kernels.cells import distinct_sorted
+from sasci_sim.model.kernels.jit import compiled
 from sasci_sim.model.population import NO_MONTH, Payer, Providers, State
 
 # a cell's byte: state * 5 + payer (0..24) in the low five bits, then cut-down, ever abandoned, ever granted
@@ -28,6 +30,7 @@ if len(State) * _PAYERS > 1 << _PARTIAL:  # pragma: no cover - a guard on the en
     raise AssertionError("state and payer no longer fit in the low five bits of a tally byte")
 if State.UNAWARE.value or Payer.NONE.value:  # pragma: no cover - a guard on the enums, not on data
     raise AssertionError("CellTally starts every cell at byte 0, unaware with no payer")
+_PILOTING, _SUSTAINED = State.PILOTING.value, State.SUSTAINED.value
 
 
 class CellTally:
@@ -61,9 +64,7 @@ class CellTally:
         self.seen = np.zeros(size, dtype=np.uint8)  # each cell's byte as last counted
         self.states[State.UNAWARE.value] = providers.state.shape[0] // runs
         self._now = np.empty_like(self.seen)  # this month's bytes, written in place every month
-        now = self.packed(providers, self._now)
-        cells = changed_cells(now, self.seen)
-        self._move(cells, now[cells])
+        self._move(providers, changed_cells(self.packed(providers, self._now), self.seen))
 
     @staticmethod
     def packed(p: Providers, out: np.ndarray | None = None) -> np.ndarray:
@@ -112,94 +113,22 @@ class CellTally:
                 when the writers reported them; only those cells are compared then. None compares
                 every cell (eight at a time), so the tallies are right whichever code wrote them.
         """
-        if written is None:
-            now = self.packed(providers, self._now)
-            cells = changed_cells(now, self.seen)
-            codes = now[cells]
-        else:
-            cells = distinct_sorted(written)  # (sorted: the gathers below then read the arrays in order)
-            codes = self.packed_at(providers, cells)
-            moved = np.flatnonzero(codes != self.seen[cells])
-            cells, codes = cells[moved], codes[moved]
-        self._move(cells, codes)
+        # only the cells written, sorted (so the arrays are read in order); else the cells whose byte differs
+        cells = (
+            changed_cells(self.packed(providers, self._now), self.seen) if written is None else distinct_sorted(written)
+        )
+        self._move(providers, cells)
 
-    def _move(self, cells: np.ndarray, codes: np.ndarray) -> None:
-        """Move these cells (each once) from the tallies of their last counted bytes to those of ``codes``."""
-        if cells.size == 0:
-            return
-        rows, inn = split_cells(cells, self.m)
-        cols = inn if self.runs == 1 else (cells // self.cells_per_run) * self.m + inn  # run and innovation
-        low_was, bits_was, sites_was = self._counts(rows, inn, cols, self.seen[cells])
-        low_now, bits_now, sites_now = self._counts(rows, inn, cols, codes)
-        self._add(low_now - low_was, bits_now - bits_was)
-        self._move_sites(sites_was, sites_now)
-        self.seen[cells] = codes
-
-    @staticmethod
-    def packed_at(p: Providers, cells: np.ndarray) -> np.ndarray:
-        """The tally bytes of the given cells only, as ``packed`` has them there.
-
-        Args:
-            p: The provider arrays.
-            cells: Flat cell indices.
-
-        Returns:
-            One uint8 per cell.
-        """
-        out = p.state.reshape(-1)[cells].view(np.uint8) * np.uint8(_PAYERS)
-        out += p.payer.reshape(-1)[cells].view(np.uint8)
-        out += p.partial.reshape(-1)[cells].view(np.uint8) << np.uint8(_PARTIAL)
-        out += p.ever_abandoned.reshape(-1)[cells].view(np.uint8) << np.uint8(_EVER_ABANDONED)
-        out += (p.grant_end.reshape(-1)[cells] != NO_MONTH).view(np.uint8) << np.uint8(_GRANTED)
-        return out
-
-    def _counts(
-        self, rows: np.ndarray, inn: np.ndarray, cols: np.ndarray, codes: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Counts of cells (at ``rows``, ``inn``; tally column ``cols``) whose tally bytes are ``codes``.
-
-        Returns:
-            Per (state * 5 + payer) and column, and per (sustained, cut-down/ever abandoned/granted
-            bits) and column, flat as ``np.bincount`` gives them; and the (council, innovation)
-            entry of ``sustained_in`` of each sustained cell.
-        """
-        m = self.m * self.runs
-        low = codes & np.uint8((1 << _PARTIAL) - 1)
-        first = State.SUSTAINED.value * _PAYERS  # sustained: state * 5 + payer in [15, 20)
-        sustained = (low >= first) & (low < first + _PAYERS)
-        bits = (codes >> np.uint8(_PARTIAL)) + (sustained.view(np.uint8) << np.uint8(3))
-        by_low = np.bincount(low.astype(np.int64) * m + cols, minlength=len(State) * _PAYERS * m)
-        by_bits = np.bincount(bits.astype(np.int64) * m + cols, minlength=16 * m)
-        return by_low, by_bits, self.council[rows[sustained]] * self.m + inn[sustained]
-
-    def _add(self, by_low: np.ndarray, by_bits: np.ndarray) -> None:
-        """Add tables of ``_counts`` (or differences of two) to the tallies."""
-        m = self.m * self.runs
-        low = by_low.reshape(len(State), _PAYERS, m)
-        self.states += low.sum(axis=1)
-        self.payers += low[State.PILOTING.value] + low[State.SUSTAINED.value]
-        # bits: 4 * granted + 2 * ever abandoned + cut-down, first for the other states, then for sustained
-        bits = by_bits.reshape(2, 8, m)
-        self.ever_abandoned += bits[:, [2, 3, 6, 7]].sum(axis=(0, 1))
-        self.partial += bits[1, [1, 3, 5, 7]].sum(axis=0)
-        self.after_grant += bits[1, [4, 5, 6, 7]].sum(axis=0)
-
-    def _move_sites(self, was: np.ndarray, now: np.ndarray) -> None:
-        """Move sustained sites from the ``sustained_in`` entries ``was`` to ``now`` (one site each).
-
-        Only the entries touched change (a batch has an entry per council of every run), and the
-        councils reached per column change only where an entry becomes or stops being non-zero.
-        """
-        if was.size == 0 and now.size == 0:
-            return
-        flat = self.sustained_in.reshape(-1)
-        touched = distinct_sorted(np.concatenate([was, now]))
-        before = flat[touched] != 0
-        np.subtract.at(flat, was, 1)
-        np.add.at(flat, now, 1)
-        inn = touched % self.m
-        cols = inn if self.runs == 1 else touched // (self.n_councils // self.runs * self.m) * self.m + inn
-        np.add.at(self._reached, cols, (flat[touched] != 0).astype(np.int64) - before)
+    def _move(self, p: Providers, cells: np.ndarray) -> None:
+        """Move these cells (each once) from the tallies of their last counted bytes to those of their bytes now."""
+        state, payer, partial = p.state.reshape(-1), p.payer.reshape(-1), p.partial.reshape(-1)
+        ever_abandoned, grant_end = p.ever_abandoned.reshape(-1), p.grant_end.reshape(-1)
+        tallies = (self.states, self.payers, self.ever_abandoned, self.partial, self.after_grant)
+        sites = (self.sustained_in.reshape(-1), self._reached)
+        _move_cells(
+            cells, state, payer, partial, ever_abandoned, grant_end, self.seen, self.m, self.cells_per_run,
+            self.council, *tallies, *sites,
+        )  # fmt: skip
 
     def councils_reached(self) -> np.ndarray:
         """Councils in which at least one provider sustains each innovation.
@@ -231,3 +160,59 @@ def changed_cells(now: np.ndarray, seen: np.ndarray) -> np.ndarray:
     if whole == size:
         return cells
     return np.concatenate([cells, whole + np.flatnonzero(now[whole:] != seen[whole:])])
+
+
+@compiled
+def _move_cells(
+    cells: np.ndarray,
+    state: np.ndarray,
+    payer: np.ndarray,
+    partial: np.ndarray,
+    ever_abandoned: np.ndarray,
+    grant_end: np.ndarray,
+    seen: np.ndarray,
+    m: int,
+    cells_per_run: int,
+    council: np.ndarray,
+    states: np.ndarray,
+    payers: np.ndarray,
+    abandoned: np.ndarray,
+    cut_down: np.ndarray,
+    after_grant: np.ndarray,
+    sites: np.ndarray,
+    reached: np.ndarray,
+) -> None:
+    """Move each cell whose byte now differs from ``seen`` out of the tallies of its old byte and into those of its new.
+
+    One compiled pass (``model.kernels.jit``) reads each cell's five arrays once; every tally is
+    a count of cells, so the order of the moves cannot change it.
+    """
+    for cell in cells:
+        code = (
+            state[cell] * _PAYERS
+            + payer[cell]
+            + (np.int64(partial[cell]) << _PARTIAL)
+            + (np.int64(ever_abandoned[cell]) << _EVER_ABANDONED)
+            + (np.int64(grant_end[cell] != NO_MONTH) << _GRANTED)
+        )
+        old = seen[cell]
+        if code == old:
+            continue
+        row = cell // m
+        inn = cell - row * m
+        col = (cell // cells_per_run) * m + inn  # run and innovation
+        entry = council[row] * m + inn
+        for byte, step in ((np.int64(old), -1), (np.int64(code), 1)):
+            low = byte & ((1 << _PARTIAL) - 1)
+            s = low // _PAYERS
+            states[s, col] += step
+            if s in (_PILOTING, _SUSTAINED):
+                payers[low - s * _PAYERS, col] += step
+            abandoned[col] += step * ((byte >> _EVER_ABANDONED) & 1)
+            if s == _SUSTAINED:  # a sustained site of its council: cut down, after a grant
+                cut_down[col] += step * ((byte >> _PARTIAL) & 1)
+                after_grant[col] += step * ((byte >> _GRANTED) & 1)
+                before = sites[entry]
+                sites[entry] = before + step
+                reached[col] += (before == 0) - (before + step == 0)  # councils with a site, per column
+        seen[cell] = code
