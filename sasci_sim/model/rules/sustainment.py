@@ -31,12 +31,15 @@ from __future__ import annotations
 import numpy as np
 
 from sasci_sim.model.kernels.cells import split_cells
+from sasci_sim.model.kernels.jit import compiled
 from sasci_sim.model.population import NO_MONTH, Payer, State
 from sasci_sim.model.rules.adoption import appeal
 from sasci_sim.model.rules.commissioning import commission, council_value, local_proof
 from sasci_sim.model.rules.double_running import afford_moves, start_moves
 from sasci_sim.model.rules.transitions import abandon, sustain
 from sasci_sim.model.world import World
+
+_PILOTING, _GRANT = State.PILOTING.value, Payer.GRANT.value
 
 
 def decisions_due(world: World) -> np.ndarray:
@@ -49,26 +52,42 @@ def decisions_due(world: World) -> np.ndarray:
         The flat indices of the pilots to decide this month.
     """
     p = world.providers
-    if world.many_under_way():  # one pass over the state (the same cells, sorted)
-        cells = np.flatnonzero(p.state == State.PILOTING.value)
-    else:
-        cells = world.under_way()
-        cells = cells[
-            np.flatnonzero(p.state.ravel()[cells] == State.PILOTING.value)
-        ]  # (faster than a boolean selection)
-    # each field is read only at the pilots it decides (a read at scattered cells costs about a
-    # cache line per cell): the grant's end for grant-funded pilots, the months operating for the
-    # others, and the approval only for those whose trial is over
-    grant = p.payer.ravel()[cells] == Payer.GRANT.value
-    by_grant = np.flatnonzero(grant)
-    by_grant = by_grant[p.grant_end.ravel()[cells[by_grant]] <= world.t]
-    other = np.flatnonzero(~grant)
-    other = other[p.months_operating.ravel()[cells[other]] >= world.config.diffusion.trial_months]
-    other = other[p.approved.ravel()[cells[other]]]
-    due = np.zeros(cells.size, dtype=bool)
-    due[by_grant] = True
-    due[other] = True
-    return cells[due]
+    # with many cells under way, one pass over the state (the same pilots, sorted)
+    cells = np.flatnonzero(p.state == State.PILOTING.value) if world.many_under_way() else world.under_way()
+    flat = (p.state, p.payer, p.grant_end, p.months_operating, p.approved)
+    return _due(cells, *(a.reshape(-1) for a in flat), world.t, world.config.diffusion.trial_months)
+
+
+@compiled
+def _due(
+    cells: np.ndarray,
+    state: np.ndarray,
+    payer: np.ndarray,
+    grant_end: np.ndarray,
+    months_operating: np.ndarray,
+    approved: np.ndarray,
+    t: int,
+    trial_months: int,
+) -> np.ndarray:
+    """The pilots among ``cells`` that are due, in their order.
+
+    Due: grant-funded ones whose grant has ended by month ``t``, the others operating
+    ``trial_months`` and approved. One compiled pass (``model.kernels.jit``): each field is read only at the pilots it decides
+    (a read at scattered cells costs about a cache line per cell).
+    """
+    due = np.empty(cells.size, dtype=np.int64)
+    found = 0
+    for cell in cells:
+        if state[cell] != _PILOTING:
+            continue
+        if payer[cell] == _GRANT:
+            ended = grant_end[cell] <= t
+        else:
+            ended = months_operating[cell] >= trial_months and approved[cell]
+        if ended:
+            due[found] = cell
+            found += 1
+    return due[:found]
 
 
 def funding_cliff(world: World) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from sasci_sim.model.population import Payer, State
-from sasci_sim.model.rules.sustainment import funding_cliff
+from sasci_sim.model.rules.sustainment import decisions_due, funding_cliff
 from sasci_sim.model.social_care import SocialCareModel
 from tests.support.core import FULL_PROOF, IDENTICAL, binomial_ok, innovation, make_model, place, tiny_scenario
 
@@ -170,3 +170,19 @@ def test_pilots_before_their_cliff_are_left_alone() -> None:
     model.providers.grant_end[:, 0] = 25
     funding_cliff(model)
     assert (model.providers.state[:, 0] == State.PILOTING).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_pilots_due_are_those_whose_grant_ended_or_whose_trial_is_over_and_approved(seed: int) -> None:
+    model = cliff_model(n=300)
+    p, r = model.providers, np.random.default_rng(seed)
+    p.state[:, 0] = r.choice([State.AWARE, State.PILOTING, State.SUSTAINED], size=300)
+    p.payer[:, 0] = r.choice([Payer.GRANT, Payer.OWN, Payer.COUNCIL, Payer.PILOT_FUND], size=300)
+    p.grant_end[:, 0] = r.integers(20, 28, 300)
+    p.months_operating[:, 0] = r.integers(0, 2 * model.config.diffusion.trial_months, 300)
+    p.approved[:, 0] = r.random(300) < 0.7
+    piloting = p.state[:, 0] == State.PILOTING
+    by_grant = (p.payer[:, 0] == Payer.GRANT) & (p.grant_end[:, 0] <= model.t)
+    trial_over = (p.payer[:, 0] != Payer.GRANT) & (p.months_operating[:, 0] >= model.config.diffusion.trial_months)
+    want = np.flatnonzero(piloting & (by_grant | (trial_over & p.approved[:, 0])))
+    assert want.size > 20 and np.array_equal(decisions_due(model), want)  # one innovation: cells are rows
