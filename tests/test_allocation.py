@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sasci_sim.model.kernels.allocation import MONEY_UNIT_K, _group_starts, _ranked, allocate, spent_by_group
+from sasci_sim.model.kernels.allocation import MONEY_UNIT_K, _ranked, allocate, spent_by_group
 
 
 def greedy_reference(group: list[int], cost: list[float], priority: list[float], budget: list[float]) -> list[bool]:
@@ -111,17 +111,9 @@ def test_bids_are_ranked_as_a_stable_sort_by_group_then_priority(seed: int) -> N
     assert np.array_equal(_ranked(group, priority), np.lexsort((-priority, group)))
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_group_starts_are_those_a_binary_search_finds(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(1, 1999)) if seed == 0 else int(rng.integers(2000, 9000))  # a search itself below 2,000
-    g = np.sort(rng.integers(0, int(rng.choice([1, 32, 5000, 10**6])), n))
-    assert np.array_equal(_group_starts(g), np.searchsorted(g, g, side="left"))
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_large_allocations_match_the_one_bid_at_a_time_rule(seed: int) -> None:
-    # thousands of bids in a few groups (a batch's calls): the pass that finds each group's start
+    # thousands of bids in a few groups (a batch's calls), many groups running out
     rng = np.random.default_rng(seed)
     n, groups = int(rng.integers(2000, 5000)), int(rng.choice([2, 32, 300]))
     group = rng.integers(0, groups, n)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sasci_sim.config.schema import SYSTEMS
-from sasci_sim.model.kernels.cells import split_cells
+from sasci_sim.model.kernels.cells import row_counts, split_cells
 from sasci_sim.model.population import Payer, State
 from sasci_sim.model.rules.commissioning import council_value
 from sasci_sim.model.rules.pooled import pay_council_pilots
@@ -99,10 +99,7 @@ def has_capacity(world: World, rows: np.ndarray) -> np.ndarray:
     Returns:
         Which of them can take on another pilot.
     """
-    piloting = np.take(world.providers.state, rows, axis=0) == State.PILOTING.value
-    # a row count by einsum's own loop, not a BLAS matrix-vector product: on a call's few
-    # thousand bidders BLAS starts threads that then spin, taking a second core from the rest
-    running = np.einsum("ij->i", piloting.view(np.uint8), dtype=np.int64)
+    running = row_counts(world.providers.state, rows, State.PILOTING.value)
     return running < world.config.diffusion.max_concurrent_pilots
 
 

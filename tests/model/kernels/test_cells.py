@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sasci_sim.model.kernels.cells import distinct_sorted, flat_nonzero, split_cells
+from sasci_sim.model.kernels.cells import distinct_sorted, flat_nonzero, row_counts, split_cells
 
 
 @pytest.mark.parametrize("shape", [(7000, 20), (13001, 11), (2700, 20), (13, 7), (5,), (0, 20), (3,)])
@@ -36,3 +36,13 @@ def test_distinct_cells_by_a_sort_are_np_unique(size: int) -> None:
     got = distinct_sorted(cells)
     assert got.dtype == cells.dtype
     np.testing.assert_array_equal(got, np.unique(cells))
+
+
+@pytest.mark.parametrize("m", [1, 7, 20])
+def test_row_counts_count_the_value_in_each_row_given(m: int) -> None:
+    r = np.random.default_rng(m)
+    values = r.integers(0, 4, (300, m)).astype(np.int8)
+    rows = r.integers(0, 300, 500)  # unsorted, with repeats
+    for value in range(5):
+        assert np.array_equal(row_counts(values, rows, value), (values[rows] == value).sum(axis=1))
+    assert row_counts(values, rows[:0], 1).size == 0
