@@ -492,3 +492,18 @@ def test_compare_fits_the_terminal_and_writes_its_figures_as_csv(
     table = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and {r["scenario"] for r in table} == {"short_term_funding", "long_term_funding"}
     assert "report: " in err and "reused: " in err
+
+
+def test_a_library_that_cannot_be_mapped_is_out_of_memory_even_behind_a_wrapping_error() -> None:
+    from sasci_sim.ui.cli import _out_of_memory
+
+    def load() -> None:  # as llvmlite loads its library under ulimit -v: dlopen fails, llvmlite says so its way
+        try:
+            raise OSError("libllvmlite.so: failed to map segment from shared object")
+        except OSError:
+            raise OSError("Could not find/load shared object file 'libllvmlite.so'") from None
+
+    with pytest.raises(OSError) as caught:
+        load()
+    assert caught.value.__cause__ is None and _out_of_memory(caught.value)
+    assert not _out_of_memory(OSError("Could not find/load shared object file 'libllvmlite.so'"))

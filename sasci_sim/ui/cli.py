@@ -72,8 +72,15 @@ def _out_of_memory(exc: BaseException) -> bool:
     limited = resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY
     if isinstance(exc, SystemError) and limited:  # an allocation failed and lost its MemoryError
         return True
-    text = str(exc).lower()
-    return isinstance(exc, ImportError | OSError | SystemError) and any(s in text for s in _NO_MEMORY)
+    # the loader's own message, or one a library's wrapping of it hides (llvmlite, under Numba,
+    # raises "could not find/load shared object" from dlopen's "failed to map segment")
+    seen: BaseException | None = exc
+    while seen is not None:
+        text = str(seen).lower()
+        if isinstance(seen, ImportError | OSError | SystemError) and any(s in text for s in _NO_MEMORY):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
