@@ -8,11 +8,12 @@ would cost twenty passes over the arrays; instead ``CellTally`` keeps one byte
 per cell that packs the five things the figures depend on (state, payer,
 cut-down, ever abandoned, ever granted), finds the cells whose byte differs from
 the arrays' (eight cells, one 64-bit word, at a time), and moves only those
-cells between tallies, in one compiled pass that reads each cell's arrays once (``_move_cells``,
-``model.kernels.jit``: whole-number counts, the same in any order). While a run is stepped to its end every writer reports the
-cells it writes (``model.views.CellViews.take_written``), and only those are
-compared; otherwise every cell is, so the tallies are right whichever code wrote
-the arrays (hand edits between months too).
+cells between tallies, in one compiled pass that reads each cell's arrays once
+(``_move_cells``, ``model.kernels.jit``: whole-number counts, the same in any order).
+While a run is stepped to its end every writer reports the cells it writes
+(``model.views.CellViews.take_written``), and only those are compared; otherwise
+every cell is, so the tallies are right whichever code wrote the arrays (hand
+edits between months too).
 """
 
 from __future__ import annotations

@@ -72,8 +72,8 @@ def _due(
     """The pilots among ``cells`` that are due, in their order.
 
     Due: grant-funded ones whose grant has ended by month ``t``, the others operating
-    ``trial_months`` and approved. One compiled pass (``model.kernels.jit``): each field is read only at the pilots it decides
-    (a read at scattered cells costs about a cache line per cell).
+    ``trial_months`` and approved. One compiled pass (``model.kernels.jit``) reads each field
+    only at the pilots it decides (a read at scattered cells costs about a cache line per cell).
     """
     due = np.empty(cells.size, dtype=np.int64)
     found = 0
