@@ -1,8 +1,8 @@
 """Every command in the README's ``bash`` blocks works, in the order the README gives them.
 
 They run in one scratch folder (with the repository's scenarios/ and experiments/ beside them),
-at small sizes: each subcommand gets options that shrink it (fewer replications, steps and
-providers) but keep what the README shows, such as its output folders, so a command that reads
+at small sizes: each subcommand gets options that shrink it (fewer replications, steps, providers and
+posterior draws) but keep what the README shows, such as its output folders, so a command that reads
 what an earlier one wrote (``analyse try/sobol_levers``) is checked too. The few commands that
 cannot run in a test are listed in ``NOT_RUN`` with the reason; a new README command that is
 neither run nor listed fails the test.
@@ -82,16 +82,22 @@ def shrunk(argv: list[str]) -> list[str]:
     if command == "run":
         return [*argv, *TINY_RUN, "--quiet"]
     if command == "compare":
-        return [*argv, "--steps", "12", "--replications", "2", "--quiet"]
+        extra = ["--draws", "6"] if "--draws" in argv else []
+        return [*without(argv, "--draws"), *extra, "--steps", "12", "--replications", "2", "--quiet"]
     if command == "validate":
-        return [*argv, "--replications", "2", "--providers", "200", "--quiet"]
+        return [*argv, "--replications", "2", "--providers", "200", "--draws", "2", "--quiet"]
     if command == "sweep":
-        extra = argv[2:]
-        if "--samples" in extra:  # the README's own --samples gives way to the tiny one
-            i = extra.index("--samples")
-            extra = extra[:i] + extra[i + 2 :]
+        extra = without(argv[2:], "--samples")  # the README's own --samples gives way to the tiny one
         return [command, argv[1], *extra, *TINY_SWEEP, *TINY_SAMPLES.get(Path(argv[1]).stem, [])]
     return argv
+
+
+def without(argv: list[str], option: str) -> list[str]:
+    """``argv`` less ``option`` and its value, if it is there."""
+    if option not in argv:
+        return argv
+    i = argv.index(option)
+    return argv[:i] + argv[i + 2 :]
 
 
 def globbed(argv: list[str], cwd: Path) -> list[str]:
