@@ -8,8 +8,10 @@ this test) must change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,19 +26,30 @@ pytestmark = pytest.mark.slow
 
 LESSONS = {e.key: e for e in read_lessons()}
 SEEDS = tuple(range(11, 31))  # twenty paired seeds: enough power for the weakest claim at 3 SE
+#: The joint-funding lesson's "What to try": the fund off and grants of two years.
+SHORT_GRANTS_NO_FUND = (("grant_duration_months", 24), ("joint_funding", False))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def forget_the_runs() -> Iterator[None]:
+    """The kept runs (about 80 MB) are let go when this module's claims are done."""
+    yield
+    lesson_run.cache_clear()
+
+
+@functools.cache
+def lesson_run(key: str, change: tuple[tuple[str, Any], ...], seed: int) -> tuple[LessonModel, Recorder]:
+    """One run of a lesson with ``change``'s levers, kept: several claims measure the same runs."""
+    model = LessonModel(LESSONS[key], rng=seed, **dict(change))
+    return model, model.run()
 
 
 def paired_gain(
     key: str, change: dict, measure: Callable[[LessonModel, Recorder], float], seeds: Iterable[int] = SEEDS
 ) -> np.ndarray:
     """measure(changed run) - measure(lesson run), one value per seed."""
-    out = []
-    for seed in seeds:
-        values = []
-        for levers in ({}, change):
-            model = LessonModel(LESSONS[key], rng=seed, **levers)
-            values.append(measure(model, model.run()))
-        out.append(values[1] - values[0])
+    levers = tuple(sorted(change.items()))
+    out = [measure(*lesson_run(key, levers, seed)) - measure(*lesson_run(key, (), seed)) for seed in seeds]
     return np.array(out, dtype=float)
 
 
@@ -54,8 +67,7 @@ def test_funding_cliff_longer_grants_lose_fewer_pilots_at_the_cliff() -> None:
 
 
 def test_joint_funding_switched_off_with_short_grants_brings_the_cliff_back() -> None:
-    change = {"joint_funding": False, "grant_duration_months": 24}
-    assert_clearly_positive(paired_gain("joint_funding", change, cliff_losses))
+    assert_clearly_positive(paired_gain("joint_funding", dict(SHORT_GRANTS_NO_FUND), cliff_losses))
 
 
 def sustained_at_end(model: LessonModel, rec: Recorder) -> float:
@@ -63,8 +75,7 @@ def sustained_at_end(model: LessonModel, rec: Recorder) -> float:
 
 
 def test_joint_funding_switched_off_with_short_grants_leaves_far_fewer_sustaining() -> None:
-    change = {"joint_funding": False, "grant_duration_months": 24}
-    assert_clearly_positive(-paired_gain("joint_funding", change, sustained_at_end))
+    assert_clearly_positive(-paired_gain("joint_funding", dict(SHORT_GRANTS_NO_FUND), sustained_at_end))
 
 
 def test_joint_funding_the_pools_without_the_fund_keep_a_clear_gain_over_short_grants() -> None:
@@ -78,9 +89,9 @@ def test_joint_funding_the_pools_without_the_fund_keep_a_clear_gain_over_short_g
     pools_only = replace(entry, scenario=entry.scenario.model_copy(update={"nhs": nhs}))
     gains = []
     for seed in SEEDS:
-        off = LessonModel(entry, rng=seed, joint_funding=False, grant_duration_months=24)
         pools = LessonModel(pools_only, rng=seed)
-        gains.append(sustained_at_end(pools, pools.run()) - sustained_at_end(off, off.run()))
+        off = lesson_run("joint_funding", SHORT_GRANTS_NO_FUND, seed)
+        gains.append(sustained_at_end(pools, pools.run()) - sustained_at_end(*off))
     assert_clearly_positive(np.array(gains, dtype=float))
 
 
