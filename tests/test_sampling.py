@@ -14,6 +14,7 @@ import pytest
 
 from sasci_sim.model.kernels import sampling
 from sasci_sim.model.kernels.sampling import DENSE_ABOVE, bernoulli_indices, cells_with_chance, thin
+from sasci_sim.model.kernels.streams import Streams
 from sasci_sim.model.rules.adoption import one_per_row
 from tests.support.core import binomial_ok
 
@@ -119,7 +120,7 @@ def test_bernoulli_blocks_draws_and_leaves_each_stream_as_the_block_alone(trial:
     chances = r.choice([0.0, 1e-300, 1e-12, 1e-4, 0.005, 0.05, DENSE_ABOVE, 0.3, 1.0], size=blocks)
     seeds = [int(s) for s in r.integers(0, 10_000, blocks)]
     streams = [np.random.default_rng(s) for s in seeds]
-    got = sampling.bernoulli_blocks(streams, size, chances)
+    got = sampling.bernoulli_blocks(Streams(streams), size, chances)
     alone = [np.random.default_rng(s) for s in seeds]
     want = [bernoulli_indices(rng, size, p) + b * size for b, (rng, p) in enumerate(zip(alone, chances, strict=True))]
     assert got.dtype == np.int64 and np.array_equal(got, np.concatenate(want))

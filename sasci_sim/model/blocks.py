@@ -18,6 +18,7 @@ import numpy as np
 
 from sasci_sim.model.kernels import sampling
 from sasci_sim.model.kernels.columns import column_counts, column_counts_by_block
+from sasci_sim.model.kernels.streams import Streams
 
 #: Parameters that may differ between the runs of one batch (calibration particles, posterior
 #: draws, the policy levers of a sweep's design points): the rules read them per run through
@@ -59,6 +60,7 @@ class Blocks:
 
     Attributes:
         rngs: One generator per run, in block order.
+        streams: The same generators, for draws from every run at once (``kernels.streams``).
         size: Runs in the batch (B).
         n: Providers per run.
         l: Councils per run.
@@ -85,6 +87,7 @@ class Blocks:
         """
         self.rngs = list(rngs)
         self.size = len(self.rngs)
+        self.streams = Streams(self.rngs)
         self.n, self.l, self.m = n, l, m
         self._params = {key: np.asarray(v) for key, v in (params or {}).items()}
         #: the parameters with one value in every run of the batch -> that value (a Python float or
@@ -321,17 +324,10 @@ class Blocks:
         return out
 
     def _in_block_order(self, counts: np.ndarray, width: int | None) -> np.ndarray:
-        """``counts[b]`` uniforms (rows of ``width``) from block b's stream, block after block, drawn in place."""
+        """``counts[b]`` uniforms (rows of ``width``) from block b's stream, block after block."""
         total = int(counts.sum())
         drawn = np.empty(total if width is None else (total, width))
-        flat = drawn.reshape(-1)
-        per_item = 1 if width is None else width
-        start = 0
-        for rng, c in zip(self.rngs, counts.tolist(), strict=True):
-            if c:
-                rng.random(out=flat[start : start + c * per_item])
-                start += c * per_item
-        return drawn
+        return self.streams.uniforms(counts if width is None else counts * width, drawn)
 
     def uniform_rows(self, rows: np.ndarray) -> np.ndarray:
         """One uniform per provider row, each from its run's stream.
@@ -405,7 +401,7 @@ class Blocks:
         """
         if self.size == 1:
             return sampling.cells_with_chance(self.rngs[0], values, value, float(np.asarray(p).reshape(-1)[0]))
-        return sampling.cells_with_chance_blocks(self.rngs, values, value, self._per_block(p))
+        return sampling.cells_with_chance_blocks(self.streams, values, value, self._per_block(p))
 
     def bernoulli(self, per_block: int, p: float | np.ndarray) -> np.ndarray:
         """``sampling.bernoulli_indices`` over ``per_block`` items of each block, offset to global indices.
@@ -420,7 +416,7 @@ class Blocks:
         if self.size == 1:
             return sampling.bernoulli_indices(self.rngs[0], per_block, float(np.asarray(p).reshape(-1)[0]))
         chances = self._per_block(p)
-        return sampling.bernoulli_blocks(self.rngs, per_block, chances)
+        return sampling.bernoulli_blocks(self.streams, per_block, chances)
 
     def _per_block(self, value: float | np.ndarray) -> np.ndarray:
         """One float per block: a scalar (or a one-element array) for all, or one each (as ``np.broadcast_to``)."""

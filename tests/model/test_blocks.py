@@ -29,6 +29,26 @@ def test_uniform_rows_in_order_or_not_draw_each_run_s_rows_from_its_own_stream(t
         assert blocks.rngs[b].random() == alone.random()  # and the stream goes on as it does alone
 
 
+@pytest.mark.parametrize("width", [None, 3])
+@pytest.mark.parametrize("trial", range(10))
+def test_uniform_draws_each_item_s_uniforms_from_its_block_s_stream(width: int | None, trial: int) -> None:
+    r = np.random.default_rng([trial, width or 0])
+    size = int(r.integers(1, 40))
+    items = r.integers(0, size, int(r.integers(0, 200)))
+    if trial % 2:  # every other trial: the items in block order
+        items = np.sort(items)
+    seeds = [int(s) for s in r.integers(0, 1000, size)]
+    blocks = Blocks(_streams(seeds), n=1, l=1, m=1)
+    got = blocks.uniform(items, width)
+    assert got.shape == ((len(items),) if width is None else (len(items), width))
+    for b, seed in enumerate(seeds):
+        alone = np.random.default_rng(seed)
+        mine = items == b
+        want = alone.random(int(mine.sum())) if width is None else alone.random((int(mine.sum()), width))
+        assert np.array_equal(got[mine], want)
+        assert blocks.rngs[b].random() == alone.random()
+
+
 @pytest.mark.parametrize("size", [1, 4])
 def test_block_columns_are_the_columns_of_the_cells_rows_and_innovations(size: int) -> None:
     n, m = 7, 3

@@ -12,6 +12,7 @@ from sasci_sim.model.blocks import Blocks
 from sasci_sim.model.ensemble import Ensemble, batch_key
 from sasci_sim.model.kernels.columns import column_counts, column_counts_by_block
 from sasci_sim.model.kernels.sampling import bernoulli_blocks, bernoulli_indices, cells_with_chance
+from sasci_sim.model.kernels.streams import Streams
 from sasci_sim.seeds import derive_seed
 from tests.support.batches import SCENARIOS_COVERED, alone, in_batch, small
 
@@ -267,7 +268,7 @@ def test_bernoulli_blocks_draws_what_each_block_draws_alone(trial: int) -> None:
     blocks, size = int(r.integers(1, 7)), int(r.integers(0, 3000))
     chances = r.choice([0.0, 1e-4, 0.01, 0.1, 0.19, 0.3, 1.0], size=blocks)
     seeds = r.integers(0, 1000, blocks)
-    got = bernoulli_blocks([np.random.default_rng(s) for s in seeds], size, chances)
+    got = bernoulli_blocks(Streams([np.random.default_rng(s) for s in seeds]), size, chances)
     want = [
         bernoulli_indices(np.random.default_rng(s), size, p) + b * size
         for b, (s, p) in enumerate(zip(seeds, chances, strict=True))
@@ -280,7 +281,7 @@ def test_bernoulli_blocks_goes_on_alone_when_a_first_chunk_runs_out(monkeypatch:
 
     real = sampling.math.sqrt
     monkeypatch.setattr(sampling.math, "sqrt", lambda x: -(x + 14.0) / 6.0)  # first chunks of one or two gaps
-    got = bernoulli_blocks([np.random.default_rng(s) for s in (1, 2, 3)], 400, np.array([0.05, 0.1, 0.02]))
+    got = bernoulli_blocks(Streams([np.random.default_rng(s) for s in (1, 2, 3)]), 400, np.array([0.05, 0.1, 0.02]))
     want = [
         bernoulli_indices(np.random.default_rng(s), 400, p) + b * 400
         for b, (s, p) in enumerate([(1, 0.05), (2, 0.1), (3, 0.02)])

@@ -15,6 +15,7 @@ import numpy as np
 
 from sasci_sim.model.kernels import gaps
 from sasci_sim.model.kernels.cells import flat_nonzero
+from sasci_sim.model.kernels.streams import Streams
 
 #: Above this chance a uniform per index costs less than drawing the gaps.
 DENSE_ABOVE = 0.2
@@ -44,31 +45,29 @@ def bernoulli_indices(rng: np.random.Generator, size: int, p: float) -> np.ndarr
     return _more_hits(rng, size, p, _chunk(size, p), -1.0)
 
 
-def bernoulli_blocks(rngs: list[np.random.Generator], size: int, p: np.ndarray) -> np.ndarray:
-    """``bernoulli_indices`` for several blocks of ``size`` indices at once, block b with ``rngs[b]`` and ``p[b]``.
+def bernoulli_blocks(streams: Streams, size: int, p: np.ndarray) -> np.ndarray:
+    """``bernoulli_indices`` for several blocks of ``size`` indices at once, block b with stream b and ``p[b]``.
 
-    Each block draws exactly what ``bernoulli_indices(rngs[b], size, p[b])`` draws (``_walk_blocks``).
+    Each block draws exactly what ``bernoulli_indices(streams.rngs[b], size, p[b])`` draws (``_walk_blocks``).
 
     Args:
-        rngs: One random stream per block.
+        streams: One random stream per block.
         size: Indices per block.
         p: Each block's chance.
 
     Returns:
         Sorted hit indices, block b's offset by ``b * size`` (int64).
     """
-    return _walk_blocks(rngs, size, p, None, -1)
+    return _walk_blocks(streams, size, p, None, -1)
 
 
-def cells_with_chance_blocks(
-    rngs: list[np.random.Generator], values: np.ndarray, value: int, p: np.ndarray
-) -> np.ndarray:
-    """``cells_with_chance`` over each of ``len(rngs)`` equal blocks of rows, block b with ``rngs[b]`` and ``p[b]``.
+def cells_with_chance_blocks(streams: Streams, values: np.ndarray, value: int, p: np.ndarray) -> np.ndarray:
+    """``cells_with_chance`` over equal blocks of rows, one per stream, block b with stream b and ``p[b]``.
 
-    Each block draws exactly what ``cells_with_chance(rngs[b], its rows, value, p[b])`` draws.
+    Each block draws exactly what ``cells_with_chance(streams.rngs[b], its rows, value, p[b])`` draws.
 
     Args:
-        rngs: One random stream per block.
+        streams: One random stream per block.
         values: The stacked cell array (state or payer), the blocks' rows one after another.
         value: The value a cell must hold to count.
         p: Each block's chance.
@@ -76,21 +75,20 @@ def cells_with_chance_blocks(
     Returns:
         The kept cells' flat indices into ``values``, sorted.
     """
-    return _walk_blocks(rngs, values.size // len(rngs), p, values.reshape(-1), value)
+    return _walk_blocks(streams, values.size // len(streams.rngs), p, values.reshape(-1), value)
 
 
-def _walk_blocks(
-    rngs: list[np.random.Generator], size: int, p: np.ndarray, flat: np.ndarray | None, value: int
-) -> np.ndarray:
+def _walk_blocks(streams: Streams, size: int, p: np.ndarray, flat: np.ndarray | None, value: int) -> np.ndarray:
     """Every block's hits (of ``flat``'s cells holding ``value``, unless ``flat`` is None), in one walk.
 
-    The first chunk of gaps of every sparse block is drawn from its own stream into one array,
-    turned into logarithms at once and walked in one compiled loop (``gaps.walk_blocks``); a
+    The first chunk of gaps of every sparse block is drawn from its own stream into one array
+    (``Streams.uniforms``), turned into logarithms at once and walked in one compiled loop (``gaps.walk_blocks``); a
     block whose chunk ran out before its end goes on alone, as it does alone. Other blocks
     (dense, certain or impossible chances) are drawn alone.
     """
     if size <= 0:
         return np.empty(0, dtype=np.int64)
+    rngs = streams.rngs
     chances = np.asarray(p, dtype=np.float64).tolist()
     out: list[np.ndarray | None] = [None] * len(rngs)
     sparse = []
@@ -109,9 +107,9 @@ def _walk_blocks(
         lengths = [shapes[chances[b]][0] for b in sparse]
         bounds = np.zeros(len(sparse) + 1, dtype=np.int64)
         np.cumsum(lengths, out=bounds[1:])
-        logs = np.empty(int(bounds[-1]))  # every block's first chunk, drawn in place from its own stream
-        for b, start, end in zip(sparse, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-            rngs[b].random(out=logs[start:end])
+        counts = np.zeros(len(rngs), dtype=np.intp)
+        counts[sparse] = lengths
+        logs = streams.uniforms(counts, np.empty(int(bounds[-1])))  # every block's first chunk, from its own stream
         scales = np.array([shapes[chances[b]][1] for b in sparse])
         offsets = np.asarray(sparse, dtype=np.int64) * size
         hits = np.empty(logs.size, dtype=np.int64)
