@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sasci_sim.model.blocks import Blocks
-from sasci_sim.model.kernels.cells import distinct_sorted, flat_nonzero, split_cells
+from sasci_sim.model.kernels.cells import distinct_sorted, flat_nonzero, merged_where, split_cells
 from sasci_sim.model.network import PeerExposure
 from sasci_sim.model.population import Payer, Providers, State
 
@@ -309,9 +309,8 @@ class CellViews:
         if self._reach is None:
             cells = flat_nonzero(exposure.exposed_mask() & (state == State.UNAWARE.value))
         else:
-            cells = _with_added(self._reach, added)
-            unaware = state.reshape(-1)[cells] == State.UNAWARE.value
-            cells = cells[np.flatnonzero(unaware & (exposure.count.reshape(-1)[cells] != 0))]
+            added.sort()
+            cells = merged_where(self._reach, added, state.reshape(-1), State.UNAWARE.value, exposure.count.reshape(-1))
         if self.tracking:
             cells.flags.writeable = False  # kept
             self._reach = cells

@@ -3,8 +3,9 @@
 Rules draw events over the flattened (row-major) cell arrays; this turns the drawn cells back
 into (provider, innovation) pairs. ``cells - rows * m`` is cheaper than a second division.
 :func:`flat_nonzero` finds the true cells of a sparse mask faster than ``np.flatnonzero``,
-:func:`distinct_sorted` the distinct cells of a list faster than ``np.unique``, and :func:`row_counts`
-a value's cells in given rows faster than gathering the rows.
+:func:`distinct_sorted` the distinct cells of a list faster than ``np.unique``, :func:`row_counts`
+a value's cells in given rows faster than gathering the rows, and :func:`merged_where` a kept index
+brought up to date in one pass.
 """
 
 from __future__ import annotations
@@ -107,3 +108,39 @@ def row_counts(values: np.ndarray, rows: np.ndarray, value: int) -> np.ndarray:
         for j in range(start, start + m):
             counts[k] += flat[j] == value
     return counts
+
+
+@compiled
+def merged_where(kept: np.ndarray, added: np.ndarray, values: np.ndarray, value: int, counts: np.ndarray) -> np.ndarray:
+    """The cells of two sorted lists, each once and in order, that hold ``value`` and a count above 0.
+
+    A kept index of cells (the unaware cells a peer's use reaches) is brought up to date each
+    month with the cells added since, dropping those that left. In numpy that is a merge by sort,
+    a pass for repeats, two gathers and three passes to filter; here one compiled pass walks both
+    lists and reads each cell's two values once.
+
+    Args:
+        kept: Flat cell indices, sorted, each once.
+        added: Flat cell indices, sorted (repeats and cells of ``kept`` allowed).
+        values: The flat cell values (a state).
+        value: The value a cell must hold.
+        counts: The flat counts (of peers using the innovation); a cell needs one above 0.
+
+    Returns:
+        The cells kept, sorted, each once (int64).
+    """
+    out = np.empty(kept.size + added.size, dtype=np.int64)
+    found, i, j, last = 0, 0, 0, -1
+    while i < kept.size or j < added.size:
+        if j == added.size or (i < kept.size and kept[i] <= added[j]):
+            cell = kept[i]
+            i += 1
+        else:
+            cell = added[j]
+            j += 1
+        if cell != last:
+            last = cell
+            if values[cell] == value and counts[cell] != 0:
+                out[found] = cell
+                found += 1
+    return out[:found]

@@ -1,11 +1,11 @@
-"""flat_nonzero finds exactly np.flatnonzero's cells, at every density and shape (large ones read by words); distinct cells by a sort."""
+"""flat_nonzero finds exactly np.flatnonzero's cells, at every density and shape (large ones read by words); distinct cells by a sort; merged kept indices."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from sasci_sim.model.kernels.cells import distinct_sorted, flat_nonzero, row_counts, split_cells
+from sasci_sim.model.kernels.cells import distinct_sorted, flat_nonzero, merged_where, row_counts, split_cells
 
 
 @pytest.mark.parametrize("shape", [(7000, 20), (13001, 11), (2700, 20), (13, 7), (5,), (0, 20), (3,)])
@@ -46,3 +46,22 @@ def test_row_counts_count_the_value_in_each_row_given(m: int) -> None:
     for value in range(5):
         assert np.array_equal(row_counts(values, rows, value), (values[rows] == value).sum(axis=1))
     assert row_counts(values, rows[:0], 1).size == 0
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32])
+@pytest.mark.parametrize("trial", range(8))
+def test_merged_where_keeps_the_union_s_cells_with_the_value_and_a_count(dtype: type, trial: int) -> None:
+    r = np.random.default_rng([trial, np.dtype(dtype).itemsize])
+    size = int(r.choice([1, 50, 5000]))
+    values = r.integers(0, 4, size).astype(np.int8)
+    counts = (r.integers(0, 3, size) * (r.random(size) < 0.5)).astype(dtype)
+    kept = np.sort(r.choice(size, int(r.integers(0, size + 1)), replace=False)).astype(np.int64)
+    added = np.sort(r.integers(0, size, int(r.integers(0, 2 * size))))  # repeats, and cells of kept
+    if trial == 0:
+        kept = kept[:0]
+    if trial == 1:
+        added = added[:0]
+    got = merged_where(kept, added, values, 2, counts)
+    union = np.union1d(kept, added)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, union[(values[union] == 2) & (counts[union] != 0)])
